@@ -1,0 +1,686 @@
+//! Vetting and managing members: the operator's admin pages, and each
+//! organisation's own member page for its org-admins.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::authz::{self, Capability};
+use super::login::require_recent_auth;
+use super::membership::{self, Application, Invitation};
+use super::model::{OrgKind, Organisation, Role, User, UserRow, looks_like_email};
+use super::store;
+use crate::audit::{self, Actor};
+use crate::state::AppState;
+use crate::web::templates::{Page, format_time, render, render_invalid};
+use crate::web::{AppError, Visitor};
+
+fn admin(visitor: &Visitor) -> Result<&User, AppError> {
+    let user = visitor.require_user()?;
+    authz::require(user, Capability::Administer)?;
+    Ok(user)
+}
+
+#[derive(Template)]
+#[template(path = "admin/dashboard.html")]
+struct DashboardPage {
+    page: Page,
+    pending: usize,
+    orgs: usize,
+    users: usize,
+}
+
+pub async fn dashboard(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, AppError> {
+    admin(&visitor)?;
+    let applications = membership::list_applications(&state.db).await?;
+    render(&DashboardPage {
+        page: Page::new(&visitor, "Administration"),
+        pending: applications
+            .iter()
+            .filter(|a| a.status == "pending")
+            .count(),
+        orgs: store::list_orgs(&state.db).await?.len(),
+        users: store::list_users(&state.db, None).await?.len(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/applications.html")]
+struct ApplicationsPage {
+    page: Page,
+    applications: Vec<Application>,
+}
+
+impl ApplicationsPage {
+    fn when(&self, secs: &i64) -> String {
+        format_time(secs)
+    }
+    fn kind(&self, kind: &str) -> &'static str {
+        OrgKind::parse(kind).map_or("Other", OrgKind::label)
+    }
+}
+
+pub async fn applications(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, AppError> {
+    admin(&visitor)?;
+    render(&ApplicationsPage {
+        page: Page::new(&visitor, "Applications"),
+        applications: membership::list_applications(&state.db).await?,
+    })
+}
+
+/// Approving creates the organisation and invites the applicant as its
+/// org-admin, in one transaction.
+pub async fn approve_application(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let actor = admin(&visitor)?.clone();
+    let mut tx = state.db.begin_write().await?;
+    let Some(app) = membership::decide_application(&mut tx, id, "approved", actor.id).await? else {
+        return Err(AppError::Conflict(
+            "This application was already decided.".into(),
+        ));
+    };
+    let kind = OrgKind::parse(&app.org_kind).unwrap_or(OrgKind::Other);
+    let org = match store::create_org(&mut tx, &app.org_name, kind).await {
+        Ok(org) => org,
+        Err(store::StoreError::Duplicate(_)) => {
+            return Err(AppError::Conflict(format!(
+                "An organisation named \"{}\" already exists. Refuse this application, or invite {} \
+                 to the existing organisation from the Invitations page.",
+                app.org_name, app.email
+            )));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let (invitation, token) = membership::create_invitation(
+        &mut tx,
+        &app.email,
+        Some(org.id),
+        Role::OrgAdmin,
+        Some(actor.id),
+        state.config.invitation_days,
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        Actor::User(actor.id),
+        "application.approved",
+        &format!("application:{id}"),
+        &format!("organisation:{}", org.id),
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        Actor::User(actor.id),
+        "invitation.created",
+        &format!("invitation:{}", invitation.id),
+        "role:org-admin",
+    )
+    .await?;
+    tx.commit().await?;
+    membership::send_invitation(&state, &app.email, Some(&org.name), &token).await?;
+    let page = Page::new(&visitor, "Applications").with_notice(format!(
+        "Approved {}; an invitation went to {}.",
+        org.name, app.email
+    ));
+    render(&ApplicationsPage {
+        page,
+        applications: membership::list_applications(&state.db).await?,
+    })
+}
+
+pub async fn refuse_application(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let actor = admin(&visitor)?.clone();
+    let mut tx = state.db.begin_write().await?;
+    let Some(app) = membership::decide_application(&mut tx, id, "refused", actor.id).await? else {
+        return Err(AppError::Conflict(
+            "This application was already decided.".into(),
+        ));
+    };
+    audit::append(
+        &mut tx,
+        Actor::User(actor.id),
+        "application.refused",
+        &format!("application:{id}"),
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    let body = "Thank you for your interest in Lookout. We could not accept your organisation's \
+                application at this time. Reply to this message if you think we got it wrong.\n";
+    state
+        .mailer
+        .send(&app.email, "Your Lookout application", body)
+        .await
+        .map_err(AppError::internal)?;
+    let page = Page::new(&visitor, "Applications")
+        .with_notice(format!("Refused the application from {}.", app.org_name));
+    render(&ApplicationsPage {
+        page,
+        applications: membership::list_applications(&state.db).await?,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "admin/organisations.html")]
+struct OrganisationsPage {
+    page: Page,
+    orgs: Vec<Organisation>,
+    kinds: Vec<(&'static str, &'static str)>,
+    name: String,
+    kind: String,
+    error: Option<String>,
+}
+
+fn org_kinds() -> Vec<(&'static str, &'static str)> {
+    OrgKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), k.label()))
+        .collect()
+}
+
+pub async fn organisations(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, AppError> {
+    admin(&visitor)?;
+    render(&OrganisationsPage {
+        page: Page::new(&visitor, "Organisations"),
+        orgs: store::list_orgs(&state.db).await?,
+        kinds: org_kinds(),
+        name: String::new(),
+        kind: String::new(),
+        error: None,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OrgForm {
+    name: String,
+    kind: String,
+}
+
+pub async fn create_organisation(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<OrgForm>,
+) -> Result<Response, AppError> {
+    let actor = admin(&visitor)?.clone();
+    let outcome = match OrgKind::parse(&form.kind) {
+        _ if form.name.trim().is_empty() || form.name.len() > 200 => {
+            Err("Give the organisation's name (up to 200 characters).".to_string())
+        }
+        None => Err("Choose the kind of organisation.".to_string()),
+        Some(kind) => {
+            let mut tx = state.db.begin_write().await?;
+            match store::create_org(&mut tx, &form.name, kind).await {
+                Ok(org) => {
+                    audit::append(
+                        &mut tx,
+                        Actor::User(actor.id),
+                        "organisation.created",
+                        &format!("organisation:{}", org.id),
+                        &org.kind,
+                    )
+                    .await?;
+                    tx.commit().await?;
+                    Ok(())
+                }
+                Err(store::StoreError::Duplicate(message)) => Err(message.to_string()),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    match outcome {
+        Ok(()) => Ok(Redirect::to("/admin/organisations").into_response()),
+        Err(message) => render_invalid(&OrganisationsPage {
+            page: Page::new(&visitor, "Organisations"),
+            orgs: store::list_orgs(&state.db).await?,
+            kinds: org_kinds(),
+            name: form.name,
+            kind: form.kind,
+            error: Some(message),
+        }),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/users.html")]
+struct UsersPage {
+    page: Page,
+    users: Vec<UserRow>,
+    orgs: Vec<Organisation>,
+    roles: Vec<Role>,
+}
+
+impl UsersPage {
+    fn org_name(&self, id: &Option<i64>) -> String {
+        id.and_then(|id| self.orgs.iter().find(|o| o.id == id))
+            .map_or_else(|| "—".into(), |o| o.name.clone())
+    }
+    fn role_label(&self, role: &str) -> &'static str {
+        Role::parse(role).map_or("?", Role::label)
+    }
+}
+
+pub async fn users(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+    admin(&visitor)?;
+    render(&UsersPage {
+        page: Page::new(&visitor, "Members"),
+        users: store::list_users(&state.db, None).await?,
+        orgs: store::list_orgs(&state.db).await?,
+        roles: Role::ALL.to_vec(),
+    })
+}
+
+async fn managed_target(state: &AppState, actor: &User, id: i64) -> Result<UserRow, AppError> {
+    let target = store::user_by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    authz::require_manage_member(actor, &target)?;
+    Ok(target)
+}
+
+async fn set_disabled(
+    state: &AppState,
+    visitor: &Visitor,
+    id: i64,
+    disabled: bool,
+    back: &str,
+) -> Result<Response, AppError> {
+    let actor = visitor.require_user()?.clone();
+    let target = managed_target(state, &actor, id).await?;
+    if let Err(redirect) = require_recent_auth(state, visitor, back) {
+        return Ok(redirect);
+    }
+    if target.id == actor.id {
+        return Err(AppError::Conflict(
+            "You cannot disable your own account.".into(),
+        ));
+    }
+    let mut tx = state.db.begin_write().await?;
+    store::set_disabled(&mut tx, target.id, disabled).await?;
+    let action = if disabled {
+        "user.disabled"
+    } else {
+        "user.enabled"
+    };
+    audit::append(
+        &mut tx,
+        Actor::User(actor.id),
+        action,
+        &format!("user:{}", target.id),
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(back).into_response())
+}
+
+pub async fn disable_user(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    admin(&visitor)?;
+    set_disabled(&state, &visitor, id, true, "/admin/users").await
+}
+
+pub async fn enable_user(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    admin(&visitor)?;
+    set_disabled(&state, &visitor, id, false, "/admin/users").await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RoleForm {
+    role: String,
+}
+
+pub async fn change_role(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    Form(form): Form<RoleForm>,
+) -> Result<Response, AppError> {
+    let actor = admin(&visitor)?.clone();
+    let target = managed_target(&state, &actor, id).await?;
+    if let Err(redirect) = require_recent_auth(&state, &visitor, "/admin/users") {
+        return Ok(redirect);
+    }
+    let role = Role::parse(&form.role)
+        .ok_or_else(|| AppError::BadRequest("Choose one of the listed roles.".into()))?;
+    if target.id == actor.id {
+        return Err(AppError::Conflict(
+            "You cannot change your own role; ask another administrator.".into(),
+        ));
+    }
+    if !role.is_staff() && target.org_id.is_none() {
+        return Err(AppError::Conflict(
+            "Member roles need an organisation; this account has none.".into(),
+        ));
+    }
+    let mut tx = state.db.begin_write().await?;
+    store::set_role(&mut tx, target.id, role).await?;
+    // New privileges take effect at the next sign-in, with MFA if required.
+    super::sessions::delete_all_for_user(&mut tx, target.id).await?;
+    audit::append(
+        &mut tx,
+        Actor::User(actor.id),
+        "user.role-changed",
+        &format!("user:{}", target.id),
+        &format!("{} -> {}", target.role, role),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "admin/invitations.html")]
+struct InvitationsPage {
+    page: Page,
+    invitations: Vec<Invitation>,
+    orgs: Vec<Organisation>,
+    roles: Vec<Role>,
+    form: InvitationForm,
+    error: Option<String>,
+    action: &'static str,
+}
+
+impl InvitationsPage {
+    fn when(&self, secs: &i64) -> String {
+        format_time(secs)
+    }
+    fn org_name(&self, id: &Option<i64>) -> String {
+        id.and_then(|id| self.orgs.iter().find(|o| o.id == id))
+            .map_or_else(|| "—".into(), |o| o.name.clone())
+    }
+    fn status(&self, i: &Invitation) -> &'static str {
+        if i.used_at.is_some() {
+            "accepted"
+        } else if i.expires_at < crate::db::now() {
+            "expired"
+        } else {
+            "waiting"
+        }
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct InvitationForm {
+    email: String,
+    role: String,
+    org_id: String,
+}
+
+async fn invitations_page(
+    state: &AppState,
+    actor: &User,
+    page: Page,
+) -> Result<InvitationsPage, AppError> {
+    let scope = if actor.role == Role::Admin {
+        None
+    } else {
+        actor.org_id
+    };
+    Ok(InvitationsPage {
+        page,
+        invitations: membership::list_invitations(&state.db, scope).await?,
+        orgs: store::list_orgs(&state.db).await?,
+        roles: authz::grantable_roles(actor),
+        form: InvitationForm {
+            role: "member".into(),
+            ..InvitationForm::default()
+        },
+        error: None,
+        action: if actor.role == Role::Admin {
+            "/admin/invitations"
+        } else {
+            "/org/members"
+        },
+    })
+}
+
+pub async fn invitations(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, AppError> {
+    let actor = admin(&visitor)?.clone();
+    render(&invitations_page(&state, &actor, Page::new(&visitor, "Invitations")).await?)
+}
+
+/// Validates and sends an invitation on behalf of an admin or org-admin.
+async fn invite(
+    state: &AppState,
+    actor: &User,
+    form: &InvitationForm,
+) -> Result<Result<String, String>, AppError> {
+    if !looks_like_email(&form.email) {
+        return Ok(Err(
+            "Give the email address to send the invitation to.".into()
+        ));
+    }
+    let Some(role) = Role::parse(&form.role) else {
+        return Ok(Err("Choose a role.".into()));
+    };
+    let org_id = match actor.role {
+        Role::Admin => form.org_id.trim().parse::<i64>().ok(),
+        _ => actor.org_id,
+    };
+    let org = match org_id {
+        Some(id) => Some(
+            store::org_by_id(&state.db, id)
+                .await?
+                .ok_or_else(|| AppError::BadRequest("No such organisation.".into()))?,
+        ),
+        None => None,
+    };
+    if !role.is_staff() && org.is_none() {
+        return Ok(Err(
+            "Members and org-admins belong to an organisation: choose one.".into(),
+        ));
+    }
+    if !authz::can_invite(actor, role, org_id) {
+        return Err(AppError::Forbidden);
+    }
+    if store::user_by_email(&state.db, &form.email)
+        .await?
+        .is_some()
+    {
+        return Ok(Err(
+            "Someone with this email address is already a member.".into()
+        ));
+    }
+    let mut tx = state.db.begin_write().await?;
+    let (invitation, token) = membership::create_invitation(
+        &mut tx,
+        &form.email,
+        org_id,
+        role,
+        Some(actor.id),
+        state.config.invitation_days,
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        Actor::User(actor.id),
+        "invitation.created",
+        &format!("invitation:{}", invitation.id),
+        &format!("role:{role}"),
+    )
+    .await?;
+    tx.commit().await?;
+    membership::send_invitation(
+        state,
+        &form.email,
+        org.as_ref().map(|o| o.name.as_str()),
+        &token,
+    )
+    .await?;
+    Ok(Ok(format!("Invitation sent to {}.", form.email.trim())))
+}
+
+pub async fn create_invitation(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<InvitationForm>,
+) -> Result<Response, AppError> {
+    let actor = admin(&visitor)?.clone();
+    match invite(&state, &actor, &form).await? {
+        Ok(notice) => render(
+            &invitations_page(
+                &state,
+                &actor,
+                Page::new(&visitor, "Invitations").with_notice(notice),
+            )
+            .await?,
+        ),
+        Err(problem) => {
+            let mut page =
+                invitations_page(&state, &actor, Page::new(&visitor, "Invitations")).await?;
+            page.form = form;
+            page.error = Some(problem);
+            render_invalid(&page)
+        }
+    }
+}
+
+// ------------------------------------------------- an organisation's own page
+
+#[derive(Template)]
+#[template(path = "admin/org_members.html")]
+struct OrgMembersPage {
+    page: Page,
+    org: Organisation,
+    members: Vec<UserRow>,
+    invite: InvitationsPage,
+}
+
+impl OrgMembersPage {
+    fn is_me(&self, id: &i64) -> bool {
+        self.page.user.as_ref().is_some_and(|me| me.id == *id)
+    }
+    fn role_label(&self, role: &str) -> &'static str {
+        Role::parse(role).map_or("?", Role::label)
+    }
+}
+
+fn org_admin(visitor: &Visitor) -> Result<(&User, i64), AppError> {
+    let user = visitor.require_user()?;
+    match (user.role, user.org_id) {
+        (Role::OrgAdmin, Some(org)) => Ok((user, org)),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+async fn org_members_page(
+    state: &AppState,
+    visitor: &Visitor,
+    page: Page,
+) -> Result<OrgMembersPage, AppError> {
+    let (actor, org_id) = org_admin(visitor)?;
+    let org = store::org_by_id(&state.db, org_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(OrgMembersPage {
+        invite: invitations_page(state, actor, Page::new(visitor, "")).await?,
+        page,
+        members: store::list_users(&state.db, Some(org_id)).await?,
+        org,
+    })
+}
+
+pub async fn org_members(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, AppError> {
+    let page = Page::new(&visitor, "Our members");
+    render(&org_members_page(&state, &visitor, page).await?)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OrgAction {
+    action: String,
+    email: String,
+    role: String,
+    user_id: i64,
+    mfa_required: String,
+}
+
+/// The org-admin's actions on their own organisation: invite, disable,
+/// enable, and requiring a second factor of all its members.
+pub async fn org_settings(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<OrgAction>,
+) -> Result<Response, AppError> {
+    let (actor, org_id) = org_admin(&visitor)?;
+    let actor = actor.clone();
+    match form.action.as_str() {
+        "invite" => {
+            let invitation = InvitationForm {
+                email: form.email.clone(),
+                role: form.role.clone(),
+                org_id: org_id.to_string(),
+            };
+            match invite(&state, &actor, &invitation).await? {
+                Ok(notice) => render(
+                    &org_members_page(
+                        &state,
+                        &visitor,
+                        Page::new(&visitor, "Our members").with_notice(notice),
+                    )
+                    .await?,
+                ),
+                Err(problem) => {
+                    let mut page =
+                        org_members_page(&state, &visitor, Page::new(&visitor, "Our members"))
+                            .await?;
+                    page.invite.form = invitation;
+                    page.invite.error = Some(problem);
+                    render_invalid(&page)
+                }
+            }
+        }
+        "disable" => set_disabled(&state, &visitor, form.user_id, true, "/org/members").await,
+        "enable" => set_disabled(&state, &visitor, form.user_id, false, "/org/members").await,
+        "mfa" => {
+            let required = form.mfa_required == "on";
+            let mut tx = state.db.begin_write().await?;
+            store::set_org_mfa_required(&mut tx, org_id, required).await?;
+            audit::append(
+                &mut tx,
+                Actor::User(actor.id),
+                "organisation.mfa-required",
+                &format!("organisation:{org_id}"),
+                if required { "on" } else { "off" },
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(Redirect::to("/org/members").into_response())
+        }
+        _ => Err(AppError::BadRequest("Unknown action.".into())),
+    }
+}

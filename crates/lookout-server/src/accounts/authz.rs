@@ -1,0 +1,134 @@
+//! Authorisation, in one place. Every route that touches an object asks
+//! here, with the object, before acting on it.
+
+use super::model::{Role, User, UserRow};
+use crate::web::AppError;
+
+/// Portal-wide capabilities.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Capability {
+    /// Vet applications, manage organisations, users, invitations.
+    Administer,
+    /// Read the audit log.
+    ReadAudit,
+}
+
+pub fn require(user: &User, capability: Capability) -> Result<(), AppError> {
+    let allowed = match capability {
+        Capability::Administer | Capability::ReadAudit => user.role == Role::Admin,
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// May `actor` manage `target`'s membership (disable, invite to, change
+/// role within) — admins anyone, org-admins only their own organisation's
+/// members and never staff.
+pub fn can_manage_member(actor: &User, target: &UserRow) -> bool {
+    match actor.role {
+        Role::Admin => true,
+        Role::OrgAdmin => {
+            actor.org_id.is_some()
+                && actor.org_id == target.org_id
+                && Role::parse(&target.role)
+                    .is_some_and(|r| matches!(r, Role::Member | Role::OrgAdmin))
+        }
+        _ => false,
+    }
+}
+
+pub fn require_manage_member(actor: &User, target: &UserRow) -> Result<(), AppError> {
+    // Not Forbidden: whether a member of another organisation exists is
+    // itself not the actor's business.
+    if can_manage_member(actor, target) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Which roles `actor` may hand out, in an invitation or a role change.
+pub fn grantable_roles(actor: &User) -> Vec<Role> {
+    match actor.role {
+        Role::Admin => Role::ALL.to_vec(),
+        Role::OrgAdmin => vec![Role::Member, Role::OrgAdmin],
+        _ => Vec::new(),
+    }
+}
+
+/// May `actor` invite someone with `role` into organisation `org_id`?
+pub fn can_invite(actor: &User, role: Role, org_id: Option<i64>) -> bool {
+    if !grantable_roles(actor).contains(&role) {
+        return false;
+    }
+    match actor.role {
+        // Members belong to an organisation; staff need not.
+        Role::Admin => role.is_staff() || org_id.is_some(),
+        Role::OrgAdmin => org_id.is_some() && org_id == actor.org_id,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(role: Role, org: Option<i64>) -> User {
+        User {
+            id: 1,
+            email: "a@b.example".into(),
+            display_name: "A".into(),
+            role,
+            org_id: org,
+            mfa_enabled: false,
+        }
+    }
+
+    fn row(role: Role, org: Option<i64>) -> UserRow {
+        UserRow {
+            id: 2,
+            email: "c@d.example".into(),
+            display_name: "C".into(),
+            password_hash: String::new(),
+            role: role.as_str().into(),
+            org_id: org,
+            disabled: 0,
+            totp_secret: None,
+            totp_last_step: None,
+            created_at: 0,
+            password_changed_at: 0,
+        }
+    }
+
+    #[test]
+    fn org_admin_manages_only_own_members() {
+        let org_admin = user(Role::OrgAdmin, Some(7));
+        assert!(can_manage_member(&org_admin, &row(Role::Member, Some(7))));
+        assert!(!can_manage_member(&org_admin, &row(Role::Member, Some(8))));
+        assert!(!can_manage_member(&org_admin, &row(Role::Analyst, Some(7))));
+        assert!(!can_manage_member(
+            &user(Role::Member, Some(7)),
+            &row(Role::Member, Some(7))
+        ));
+        assert!(can_manage_member(
+            &user(Role::Admin, None),
+            &row(Role::Member, Some(8))
+        ));
+    }
+
+    #[test]
+    fn org_admin_invites_only_members_of_own_org() {
+        let org_admin = user(Role::OrgAdmin, Some(7));
+        assert!(can_invite(&org_admin, Role::Member, Some(7)));
+        assert!(!can_invite(&org_admin, Role::Member, Some(8)));
+        assert!(!can_invite(&org_admin, Role::Admin, Some(7)));
+        assert!(!can_invite(
+            &user(Role::Analyst, None),
+            Role::Member,
+            Some(7)
+        ));
+    }
+}

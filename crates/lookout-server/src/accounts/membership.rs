@@ -1,0 +1,580 @@
+//! Joining: the public application form, invitations by single-use email
+//! link, and password reset by email link.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+
+use super::login::{begin_session, stage_after_password};
+use super::model::{OrgKind, Role, looks_like_email, normalise_email};
+use super::store::{self, NewUser, StoreError};
+use super::throttle::ThrottleKeys;
+use super::{passwords, sessions};
+use crate::audit::{self, Actor};
+use crate::db::{Db, Tx, now};
+use crate::secrets::{random_token, token_hash};
+use crate::state::AppState;
+use crate::web::templates::{Page, format_time, render, render_invalid};
+use crate::web::{AppError, ClientAddr, Visitor};
+
+// ---------------------------------------------------------------- applying
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ApplyForm {
+    org_name: String,
+    org_kind: String,
+    contact_name: String,
+    email: String,
+    message: String,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/apply.html")]
+struct ApplyPage {
+    page: Page,
+    form: ApplyForm,
+    kinds: Vec<(&'static str, &'static str)>,
+    errors: Vec<String>,
+    done: bool,
+}
+
+fn kinds() -> Vec<(&'static str, &'static str)> {
+    OrgKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), k.label()))
+        .collect()
+}
+
+pub async fn apply_form(visitor: Visitor) -> Result<Response, AppError> {
+    render(&ApplyPage {
+        page: Page::new(&visitor, "Apply for membership"),
+        form: ApplyForm::default(),
+        kinds: kinds(),
+        errors: Vec::new(),
+        done: false,
+    })
+}
+
+pub async fn apply(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    ClientAddr(addr): ClientAddr,
+    Form(form): Form<ApplyForm>,
+) -> Result<Response, AppError> {
+    let mut errors = Vec::new();
+    if form.org_name.trim().is_empty() || form.org_name.len() > 200 {
+        errors.push("Give your organisation's name (up to 200 characters).".to_string());
+    }
+    if OrgKind::parse(&form.org_kind).is_none() {
+        errors.push("Choose what kind of organisation it is.".to_string());
+    }
+    if form.contact_name.trim().is_empty() || form.contact_name.len() > 200 {
+        errors.push("Give your name (up to 200 characters).".to_string());
+    }
+    if !looks_like_email(&form.email) {
+        errors.push("Give a work email address we can send the invitation to.".to_string());
+    }
+    if form.message.len() > 4000 {
+        errors.push("Keep the message under 4000 characters.".to_string());
+    }
+    let throttle = ThrottleKeys::for_purpose(
+        &state.key,
+        "apply",
+        &addr.map(|a| a.to_string()).unwrap_or_default(),
+        5,
+    );
+    if errors.is_empty()
+        && let Some(wait) = throttle.locked_for(&state.db).await?
+    {
+        errors.push(format!(
+            "Several applications came from your network just now. Try again in {} minutes.",
+            (wait + 59) / 60
+        ));
+    }
+    if !errors.is_empty() {
+        return render_invalid(&ApplyPage {
+            page: Page::new(&visitor, "Apply for membership"),
+            form,
+            kinds: kinds(),
+            errors,
+            done: false,
+        });
+    }
+    let mut tx = state.db.begin_write().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO applications (org_name, org_kind, contact_name, email, message, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6) RETURNING id",
+    )
+    .bind(form.org_name.trim())
+    .bind(form.org_kind.trim())
+    .bind(form.contact_name.trim())
+    .bind(normalise_email(&form.email))
+    .bind(form.message.trim())
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await?;
+    audit::append(
+        &mut tx,
+        Actor::Anonymous,
+        "application.received",
+        &format!("application:{id}"),
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    // Counts applications, not failures: a flood from one network is slowed.
+    throttle.record_failure(&state.db).await?;
+    render(&ApplyPage {
+        page: Page::new(&visitor, "Application received"),
+        form: ApplyForm::default(),
+        kinds: kinds(),
+        errors: Vec::new(),
+        done: true,
+    })
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Application {
+    pub id: i64,
+    pub org_name: String,
+    pub org_kind: String,
+    pub contact_name: String,
+    pub email: String,
+    pub message: String,
+    pub status: String,
+    pub created_at: i64,
+}
+
+pub async fn list_applications(db: &Db) -> Result<Vec<Application>, StoreError> {
+    Ok(sqlx::query_as::<_, Application>(
+        "SELECT id, org_name, org_kind, contact_name, email, message, status, created_at FROM applications \
+         ORDER BY CASE WHEN status = 'pending' THEN 0 ELSE 1 END, id DESC LIMIT 200",
+    )
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+/// Marks a pending application decided; false if it was not pending (a
+/// second admin got there first).
+pub async fn decide_application(
+    tx: &mut Tx,
+    id: i64,
+    status: &str,
+    admin_id: i64,
+) -> Result<Option<Application>, StoreError> {
+    let app = sqlx::query_as::<_, Application>(
+        "UPDATE applications SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND status = 'pending' \
+         RETURNING id, org_name, org_kind, contact_name, email, message, status, created_at",
+    )
+    .bind(status)
+    .bind(admin_id)
+    .bind(now())
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(app)
+}
+
+// ------------------------------------------------------------- invitations
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Invitation {
+    pub id: i64,
+    pub email: String,
+    pub org_id: Option<i64>,
+    pub role: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+}
+
+/// Creates an invitation and returns it with the link token (never stored).
+pub async fn create_invitation(
+    tx: &mut Tx,
+    email: &str,
+    org_id: Option<i64>,
+    role: Role,
+    created_by: Option<i64>,
+    valid_days: i64,
+) -> Result<(Invitation, String), StoreError> {
+    let token = random_token()?;
+    let at = now();
+    let invitation = sqlx::query_as::<_, Invitation>(
+        "INSERT INTO invitations (token_hash, email, org_id, role, created_by, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, email, org_id, role, created_at, expires_at, used_at",
+    )
+    .bind(token_hash(&token))
+    .bind(normalise_email(email))
+    .bind(org_id)
+    .bind(role.as_str())
+    .bind(created_by)
+    .bind(at)
+    .bind(at + valid_days * 86400)
+    .fetch_one(&mut **tx)
+    .await?;
+    Ok((invitation, token))
+}
+
+pub async fn send_invitation(
+    state: &AppState,
+    email: &str,
+    org_name: Option<&str>,
+    token: &str,
+) -> Result<(), AppError> {
+    let link = format!("{}/invite/{token}", state.config.public_url());
+    let whose = org_name.map(|o| format!(" for {o}")).unwrap_or_default();
+    let body = format!(
+        "You have been invited to join Lookout{whose}, the portal where the shipping industry's \
+         security officers share incidents and alerts.\n\n\
+         Open this link to choose your password (it works once and expires in {} days):\n\n{link}\n\n\
+         If you did not expect this invitation, ignore this message.\n",
+        state.config.invitation_days
+    );
+    state
+        .mailer
+        .send(email, "Your invitation to Lookout", &body)
+        .await
+        .map_err(AppError::internal)
+}
+
+pub async fn list_invitations(db: &Db, org_id: Option<i64>) -> Result<Vec<Invitation>, StoreError> {
+    Ok(sqlx::query_as::<_, Invitation>(
+        "SELECT id, email, org_id, role, created_at, expires_at, used_at FROM invitations \
+         WHERE ($1 = 0 OR org_id = $1) ORDER BY id DESC LIMIT 200",
+    )
+    .bind(org_id.unwrap_or(0))
+    .fetch_all(&db.pool)
+    .await?)
+}
+
+async fn invitation_by_token(db: &Db, token: &str) -> Result<Option<Invitation>, StoreError> {
+    Ok(sqlx::query_as::<_, Invitation>(
+        "SELECT id, email, org_id, role, created_at, expires_at, used_at FROM invitations WHERE token_hash = $1",
+    )
+    .bind(token_hash(token))
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+#[derive(Template)]
+#[template(path = "accounts/invite.html")]
+struct InvitePage {
+    page: Page,
+    token: String,
+    email: String,
+    org_name: Option<String>,
+    display_name: String,
+    error: Option<String>,
+}
+
+/// Why an invitation cannot be used, in words that say what to do.
+fn unusable(invitation: Option<&Invitation>) -> Option<String> {
+    match invitation {
+        None => Some("This invitation link is not valid. Check that you copied the whole link from the email.".into()),
+        Some(i) if i.used_at.is_some() => {
+            Some("This invitation has already been used. Sign in with the password you chose, or reset it.".into())
+        }
+        Some(i) if i.expires_at < now() => Some(format!(
+            "This invitation expired on {}. Ask whoever invited you (or your organisation's admin) for a new one.",
+            format_time(&i.expires_at)
+        )),
+        Some(_) => None,
+    }
+}
+
+pub async fn invitation_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let invitation = invitation_by_token(&state.db, &token).await?;
+    if let Some(problem) = unusable(invitation.as_ref()) {
+        return Err(AppError::Conflict(problem));
+    }
+    let Some(invitation) = invitation else {
+        return Err(AppError::NotFound);
+    };
+    let org_name = match invitation.org_id {
+        Some(id) => store::org_by_id(&state.db, id).await?.map(|o| o.name),
+        None => None,
+    };
+    render(&InvitePage {
+        page: Page::new(&visitor, "Join Lookout"),
+        token,
+        email: invitation.email,
+        org_name,
+        display_name: String::new(),
+        error: None,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct AcceptForm {
+    display_name: String,
+    password: String,
+    confirm: String,
+}
+
+pub async fn accept_invitation(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(token): Path<String>,
+    Form(form): Form<AcceptForm>,
+) -> Result<Response, AppError> {
+    let invitation = invitation_by_token(&state.db, &token).await?;
+    if let Some(problem) = unusable(invitation.as_ref()) {
+        return Err(AppError::Conflict(problem));
+    }
+    let Some(invitation) = invitation else {
+        return Err(AppError::NotFound);
+    };
+    let org_name = match invitation.org_id {
+        Some(id) => store::org_by_id(&state.db, id).await?.map(|o| o.name),
+        None => None,
+    };
+    let problem = if form.display_name.trim().is_empty() || form.display_name.len() > 100 {
+        Some("Give the name other members will see (up to 100 characters).".to_string())
+    } else if form.password != form.confirm {
+        Some("The password and its confirmation differ.".to_string())
+    } else {
+        passwords::policy_problem(
+            &form.password,
+            &[
+                &invitation.email,
+                &form.display_name,
+                org_name.as_deref().unwrap_or(""),
+            ],
+        )
+    };
+    if let Some(problem) = problem {
+        return render_invalid(&InvitePage {
+            page: Page::new(&visitor, "Join Lookout"),
+            token,
+            email: invitation.email,
+            org_name,
+            display_name: form.display_name,
+            error: Some(problem),
+        });
+    }
+    let role = Role::parse(&invitation.role)
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("bad role in invitation")))?;
+    let hash = state
+        .hasher
+        .hash(&form.password)
+        .await
+        .map_err(AppError::internal)?;
+    let mut tx = state.db.begin_write().await?;
+    // Claim the invitation first: of two tabs submitting at once, one wins.
+    let claimed = sqlx::query("UPDATE invitations SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at >= $1")
+        .bind(now())
+        .bind(invitation.id)
+        .execute(&mut *tx)
+        .await?;
+    if claimed.rows_affected() != 1 {
+        return Err(AppError::Conflict(
+            "This invitation has just been used.".into(),
+        ));
+    }
+    let row = store::create_user(
+        &mut tx,
+        NewUser {
+            email: &invitation.email,
+            display_name: &form.display_name,
+            password_hash: &hash,
+            role,
+            org_id: invitation.org_id,
+        },
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        Actor::User(row.id),
+        "invitation.accepted",
+        &format!("user:{}", row.id),
+        &format!("invitation:{} role:{}", invitation.id, role),
+    )
+    .await?;
+    tx.commit().await?;
+    let stage = stage_after_password(&state, &row).await?;
+    begin_session(&state, &visitor, &row, stage, "/").await
+}
+
+// ---------------------------------------------------------- password reset
+
+#[derive(Template)]
+#[template(path = "accounts/reset_request.html")]
+struct ResetRequestPage {
+    page: Page,
+    email: String,
+    sent: bool,
+}
+
+pub async fn reset_request_form(visitor: Visitor) -> Result<Response, AppError> {
+    render(&ResetRequestPage {
+        page: Page::new(&visitor, "Reset your password"),
+        email: String::new(),
+        sent: false,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ResetRequestForm {
+    email: String,
+}
+
+const RESET_VALID_SECS: i64 = 3600;
+
+/// Always answers the same, so the form does not reveal who is a member.
+pub async fn reset_request(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    ClientAddr(addr): ClientAddr,
+    Form(form): Form<ResetRequestForm>,
+) -> Result<Response, AppError> {
+    let throttle = ThrottleKeys::for_login(&state.key, &form.email, addr);
+    let locked = throttle.locked_for(&state.db).await?.is_some();
+    if !locked
+        && let Some(row) = store::user_by_email(&state.db, &form.email).await?
+        && row.disabled == 0
+    {
+        let token = random_token()?;
+        let mut tx = state.db.begin_write().await?;
+        sqlx::query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(token_hash(&token))
+            .bind(row.id)
+            .bind(now())
+            .bind(now() + RESET_VALID_SECS)
+            .execute(&mut *tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            Actor::Anonymous,
+            "password.reset-requested",
+            &format!("user:{}", row.id),
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+        let body = format!(
+            "Someone asked to reset the password of your Lookout account. If it was you, open this \
+             link within an hour to choose a new password:\n\n{}/password-reset/{token}\n\n\
+             If it was not you, ignore this message: your password stays as it is.\n",
+            state.config.public_url()
+        );
+        state
+            .mailer
+            .send(&row.email, "Reset your Lookout password", &body)
+            .await
+            .map_err(AppError::internal)?;
+    }
+    // Each request counts, so the form cannot be used to flood a mailbox.
+    throttle.record_failure(&state.db).await?;
+    render(&ResetRequestPage {
+        page: Page::new(&visitor, "Reset your password"),
+        email: form.email,
+        sent: true,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "accounts/reset.html")]
+struct ResetPage {
+    page: Page,
+    token: String,
+    error: Option<String>,
+}
+
+async fn usable_reset(db: &Db, token: &str) -> Result<Option<i64>, StoreError> {
+    let row: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT user_id, expires_at, used_at FROM password_resets WHERE token_hash = $1",
+    )
+    .bind(token_hash(token))
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row
+        .filter(|(_, expires, used)| *expires >= now() && used.is_none())
+        .map(|(user, _, _)| user))
+}
+
+const RESET_UNUSABLE: &str = "This reset link is not valid any more (links work once, for an hour). Ask for a new one on the sign-in page.";
+
+pub async fn reset_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    if usable_reset(&state.db, &token).await?.is_none() {
+        return Err(AppError::Conflict(RESET_UNUSABLE.into()));
+    }
+    render(&ResetPage {
+        page: Page::new(&visitor, "Choose a new password"),
+        token,
+        error: None,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ResetForm {
+    password: String,
+    confirm: String,
+}
+
+pub async fn reset(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(token): Path<String>,
+    Form(form): Form<ResetForm>,
+) -> Result<Response, AppError> {
+    let Some(user_id) = usable_reset(&state.db, &token).await? else {
+        return Err(AppError::Conflict(RESET_UNUSABLE.into()));
+    };
+    let row = store::user_by_id(&state.db, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let problem = if form.password != form.confirm {
+        Some("The password and its confirmation differ.".to_string())
+    } else {
+        passwords::policy_problem(&form.password, &[&row.email, &row.display_name])
+    };
+    if let Some(problem) = problem {
+        return render_invalid(&ResetPage {
+            page: Page::new(&visitor, "Choose a new password"),
+            token,
+            error: Some(problem),
+        });
+    }
+    let hash = state
+        .hasher
+        .hash(&form.password)
+        .await
+        .map_err(AppError::internal)?;
+    let mut tx = state.db.begin_write().await?;
+    let claimed = sqlx::query(
+        "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
+    )
+    .bind(now())
+    .bind(token_hash(&token))
+    .execute(&mut *tx)
+    .await?;
+    if claimed.rows_affected() != 1 {
+        return Err(AppError::Conflict(RESET_UNUSABLE.into()));
+    }
+    store::set_password(&mut tx, user_id, &hash).await?;
+    sessions::delete_all_for_user(&mut tx, user_id).await?;
+    audit::append(
+        &mut tx,
+        Actor::User(user_id),
+        "password.reset",
+        &format!("user:{user_id}"),
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/login").into_response())
+}

@@ -1,0 +1,193 @@
+//! Roles, organisation kinds and the member record.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    Member,
+    OrgAdmin,
+    Analyst,
+    Editor,
+    Moderator,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Member,
+        Role::OrgAdmin,
+        Role::Analyst,
+        Role::Editor,
+        Role::Moderator,
+        Role::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::OrgAdmin => "org-admin",
+            Role::Analyst => "analyst",
+            Role::Editor => "editor",
+            Role::Moderator => "moderator",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == text.trim())
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Member => "Member",
+            Role::OrgAdmin => "Organisation admin",
+            Role::Analyst => "Analyst",
+            Role::Editor => "Editor",
+            Role::Moderator => "Moderator",
+            Role::Admin => "Administrator",
+        }
+    }
+
+    /// Operator staff must use a second factor.
+    pub fn requires_mfa(self) -> bool {
+        matches!(
+            self,
+            Role::Analyst | Role::Editor | Role::Moderator | Role::Admin
+        )
+    }
+
+    /// Staff roles belong to the operator, not to a member organisation.
+    pub fn is_staff(self) -> bool {
+        self.requires_mfa()
+    }
+}
+
+impl std::fmt::Display for Role {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OrgKind {
+    ShipOwner,
+    Port,
+    PiClub,
+    FlagState,
+    ClassSociety,
+    Other,
+}
+
+impl OrgKind {
+    pub const ALL: [OrgKind; 6] = [
+        OrgKind::ShipOwner,
+        OrgKind::Port,
+        OrgKind::PiClub,
+        OrgKind::FlagState,
+        OrgKind::ClassSociety,
+        OrgKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrgKind::ShipOwner => "ship-owner",
+            OrgKind::Port => "port",
+            OrgKind::PiClub => "pi-club",
+            OrgKind::FlagState => "flag-state",
+            OrgKind::ClassSociety => "class-society",
+            OrgKind::Other => "other",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<OrgKind> {
+        OrgKind::ALL.into_iter().find(|k| k.as_str() == text.trim())
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            OrgKind::ShipOwner => "Ship owner / operator",
+            OrgKind::Port => "Port / terminal",
+            OrgKind::PiClub => "P&I club",
+            OrgKind::FlagState => "Flag state administration",
+            OrgKind::ClassSociety => "Classification society",
+            OrgKind::Other => "Other",
+        }
+    }
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+    pub role: String,
+    pub org_id: Option<i64>,
+    pub disabled: i64,
+    pub totp_secret: Option<String>,
+    pub totp_last_step: Option<i64>,
+    pub created_at: i64,
+    pub password_changed_at: i64,
+}
+
+/// A signed-in member as the rest of the server sees them.
+#[derive(Clone, Debug, Serialize)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub org_id: Option<i64>,
+    pub mfa_enabled: bool,
+}
+
+impl UserRow {
+    pub fn to_user(&self) -> Option<User> {
+        Some(User {
+            id: self.id,
+            email: self.email.clone(),
+            display_name: self.display_name.clone(),
+            role: Role::parse(&self.role)?,
+            org_id: self.org_id,
+            mfa_enabled: self.totp_secret.is_some(),
+        })
+    }
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct Organisation {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub mfa_required: i64,
+    pub created_at: i64,
+}
+
+impl Organisation {
+    pub fn kind_label(&self) -> &'static str {
+        OrgKind::parse(&self.kind).map_or("Other", OrgKind::label)
+    }
+}
+
+/// Emails compare case-insensitively; store them one way.
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// A light sanity check: real validation is the invitation mail arriving.
+pub fn looks_like_email(email: &str) -> bool {
+    let email = email.trim();
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && email.len() <= 254
+                && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        None => false,
+    }
+}

@@ -1,0 +1,133 @@
+//! Operator settings. Loaded by the `lookout` binary from defaults, a TOML
+//! file, `LOOKOUT_*` variables and flags, in that order of precedence.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Where the SQLite database, the key file and the mail outbox live.
+    pub data_dir: PathBuf,
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// `postgres://...` to use PostgreSQL; SQLite in `data_dir` when unset.
+    pub database_url: Option<String>,
+    /// The URL users reach the portal at, used in links sent by email.
+    pub public_url: Option<String>,
+    /// PEM certificate chain and private key: serve HTTPS with rustls.
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// A TLS-terminating proxy stands in front: allows a non-loopback
+    /// listener without TLS, and marks cookies Secure.
+    pub behind_proxy: bool,
+    /// The master key as 64 hex characters. Every process of one portal
+    /// must share it. When unset, `data_dir/secret.key` is used (created on
+    /// first start).
+    pub secret_key: Option<String>,
+    pub session_idle_minutes: i64,
+    pub session_max_hours: i64,
+    /// How long a sensitive action may follow the last password entry.
+    pub reauth_minutes: i64,
+    pub invitation_days: i64,
+    /// How many password hashes may be computed at once; each takes ~19 MiB
+    /// and one core for ~50 ms.
+    pub hash_concurrency: usize,
+    pub smtp: Option<SmtpConfig>,
+    pub mail_from: String,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: String,
+    #[serde(default = "default_smtp_port")]
+    pub port: u16,
+    /// `starttls` (default), `tls` (implicit TLS) or `none` (only for a
+    /// relay on the same host).
+    #[serde(default = "default_smtp_security")]
+    pub security: String,
+    pub username: Option<String>,
+    pub password: Option<String>,
+}
+
+fn default_smtp_port() -> u16 {
+    587
+}
+
+fn default_smtp_security() -> String {
+    "starttls".into()
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("lookout-data"),
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: None,
+            public_url: None,
+            tls_cert: None,
+            tls_key: None,
+            behind_proxy: false,
+            secret_key: None,
+            session_idle_minutes: 30,
+            session_max_hours: 12,
+            reauth_minutes: 10,
+            invitation_days: 7,
+            hash_concurrency: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+            smtp: None,
+            mail_from: "Lookout <lookout@localhost>".into(),
+        }
+    }
+}
+
+impl Config {
+    pub fn tls_enabled(&self) -> bool {
+        self.tls_cert.is_some() && self.tls_key.is_some()
+    }
+
+    /// Cookies get `Secure` and the `__Host-` prefix whenever the browser
+    /// reaches us over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.tls_enabled() || self.behind_proxy
+    }
+
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => {
+                let scheme = if self.tls_enabled() { "https" } else { "http" };
+                format!("{scheme}://{}", self.listen)
+            }
+        }
+    }
+
+    pub fn database_url(&self) -> Result<String, crate::db::DbError> {
+        match &self.database_url {
+            Some(url) => Ok(url.clone()),
+            None => crate::db::Db::sqlite_url_in(&self.data_dir),
+        }
+    }
+
+    /// Refuses settings that would expose the portal without TLS.
+    pub fn check(&self) -> Result<(), String> {
+        if self.tls_cert.is_some() != self.tls_key.is_some() {
+            return Err("give both tls_cert and tls_key, or neither".into());
+        }
+        if !self.listen.ip().is_loopback() && !self.tls_enabled() && !self.behind_proxy {
+            return Err(format!(
+                "refusing to listen on {} without TLS: give --tls-cert and --tls-key, \
+                 or --behind-proxy if a TLS-terminating proxy stands in front",
+                self.listen
+            ));
+        }
+        if self.hash_concurrency == 0 {
+            return Err("hash_concurrency must be at least 1".into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,153 @@
+//! The demo world for `lookout serve --demo`: a dozen member organisations
+//! of every kind, their members, and the operator's staff. Passwords are
+//! random, printed once, and never stored anywhere but as argon2id hashes.
+
+use crate::accounts::operator::{self, NewMember};
+use crate::accounts::store;
+use crate::audit::Actor;
+use crate::db::Db;
+
+const ORGS: [(&str, &str); 12] = [
+    ("Northwind Tankers", "ship-owner"),
+    ("Baltic Bulk Carriers", "ship-owner"),
+    ("Meridian Container Lines", "ship-owner"),
+    ("Coral Sea Offshore", "ship-owner"),
+    ("Aurora Ro-Ro Ferries", "ship-owner"),
+    ("Nordhavn Shipmanagement", "ship-owner"),
+    ("Port of Kestrel Bay", "port"),
+    ("Harbourline Terminals", "port"),
+    ("Tidewater Mutual P&I", "pi-club"),
+    ("Valdoria Maritime Administration", "flag-state"),
+    ("Lodestar Classification", "class-society"),
+    ("Seaward Risk Consultants", "other"),
+];
+
+/// (email, name, role, organisation)
+const PEOPLE: [(&str, &str, &str, Option<&str>); 12] = [
+    ("admin@lookout.example", "Ada Admiral", "admin", None),
+    ("analyst@lookout.example", "Ravi Analyst", "analyst", None),
+    ("editor@lookout.example", "Elena Editor", "editor", None),
+    (
+        "moderator@lookout.example",
+        "Mo Moderator",
+        "moderator",
+        None,
+    ),
+    (
+        "cso@northwind-tankers.example",
+        "Nina Halvorsen",
+        "org-admin",
+        Some("Northwind Tankers"),
+    ),
+    (
+        "it@northwind-tankers.example",
+        "Tom Brandt",
+        "member",
+        Some("Northwind Tankers"),
+    ),
+    (
+        "ciso@meridian-lines.example",
+        "Grace Okafor",
+        "org-admin",
+        Some("Meridian Container Lines"),
+    ),
+    (
+        "security@kestrel-port.example",
+        "Luis Ferreira",
+        "org-admin",
+        Some("Port of Kestrel Bay"),
+    ),
+    (
+        "loss.prevention@tidewater-pi.example",
+        "Hannah Price",
+        "member",
+        Some("Tidewater Mutual P&I"),
+    ),
+    (
+        "cyber@valdoria-registry.example",
+        "Jonas Weber",
+        "member",
+        Some("Valdoria Maritime Administration"),
+    ),
+    (
+        "marine.cyber@lodestar-class.example",
+        "Priya Nair",
+        "member",
+        Some("Lodestar Classification"),
+    ),
+    (
+        "fleet.it@baltic-bulk.example",
+        "Oskar Lind",
+        "member",
+        Some("Baltic Bulk Carriers"),
+    ),
+];
+
+pub struct DemoAccount {
+    pub email: String,
+    pub role: String,
+    pub password: String,
+}
+
+/// Seeds the demo world into an empty portal. Returns the accounts created,
+/// or none when the portal already has organisations.
+pub async fn seed(db: &Db) -> anyhow::Result<Vec<DemoAccount>> {
+    if store::count_orgs(db).await? > 0 {
+        return Ok(Vec::new());
+    }
+    for (name, kind) in ORGS {
+        operator::create_org(db, name, kind, Actor::System).await?;
+    }
+    let mut accounts = Vec::new();
+    for (email, name, role, org) in PEOPLE {
+        let password = demo_password()?;
+        operator::create_user(
+            db,
+            NewMember {
+                email,
+                display_name: name,
+                role,
+                org,
+                password: &password,
+            },
+            Actor::System,
+        )
+        .await?;
+        accounts.push(DemoAccount {
+            email: email.into(),
+            role: role.into(),
+            password,
+        });
+    }
+    Ok(accounts)
+}
+
+/// Four random groups of five letters and digits (~100 bits).
+fn demo_password() -> anyhow::Result<String> {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let bytes = crate::secrets::random_bytes::<20>()?;
+    let chars: Vec<char> = bytes
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect();
+    Ok(chars
+        .chunks(5)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-"))
+}
+
+pub fn print_accounts(accounts: &[DemoAccount], public_url: &str) {
+    if accounts.is_empty() {
+        println!("Demo data is already present; sign-in details were printed when it was created.");
+        return;
+    }
+    println!("\nDemo world created. Sign in at {public_url}/login with (shown only now):\n");
+    println!("  {:<40} {:<10} password", "email", "role");
+    for a in accounts {
+        println!("  {:<40} {:<10} {}", a.email, a.role, a.password);
+    }
+    println!(
+        "\nStaff (admin, analyst, editor, moderator) set up an authenticator app at first sign-in.\n"
+    );
+}

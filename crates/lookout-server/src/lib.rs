@@ -1,0 +1,20 @@
+//! The Lookout portal: an axum application organised by feature. Each
+//! feature folder holds its model, storage, routes and templates.
+
+pub mod accounts;
+pub mod api;
+pub mod audit;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod home;
+pub mod mail;
+pub mod ops;
+pub mod secrets;
+pub mod serve;
+pub mod state;
+pub mod tls;
+pub mod web;
+
+pub use config::Config;
+pub use state::AppState;

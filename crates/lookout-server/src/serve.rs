@@ -1,0 +1,75 @@
+//! Running the portal: listener, background housekeeping, graceful
+//! shutdown on SIGTERM or Ctrl-C (in-flight requests finish).
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+
+use crate::state::AppState;
+
+pub async fn run(state: AppState) -> anyhow::Result<()> {
+    state.config.check().map_err(anyhow::Error::msg)?;
+    let listener = TcpListener::bind(state.config.listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", state.config.listen))?;
+    run_on(state, listener).await
+}
+
+/// Serves on an already bound listener (tests bind port 0).
+pub async fn run_on(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
+    let addr = listener.local_addr()?;
+    tokio::spawn(housekeeping(state.clone()));
+    let app = crate::web::router(state.clone());
+    if state.config.tls_enabled() {
+        crate::tls::serve(state, listener, app).await
+    } else {
+        tracing::info!(%addr, "Lookout is listening (HTTP)");
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+        Ok(())
+    }
+}
+
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Deletes expired sessions and throttle rows. Every process runs it; the
+/// deletes are idempotent, so several processes do no harm.
+async fn housekeeping(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(300));
+    loop {
+        tick.tick().await;
+        let idle = state.config.session_idle_minutes * 60;
+        let max = state.config.session_max_hours * 3600;
+        if let Err(err) = crate::accounts::sessions::purge_expired(&state.db, idle, max).await {
+            tracing::warn!(error = %err, "session purge failed");
+        }
+        if let Err(err) = crate::accounts::throttle::purge(&state.db).await {
+            tracing::warn!(error = %err, "throttle purge failed");
+        }
+    }
+}

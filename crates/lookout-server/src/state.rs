@@ -1,0 +1,45 @@
+//! What every request handler can reach. Nothing here is per-process state
+//! that matters to users: sessions, throttles and audit live in the database.
+
+use std::sync::Arc;
+
+use crate::accounts::passwords::Hasher;
+use crate::config::Config;
+use crate::db::Db;
+use crate::mail::Mailer;
+use crate::secrets::MasterKey;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub key: MasterKey,
+    pub hasher: Hasher,
+    pub mailer: Mailer,
+    pub metrics: crate::ops::Metrics,
+}
+
+impl AppState {
+    /// Connects to the database (applying migrations) and loads the key.
+    pub async fn open(config: Config) -> anyhow::Result<AppState> {
+        let db = Db::connect(&config.database_url()?).await?;
+        let key = load_key(&config)?;
+        let hasher = Hasher::new(config.hash_concurrency)?;
+        let mailer = Mailer::from_config(&config)?;
+        Ok(AppState {
+            db,
+            config: Arc::new(config),
+            key,
+            hasher,
+            mailer,
+            metrics: crate::ops::Metrics::default(),
+        })
+    }
+}
+
+pub fn load_key(config: &Config) -> Result<MasterKey, crate::secrets::SecretError> {
+    match &config.secret_key {
+        Some(hex) => MasterKey::from_hex(hex),
+        None => MasterKey::load_or_create(&config.data_dir.join("secret.key")),
+    }
+}

@@ -1,0 +1,70 @@
+//! The HTTP shell: routing, middleware order, static files.
+
+pub mod error;
+pub mod headers;
+pub mod templates;
+pub mod visitor;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+
+pub use error::{ApiError, AppError};
+pub use visitor::{ClientAddr, CookieChange, Visitor};
+
+use crate::state::AppState;
+
+/// Largest request body the portal accepts outside upload routes.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let browser = crate::accounts::routes()
+        .merge(crate::audit::routes::routes())
+        .route("/", get(crate::home::home))
+        .layer(from_fn_with_state(state.clone(), visitor::visitor_layer));
+
+    Router::new()
+        .merge(browser)
+        .nest("/api", crate::api::routes())
+        .route("/healthz", get(crate::ops::healthz))
+        .route("/metrics", get(crate::ops::metrics))
+        .route("/static/lookout.css", get(stylesheet))
+        .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), crate::ops::observe))
+        .layer(from_fn(error::error_bodies))
+        .layer(from_fn_with_state(state.clone(), headers::security_headers))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .with_state(state)
+}
+
+async fn not_found() -> StatusCode {
+    StatusCode::NOT_FOUND
+}
+
+async fn stylesheet() -> Response {
+    let mut response = include_str!("../../static/lookout.css").into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/css; charset=utf-8"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    response
+}

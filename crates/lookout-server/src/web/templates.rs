@@ -1,0 +1,71 @@
+//! The page shell shared by every template, and rendering helpers.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use crate::accounts::model::{Role, User};
+use crate::web::{AppError, Visitor};
+
+/// What the layout needs on every page.
+pub struct Page {
+    pub title: String,
+    pub csrf: String,
+    pub user: Option<User>,
+    /// A one-line confirmation shown above the content.
+    pub notice: Option<String>,
+}
+
+impl Page {
+    pub fn new(visitor: &Visitor, title: &str) -> Page {
+        Page {
+            title: title.to_string(),
+            csrf: visitor.csrf.clone(),
+            user: visitor.user.clone(),
+            notice: None,
+        }
+    }
+
+    pub fn with_notice(mut self, notice: impl Into<String>) -> Page {
+        self.notice = Some(notice.into());
+        self
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role == Role::Admin)
+    }
+
+    pub fn is_org_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role == Role::OrgAdmin)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub title: String,
+    pub message: String,
+    pub status: u16,
+}
+
+pub fn render(template: &impl Template) -> Result<Response, AppError> {
+    Ok(Html(template.render()?).into_response())
+}
+
+/// Re-shows a form with the member's input and what to fix.
+pub fn render_invalid(template: &impl Template) -> Result<Response, AppError> {
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(template.render()?)).into_response())
+}
+
+/// Formats unix seconds as an ISO-like UTC timestamp.
+pub fn format_time(secs: &i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(*secs)
+        .ok()
+        .and_then(|t| {
+            t.format(time::macros::format_description!(
+                "[year]-[month]-[day] [hour]:[minute] UTC"
+            ))
+            .ok()
+        })
+        .unwrap_or_default()
+}

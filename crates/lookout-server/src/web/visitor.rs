@@ -1,0 +1,300 @@
+//! Who is asking: the session cookie, the signed-in member, and the CSRF
+//! check on every state-changing browser request.
+//!
+//! Every browser visitor carries one cookie holding a random 256-bit value.
+//! When it names a session in the database the visitor is signed in;
+//! otherwise it only anchors the CSRF token, which is an HMAC of the cookie
+//! under the server key, so nothing is stored for anonymous visitors. Signing
+//! in replaces the value (session fixation is impossible).
+
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, Request, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::accounts::model::User;
+use crate::accounts::sessions::{self, Stage};
+use crate::accounts::store;
+use crate::db::now;
+use crate::secrets::{constant_time_eq, random_token};
+use crate::state::AppState;
+use crate::web::AppError;
+
+/// Largest urlencoded form the CSRF check reads. File uploads (multipart)
+/// carry their token in the `X-CSRF-Token` header or `csrf` query parameter
+/// and are limited by their own routes.
+const FORM_LIMIT: usize = 256 * 1024;
+
+#[derive(Clone, Debug)]
+pub struct Visitor {
+    /// The cookie value: the session id when signed in.
+    cookie: String,
+    pub csrf: String,
+    /// Set only when fully signed in (password and, where due, second factor).
+    pub user: Option<User>,
+    /// A session that passed the password but still owes a second factor.
+    pub pending: Option<(User, Stage)>,
+    /// When the password was last entered in this session.
+    pub reauth_at: i64,
+}
+
+impl Visitor {
+    pub fn session_token(&self) -> &str {
+        &self.cookie
+    }
+
+    pub fn require_user(&self) -> Result<&User, AppError> {
+        self.user.as_ref().ok_or(AppError::Unauthenticated)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Visitor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Visitor>()
+            .cloned()
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("visitor layer missing")))
+    }
+}
+
+/// A response extension asking the layer to set a new session cookie
+/// (sign-in) or to clear it (sign-out).
+#[derive(Clone, Debug)]
+pub enum CookieChange {
+    Set(String),
+    Clear,
+}
+
+pub fn cookie_name(state: &AppState) -> &'static str {
+    if state.config.secure_cookies() {
+        "__Host-lookout"
+    } else {
+        // `__Host-` requires `Secure`, which a browser refuses over plain
+        // HTTP; without TLS (loopback only) the plain name is used.
+        "lookout"
+    }
+}
+
+fn cookie_header(state: &AppState, value: &str, max_age: Option<i64>) -> Option<HeaderValue> {
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let age = max_age
+        .map(|a| format!("; Max-Age={a}"))
+        .unwrap_or_default();
+    HeaderValue::from_str(&format!(
+        "{}={value}; Path=/; HttpOnly; SameSite=Strict{secure}{age}",
+        cookie_name(state)
+    ))
+    .ok()
+}
+
+fn read_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+pub fn csrf_token(state: &AppState, cookie: &str) -> String {
+    state.key.mac("csrf", cookie.as_bytes())
+}
+
+/// The client address, for throttling only (never stored or logged).
+#[derive(Clone, Copy, Debug)]
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
+}
+
+pub async fn visitor_layer(
+    State(state): State<AppState>,
+    request: Request<Body>,
+    next: Next,
+) -> Response {
+    match visit(state, request, next).await {
+        Ok(response) => response,
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn visit(state: AppState, request: Request<Body>, next: Next) -> Result<Response, AppError> {
+    let (mut parts, body) = request.into_parts();
+    let existing = read_cookie(&parts.headers, cookie_name(&state));
+    let mut set_cookie = None;
+    let cookie = match existing {
+        Some(value) => value,
+        None => {
+            let value = random_token()?;
+            set_cookie = Some(value.clone());
+            value
+        }
+    };
+    let csrf = csrf_token(&state, &cookie);
+
+    let body = if is_state_changing(&parts.method) {
+        check_origin(&state, &parts.headers)?;
+        let bytes = read_form_body(&parts.headers, body).await?;
+        let sent = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .or_else(|| field(parts.uri.query().unwrap_or("").as_bytes(), "csrf"))
+            .or_else(|| field(&bytes, "csrf"));
+        match sent {
+            Some(token) if constant_time_eq(token.as_bytes(), csrf.as_bytes()) => {}
+            _ => {
+                return Err(AppError::BadRequest(
+                    "This form has expired or was not sent from this portal. \
+                     Go back, reload the page and send it again."
+                        .into(),
+                ));
+            }
+        }
+        Body::from(bytes)
+    } else {
+        body
+    };
+
+    let mut visitor = Visitor {
+        cookie: cookie.clone(),
+        csrf,
+        user: None,
+        pending: None,
+        reauth_at: 0,
+    };
+    if set_cookie.is_none() {
+        load_session(&state, &mut visitor).await?;
+    }
+    parts.extensions.insert(visitor);
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+
+    let change = response.extensions_mut().remove::<CookieChange>();
+    let header = match change {
+        Some(CookieChange::Set(value)) => cookie_header(&state, &value, None),
+        Some(CookieChange::Clear) => {
+            // A fresh anonymous value rather than none, so the next form
+            // already has a token.
+            random_token()
+                .ok()
+                .and_then(|v| cookie_header(&state, &v, None))
+        }
+        None => set_cookie.and_then(|v| cookie_header(&state, &v, None)),
+    };
+    if let Some(header) = header {
+        response.headers_mut().append(header::SET_COOKIE, header);
+    }
+    Ok(response)
+}
+
+async fn load_session(state: &AppState, visitor: &mut Visitor) -> Result<(), AppError> {
+    let Some(session) = sessions::find(&state.db, &visitor.cookie).await? else {
+        return Ok(());
+    };
+    let at = now();
+    let idle = state.config.session_idle_minutes * 60;
+    let max = state.config.session_max_hours * 3600;
+    if at - session.last_seen_at > idle || at - session.created_at > max {
+        sessions::delete(&state.db, &visitor.cookie).await?;
+        return Ok(());
+    }
+    let Some(row) = store::user_by_id(&state.db, session.user_id).await? else {
+        return Ok(());
+    };
+    if row.disabled != 0 {
+        sessions::delete(&state.db, &visitor.cookie).await?;
+        return Ok(());
+    }
+    let Some(user) = row.to_user() else {
+        return Ok(());
+    };
+    // Writing on every request would make each page a write; a minute of
+    // slack on the idle timeout is harmless.
+    if at - session.last_seen_at > 60 {
+        sessions::touch(&state.db, &visitor.cookie).await?;
+    }
+    visitor.reauth_at = session.reauth_at;
+    match session.stage {
+        Stage::SignedIn => visitor.user = Some(user),
+        stage => visitor.pending = Some((user, stage)),
+    }
+    Ok(())
+}
+
+fn is_state_changing(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Refuses cross-site requests even before the token is checked: browsers
+/// send `Sec-Fetch-Site`, and `Origin` on every POST.
+fn check_origin(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
+    let forbidden = || {
+        AppError::BadRequest(
+            "This request came from another site and was refused. \
+             Open the portal directly and try again."
+                .into(),
+        )
+    };
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
+        && site != "same-origin"
+        && site != "none"
+    {
+        return Err(forbidden());
+    }
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+        let origin_host = origin.split_once("://").map(|(_, rest)| rest);
+        let matches_host = origin_host.is_some() && origin_host == host;
+        let matches_public = origin.trim_end_matches('/') == state.config.public_url();
+        if !(matches_host || matches_public) {
+            return Err(forbidden());
+        }
+    }
+    Ok(())
+}
+
+async fn read_form_body(headers: &HeaderMap, body: Body) -> Result<Bytes, AppError> {
+    let is_form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        // Other bodies pass through untouched (the token comes in a header or
+        // the query); their routes apply their own limits.
+        return axum::body::to_bytes(body, usize::MAX)
+            .await
+            .map_err(|_| AppError::PayloadTooLarge);
+    }
+    axum::body::to_bytes(body, FORM_LIMIT)
+        .await
+        .map_err(|_| AppError::PayloadTooLarge)
+}
+
+fn field(encoded: &[u8], name: &str) -> Option<String> {
+    url::form_urlencoded::parse(encoded)
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}

@@ -1,0 +1,285 @@
+//! Command-line parsing and configuration loading.
+//!
+//! Settings come from, in rising precedence: built-in defaults, a TOML file
+//! (`--config`, or `lookout.toml` in the working directory when present),
+//! `LOOKOUT_*` environment variables (nested keys with `__`, e.g.
+//! `LOOKOUT_SMTP__HOST`), and command-line flags.
+
+use std::io::Read as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use lookout_server::accounts::operator::{self, NewMember};
+use lookout_server::audit::{self, Actor, Verdict};
+use lookout_server::{AppState, Config};
+use serde::Serialize;
+
+#[derive(Parser)]
+#[command(
+    name = "lookout",
+    version,
+    about = "Lookout: confidential incident reporting for the maritime industry"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the portal.
+    Serve(ServeArgs),
+    /// Operator tasks on the database (safe while a server runs).
+    Admin(AdminArgs),
+}
+
+/// Where the data lives; accepted by every command, anywhere on the line.
+#[derive(Args, Serialize, Default, Clone)]
+struct StorageArgs {
+    /// Directory for the SQLite database, key file and mail outbox
+    /// [default: ./lookout-data]
+    #[arg(long, global = true, value_name = "DIR")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data_dir: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://user@host/db) instead of SQLite
+    #[arg(long, global = true, value_name = "URL")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    database_url: Option<String>,
+    /// TOML configuration file [default: ./lookout.toml when present]
+    #[arg(long, global = true, value_name = "FILE")]
+    #[serde(skip)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Args, Serialize, Default)]
+#[command(
+    after_help = "Every setting can also come from the TOML file or a LOOKOUT_* \
+environment variable: LOOKOUT_LISTEN, LOOKOUT_DATA_DIR, LOOKOUT_DATABASE_URL, \
+LOOKOUT_PUBLIC_URL, LOOKOUT_TLS_CERT, LOOKOUT_TLS_KEY, LOOKOUT_BEHIND_PROXY, \
+LOOKOUT_SECRET_KEY, LOOKOUT_SESSION_IDLE_MINUTES, LOOKOUT_SESSION_MAX_HOURS, \
+LOOKOUT_REAUTH_MINUTES, LOOKOUT_INVITATION_DAYS, LOOKOUT_HASH_CONCURRENCY, \
+LOOKOUT_MAIL_FROM, LOOKOUT_SMTP__HOST, LOOKOUT_SMTP__PORT, LOOKOUT_SMTP__SECURITY \
+(starttls, tls or none), LOOKOUT_SMTP__USERNAME, LOOKOUT_SMTP__PASSWORD. \
+Flags win over the environment, which wins over the file."
+)]
+struct ServeArgs {
+    #[command(flatten)]
+    #[serde(flatten)]
+    storage: StorageArgs,
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, value_name = "ADDR")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    listen: Option<SocketAddr>,
+    /// Public URL used in emailed links [default: derived from --listen]
+    #[arg(long, value_name = "URL")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    public_url: Option<String>,
+    /// PEM certificate chain: serve HTTPS (with --tls-key)
+    #[arg(long, value_name = "FILE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key for --tls-cert
+    #[arg(long, value_name = "FILE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tls_key: Option<PathBuf>,
+    /// A TLS-terminating proxy stands in front: allow a non-loopback
+    /// listener without TLS and mark cookies Secure
+    #[arg(long)]
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    behind_proxy: bool,
+    /// Seed a demo world (a dozen organisations, members and staff) into an
+    /// empty portal and print the sign-in details once
+    #[arg(long)]
+    #[serde(skip)]
+    demo: bool,
+}
+
+#[derive(Args)]
+struct AdminArgs {
+    #[command(flatten)]
+    storage: StorageArgs,
+    #[command(subcommand)]
+    command: AdminCommand,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a member organisation.
+    CreateOrg {
+        #[arg(long)]
+        name: String,
+        /// ship-owner, port, pi-club, flag-state, class-society or other
+        #[arg(long)]
+        kind: String,
+    },
+    /// Create an account; the password is read from standard input.
+    CreateUser {
+        #[arg(long)]
+        email: String,
+        /// member, org-admin, analyst, editor, moderator or admin
+        #[arg(long)]
+        role: String,
+        /// The organisation's name (members and org-admins)
+        #[arg(long)]
+        org: Option<String>,
+        /// The name other members see [default: the email's local part]
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from standard input (required: passwords are
+        /// never taken as arguments, which other users can see)
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// Create an API token for a member; prints it once, as the last word.
+    CreateApiToken {
+        #[arg(long)]
+        email: String,
+        /// read, write, admin (repeatable) [default: read]
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
+        #[arg(long, default_value = "command line")]
+        name: String,
+    },
+    /// List all accounts.
+    ListUsers,
+    /// Disable an account: ends its sessions and revokes its API tokens.
+    DisableUser {
+        #[arg(long)]
+        email: String,
+    },
+    /// Check the audit log's hash chain.
+    VerifyAudit,
+}
+
+fn figment(storage: &StorageArgs) -> Figment {
+    let mut figment = Figment::from(Serialized::defaults(Config::default()));
+    match &storage.config {
+        Some(path) => figment = figment.merge(Toml::file_exact(path)),
+        None => figment = figment.merge(Toml::file("lookout.toml")),
+    }
+    figment.merge(Env::prefixed("LOOKOUT_").split("__"))
+}
+
+fn load_config<T: Serialize>(storage: &StorageArgs, flags: &T) -> anyhow::Result<Config> {
+    figment(storage)
+        .merge(Serialized::defaults(flags))
+        .extract()
+        .context("invalid configuration")
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Admin(args) => admin(args).await,
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("LOOKOUT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .init();
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    init_logging();
+    let config = load_config(&args.storage, &args)?;
+    config.check().map_err(anyhow::Error::msg)?;
+    let state = AppState::open(config).await?;
+    if args.demo {
+        let accounts = lookout_server::demo::seed(&state.db).await?;
+        lookout_server::demo::print_accounts(&accounts, &state.config.public_url());
+    }
+    println!(
+        "Lookout is running at {}/ (Ctrl-C to stop)",
+        state.config.public_url()
+    );
+    lookout_server::serve::run(state).await
+}
+
+async fn admin(args: AdminArgs) -> anyhow::Result<()> {
+    let config = load_config(&args.storage, &args.storage)?;
+    let db = lookout_server::db::Db::connect(&config.database_url()?).await?;
+    match args.command {
+        AdminCommand::CreateOrg { name, kind } => {
+            let org = operator::create_org(&db, &name, &kind, Actor::Cli).await?;
+            println!(
+                "created organisation {} ({}) id {}",
+                org.name, org.kind, org.id
+            );
+        }
+        AdminCommand::CreateUser {
+            email,
+            role,
+            org,
+            name,
+            password_stdin: _,
+        } => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password from standard input")?;
+            let password = password.trim_end_matches(['\n', '\r']);
+            let display_name =
+                name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
+            let member = NewMember {
+                email: &email,
+                display_name: &display_name,
+                role: &role,
+                org: org.as_deref(),
+                password,
+            };
+            let row = operator::create_user(&db, member, Actor::Cli).await?;
+            println!("created {} ({}) id {}", row.email, row.role, row.id);
+        }
+        AdminCommand::CreateApiToken {
+            email,
+            scopes,
+            name,
+        } => {
+            let token = operator::create_api_token(&db, &email, &name, &scopes, Actor::Cli).await?;
+            println!("API token for {email} (shown only now): {token}");
+        }
+        AdminCommand::ListUsers => {
+            let orgs = lookout_server::accounts::store::list_orgs(&db).await?;
+            let users = lookout_server::accounts::store::list_users(&db, None).await?;
+            println!(
+                "{:<6} {:<40} {:<10} {:<8} {:<5} organisation",
+                "id", "email", "role", "status", "mfa"
+            );
+            for u in users {
+                let org = u
+                    .org_id
+                    .and_then(|id| orgs.iter().find(|o| o.id == id))
+                    .map_or("-", |o| o.name.as_str());
+                let status = if u.disabled != 0 {
+                    "disabled"
+                } else {
+                    "active"
+                };
+                let mfa = if u.totp_secret.is_some() { "on" } else { "off" };
+                println!(
+                    "{:<6} {:<40} {:<10} {:<8} {:<5} {}",
+                    u.id, u.email, u.role, status, mfa, org
+                );
+            }
+        }
+        AdminCommand::DisableUser { email } => {
+            let row = operator::disable_user(&db, &email, Actor::Cli).await?;
+            println!("disabled {}: sessions ended, API tokens revoked", row.email);
+        }
+        AdminCommand::VerifyAudit => match audit::verify(&db).await? {
+            Verdict::Intact { entries } => println!("audit log intact: {entries} entries verified"),
+            Verdict::Broken { seq, reason } => {
+                anyhow::bail!("audit log BROKEN at entry {seq}: {reason}")
+            }
+        },
+    }
+    Ok(())
+}
