@@ -14,6 +14,9 @@ use axum::response::{Html, IntoResponse, Response};
 const INTERNAL_MESSAGE: &str =
     "Something went wrong on our side and nothing was saved. Please try again in a moment.";
 
+const TOO_LARGE_MESSAGE: &str =
+    "The request is larger than this portal accepts. Send less data or a smaller file.";
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("{0}")]
@@ -28,7 +31,7 @@ pub enum AppError {
     Conflict(String),
     #[error("too many attempts; try again in {0} seconds")]
     TooManyRequests(i64),
-    #[error("the request body is too large")]
+    #[error("{TOO_LARGE_MESSAGE}")]
     PayloadTooLarge,
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
@@ -194,10 +197,7 @@ pub async fn error_bodies(request: Request<Body>, next: Next) -> Response {
     let detail = match status {
         StatusCode::NOT_FOUND => "There is nothing at this address.".to_string(),
         StatusCode::METHOD_NOT_ALLOWED => "This address does not accept that method.".to_string(),
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            "The request is larger than this portal accepts. Send less data or a smaller file."
-                .to_string()
-        }
+        StatusCode::PAYLOAD_TOO_LARGE => TOO_LARGE_MESSAGE.to_string(),
         StatusCode::REQUEST_TIMEOUT => "The request took too long. Please try again.".to_string(),
         s if s.is_server_error() => INTERNAL_MESSAGE.to_string(),
         _ => {

@@ -13,6 +13,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -38,16 +39,22 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(crate::ops::metrics))
         .route("/static/lookout.css", get(stylesheet))
         .fallback(not_found)
+        // Inner to outer: each layer below wraps the ones above, so the
+        // error rewriting and the security headers see every response,
+        // including the limit layers' 413 and the timeout's 408.
         .layer(from_fn_with_state(state.clone(), crate::ops::observe))
-        .layer(from_fn(error::error_bodies))
-        .layer(from_fn_with_state(state.clone(), headers::security_headers))
-        .layer(CompressionLayer::new())
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(CatchPanicLayer::custom(|_| {
+            AppError::internal(anyhow::anyhow!("handler panicked")).into_response()
+        }))
+        .layer(from_fn(error::error_bodies))
+        .layer(CompressionLayer::new())
+        .layer(from_fn_with_state(state.clone(), headers::security_headers))
         .with_state(state)
 }
 

@@ -1,0 +1,185 @@
+//! The HTTP shell: headers, errors, limits, API authentication.
+
+mod common;
+
+use common::*;
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = &backends(dir.path()).await[0];
+    let server = TestServer::start(url).await;
+    for path in ["/", "/login", "/nowhere", "/api/v1/me", "/healthz"] {
+        let response = browser().get(server.url(path)).send().await.unwrap();
+        let h = response.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"),
+            "{path}"
+        );
+        assert!(!csp.contains("unsafe-inline"));
+        assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["cache-control"], "no-store", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn errors_are_pages_for_browsers_and_problems_for_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = &backends(dir.path()).await[0];
+    let server = TestServer::start(url).await;
+    let client = browser();
+    let response = client
+        .get(server.url("/no/such/page"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 404);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("nothing at this address")
+    );
+
+    let response = client
+        .get(server.url("/api/v1/nothing"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 404);
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    let problem: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(problem["status"], 404);
+
+    // Oversized bodies: 413 with words, not a dropped connection.
+    let (_, html) = get(&client, &server.url("/login")).await;
+    let big = "x".repeat(2 * 1024 * 1024);
+    let response = client
+        .post(server.url("/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("csrf={}&email={big}", csrf(&html)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 413);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("larger than this portal accepts")
+    );
+}
+
+#[tokio::test]
+async fn api_tokens_are_scoped_and_revocable() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = TestServer::start(&url).await;
+        server.org("Coral Sea Offshore", "ship-owner").await;
+        server
+            .user("it@coralsea.example", "member", Some("Coral Sea Offshore"))
+            .await;
+        use lookout_server::accounts::operator::create_api_token;
+        use lookout_server::audit::Actor;
+        let token = create_api_token(
+            &server.state.db,
+            "it@coralsea.example",
+            "ci",
+            &["read".into()],
+            Actor::Cli,
+        )
+        .await
+        .unwrap();
+        let client = reqwest::Client::new();
+        let me: serde_json::Value = client
+            .get(server.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(me["email"], "it@coralsea.example");
+        assert_eq!(me["organisation"], "Coral Sea Offshore");
+
+        let response = client
+            .get(server.url("/api/v1/users"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 403);
+        assert!(
+            create_api_token(
+                &server.state.db,
+                "it@coralsea.example",
+                "x",
+                &["admin".into()],
+                Actor::Cli
+            )
+            .await
+            .is_err()
+        );
+
+        let response = client
+            .get(server.url("/api/v1/me"))
+            .bearer_auth("lkt_forged")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 401);
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+
+        lookout_server::accounts::operator::disable_user(
+            &server.state.db,
+            "it@coralsea.example",
+            Actor::Cli,
+        )
+        .await
+        .unwrap();
+        let response = client
+            .get(server.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status().as_u16(),
+            401,
+            "a disabled member's tokens stop working"
+        );
+    }
+}
+
+#[tokio::test]
+async fn health_and_metrics_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = &backends(dir.path()).await[0];
+    let server = TestServer::start(url).await;
+    let (status, body) = get(&browser(), &server.url("/healthz")).await;
+    assert_eq!((status, body.trim()), (200, "ok"));
+    get(&browser(), &server.url("/login")).await;
+    let (_, metrics) = get(&browser(), &server.url("/metrics")).await;
+    assert!(
+        metrics.contains(
+            "lookout_http_requests_total{method=\"GET\",route=\"/login\",status=\"200\"}"
+        )
+    );
+}
