@@ -3,7 +3,8 @@
 //! Settings come from, in rising precedence: built-in defaults, a TOML file
 //! (`--config`, or `lookout.toml` in the working directory when present),
 //! `LOOKOUT_*` environment variables (nested keys with `__`, e.g.
-//! `LOOKOUT_SMTP__HOST`), and command-line flags.
+//! `LOOKOUT_SMTP__HOST`), and command-line flags. `LOOKOUT_LOG` sets the
+//! log filter (tracing's EnvFilter syntax, default `info`).
 
 use std::io::Read as _;
 use std::net::SocketAddr;
@@ -161,7 +162,13 @@ fn figment(storage: &StorageArgs) -> Figment {
         Some(path) => figment = figment.merge(Toml::file_exact(path)),
         None => figment = figment.merge(Toml::file("lookout.toml")),
     }
-    figment.merge(Env::prefixed("LOOKOUT_").split("__"))
+    // LOOKOUT_LOG sets the log filter and LOOKOUT_TEST_DATABASE_URL is the
+    // test suite's: neither is a portal setting.
+    figment.merge(
+        Env::prefixed("LOOKOUT_")
+            .ignore(&["log", "test_database_url"])
+            .split("__"),
+    )
 }
 
 fn load_config<T: Serialize>(storage: &StorageArgs, flags: &T) -> anyhow::Result<Config> {
