@@ -131,3 +131,37 @@ impl Config {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_listener_needs_tls_or_a_proxy() {
+        let mut config = Config {
+            listen: "0.0.0.0:443".parse().unwrap(),
+            ..Config::default()
+        };
+        assert!(config.check().unwrap_err().contains("without TLS"));
+        config.behind_proxy = true;
+        assert!(config.check().is_ok());
+        assert!(config.secure_cookies());
+    }
+
+    #[test]
+    fn half_a_tls_configuration_is_refused() {
+        let config = Config {
+            tls_cert: Some("cert.pem".into()),
+            ..Config::default()
+        };
+        assert!(config.check().is_err());
+    }
+
+    #[test]
+    fn loopback_without_tls_is_fine_and_cookies_are_not_secure() {
+        let config = Config::default();
+        assert!(config.check().is_ok());
+        assert!(!config.secure_cookies());
+        assert_eq!(config.public_url(), "http://127.0.0.1:8080");
+    }
+}

@@ -277,6 +277,34 @@ async fn state_changes_need_the_csrf_token_and_our_origin() {
                 .unwrap()
                 .contains("came from another site")
         );
+        // Browsers send `Origin: null` for same-origin forms under our
+        // no-referrer policy: that must work (it once refused every form).
+        let response = client
+            .post(server.url("/login"))
+            .header("origin", "null")
+            .header("sec-fetch-site", "same-origin")
+            .form(&[
+                ("csrf", csrf(&html).as_str()),
+                ("email", "a@b.example"),
+                ("password", "x"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 422, "reaches the sign-in check");
+        let response = client
+            .post(server.url("/login"))
+            .header("origin", "null")
+            .header("sec-fetch-site", "cross-site")
+            .form(&[
+                ("csrf", csrf(&html).as_str()),
+                ("email", "a@b.example"),
+                ("password", "x"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 400);
         let response = client
             .post(server.url("/login"))
             .header("sec-fetch-site", "cross-site")

@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::login::{require_recent_auth, rotate_session};
+use super::login::{reauth_redirect, rotate_session};
 use super::model::User;
 use super::sessions::{self, Stage};
 use super::{api_tokens, mfa, passwords, store};
@@ -267,7 +267,7 @@ pub async fn mfa_disable(
     visitor: Visitor,
 ) -> Result<Response, AppError> {
     let user = visitor.require_user()?.clone();
-    if let Err(redirect) = require_recent_auth(&state, &visitor, "/account") {
+    if let Some(redirect) = reauth_redirect(&state, &visitor, "/account") {
         return Ok(redirect);
     }
     let org_requires = match user.org_id {
@@ -308,7 +308,7 @@ pub async fn create_token(
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
     let user = visitor.require_user()?.clone();
-    if let Err(redirect) = require_recent_auth(&state, &visitor, "/account") {
+    if let Some(redirect) = reauth_redirect(&state, &visitor, "/account") {
         return Ok(redirect);
     }
     // Repeated `scope` checkboxes: parse by hand (serde_urlencoded has no

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::authz::{self, Capability};
-use super::login::require_recent_auth;
+use super::login::reauth_redirect;
 use super::membership::{self, Application, Invitation};
 use super::model::{OrgKind, Organisation, Role, User, UserRow, looks_like_email};
 use super::store;
@@ -305,7 +305,7 @@ async fn set_disabled(
 ) -> Result<Response, AppError> {
     let actor = visitor.require_user()?.clone();
     let target = managed_target(state, &actor, id).await?;
-    if let Err(redirect) = require_recent_auth(state, visitor, back) {
+    if let Some(redirect) = reauth_redirect(state, visitor, back) {
         return Ok(redirect);
     }
     if target.id == actor.id {
@@ -364,7 +364,7 @@ pub async fn change_role(
 ) -> Result<Response, AppError> {
     let actor = admin(&visitor)?.clone();
     let target = managed_target(&state, &actor, id).await?;
-    if let Err(redirect) = require_recent_auth(&state, &visitor, "/admin/users") {
+    if let Some(redirect) = reauth_redirect(&state, &visitor, "/admin/users") {
         return Ok(redirect);
     }
     let role = Role::parse(&form.role)

@@ -362,18 +362,13 @@ struct ReauthPage {
     error: Option<String>,
 }
 
-/// Sensitive actions call this first: it passes when the password was
-/// entered recently in this session, and otherwise sends the member to
-/// confirm it.
-pub fn require_recent_auth(
-    state: &AppState,
-    visitor: &Visitor,
-    back_to: &str,
-) -> Result<(), Response> {
+/// Sensitive actions call this first: `None` when the password was entered
+/// recently in this session, otherwise the redirect that asks for it.
+pub fn reauth_redirect(state: &AppState, visitor: &Visitor, back_to: &str) -> Option<Response> {
     if now() - visitor.reauth_at <= state.config.reauth_minutes * 60 {
-        Ok(())
+        None
     } else {
-        Err(Redirect::to(&format!("/reauth?next={}", urlencode(back_to))).into_response())
+        Some(Redirect::to(&format!("/reauth?next={}", urlencode(back_to))).into_response())
     }
 }
 
@@ -429,6 +424,17 @@ pub async fn reauth(
 #[cfg(test)]
 mod tests {
     use super::safe_next;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn redirects_never_leave_the_portal(next in ".{0,80}") {
+            let target = safe_next(&next);
+            prop_assert!(target.starts_with('/'));
+            prop_assert!(!target.starts_with("//"));
+            prop_assert!(!target.contains('\\'));
+        }
+    }
 
     #[test]
     fn only_local_paths_are_followed() {

@@ -82,9 +82,15 @@ impl Db {
         Ok(db)
     }
 
-    /// The SQLite URL for a data directory, creating the directory.
+    /// The SQLite URL for a data directory, creating the directory readable
+    /// by the portal's own user only (it holds the database and key file).
     pub fn sqlite_url_in(data_dir: &std::path::Path) -> Result<String, DbError> {
-        std::fs::create_dir_all(data_dir)
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder
+            .create(data_dir)
             .map_err(|e| DbError::DataDir(data_dir.display().to_string(), e))?;
         Ok(format!(
             "sqlite://{}?mode=rwc",

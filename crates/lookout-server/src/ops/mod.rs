@@ -23,10 +23,13 @@ struct Series {
     buckets: [u64; BUCKETS.len()],
 }
 
+/// Method, route template, status.
+type SeriesKey = (String, String, u16);
+
 /// Per-process request metrics; Prometheus scrapes every process and sums.
 #[derive(Clone, Default)]
 pub struct Metrics {
-    series: Arc<Mutex<BTreeMap<(String, String, u16), Series>>>,
+    series: Arc<Mutex<BTreeMap<SeriesKey, Series>>>,
 }
 
 impl Metrics {

@@ -264,7 +264,15 @@ fn check_origin(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
     {
         return Err(forbidden());
     }
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+    // Under `Referrer-Policy: no-referrer` browsers send `Origin: null` even
+    // for same-origin forms; a null origin from another site comes with
+    // `Sec-Fetch-Site: cross-site` and was refused above, and the CSRF token
+    // still has to match.
+    if let Some(origin) = headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .filter(|o| *o != "null")
+    {
         let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
         let origin_host = origin.split_once("://").map(|(_, rest)| rest);
         let matches_host = origin_host.is_some() && origin_host == host;
@@ -297,4 +305,42 @@ fn field(encoded: &[u8], name: &str) -> Option<String> {
     url::form_urlencoded::parse(encoded)
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn headers(cookie: &str) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        if let Ok(value) = HeaderValue::from_str(cookie) {
+            map.insert(header::COOKIE, value);
+        }
+        map
+    }
+
+    #[test]
+    fn finds_our_cookie_among_others() {
+        let id = "ab".repeat(32);
+        let map = headers(&format!("theme=dark; lookout={id}; other=1"));
+        assert_eq!(read_cookie(&map, "lookout"), Some(id));
+        assert_eq!(read_cookie(&map, "__Host-lookout"), None);
+        assert_eq!(read_cookie(&headers("lookout=short"), "lookout"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn cookie_values_are_only_ever_64_hex_digits(raw in "[ -~]{0,200}") {
+            if let Some(value) = read_cookie(&headers(&raw), "lookout") {
+                prop_assert_eq!(value.len(), 64);
+                prop_assert!(value.bytes().all(|b| b.is_ascii_hexdigit()));
+            }
+        }
+
+        #[test]
+        fn form_fields_parse_without_panicking(body in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let _ = field(&body, "csrf");
+        }
+    }
 }

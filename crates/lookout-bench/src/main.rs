@@ -1,0 +1,278 @@
+//! `lookout-bench`: performance scenarios that print their figures.
+//!
+//! Each scenario starts a real portal in-process on a real port (SQLite in a
+//! temporary directory, or `--database-url postgres://...`) and measures it
+//! over loopback HTTP. Run in release mode for meaningful numbers:
+//!
+//! ```sh
+//! cargo run --release -p lookout-bench -- all
+//! ```
+
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use lookout_server::accounts::operator::{self, NewMember};
+use lookout_server::accounts::passwords;
+use lookout_server::audit::Actor;
+use lookout_server::{AppState, Config};
+
+const PASSWORD: &str = "ballast kettle orchid semaphore";
+
+#[derive(Parser)]
+#[command(about = "Lookout benchmark scenarios")]
+struct Cli {
+    /// PostgreSQL URL of an empty database; SQLite in a temp dir otherwise
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    scenario: Scenario,
+}
+
+#[derive(Subcommand, Clone, Copy)]
+enum Scenario {
+    /// argon2id hash and verify at the portal's parameters
+    Argon2 {
+        #[arg(long, default_value_t = 40)]
+        iterations: usize,
+    },
+    /// Full HTTP sign-in (form, CSRF, argon2id verify, session)
+    Login {
+        #[arg(long, default_value_t = 40)]
+        iterations: usize,
+    },
+    /// A signed-in member's page under concurrent load
+    Page {
+        #[arg(long, default_value_t = 32)]
+        connections: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
+    /// Every scenario with its defaults
+    All,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * (sorted.len() as f64 - 1.0)).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
+}
+
+fn report(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    println!(
+        "{name}: n={} p50={:.1} ms p95={:.1} ms p99={:.1} ms max={:.1} ms",
+        samples.len(),
+        ms(percentile(&samples, 50.0)),
+        ms(percentile(&samples, 95.0)),
+        ms(percentile(&samples, 99.0)),
+        ms(samples.last().copied().unwrap_or_default()),
+    );
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+struct Portal {
+    base: String,
+    state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+async fn portal(database_url: &Option<String>) -> anyhow::Result<Portal> {
+    let dir = tempfile::tempdir()?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let config = Config {
+        data_dir: dir.path().to_path_buf(),
+        database_url: database_url.clone(),
+        listen: addr,
+        ..Config::default()
+    };
+    let state = AppState::open(config).await?;
+    operator::create_org(&state.db, "Bench Shipping", "ship-owner", Actor::Cli).await?;
+    tokio::spawn(lookout_server::serve::run_on(state.clone(), listener));
+    Ok(Portal {
+        base: format!("http://{addr}"),
+        state,
+        _dir: dir,
+    })
+}
+
+async fn member(portal: &Portal, n: usize) -> anyhow::Result<String> {
+    let email = format!("bench{n}@bench.example");
+    let member = NewMember {
+        email: &email,
+        display_name: "Bench",
+        role: "member",
+        org: Some("Bench Shipping"),
+        password: PASSWORD,
+    };
+    operator::create_user(&portal.state.db, member, Actor::Cli).await?;
+    Ok(email)
+}
+
+fn client() -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?)
+}
+
+/// Signs in and returns the session cookie (`name=value`).
+async fn sign_in(client: &reqwest::Client, base: &str, email: &str) -> anyhow::Result<String> {
+    let page = client.get(format!("{base}/login")).send().await?;
+    let cookie = set_cookie(&page).context("no cookie on the login page")?;
+    let html = page.text().await?;
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).context("no CSRF field")? + marker.len();
+    let token = &html[start..start + 64];
+    let response = client
+        .post(format!("{base}/login"))
+        .header("cookie", &cookie)
+        .form(&[("csrf", token), ("email", email), ("password", PASSWORD)])
+        .send()
+        .await?;
+    anyhow::ensure!(
+        response.status().as_u16() == 303,
+        "sign-in answered {}",
+        response.status()
+    );
+    set_cookie(&response).context("no session cookie")
+}
+
+fn set_cookie(response: &reqwest::Response) -> Option<String> {
+    let value = response.headers().get("set-cookie")?.to_str().ok()?;
+    Some(value.split(';').next()?.to_string())
+}
+
+async fn argon2(iterations: usize) -> anyhow::Result<()> {
+    let mut hashes = Vec::new();
+    let mut verifies = Vec::new();
+    let hash = passwords::hash_now(PASSWORD).map_err(anyhow::Error::msg)?;
+    let hasher = passwords::Hasher::new(1)?;
+    for _ in 0..iterations {
+        let started = Instant::now();
+        passwords::hash_now(PASSWORD).map_err(anyhow::Error::msg)?;
+        hashes.push(started.elapsed());
+        let started = Instant::now();
+        anyhow::ensure!(hasher.verify(PASSWORD, Some(&hash)).await?);
+        verifies.push(started.elapsed());
+    }
+    println!("argon2id m=19456 KiB t=2 p=1");
+    report("argon2 hash", hashes);
+    report("argon2 verify", verifies);
+    Ok(())
+}
+
+async fn login(database_url: &Option<String>, iterations: usize) -> anyhow::Result<()> {
+    let portal = portal(database_url).await?;
+    let email = member(&portal, 0).await?;
+    let client = client()?;
+    let mut samples = Vec::new();
+    for _ in 0..iterations {
+        let started = Instant::now();
+        sign_in(&client, &portal.base, &email).await?;
+        samples.push(started.elapsed());
+    }
+    report("login (GET form + POST, over HTTP)", samples);
+    Ok(())
+}
+
+async fn page(
+    database_url: &Option<String>,
+    connections: usize,
+    seconds: u64,
+) -> anyhow::Result<()> {
+    let portal = portal(database_url).await?;
+    let email = member(&portal, 0).await?;
+    let cookie = sign_in(&client()?, &portal.base, &email).await?;
+    let url = format!("{}/account", portal.base);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut workers = Vec::new();
+    for _ in 0..connections {
+        let client = client()?;
+        let (url, cookie) = (url.clone(), cookie.clone());
+        workers.push(tokio::spawn(async move {
+            let mut samples = Vec::new();
+            let mut errors = 0usize;
+            while Instant::now() < deadline {
+                let started = Instant::now();
+                match client.get(&url).header("cookie", &cookie).send().await {
+                    Ok(r) if r.status().is_success() => {
+                        let _ = r.bytes().await;
+                        samples.push(started.elapsed());
+                    }
+                    _ => errors += 1,
+                }
+            }
+            (samples, errors)
+        }));
+    }
+    let started = Instant::now();
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for worker in workers {
+        let (samples, e) = worker.await?;
+        all.extend(samples);
+        errors += e;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "authenticated page /account: {connections} connections, {seconds} s: {:.0} req/s, {errors} errors",
+        all.len() as f64 / elapsed
+    );
+    report("authenticated page latency", all);
+    wrk(&url, &cookie, connections, seconds).await;
+    Ok(())
+}
+
+/// The same load from wrk, an independent load generator in its own
+/// process, when it is installed (Debian package `wrk`).
+async fn wrk(url: &str, cookie: &str, connections: usize, seconds: u64) {
+    let output = tokio::process::Command::new("wrk")
+        .args([
+            "-t2",
+            &format!("-c{connections}"),
+            &format!("-d{seconds}s"),
+            "--latency",
+            "-H",
+        ])
+        .arg(format!("Cookie: {cookie}"))
+        .arg(url)
+        .output()
+        .await;
+    match output {
+        Ok(out) if out.status.success() => {
+            println!("wrk -t2 -c{connections} -d{seconds}s --latency {url}:");
+            print!("{}", String::from_utf8_lossy(&out.stdout));
+        }
+        _ => println!("(wrk not installed: apt-get install wrk for an independent measurement)"),
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let backend = if cli.database_url.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    println!("backend: {backend}");
+    match cli.scenario {
+        Scenario::Argon2 { iterations } => argon2(iterations).await,
+        Scenario::Login { iterations } => login(&cli.database_url, iterations).await,
+        Scenario::Page {
+            connections,
+            seconds,
+        } => page(&cli.database_url, connections, seconds).await,
+        Scenario::All => {
+            argon2(40).await?;
+            login(&cli.database_url, 40).await?;
+            page(&cli.database_url, 32, 10).await
+        }
+    }
+}

@@ -1,0 +1,792 @@
+//! The membership journey in a real browser: headless Chromium, driven
+//! through chromedriver, against the real `lookout` binary.
+//!
+//! A visitor applies, the admin signs in (enrolling a second factor on the
+//! way, as staff must), approves the application, and the applicant accepts
+//! the emailed invitation, makes a second factor compulsory for their
+//! organisation, and enrols one at their next sign-in. Every page on the way
+//! is checked to load nothing from outside the portal and to carry no
+//! script, and the whole journey runs with JavaScript turned off in the
+//! browser.
+//!
+//! Needs `chromedriver` and Chromium (Debian: `apt-get install chromium
+//! chromium-driver`); `CHROMEDRIVER` and `CHROMIUM` override their paths.
+//! Run with `cargo test -p lookout --test browser -- --ignored`.
+
+use std::collections::HashMap;
+use std::io::Write as _;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use thirtyfour::prelude::*;
+
+const ADMIN_EMAIL: &str = "admin@op.example";
+const ADMIN_PASSWORD: &str = "ballast kettle orchid semaphore";
+const ORG_NAME: &str = "Gulf Star Shipping";
+const APPLICANT_EMAIL: &str = "sam@gulfstar.example";
+const APPLICANT_NAME: &str = "Samira Haddad";
+const APPLICANT_PASSWORD: &str = "harbour lantern quietly drifting";
+
+/// How long a page may take to appear after a click.
+const PAGE_WAIT: Duration = Duration::from_secs(20);
+/// How long a fully loaded page that is not the expected one is given to
+/// change (a redirect still under way) before the test fails.
+const SETTLE: Duration = Duration::from_secs(2);
+
+/// A child process killed (and reaped) when the test ends, however it ends.
+struct KillOnDrop {
+    child: Child,
+    /// Where its output went, shown when the test fails.
+    log: Option<PathBuf>,
+}
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking()
+            && let Some(log) = &self.log
+            && let Ok(text) = std::fs::read_to_string(log)
+        {
+            eprintln!("---- {} ----\n{text}", log.display());
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free local port")
+        .port()
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// The code an authenticator app shows at `unix_seconds` for `secret`.
+fn totp_code(secret: &str, unix_seconds: u64) -> String {
+    totp_rs::Builder::new()
+        .with_secret(totp_rs::Secret::try_from_base32(secret).expect("base32 TOTP key"))
+        .with_account_name("x".to_string())
+        .with_issuer(Some("Lookout".to_string()))
+        .build()
+        .expect("TOTP parameters")
+        .generate(unix_seconds)
+        .to_string()
+}
+
+/// `lookout` with a clean environment: no `LOOKOUT_*` from the caller, no
+/// `lookout.toml` picked up from the working directory.
+fn lookout(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_lookout"));
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("LOOKOUT_") {
+            command.env_remove(key);
+        }
+    }
+    command.env("LOOKOUT_LOG", "warn").current_dir(dir);
+    command
+}
+
+fn create_admin(dir: &Path, data_dir: &Path) {
+    let mut child = lookout(dir)
+        .args(["admin", "create-user", "--data-dir"])
+        .arg(data_dir)
+        .args([
+            "--email",
+            ADMIN_EMAIL,
+            "--role",
+            "admin",
+            "--password-stdin",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run lookout admin create-user");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{ADMIN_PASSWORD}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "lookout admin create-user failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Polls `url` until it answers 200, or fails the test after `limit`.
+async fn wait_until_up(url: &str, what: &str, process: &mut KillOnDrop, limit: Duration) {
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        if let Ok(response) = client.get(url).send().await
+            && response.status() == reqwest::StatusCode::OK
+        {
+            return;
+        }
+        if let Ok(Some(status)) = process.child.try_wait() {
+            panic!("{what} exited before answering: {status}");
+        }
+        assert!(
+            started.elapsed() < limit,
+            "{what} did not answer {url} within {limit:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The portal, running from the real binary on a free port.
+async fn start_portal(dir: &Path, data_dir: &Path) -> (KillOnDrop, String) {
+    let addr = format!("127.0.0.1:{}", free_port());
+    let log = dir.join("server.log");
+    let output = std::fs::File::create(&log).unwrap();
+    let child = lookout(dir)
+        .args(["serve", "--data-dir"])
+        .arg(data_dir)
+        .args(["--listen", &addr])
+        .stdin(Stdio::null())
+        .stdout(output.try_clone().unwrap())
+        .stderr(output)
+        .spawn()
+        .expect("start lookout serve");
+    let mut server = KillOnDrop {
+        child,
+        log: Some(log),
+    };
+    let base = format!("http://{addr}");
+    wait_until_up(
+        &format!("{base}/healthz"),
+        "lookout serve",
+        &mut server,
+        Duration::from_secs(60),
+    )
+    .await;
+    (server, base)
+}
+
+/// chromedriver on a free port. A missing chromedriver fails the test: it
+/// only runs when asked for, so it must not pass without a browser.
+async fn start_chromedriver(dir: &Path) -> (KillOnDrop, String) {
+    let program = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "chromedriver".into());
+    let port = free_port();
+    let log = dir.join("chromedriver.log");
+    let output = std::fs::File::create(&log).unwrap();
+    let child = Command::new(&program)
+        .arg(format!("--port={port}"))
+        .stdin(Stdio::null())
+        .stdout(output.try_clone().unwrap())
+        .stderr(output)
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot start {program} ({e}): this test needs chromedriver and Chromium \
+                 (Debian: apt-get install chromium chromium-driver)"
+            )
+        });
+    let mut driver = KillOnDrop {
+        child,
+        log: Some(log),
+    };
+    let url = format!("http://127.0.0.1:{port}");
+    wait_until_up(
+        &format!("{url}/status"),
+        "chromedriver",
+        &mut driver,
+        Duration::from_secs(30),
+    )
+    .await;
+    (driver, url)
+}
+
+async fn start_browser(driver_url: &str, profile: &Path) -> WebDriver {
+    let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let mut caps = DesiredCapabilities::chrome();
+    caps.set_binary(&binary).unwrap();
+    for arg in [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1024",
+    ] {
+        caps.add_arg(arg).unwrap();
+    }
+    caps.add_arg(&format!("--user-data-dir={}", profile.display()))
+        .unwrap();
+    // The portal must work without JavaScript: turn it off for pages (the
+    // driver's own probes still run).
+    caps.add_experimental_option(
+        "prefs",
+        HashMap::from([("profile.managed_default_content_settings.javascript", 2)]),
+    )
+    .unwrap();
+    WebDriver::new(driver_url, caps)
+        .await
+        .expect("a Chromium session from chromedriver")
+}
+
+/// Every URL the current page asked for or points a subresource at: the
+/// page itself, resource timing entries (stylesheets, images, fonts, ...),
+/// and the `src`/`href`/`data`/`action` of elements that load things.
+const PAGE_URLS_JS: &str = r#"
+const urls = [];
+const add = (value) => { if (value) urls.push(new URL(value, document.baseURI).href); };
+for (const e of performance.getEntriesByType('navigation')) add(e.name);
+for (const e of performance.getEntriesByType('resource')) add(e.name);
+for (const e of document.querySelectorAll('link[href]')) add(e.getAttribute('href'));
+for (const e of document.querySelectorAll('[src]')) add(e.getAttribute('src'));
+for (const e of document.querySelectorAll('[srcset]')) urls.push('srcset:' + e.getAttribute('srcset'));
+for (const e of document.querySelectorAll('object[data]')) add(e.getAttribute('data'));
+for (const e of document.querySelectorAll('svg [href], svg [*|href]'))
+  add(e.getAttribute('href') || e.getAttributeNS('http://www.w3.org/1999/xlink', 'href'));
+for (const e of document.querySelectorAll('form[action]')) add(e.getAttribute('action'));
+for (const e of document.querySelectorAll('meta[http-equiv]')) urls.push('meta:' + e.getAttribute('http-equiv'));
+return urls;
+"#;
+
+/// The browser, pointed at the portal, with checks for what a member sees.
+struct Portal {
+    driver: WebDriver,
+    base: String,
+    pages: Vec<String>,
+}
+
+impl Portal {
+    async fn goto(&mut self, path: &str) {
+        self.driver
+            .goto(format!("{}{path}", self.base))
+            .await
+            .unwrap_or_else(|e| panic!("open {path}: {e}"));
+    }
+
+    /// Waits until the browser shows `path` (a prefix when it ends in `/`)
+    /// with a heading containing `heading`, then checks the page.
+    async fn expect_page(&mut self, path: &str, heading: &str) {
+        let started = Instant::now();
+        loop {
+            let url = self.driver.current_url().await.ok();
+            let at = url
+                .as_ref()
+                .map(|u| u.path().to_string())
+                .unwrap_or_default();
+            let path_ok = at == path || (path.ends_with('/') && at.starts_with(path));
+            let h1 = match self.driver.find(By::Tag("h1")).await {
+                Ok(h1) => h1.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if path_ok && h1.contains(heading) {
+                break;
+            }
+            let loaded = self
+                .driver
+                .execute("return document.readyState", Vec::new())
+                .await
+                .ok()
+                .and_then(|r| r.convert::<String>().ok())
+                .is_some_and(|state| state == "complete");
+            if started.elapsed() > PAGE_WAIT || (loaded && started.elapsed() > SETTLE) {
+                let body = self.body_text().await;
+                panic!(
+                    "expected {path} with heading {heading:?}; the browser shows {} \
+                     with heading {h1:?}:\n{body}",
+                    url.map(|u| u.to_string()).unwrap_or_default()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.check_self_contained().await;
+        let url = self.driver.current_url().await.unwrap();
+        println!("  page {} ({heading})", url.path());
+        self.pages.push(url.path().to_string());
+    }
+
+    /// No script on the page, and nothing requested from another origin.
+    async fn check_self_contained(&self) {
+        let url = self.driver.current_url().await.unwrap();
+        let scripts = self.driver.find_all(By::Tag("script")).await.unwrap();
+        assert!(
+            scripts.is_empty(),
+            "{url} has {} <script> element(s); the portal must work without JavaScript",
+            scripts.len()
+        );
+        let urls: Vec<String> = self
+            .driver
+            .execute(PAGE_URLS_JS, Vec::new())
+            .await
+            .unwrap()
+            .convert()
+            .unwrap();
+        assert!(!urls.is_empty(), "no URLs gathered on {url}");
+        let origin = &self.base;
+        for u in &urls {
+            let local =
+                u == origin || u.starts_with(&format!("{origin}/")) || u.starts_with("data:image/");
+            assert!(local, "{url} refers to {u}, outside the portal ({origin})");
+        }
+    }
+
+    async fn body_text(&self) -> String {
+        match self.driver.find(By::Tag("body")).await {
+            Ok(body) => body.text().await.unwrap_or_default(),
+            Err(e) => format!("(no body: {e})"),
+        }
+    }
+
+    async fn notice(&self) -> String {
+        match self.driver.find(By::Css("main .notice")).await {
+            Ok(notice) => notice.text().await.unwrap(),
+            Err(_) => panic!("no notice on the page:\n{}", self.body_text().await),
+        }
+    }
+
+    async fn expect_notice(&self, expected: &str) {
+        let notice = self.notice().await;
+        assert!(
+            notice.contains(expected),
+            "the notice reads {notice:?}, expected it to contain {expected:?}"
+        );
+    }
+
+    async fn fill(&self, css: &str, text: &str) {
+        let field = self
+            .driver
+            .find(By::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no field {css}: {e}"));
+        field.clear().await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    async fn click(&self, by: By, what: &str) {
+        self.driver
+            .find(by)
+            .await
+            .unwrap_or_else(|e| panic!("cannot find {what}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("cannot click {what}: {e}"));
+    }
+
+    /// Clicks a link or a submit button and waits until the browser has
+    /// left the current page, so that the next check sees the new one even
+    /// when it has the same address and heading.
+    async fn follow(&self, by: By, what: &str) {
+        let old = self.driver.find(By::Tag("html")).await.unwrap();
+        self.click(by, what).await;
+        let started = Instant::now();
+        while old.is_present().await.unwrap_or(false) {
+            assert!(
+                started.elapsed() < PAGE_WAIT,
+                "clicking {what} did not lead to a new page"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    async fn text_of(&self, css: &str) -> String {
+        self.driver
+            .find(By::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+            .text()
+            .await
+            .unwrap()
+    }
+
+    /// The links and buttons in the header navigation, by their text.
+    async fn nav_items(&self) -> Vec<String> {
+        let mut items = Vec::new();
+        for e in self
+            .driver
+            .find_all(By::Css("header nav a, header nav button"))
+            .await
+            .unwrap()
+        {
+            items.push(e.text().await.unwrap().trim().to_string());
+        }
+        items
+    }
+
+    async fn sign_in(&mut self, email: &str, password: &str) {
+        self.follow(
+            By::XPath("//header//a[normalize-space()='Sign in']"),
+            "the Sign in link",
+        )
+        .await;
+        self.expect_page("/login", "Sign in").await;
+        self.fill("#email", email).await;
+        self.fill("#password", password).await;
+        self.follow(
+            By::Css("form[action='/login'] button[type=submit]"),
+            "the Sign in button",
+        )
+        .await;
+    }
+
+    async fn sign_out(&mut self) {
+        self.follow(
+            By::XPath("//header//button[normalize-space()='Sign out']"),
+            "the Sign out button",
+        )
+        .await;
+        self.expect_page("/", "Security through community").await;
+        let nav = self.nav_items().await;
+        assert!(
+            nav.iter().any(|i| i == "Sign in") && !nav.iter().any(|i| i == "Sign out"),
+            "after signing out the header shows {nav:?}"
+        );
+    }
+
+    /// On the set-up page the portal sends a member to when a second factor
+    /// is required: type the code for the key shown, and get recovery codes.
+    /// Returns the key and the code used.
+    async fn enrol_second_factor(&mut self) -> (String, String) {
+        self.expect_page("/account/mfa", "Set up a second factor")
+            .await;
+        self.expect_notice("requires a second factor").await;
+        let svg = self.driver.find_all(By::Css(".qr svg")).await.unwrap();
+        assert_eq!(svg.len(), 1, "the QR code is an inline SVG");
+        let secret = self.text_of("#totp-secret").await.trim().to_string();
+        assert!(!secret.is_empty(), "no TOTP key on the page");
+        let code = totp_code(&secret, unix_now());
+        self.fill("input[name=code]", &code).await;
+        self.follow(
+            By::Css("form[action='/account/mfa'] button[type=submit]"),
+            "the Turn on button",
+        )
+        .await;
+        self.expect_page("/account/mfa", "Your recovery codes")
+            .await;
+        self.expect_notice("Your second factor is set up").await;
+        let codes = self
+            .driver
+            .find_all(By::Css("#recovery-codes li"))
+            .await
+            .unwrap();
+        assert_eq!(codes.len(), 10, "ten recovery codes are shown");
+        self.follow(By::LinkText("Continue"), "the Continue link")
+            .await;
+        (secret, code)
+    }
+}
+
+/// The invitation link in the mail the outbox holds for `to`.
+fn invitation_link(outbox: &Path, to: &str, base: &str) -> String {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(outbox)
+        .unwrap_or_else(|e| panic!("no outbox at {}: {e}", outbox.display()))
+    {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "eml") {
+            continue;
+        }
+        let raw = std::fs::read_to_string(&path).unwrap();
+        // Quoted-printable: undo soft line breaks and the escaped `=`.
+        let text = raw
+            .replace("=\r\n", "")
+            .replace("=\n", "")
+            .replace("=3D", "=");
+        let addressed = text
+            .lines()
+            .any(|l| l.to_ascii_lowercase().starts_with("to:") && l.contains(to));
+        if addressed && let Some(at) = text.find("/invite/") {
+            let start = text[..at].rfind(char::is_whitespace).map_or(0, |i| i + 1);
+            let end = text[at..]
+                .find(char::is_whitespace)
+                .map_or(text.len(), |i| at + i);
+            found.push(text[start..end].to_string());
+        }
+    }
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one invitation to {to} in {}, found {found:?}",
+        outbox.display()
+    );
+    let link = found.remove(0);
+    assert!(
+        link.starts_with(&format!("{base}/invite/")),
+        "the invitation link {link} does not lead to the portal at {base}"
+    );
+    link
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromedriver and Chromium; run with --ignored"]
+async fn membership_journey_in_a_browser() {
+    let started = Instant::now();
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    let profile = dir.path().join("chromium-profile");
+    std::fs::create_dir_all(&data_dir).unwrap();
+    std::fs::create_dir_all(&profile).unwrap();
+
+    create_admin(dir.path(), &data_dir);
+    let (_server, base) = start_portal(dir.path(), &data_dir).await;
+    let (_chromedriver, driver_url) = start_chromedriver(dir.path()).await;
+    let driver = start_browser(&driver_url, &profile).await;
+    let mut portal = Portal {
+        driver,
+        base: base.clone(),
+        pages: Vec::new(),
+    };
+
+    // JavaScript really is off in this browser.
+    portal
+        .driver
+        .goto("data:text/html,<title>off</title><script>document.title='on'</script>")
+        .await
+        .unwrap();
+    assert_eq!(
+        portal.driver.title().await.unwrap(),
+        "off",
+        "JavaScript should be disabled in the browser"
+    );
+
+    // 1. A visitor applies for membership.
+    println!("1. the visitor applies");
+    portal.goto("/").await;
+    portal.expect_page("/", "Security through community").await;
+    let urls: Vec<String> = portal
+        .driver
+        .execute(PAGE_URLS_JS, Vec::new())
+        .await
+        .unwrap()
+        .convert()
+        .unwrap();
+    assert!(
+        urls.contains(&format!("{base}/static/lookout.css")),
+        "the request check sees the stylesheet: {urls:?}"
+    );
+    portal
+        .follow(
+            By::XPath("//header//a[normalize-space()='Apply for membership']"),
+            "the Apply link",
+        )
+        .await;
+    portal.expect_page("/apply", "Apply for membership").await;
+    portal.fill("#org_name", ORG_NAME).await;
+    portal
+        .click(
+            By::Css("#org_kind option[value='ship-owner']"),
+            "the ship-owner option",
+        )
+        .await;
+    let kind = portal
+        .driver
+        .find(By::Id("org_kind"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kind.as_deref(), Some("ship-owner"));
+    portal.fill("#contact_name", APPLICANT_NAME).await;
+    portal.fill("#email", APPLICANT_EMAIL).await;
+    portal
+        .fill(
+            "#message",
+            "Company security officer for a fleet of twelve product tankers.",
+        )
+        .await;
+    portal
+        .follow(
+            By::Css("form[action='/apply'] button[type=submit]"),
+            "the Send application button",
+        )
+        .await;
+    portal.expect_page("/apply", "Thank you").await;
+    portal
+        .expect_notice("Your application has been received")
+        .await;
+
+    // 2. The admin signs in and must enrol a second factor first.
+    println!("2. the admin signs in and enrols a second factor");
+    portal.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    portal.enrol_second_factor().await;
+    portal.expect_page("/", "Welcome aboard, admin").await;
+    let nav = portal.nav_items().await;
+    assert!(
+        nav.iter().any(|i| i == "Admin"),
+        "the admin's header offers Admin: {nav:?}"
+    );
+
+    // 3. The admin approves the application.
+    println!("3. the admin approves the application");
+    portal.goto("/admin/applications").await;
+    portal
+        .expect_page("/admin/applications", "Applications")
+        .await;
+    let row = format!("//tr[td[contains(., '{ORG_NAME}')]]");
+    let row_text = portal
+        .driver
+        .find(By::XPath(&row))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        row_text.contains(APPLICANT_EMAIL) && row_text.contains("Ship owner / operator"),
+        "the application row reads {row_text:?}"
+    );
+    portal
+        .follow(
+            By::XPath(format!("{row}//button[normalize-space()='Approve']")),
+            "the Approve button",
+        )
+        .await;
+    portal
+        .expect_page("/admin/applications/", "Applications")
+        .await;
+    portal
+        .expect_notice(&format!("an invitation went to {APPLICANT_EMAIL}"))
+        .await;
+    let row_text = portal
+        .driver
+        .find(By::XPath(&row))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        row_text.contains("approved"),
+        "the application now reads {row_text:?}"
+    );
+
+    // 4. The admin signs out.
+    println!("4. the admin signs out");
+    portal.sign_out().await;
+
+    // 5. In a fresh session the applicant follows the emailed invitation.
+    println!("5. the applicant accepts the invitation");
+    portal.driver.delete_all_cookies().await.unwrap();
+    let link = invitation_link(&data_dir.join("outbox"), APPLICANT_EMAIL, &base);
+    portal.driver.goto(&link).await.unwrap();
+    portal.expect_page("/invite/", "Join Lookout").await;
+    let intro = portal.text_of("main p").await;
+    assert!(
+        intro.contains(APPLICANT_EMAIL) && intro.contains(ORG_NAME),
+        "the invitation page reads {intro:?}"
+    );
+    portal.fill("#display_name", APPLICANT_NAME).await;
+    portal.fill("#password", APPLICANT_PASSWORD).await;
+    portal.fill("#confirm", APPLICANT_PASSWORD).await;
+    portal
+        .follow(
+            By::Css("form[action^='/invite/'] button[type=submit]"),
+            "the Create my account button",
+        )
+        .await;
+    portal
+        .expect_page("/", &format!("Welcome aboard, {APPLICANT_NAME}"))
+        .await;
+
+    // 6. The org-admin makes a second factor compulsory, and enrols one at
+    // the next sign-in.
+    println!("6. the org-admin requires a second factor of the organisation");
+    portal
+        .follow(
+            By::XPath("//header//a[normalize-space()='Our members']"),
+            "the Our members link",
+        )
+        .await;
+    portal
+        .expect_page("/org/members", &format!("{ORG_NAME}: members"))
+        .await;
+    let checkbox = By::Css("input[type=checkbox][name=mfa_required]");
+    let ticked = portal.driver.find(checkbox.clone()).await.unwrap();
+    assert!(!ticked.is_selected().await.unwrap(), "off to begin with");
+    portal
+        .click(
+            By::XPath("//label[contains(., 'Require a second factor of all our members')]"),
+            "the Require a second factor label",
+        )
+        .await;
+    let ticked = portal.driver.find(checkbox.clone()).await.unwrap();
+    assert!(ticked.is_selected().await.unwrap(), "ticking the box");
+    portal
+        .follow(
+            By::XPath("//form[.//input[@name='mfa_required']]//button[normalize-space()='Save']"),
+            "the Save button",
+        )
+        .await;
+    portal
+        .expect_page("/org/members", &format!("{ORG_NAME}: members"))
+        .await;
+    portal.goto("/org/members").await;
+    portal
+        .expect_page("/org/members", &format!("{ORG_NAME}: members"))
+        .await;
+    let ticked = portal.driver.find(checkbox.clone()).await.unwrap();
+    assert!(
+        ticked.is_selected().await.unwrap(),
+        "the requirement is saved"
+    );
+    portal.sign_out().await;
+
+    portal.sign_in(APPLICANT_EMAIL, APPLICANT_PASSWORD).await;
+    let (secret, enrolment_code) = portal.enrol_second_factor().await;
+    portal
+        .expect_page("/", &format!("Welcome aboard, {APPLICANT_NAME}"))
+        .await;
+    portal.sign_out().await;
+
+    // 7. From now on signing in asks for the second factor; the code used to
+    // enrol is refused, the next one works.
+    println!("7. the org-admin signs in with the second factor");
+    portal.sign_in(APPLICANT_EMAIL, APPLICANT_PASSWORD).await;
+    portal.expect_page("/login/mfa", "Second factor").await;
+    portal.fill("#code", &enrolment_code).await;
+    portal
+        .follow(
+            By::Css("form[action='/login/mfa'] button[type=submit]"),
+            "the Continue button",
+        )
+        .await;
+    portal.expect_page("/login/mfa", "Second factor").await;
+    let error = portal.text_of("main .error").await;
+    assert!(error.contains("code"), "a used code is refused: {error:?}");
+    // A code from the next 30-second step: one the portal has not yet seen.
+    portal
+        .fill("#code", &totp_code(&secret, unix_now() + 30))
+        .await;
+    portal
+        .follow(
+            By::Css("form[action='/login/mfa'] button[type=submit]"),
+            "the Continue button",
+        )
+        .await;
+    portal
+        .expect_page("/", &format!("Welcome aboard, {APPLICANT_NAME}"))
+        .await;
+    portal.sign_out().await;
+
+    let Portal { driver, pages, .. } = portal;
+    driver.quit().await.unwrap();
+    println!(
+        "checked {} pages in {:.1?}: {}",
+        pages.len(),
+        started.elapsed(),
+        pages.join(" ")
+    );
+}
