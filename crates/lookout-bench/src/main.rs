@@ -93,7 +93,13 @@ async fn portal(database_url: &Option<String>) -> anyhow::Result<Portal> {
         ..Config::default()
     };
     let state = AppState::open(config).await?;
-    operator::create_org(&state.db, "Bench Shipping", "ship-owner", Actor::Cli).await?;
+    // Scenarios share one PostgreSQL database; the organisation may exist.
+    if lookout_server::accounts::store::org_by_name(&state.db, "Bench Shipping")
+        .await?
+        .is_none()
+    {
+        operator::create_org(&state.db, "Bench Shipping", "ship-owner", Actor::Cli).await?;
+    }
     tokio::spawn(lookout_server::serve::run_on(state.clone(), listener));
     Ok(Portal {
         base: format!("http://{addr}"),
@@ -102,8 +108,9 @@ async fn portal(database_url: &Option<String>) -> anyhow::Result<Portal> {
     })
 }
 
-async fn member(portal: &Portal, n: usize) -> anyhow::Result<String> {
-    let email = format!("bench{n}@bench.example");
+async fn member(portal: &Portal) -> anyhow::Result<String> {
+    let suffix = hex::encode(lookout_server::secrets::random_bytes::<4>()?);
+    let email = format!("bench-{suffix}@bench.example");
     let member = NewMember {
         email: &email,
         display_name: "Bench",
@@ -169,7 +176,7 @@ async fn argon2(iterations: usize) -> anyhow::Result<()> {
 
 async fn login(database_url: &Option<String>, iterations: usize) -> anyhow::Result<()> {
     let portal = portal(database_url).await?;
-    let email = member(&portal, 0).await?;
+    let email = member(&portal).await?;
     let client = client()?;
     let mut samples = Vec::new();
     for _ in 0..iterations {
@@ -187,7 +194,7 @@ async fn page(
     seconds: u64,
 ) -> anyhow::Result<()> {
     let portal = portal(database_url).await?;
-    let email = member(&portal, 0).await?;
+    let email = member(&portal).await?;
     let cookie = sign_in(&client()?, &portal.base, &email).await?;
     let url = format!("{}/account", portal.base);
     let deadline = Instant::now() + Duration::from_secs(seconds);

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::authz::{self, Capability};
 use super::login::reauth_redirect;
 use super::membership::{self, Application, Invitation};
-use super::model::{OrgKind, Organisation, Role, User, UserRow, looks_like_email};
+use super::model::{OrgKind, Organisation, Role, User, UserRow, check_name, looks_like_email};
 use super::store;
 use crate::audit::{self, Actor};
 use crate::state::AppState;
@@ -221,12 +221,11 @@ pub async fn create_organisation(
     Form(form): Form<OrgForm>,
 ) -> Result<Response, AppError> {
     let actor = admin(&visitor)?.clone();
-    let outcome = match OrgKind::parse(&form.kind) {
-        _ if form.name.trim().is_empty() || form.name.len() > 200 => {
-            Err("Give the organisation's name (up to 200 characters).".to_string())
-        }
-        None => Err("Choose the kind of organisation.".to_string()),
-        Some(kind) => {
+    let name_check = check_name(&form.name, "the organisation's name", 200);
+    let outcome = match (name_check, OrgKind::parse(&form.kind)) {
+        (Err(message), _) => Err(message),
+        (Ok(()), None) => Err("Choose the kind of organisation.".to_string()),
+        (Ok(()), Some(kind)) => {
             let mut tx = state.db.begin_write().await?;
             match store::create_org(&mut tx, &form.name, kind).await {
                 Ok(org) => {

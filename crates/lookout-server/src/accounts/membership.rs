@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 
 use super::login::{begin_session, stage_after_password};
-use super::model::{OrgKind, Role, looks_like_email, normalise_email};
+use super::model::{OrgKind, Role, check_name, looks_like_email, normalise_email};
 use super::store::{self, NewUser, StoreError};
 use super::throttle::ThrottleKeys;
 use super::{passwords, sessions};
@@ -65,14 +65,14 @@ pub async fn apply(
     Form(form): Form<ApplyForm>,
 ) -> Result<Response, AppError> {
     let mut errors = Vec::new();
-    if form.org_name.trim().is_empty() || form.org_name.len() > 200 {
-        errors.push("Give your organisation's name (up to 200 characters).".to_string());
+    if let Err(problem) = check_name(&form.org_name, "your organisation's name", 200) {
+        errors.push(problem);
     }
     if OrgKind::parse(&form.org_kind).is_none() {
         errors.push("Choose what kind of organisation it is.".to_string());
     }
-    if form.contact_name.trim().is_empty() || form.contact_name.len() > 200 {
-        errors.push("Give your name (up to 200 characters).".to_string());
+    if let Err(problem) = check_name(&form.contact_name, "your name", 200) {
+        errors.push(problem);
     }
     if !looks_like_email(&form.email) {
         errors.push("Give a work email address we can send the invitation to.".to_string());
@@ -336,8 +336,10 @@ pub async fn accept_invitation(
         Some(id) => store::org_by_id(&state.db, id).await?.map(|o| o.name),
         None => None,
     };
-    let problem = if form.display_name.trim().is_empty() || form.display_name.len() > 100 {
-        Some("Give the name other members will see (up to 100 characters).".to_string())
+    let problem = if let Err(problem) =
+        check_name(&form.display_name, "the name other members will see", 100)
+    {
+        Some(problem)
     } else if form.password != form.confirm {
         Some("The password and its confirmation differ.".to_string())
     } else {

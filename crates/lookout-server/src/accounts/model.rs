@@ -171,6 +171,29 @@ impl Organisation {
     }
 }
 
+/// Checks a name people typed (organisation, person): `what` names the
+/// field in the message. Counts characters, not bytes, and refuses control
+/// characters (PostgreSQL cannot even store NUL in text).
+pub fn check_name(name: &str, what: &str, max: usize) -> Result<(), String> {
+    if name.chars().any(char::is_control) {
+        return Err(format!(
+            "{what} must not contain line breaks, tabs or other control characters."
+        ));
+    }
+    let length = name.trim().chars().count();
+    if length == 0 {
+        return Err(format!(
+            "{what} must contain at least one character that is not white space."
+        ));
+    }
+    if length > max {
+        return Err(format!(
+            "{what} must be at most {max} characters (it has {length})."
+        ));
+    }
+    Ok(())
+}
+
 /// Emails compare case-insensitively; store them one way.
 pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
@@ -189,5 +212,35 @@ pub fn looks_like_email(email: &str) -> bool {
                 && !email.chars().any(|c| c.is_whitespace() || c.is_control())
         }
         None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn names_count_characters_not_bytes() {
+        assert!(check_name(&"é".repeat(200), "the name", 200).is_ok());
+        assert!(check_name(&"é".repeat(201), "the name", 200).is_err());
+        assert!(check_name("  ", "the name", 200).is_err());
+        assert!(check_name("Gulf\0Star", "the name", 200).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn accepted_names_are_storable(name in "\\PC{0,60}") {
+            if check_name(&name, "the name", 50).is_ok() {
+                prop_assert!(!name.contains('\0'));
+                prop_assert!(!name.trim().is_empty());
+                prop_assert!(name.trim().chars().count() <= 50);
+            }
+        }
+
+        #[test]
+        fn email_check_never_panics(email in "\\PC{0,80}") {
+            let _ = looks_like_email(&email);
+        }
     }
 }

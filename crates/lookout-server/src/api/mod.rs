@@ -1,125 +1,136 @@
-//! The JSON API under `/api/v1/`: bearer tokens only (never cookies, so no
-//! CSRF exposure), errors as RFC 9457 problem details.
+//! The JSON API under `/api/`: bearer tokens only (never cookies, so no
+//! CSRF exposure), errors as RFC 9457 problem details, and an OpenAPI 3.1
+//! document generated from the same handlers at `/api/openapi.json`.
+//!
+//! Every route is registered through [`utoipa_axum::routes!`], so a route
+//! cannot exist without being documented, nor the other way round.
 
-use axum::extract::{FromRequestParts, State};
-use axum::http::header;
-use axum::http::request::Parts;
+mod auth;
+mod json;
+mod problem;
+mod v1;
+
+use std::sync::LazyLock;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
-use serde::Serialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::accounts::model::User;
-use crate::accounts::{api_tokens, authz, store};
+pub use auth::{Administrator, ApiUser, Reader};
+pub use json::ApiJson;
+pub use problem::Problem;
+
 use crate::state::AppState;
-use crate::web::{ApiError, AppError};
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/me", get(me))
-        .route("/v1/organisations", get(organisations))
-        .route("/v1/users", get(users))
-}
+/// Where [`routes`] is nested; the document's paths include it.
+pub const PREFIX: &str = "/api";
 
-/// The member behind the bearer token, with the token's scopes.
-pub struct ApiUser {
-    pub user: User,
-    pub scopes: Vec<String>,
-}
-
-impl ApiUser {
-    pub fn require_scope(&self, scope: &str) -> Result<(), ApiError> {
-        if self.scopes.iter().any(|s| s == scope) {
-            Ok(())
-        } else {
-            Err(ApiError(AppError::Forbidden))
-        }
-    }
-}
-
-impl FromRequestParts<AppState> for ApiUser {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let presented = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
-        let Some(presented) = presented else {
-            return Err(ApiError(AppError::Unauthenticated));
-        };
-        match api_tokens::authenticate(&state.db, presented).await? {
-            Some((user, scopes)) => Ok(ApiUser { user, scopes }),
-            None => Err(ApiError(AppError::Unauthenticated)),
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct Me {
-    id: i64,
-    email: String,
-    display_name: String,
-    role: String,
-    organisation: Option<String>,
-    scopes: Vec<String>,
-}
-
-async fn me(State(state): State<AppState>, api: ApiUser) -> Result<Response, ApiError> {
-    api.require_scope("read")?;
-    let organisation = match api.user.org_id {
-        Some(id) => store::org_by_id(&state.db, id).await?.map(|o| o.name),
-        None => None,
-    };
-    Ok(Json(Me {
-        id: api.user.id,
-        email: api.user.email,
-        display_name: api.user.display_name,
-        role: api.user.role.as_str().to_string(),
-        organisation,
-        scopes: api.scopes,
-    })
-    .into_response())
-}
-
-async fn organisations(State(state): State<AppState>, api: ApiUser) -> Result<Response, ApiError> {
-    api.require_scope("admin")?;
-    authz::require(&api.user, authz::Capability::Administer)?;
-    Ok(Json(store::list_orgs(&state.db).await?).into_response())
-}
-
-#[derive(Serialize)]
-struct UserSummary {
-    id: i64,
-    email: String,
-    display_name: String,
-    role: String,
-    org_id: Option<i64>,
-    disabled: bool,
-    mfa_enabled: bool,
-}
-
-async fn users(State(state): State<AppState>, api: ApiUser) -> Result<Response, ApiError> {
-    api.require_scope("admin")?;
-    authz::require(&api.user, authz::Capability::Administer)?;
-    let rows = store::list_users(&state.db, None).await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|r| UserSummary {
-                id: r.id,
-                mfa_enabled: r.totp_secret.is_some(),
-                disabled: r.disabled != 0,
-                email: r.email,
-                display_name: r.display_name,
-                role: r.role,
-                org_id: r.org_id,
-            })
-            .collect::<Vec<_>>(),
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Lookout API",
+        description = "The Lookout portal's JSON API. Authenticate with an API token \
+            (`Authorization: Bearer lkt_…`, created with `lookout admin create-api-token`); \
+            each operation names the token scope it needs. Errors are RFC 9457 problem \
+            details (`application/problem+json`).",
+        license(name = "AGPL-3.0-only", identifier = "AGPL-3.0-only"),
+    ),
+    modifiers(&BearerScheme),
+    components(
+        schemas(problem::ProblemDetails),
+        responses(
+            problem::BadRequest,
+            problem::Unauthorized,
+            problem::Forbidden,
+            problem::Conflict,
+            problem::PayloadTooLarge,
+            problem::UnsupportedMediaType,
+            problem::UnprocessableContent,
+            problem::InternalError,
+        )
+    ),
+    tags(
+        (name = "members", description = "Who is signed in, and who is a member"),
+        (name = "organisations", description = "Member organisations"),
+        (name = "meta", description = "This document"),
     )
-    .into_response())
+)]
+struct ApiDoc;
+
+/// The `bearer` security scheme: an API token.
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            auth::SCHEME,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("lkt_ followed by 64 lowercase hex digits")
+                    .description(Some(
+                        "An API token, created with `lookout admin create-api-token`. \
+                         Its scopes (read, write, admin) are listed with each operation.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
+
+fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(openapi_json))
+        .routes(routes!(v1::me))
+        .routes(routes!(v1::organisations, v1::create_organisation))
+        .routes(routes!(v1::users))
+}
+
+/// The API's routes, to be nested under [`PREFIX`].
+pub fn routes() -> Router<AppState> {
+    router().split_for_parts().0
+}
+
+/// The OpenAPI document, with paths as clients see them (under [`PREFIX`]).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = router().into_openapi();
+    let paths = std::mem::take(&mut doc.paths.paths);
+    doc.paths.paths = paths
+        .into_iter()
+        .map(|(path, item)| (format!("{PREFIX}{path}"), item))
+        .collect();
+    doc
+}
+
+static DOCUMENT: LazyLock<Bytes> = LazyLock::new(|| {
+    Bytes::from(
+        openapi()
+            .to_pretty_json()
+            .expect("the OpenAPI document serialises"),
+    )
+});
+
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "meta",
+    operation_id = "get_openapi",
+    summary = "This OpenAPI 3.1 document",
+    responses(
+        (status = 200, description = "The document", content(("application/json"))),
+    )
+)]
+async fn openapi_json() -> Response {
+    let mut response = DOCUMENT.clone().into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
 }

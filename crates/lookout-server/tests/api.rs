@@ -1,0 +1,512 @@
+//! The JSON API: its OpenAPI document, creating organisations, and how it
+//! refuses (always problem details, never a 500 or plain text).
+
+mod common;
+
+use common::*;
+use lookout_server::accounts::operator::create_api_token;
+use lookout_server::audit::Actor;
+use serde_json::{Value, json};
+
+/// A server with an administrator holding an admin+read token, and a
+/// member of "Coral Sea Offshore" holding a read token.
+struct Api {
+    server: TestServer,
+    admin: String,
+    member: String,
+    client: reqwest::Client,
+}
+
+impl Api {
+    async fn start(url: &str) -> Api {
+        let server = TestServer::start(url).await;
+        server.org("Coral Sea Offshore", "ship-owner").await;
+        server.user("admin@op.example", "admin", None).await;
+        server
+            .user("it@coralsea.example", "member", Some("Coral Sea Offshore"))
+            .await;
+        let admin = create_api_token(
+            &server.state.db,
+            "admin@op.example",
+            "ci",
+            &["admin".into(), "read".into()],
+            Actor::Cli,
+        )
+        .await
+        .unwrap();
+        let member = create_api_token(
+            &server.state.db,
+            "it@coralsea.example",
+            "ci",
+            &["read".into()],
+            Actor::Cli,
+        )
+        .await
+        .unwrap();
+        Api {
+            server,
+            admin,
+            member,
+            client: reqwest::Client::new(),
+        }
+    }
+
+    /// POSTs `body` as `content_type` to the organisations collection.
+    async fn post_org(
+        &self,
+        token: Option<&str>,
+        content_type: &str,
+        body: impl Into<reqwest::Body>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(self.server.url("/api/v1/organisations"))
+            .header("content-type", content_type)
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
+    }
+
+    async fn get(&self, path: &str, token: Option<&str>) -> reqwest::Response {
+        let mut request = self.client.get(self.server.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
+    }
+}
+
+/// Asserts `response` is problem details with `status`; returns its detail.
+async fn problem(response: reqwest::Response, status: u16) -> String {
+    let got = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string());
+    let text = response.text().await.unwrap();
+    assert_eq!(got, status, "{text}");
+    assert_eq!(
+        content_type.as_deref(),
+        Some("application/problem+json"),
+        "{text}"
+    );
+    let body: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(body["status"], status, "{text}");
+    assert_eq!(body["type"], "about:blank");
+    assert!(body["title"].is_string());
+    body["detail"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_route() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = &backends(dir.path()).await[0];
+    let api = Api::start(url).await;
+    let response = api.get("/api/openapi.json", None).await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let doc: Value = response.json().await.unwrap();
+    assert_eq!(
+        doc,
+        serde_json::to_value(lookout_server::api::openapi()).unwrap()
+    );
+
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1."),
+        "{}",
+        doc["openapi"]
+    );
+    assert_eq!(doc["info"]["title"], "Lookout API");
+
+    // Every route, with its method and the scope it needs.
+    let operations = [
+        ("/api/openapi.json", "get", None),
+        ("/api/v1/me", "get", Some("read")),
+        ("/api/v1/organisations", "get", Some("admin")),
+        ("/api/v1/organisations", "post", Some("admin")),
+        ("/api/v1/users", "get", Some("admin")),
+    ];
+    let paths = doc["paths"].as_object().unwrap();
+    let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!(documented, operations.len(), "{:?}", paths.keys());
+    for (path, method, scope) in operations {
+        let op = &doc["paths"][path][method];
+        assert!(op.is_object(), "{method} {path} is not documented");
+        assert!(op["operationId"].is_string(), "{method} {path}");
+        match scope {
+            Some(scope) => {
+                assert_eq!(op["security"], json!([{ "bearer": [scope] }]), "{path}");
+                assert_eq!(
+                    op["responses"]["401"]["$ref"], "#/components/responses/Unauthorized",
+                    "{method} {path}"
+                );
+                assert_eq!(
+                    op["responses"]["403"]["$ref"], "#/components/responses/Forbidden",
+                    "{method} {path}"
+                );
+            }
+            None => assert!(op.get("security").is_none(), "{path}"),
+        }
+        // And the route is really there: no 404 or 405.
+        let status = api
+            .client
+            .request(method.to_uppercase().parse().unwrap(), api.server.url(path))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+        assert!(status != 404 && status != 405, "{method} {path}: {status}");
+    }
+
+    let scheme = &doc["components"]["securitySchemes"]["bearer"];
+    assert_eq!(scheme["type"], "http");
+    assert_eq!(scheme["scheme"], "bearer");
+    assert!(scheme["bearerFormat"].as_str().unwrap().contains("lkt_"));
+
+    // Errors are problem details.
+    let problem = &doc["components"]["schemas"]["Problem"];
+    for field in ["type", "title", "status", "detail"] {
+        assert!(problem["properties"][field].is_object(), "{field}");
+    }
+    let responses = doc["components"]["responses"].as_object().unwrap();
+    assert!(responses.len() >= 6);
+    for (name, response) in responses {
+        assert_eq!(
+            response["content"]["application/problem+json"]["schema"]["$ref"],
+            "#/components/schemas/Problem",
+            "{name}"
+        );
+    }
+    assert!(
+        responses["Unauthorized"]["headers"]["WWW-Authenticate"].is_object(),
+        "401 documents its challenge"
+    );
+    let create = &doc["paths"]["/api/v1/organisations"]["post"];
+    for status in ["201", "400", "409", "415", "422"] {
+        assert!(create["responses"][status].is_object(), "{status}");
+    }
+    assert_eq!(
+        doc["components"]["schemas"]["OrgKind"]["enum"],
+        json!([
+            "ship-owner",
+            "port",
+            "pi-club",
+            "flag-state",
+            "class-society",
+            "other"
+        ])
+    );
+}
+
+#[tokio::test]
+async fn administrators_create_organisations() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let api = Api::start(&url).await;
+        let response = api
+            .post_org(
+                Some(&api.admin),
+                "application/json",
+                json!({"name": "  Port of Tauranga ", "kind": "port"}).to_string(),
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 201, "{url}");
+        assert_eq!(response.headers()["content-type"], "application/json");
+        let created: Value = response.json().await.unwrap();
+        assert_eq!(created["name"], "Port of Tauranga", "trimmed");
+        assert_eq!(created["kind"], "port");
+        assert_eq!(created["mfa_required"], false);
+        assert!(created["id"].as_i64().unwrap() > 0);
+        assert!(created["created_at"].as_i64().unwrap() > 1_700_000_000);
+
+        let response = api.get("/api/v1/organisations", Some(&api.admin)).await;
+        assert_eq!(response.status().as_u16(), 200);
+        let orgs: Vec<Value> = response.json().await.unwrap();
+        let names: Vec<&str> = orgs.iter().map(|o| o["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["Coral Sea Offshore", "Port of Tauranga"], "{url}");
+        assert_eq!(orgs[1], created);
+
+        // The audit log names the administrator.
+        let me: Value = api
+            .get("/api/v1/me", Some(&api.admin))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let (actor, subject): (String, String) = sqlx::query_as(
+            "SELECT actor, subject FROM audit_log WHERE action = 'organisation.created' \
+             ORDER BY seq DESC LIMIT 1",
+        )
+        .fetch_one(&api.server.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(actor, format!("user:{}", me["id"]));
+        assert_eq!(subject, format!("organisation:{}", created["id"]));
+
+        // The same name again.
+        let detail = problem(
+            api.post_org(
+                Some(&api.admin),
+                "application/json",
+                json!({"name": "Port of Tauranga", "kind": "other"}).to_string(),
+            )
+            .await,
+            409,
+        )
+        .await;
+        assert!(detail.contains("already exists"), "{detail}");
+    }
+}
+
+#[tokio::test]
+async fn bad_bodies_are_refused_with_problem_details() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let api = Api::start(&url).await;
+        let admin = Some(api.admin.as_str());
+        let json = "application/json";
+
+        for malformed in [
+            "{",
+            "",
+            "{\"name\": \"x\",}",
+            "nonsense",
+            "{\"name\":\"x\",\"kind\":\"port\"} x",
+        ] {
+            let detail = problem(api.post_org(admin, json, malformed).await, 400).await;
+            assert!(detail.contains("not valid JSON"), "{malformed:?}: {detail}");
+        }
+
+        let body = json!({"name": "Harbour Board", "kind": "port"}).to_string();
+        for content_type in ["text/plain", "application/x-www-form-urlencoded", ""] {
+            let detail = problem(api.post_org(admin, content_type, body.clone()).await, 415).await;
+            assert!(detail.contains("application/json"), "{detail}");
+        }
+        let response = api
+            .client
+            .post(api.server.url("/api/v1/organisations"))
+            .bearer_auth(&api.admin)
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        problem(response, 415).await;
+
+        for (body, words) in [
+            (json!({"name": "Harbour Board"}), "missing field `kind`"),
+            (json!({"kind": "port"}), "missing field `name`"),
+            (json!({"name": 5, "kind": "port"}), "name"),
+            (json!({"name": null, "kind": "port"}), "name"),
+            (json!(["Harbour Board", "port"]), "must be a JSON object"),
+            (json!("Harbour Board"), "must be a JSON object"),
+            (json!(null), "must be a JSON object"),
+            (
+                json!({"name": "Harbour Board", "kind": "harbour"}),
+                "ship-owner",
+            ),
+            (
+                json!({"name": "Harbour Board", "kind": "Port"}),
+                "'kind' must be one of",
+            ),
+            (json!({"name": "", "kind": "port"}), "white space"),
+            (
+                json!({"name": " \t ", "kind": "port"}),
+                "control characters",
+            ),
+            (json!({"name": "\u{3000} ", "kind": "port"}), "white space"),
+            (
+                json!({"name": "Nul\u{0}Port", "kind": "port"}),
+                "control characters",
+            ),
+            (
+                json!({"name": "Two\nLines", "kind": "port"}),
+                "control characters",
+            ),
+            (
+                json!({"name": "x".repeat(201), "kind": "port"}),
+                "200 characters",
+            ),
+            (
+                json!({"name": "é".repeat(201), "kind": "port"}),
+                "200 characters",
+            ),
+        ] {
+            let detail = problem(api.post_org(admin, json, body.to_string()).await, 422).await;
+            assert!(detail.contains(words), "{body}: {detail}");
+        }
+
+        // Extra fields are ignored; 200 characters is fine.
+        let long = "x".repeat(200);
+        let response = api
+            .post_org(
+                admin,
+                "application/json; charset=utf-8",
+                json!({"name": long, "kind": "other", "colour": "blue"}).to_string(),
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 201);
+
+        // Too large: 413, as problem details.
+        let big = json!({"name": "x".repeat(2 * 1024 * 1024), "kind": "port"}).to_string();
+        problem(api.post_org(admin, json, big).await, 413).await;
+
+        // Nothing above was created but the long one.
+        let orgs: Vec<Value> = api
+            .get("/api/v1/organisations", admin)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(orgs.len(), 2, "{url}: {orgs:?}");
+    }
+}
+
+#[tokio::test]
+async fn tokens_are_checked_before_bodies() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let api = Api::start(&url).await;
+        let body = json!({"name": "Harbour Board", "kind": "port"}).to_string();
+
+        // No token: 401 with a challenge, whatever the body.
+        for (content_type, body) in [("application/json", body.as_str()), ("text/plain", "{")] {
+            let response = api.post_org(None, content_type, body.to_string()).await;
+            assert_eq!(
+                response.headers()["www-authenticate"],
+                "Bearer realm=\"lookout\""
+            );
+            problem(response, 401).await;
+        }
+        for path in ["/api/v1/me", "/api/v1/organisations", "/api/v1/users"] {
+            let response = api.get(path, None).await;
+            assert!(
+                response.headers()["www-authenticate"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("Bearer"),
+                "{path}"
+            );
+            let detail = problem(response, 401).await;
+            assert!(detail.contains("Authorization: Bearer"), "{detail}");
+        }
+
+        // A forged, malformed or non-bearer credential: 401, invalid_token.
+        for auth in [
+            format!("Bearer lkt_{}", "0".repeat(64)),
+            "Bearer lkt_forged".to_string(),
+            "Bearer ".to_string(),
+            "Basic YWRtaW46YWRtaW4=".to_string(),
+            format!("Bearer {}", "x".repeat(4000)),
+        ] {
+            let response = api
+                .client
+                .get(api.server.url("/api/v1/me"))
+                .header("authorization", &auth)
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                response.headers()["www-authenticate"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("Bearer realm=\"lookout\""),
+                "{auth}"
+            );
+            problem(response, 401).await;
+        }
+
+        // The scheme is case-insensitive.
+        let response = api
+            .client
+            .get(api.server.url("/api/v1/me"))
+            .header("authorization", format!("bearer {}", api.member))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+
+        // A read token: 403 on admin routes, before the body is looked at.
+        let member = Some(api.member.as_str());
+        for (content_type, body) in [("application/json", body.as_str()), ("text/plain", "{")] {
+            let response = api.post_org(member, content_type, body.to_string()).await;
+            assert_eq!(
+                response.headers()["www-authenticate"],
+                "Bearer realm=\"lookout\", error=\"insufficient_scope\", scope=\"admin\""
+            );
+            let detail = problem(response, 403).await;
+            assert!(detail.contains("'admin' scope"), "{detail}");
+        }
+        for path in ["/api/v1/organisations", "/api/v1/users"] {
+            problem(api.get(path, member).await, 403).await;
+        }
+
+        let me: Value = api.get("/api/v1/me", member).await.json().await.unwrap();
+        assert_eq!(me["email"], "it@coralsea.example");
+        assert_eq!(me["role"], "member");
+        assert_eq!(me["organisation"], "Coral Sea Offshore");
+        assert_eq!(me["scopes"], json!(["read"]));
+        let me: Value = api
+            .get("/api/v1/me", Some(&api.admin))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(me["role"], "admin");
+        assert_eq!(me["organisation"], Value::Null);
+
+        // An admin token without the read scope may not read /me.
+        let admin_only = create_api_token(
+            &api.server.state.db,
+            "admin@op.example",
+            "admin only",
+            &["admin".into()],
+            Actor::Cli,
+        )
+        .await
+        .unwrap();
+        problem(api.get("/api/v1/me", Some(&admin_only)).await, 403).await;
+
+        let users: Vec<Value> = api
+            .get("/api/v1/users", Some(&api.admin))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let emails: Vec<&str> = users.iter().map(|u| u["email"].as_str().unwrap()).collect();
+        assert_eq!(emails, ["admin@op.example", "it@coralsea.example"]);
+        assert_eq!(users[1]["role"], "member");
+        assert_eq!(users[1]["disabled"], false);
+        assert!(users[1]["org_id"].is_i64());
+        assert_eq!(users[0]["org_id"], Value::Null);
+
+        // Nothing was created along the way.
+        let orgs: Vec<Value> = api
+            .get("/api/v1/organisations", Some(&api.admin))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(orgs.len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_are_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = &backends(dir.path()).await[0];
+    let api = Api::start(url).await;
+    problem(api.get("/api/v1/nothing", Some(&api.admin)).await, 404).await;
+    let response = api
+        .client
+        .delete(api.server.url("/api/v1/organisations"))
+        .bearer_auth(&api.admin)
+        .send()
+        .await
+        .unwrap();
+    let allow = response.headers()["allow"].to_str().unwrap().to_string();
+    assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
+    problem(response, 405).await;
+}
