@@ -10,6 +10,7 @@ pub mod demo;
 pub mod home;
 pub mod mail;
 pub mod ops;
+pub mod reports;
 pub mod secrets;
 pub mod serve;
 pub mod state;

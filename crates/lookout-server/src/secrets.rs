@@ -94,50 +94,57 @@ impl MasterKey {
         mac.finalize().into_bytes().into()
     }
 
-    /// Encrypts `plaintext` with XChaCha20-Poly1305 under the `purpose`
-    /// subkey; `context` (table, column, row id) is bound as associated data
-    /// so a sealed value copied to another row does not open.
+    /// Encrypts `plaintext` under the `purpose` subkey; see [`seal_with`].
     pub fn seal(
         &self,
         purpose: &str,
         context: &str,
         plaintext: &[u8],
     ) -> Result<String, SecretError> {
-        let cipher = XChaCha20Poly1305::new(&self.derive(purpose).into());
-        let nonce_bytes = random_bytes::<24>()?;
-        let nonce = XNonce::from(nonce_bytes);
-        let sealed = cipher
-            .encrypt(
-                &nonce,
-                Payload {
-                    msg: plaintext,
-                    aad: context.as_bytes(),
-                },
-            )
-            .map_err(|_| SecretError::Crypto)?;
-        let mut out = nonce_bytes.to_vec();
-        out.extend_from_slice(&sealed);
-        Ok(hex::encode(out))
+        seal_with(&self.derive(purpose), context, plaintext)
     }
 
     pub fn open(&self, purpose: &str, context: &str, sealed: &str) -> Result<Vec<u8>, SecretError> {
-        let bytes = hex::decode(sealed).map_err(|_| SecretError::Crypto)?;
-        if bytes.len() < 24 {
-            return Err(SecretError::Crypto);
-        }
-        let (nonce, ciphertext) = bytes.split_at(24);
-        let nonce: [u8; 24] = nonce.try_into().map_err(|_| SecretError::Crypto)?;
-        let cipher = XChaCha20Poly1305::new(&self.derive(purpose).into());
-        cipher
-            .decrypt(
-                &XNonce::from(nonce),
-                Payload {
-                    msg: ciphertext,
-                    aad: context.as_bytes(),
-                },
-            )
-            .map_err(|_| SecretError::Crypto)
+        open_with(&self.derive(purpose), context, sealed)
     }
+}
+
+/// Encrypts with XChaCha20-Poly1305 under `key` (a random 192-bit nonce per
+/// message); `context` (table, column, record) is bound as associated data
+/// so a sealed value copied to another row does not open. Hex output.
+pub fn seal_with(key: &[u8; 32], context: &str, plaintext: &[u8]) -> Result<String, SecretError> {
+    let cipher = XChaCha20Poly1305::new(&(*key).into());
+    let nonce_bytes = random_bytes::<24>()?;
+    let sealed = cipher
+        .encrypt(
+            &XNonce::from(nonce_bytes),
+            Payload {
+                msg: plaintext,
+                aad: context.as_bytes(),
+            },
+        )
+        .map_err(|_| SecretError::Crypto)?;
+    let mut out = nonce_bytes.to_vec();
+    out.extend_from_slice(&sealed);
+    Ok(hex::encode(out))
+}
+
+pub fn open_with(key: &[u8; 32], context: &str, sealed: &str) -> Result<Vec<u8>, SecretError> {
+    let bytes = hex::decode(sealed).map_err(|_| SecretError::Crypto)?;
+    if bytes.len() < 24 {
+        return Err(SecretError::Crypto);
+    }
+    let (nonce, ciphertext) = bytes.split_at(24);
+    let nonce: [u8; 24] = nonce.try_into().map_err(|_| SecretError::Crypto)?;
+    XChaCha20Poly1305::new(&(*key).into())
+        .decrypt(
+            &XNonce::from(nonce),
+            Payload {
+                msg: ciphertext,
+                aad: context.as_bytes(),
+            },
+        )
+        .map_err(|_| SecretError::Crypto)
 }
 
 pub fn random_bytes<const N: usize>() -> Result<[u8; N], SecretError> {

@@ -11,11 +11,14 @@ pub enum Capability {
     Administer,
     /// Read the audit log.
     ReadAudit,
+    /// Read and triage incoming reports, talk with reporters.
+    Triage,
 }
 
 pub fn require(user: &User, capability: Capability) -> Result<(), AppError> {
     let allowed = match capability {
         Capability::Administer | Capability::ReadAudit => user.role == Role::Admin,
+        Capability::Triage => user.role == Role::Analyst,
     };
     if allowed {
         Ok(())

@@ -115,7 +115,15 @@ pub async fn observe(
     let seconds = started.elapsed().as_secs_f64();
     let status = response.status().as_u16();
     state.metrics.observe(&method, &route, status, seconds);
-    tracing::info!(target: "access", %method, %route, status, ms = (seconds * 1000.0).round() as u64);
+    // Anonymous reporting pages opt out: the line's timestamp would say
+    // when the reporter was online.
+    if response
+        .extensions()
+        .get::<crate::reports::Unlogged>()
+        .is_none()
+    {
+        tracing::info!(target: "access", %method, %route, status, ms = (seconds * 1000.0).round() as u64);
+    }
     response
 }
 

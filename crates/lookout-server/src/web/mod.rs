@@ -29,6 +29,7 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 pub fn router(state: AppState) -> Router {
     let browser = crate::accounts::routes()
         .merge(crate::audit::routes::routes())
+        .merge(crate::reports::routes())
         .route("/", get(crate::home::home))
         .layer(from_fn_with_state(state.clone(), visitor::visitor_layer));
 

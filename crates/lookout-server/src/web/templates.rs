@@ -35,6 +35,10 @@ impl Page {
         self.user.as_ref().is_some_and(|u| u.role == Role::Admin)
     }
 
+    pub fn is_analyst(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.role == Role::Analyst)
+    }
+
     pub fn is_org_admin(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.role == Role::OrgAdmin)
     }

@@ -1,0 +1,285 @@
+//! A report as the reporter fills it in, and its validation.
+
+use serde::{Deserialize, Serialize};
+
+use super::catalogue::{self, IMPACT_LEVELS, SYSTEMS, TLP_LEVELS, VESSEL_SIZES, VESSEL_TYPES};
+
+/// Who the reporter is to the portal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Mode {
+    /// Member and organisation stored, visible to analysts.
+    Attributed,
+    /// No identity stored at all; follow-up by receipt code.
+    Anonymous,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Attributed => "attributed",
+            Mode::Anonymous => "anonymous",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Mode> {
+        [Mode::Attributed, Mode::Anonymous]
+            .into_iter()
+            .find(|m| m.as_str() == text)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Mode::Attributed => "Attributed",
+            Mode::Anonymous => "Anonymous",
+        }
+    }
+}
+
+/// Triage states.
+pub const STATUSES: [(&str, &str); 6] = [
+    ("new", "New"),
+    ("triaged", "Triaged"),
+    ("needs-information", "Needs information"),
+    ("published", "Published"),
+    ("duplicate", "Duplicate"),
+    ("rejected", "Rejected"),
+];
+
+pub fn status_label(id: &str) -> &'static str {
+    STATUSES
+        .iter()
+        .find(|(s, _)| *s == id)
+        .map_or("Unknown", |(_, label)| label)
+}
+
+/// Exactly what the reporter typed; every field a string so a form with
+/// mistakes comes back whole.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ReportForm {
+    pub mode: String,
+    pub class: String,
+    pub discovered_on: String,
+    pub discovered_time: String,
+    pub systems: Vec<String>,
+    pub vessel_type: String,
+    pub vessel_size: String,
+    pub sea_area: String,
+    pub position: String,
+    pub impact_safety: String,
+    pub impact_operations: String,
+    pub impact_money: String,
+    pub narrative: String,
+    pub indicators: String,
+    pub tlp: String,
+    pub share_name: bool,
+}
+
+/// The parts only analysts may read, sealed at rest.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+pub struct SealedBody {
+    pub narrative: String,
+    pub indicators: String,
+    pub position: String,
+    pub discovered_time: String,
+}
+
+pub const NARRATIVE_MAX: usize = 20_000;
+pub const INDICATORS_MAX: usize = 20_000;
+
+impl ReportForm {
+    /// Parses an urlencoded body, keeping repeated `systems` boxes.
+    pub fn from_urlencoded(body: &[u8]) -> ReportForm {
+        let mut form = ReportForm::default();
+        for (key, value) in url::form_urlencoded::parse(body) {
+            let value = value.into_owned();
+            match key.as_ref() {
+                "mode" => form.mode = value,
+                "class" => form.class = value,
+                "discovered_on" => form.discovered_on = value,
+                "discovered_time" => form.discovered_time = value,
+                "systems" => form.systems.push(value),
+                "vessel_type" => form.vessel_type = value,
+                "vessel_size" => form.vessel_size = value,
+                "sea_area" => form.sea_area = value,
+                "position" => form.position = value,
+                "impact_safety" => form.impact_safety = value,
+                "impact_operations" => form.impact_operations = value,
+                "impact_money" => form.impact_money = value,
+                "narrative" => form.narrative = value,
+                "indicators" => form.indicators = value,
+                "tlp" => form.tlp = value,
+                "share_name" => form.share_name = value == "on" || value == "true",
+                _ => {}
+            }
+        }
+        form
+    }
+
+    pub fn has_system(&self, id: &str) -> bool {
+        self.systems.iter().any(|s| s == id)
+    }
+
+    /// Every problem, in words a reporter can act on; empty when valid.
+    /// `signed_in` decides which disclosure modes are open.
+    pub fn problems(&self, signed_in: bool) -> Vec<String> {
+        let mut problems = Vec::new();
+        match Mode::parse(&self.mode) {
+            None => problems.push("Choose how you want to report: attributed or anonymous.".into()),
+            Some(Mode::Attributed) if !signed_in => problems.push(
+                "Sign in to report under your name; without an account you can report anonymously."
+                    .into(),
+            ),
+            Some(_) => {}
+        }
+        if catalogue::class_by_id(&self.class).is_none() {
+            problems.push("Choose what kind of incident it was.".into());
+        }
+        match time::Date::parse(
+            &self.discovered_on,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        ) {
+            Ok(date) => {
+                let today = time::OffsetDateTime::now_utc().date();
+                if date > today {
+                    problems.push("The date of discovery is in the future.".into());
+                } else if date.year() < 1990 {
+                    problems.push("Give the date of discovery (year 1990 or later).".into());
+                }
+            }
+            Err(_) => problems.push("Give the date of discovery as YYYY-MM-DD.".into()),
+        }
+        if !self.discovered_time.is_empty()
+            && time::Time::parse(
+                &self.discovered_time,
+                time::macros::format_description!("[hour]:[minute]"),
+            )
+            .is_err()
+        {
+            problems.push(
+                "Give the time of discovery as HH:MM (24-hour, UTC), or leave it empty.".into(),
+            );
+        }
+        if self.systems.is_empty() {
+            problems
+                .push("Tick at least one affected system (\"Physical security\" if none).".into());
+        } else if self
+            .systems
+            .iter()
+            .any(|s| catalogue::find(SYSTEMS, s).is_none())
+        {
+            problems.push("One of the affected systems is not on the list.".into());
+        }
+        if catalogue::find(VESSEL_TYPES, &self.vessel_type).is_none() {
+            problems.push("Choose the vessel type (or \"Not a vessel\").".into());
+        }
+        if catalogue::find(VESSEL_SIZES, &self.vessel_size).is_none() {
+            problems.push("Choose the vessel's size class.".into());
+        }
+        if super::sea_areas::by_id(&self.sea_area).is_none() {
+            problems.push("Choose the sea area or port region.".into());
+        }
+        if self.position.chars().count() > 100 {
+            problems.push("Keep the position under 100 characters.".into());
+        }
+        for (value, what) in [
+            (&self.impact_safety, "safety"),
+            (&self.impact_operations, "operations"),
+            (&self.impact_money, "money"),
+        ] {
+            if catalogue::find(IMPACT_LEVELS, value).is_none() {
+                problems.push(format!("Choose the impact on {what}."));
+            }
+        }
+        if self.narrative.trim().is_empty() {
+            problems.push("Describe what happened.".into());
+        } else if self.narrative.chars().count() > NARRATIVE_MAX {
+            problems.push(format!(
+                "Keep the description under {NARRATIVE_MAX} characters."
+            ));
+        }
+        if self.indicators.chars().count() > INDICATORS_MAX {
+            problems.push(format!(
+                "Keep the indicators under {INDICATORS_MAX} characters."
+            ));
+        }
+        if catalogue::find(TLP_LEVELS, &self.tlp).is_none() {
+            problems.push("Choose how widely the sanitised incident may be shared (TLP).".into());
+        }
+        problems
+    }
+
+    pub fn sealed_body(&self) -> SealedBody {
+        SealedBody {
+            narrative: self.narrative.clone(),
+            indicators: self.indicators.clone(),
+            position: self.position.clone(),
+            discovered_time: self.discovered_time.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> ReportForm {
+        ReportForm {
+            mode: "anonymous".into(),
+            class: "gnss-spoofing".into(),
+            discovered_on: "2026-01-15".into(),
+            discovered_time: "04:10".into(),
+            systems: vec!["navigation".into()],
+            vessel_type: "bulk-carrier".into(),
+            vessel_size: "large".into(),
+            sea_area: "black-sea".into(),
+            position: String::new(),
+            impact_safety: "minor".into(),
+            impact_operations: "minor".into(),
+            impact_money: "none".into(),
+            narrative: "GPS position jumped 20 nm inland.".into(),
+            indicators: String::new(),
+            tlp: "green".into(),
+            share_name: false,
+        }
+    }
+
+    #[test]
+    fn a_complete_report_is_valid() {
+        assert_eq!(valid().problems(false), Vec::<String>::new());
+    }
+
+    #[test]
+    fn anonymous_visitors_cannot_claim_an_identity() {
+        let form = ReportForm {
+            mode: "attributed".into(),
+            ..valid()
+        };
+        assert_eq!(form.problems(false).len(), 1);
+        assert!(form.problems(true).is_empty());
+    }
+
+    #[test]
+    fn bad_fields_are_each_named() {
+        let form = ReportForm {
+            discovered_on: "15/01/2026".into(),
+            discovered_time: "4pm".into(),
+            systems: vec!["toaster".into()],
+            tlp: "purple".into(),
+            narrative: " ".into(),
+            ..valid()
+        };
+        assert_eq!(form.problems(false).len(), 5);
+    }
+
+    #[test]
+    fn repeated_systems_boxes_are_kept() {
+        let form = ReportForm::from_urlencoded(
+            b"systems=ecdis&systems=vsat&narrative=a%26b&share_name=on",
+        );
+        assert_eq!(form.systems, vec!["ecdis", "vsat"]);
+        assert_eq!(form.narrative, "a&b");
+        assert!(form.share_name);
+    }
+}

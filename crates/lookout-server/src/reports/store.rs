@@ -1,0 +1,271 @@
+//! Storage of reports and their messages. What a copy of the database must
+//! not reveal is sealed: each report has its own random key, wrapped by the
+//! master key (outside the database); the report's narrative, indicators,
+//! position and exact time, and every message, are sealed under it.
+
+use serde::Serialize;
+
+use super::model::{Mode, ReportForm, SealedBody};
+use crate::db::{Db, DbError, Tx, now};
+use crate::secrets::{MasterKey, SecretError, open_with, random_bytes, seal_with};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportStoreError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    #[error("a sealed report body is not valid JSON")]
+    Body(#[from] serde_json::Error),
+}
+
+impl From<sqlx::Error> for ReportStoreError {
+    fn from(err: sqlx::Error) -> Self {
+        ReportStoreError::Db(DbError::Sqlx(err))
+    }
+}
+
+impl From<ReportStoreError> for crate::web::AppError {
+    fn from(err: ReportStoreError) -> Self {
+        crate::web::AppError::internal(err)
+    }
+}
+
+/// Rounds down to the hour: the finest time kept in clear.
+pub fn hour(secs: i64) -> i64 {
+    secs - secs.rem_euclid(3600)
+}
+
+/// The clear columns of a report.
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct ReportRow {
+    pub id: i64,
+    #[sqlx(rename = "ref")]
+    pub reference: String,
+    pub mode: String,
+    pub status: String,
+    pub reporter_user_id: Option<i64>,
+    pub reporter_org_id: Option<i64>,
+    pub share_name: i64,
+    pub received_hour: i64,
+    pub updated_hour: i64,
+    pub class: String,
+    pub discovered_on: String,
+    pub systems: String,
+    pub vessel_type: String,
+    pub vessel_size: String,
+    pub sea_area: String,
+    pub impact_safety: String,
+    pub impact_operations: String,
+    pub impact_money: String,
+    pub tlp: String,
+    pub wrapped_key: String,
+    pub sealed_body: String,
+    pub duplicate_of: Option<i64>,
+}
+
+const COLUMNS: &str = "id, ref, mode, status, reporter_user_id, reporter_org_id, share_name, \
+     received_hour, updated_hour, class, discovered_on, systems, vessel_type, vessel_size, sea_area, \
+     impact_safety, impact_operations, impact_money, tlp, wrapped_key, sealed_body, duplicate_of";
+
+fn key_context(reference: &str) -> String {
+    format!("reports.wrapped_key:{reference}")
+}
+
+fn body_context(reference: &str) -> String {
+    format!("reports.sealed_body:{reference}")
+}
+
+fn message_context(reference: &str) -> String {
+    format!("report_messages.sealed_body:{reference}")
+}
+
+impl ReportRow {
+    fn record_key(&self, master: &MasterKey) -> Result<[u8; 32], ReportStoreError> {
+        let bytes = master.open(
+            "report-key",
+            &key_context(&self.reference),
+            &self.wrapped_key,
+        )?;
+        Ok(bytes.try_into().map_err(|_| SecretError::Crypto)?)
+    }
+
+    pub fn body(&self, master: &MasterKey) -> Result<SealedBody, ReportStoreError> {
+        let key = self.record_key(master)?;
+        let json = open_with(&key, &body_context(&self.reference), &self.sealed_body)?;
+        Ok(serde_json::from_slice(&json)?)
+    }
+
+    pub fn mode(&self) -> Option<Mode> {
+        Mode::parse(&self.mode)
+    }
+}
+
+/// Who stands behind a new report, as far as the mode allows.
+pub enum Reporter {
+    Member { user_id: i64, org_id: Option<i64> },
+    Anonymous { receipt_lookup: String },
+}
+
+/// Stores a validated report; returns its id and reference.
+pub async fn insert(
+    tx: &mut Tx,
+    master: &MasterKey,
+    form: &ReportForm,
+    mode: Mode,
+    reporter: Reporter,
+) -> Result<(i64, String), ReportStoreError> {
+    let reference = format!("R-{}", hex::encode(random_bytes::<5>()?).to_uppercase());
+    let record_key = random_bytes::<32>()?;
+    let wrapped_key = master.seal("report-key", &key_context(&reference), &record_key)?;
+    let body = serde_json::to_vec(&form.sealed_body())?;
+    let sealed_body = seal_with(&record_key, &body_context(&reference), &body)?;
+    let (user_id, org_id, receipt) = match reporter {
+        Reporter::Member { user_id, org_id } => (Some(user_id), org_id, None),
+        Reporter::Anonymous { receipt_lookup } => (None, None, Some(receipt_lookup)),
+    };
+    let received = hour(now());
+    let sql = "INSERT INTO reports (ref, mode, status, reporter_user_id, reporter_org_id, share_name, \
+         receipt_hash, received_hour, updated_hour, class, discovered_on, systems, vessel_type, vessel_size, \
+         sea_area, impact_safety, impact_operations, impact_money, tlp, wrapped_key, sealed_body) \
+         VALUES ($1, $2, 'new', $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
+         RETURNING id";
+    let id: i64 = sqlx::query_scalar(sql)
+        .bind(&reference)
+        .bind(mode.as_str())
+        .bind(user_id)
+        .bind(org_id)
+        .bind(i64::from(form.share_name && mode == Mode::Attributed))
+        .bind(receipt)
+        .bind(received)
+        .bind(&form.class)
+        .bind(&form.discovered_on)
+        .bind(form.systems.join(" "))
+        .bind(&form.vessel_type)
+        .bind(&form.vessel_size)
+        .bind(&form.sea_area)
+        .bind(&form.impact_safety)
+        .bind(&form.impact_operations)
+        .bind(&form.impact_money)
+        .bind(&form.tlp)
+        .bind(&wrapped_key)
+        .bind(&sealed_body)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok((id, reference))
+}
+
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<ReportRow>, ReportStoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM reports WHERE id = $1");
+    Ok(sqlx::query_as::<_, ReportRow>(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
+pub async fn by_receipt(db: &Db, lookup: &str) -> Result<Option<ReportRow>, ReportStoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM reports WHERE receipt_hash = $1");
+    Ok(sqlx::query_as::<_, ReportRow>(sqlx::AssertSqlSafe(sql))
+        .bind(lookup)
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
+/// The triage inbox: reports in `status` ('' for all), newest first.
+pub async fn list(db: &Db, status: &str, limit: i64) -> Result<Vec<ReportRow>, ReportStoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM reports WHERE ($1 = '' OR status = $1) ORDER BY id DESC LIMIT $2"
+    );
+    Ok(sqlx::query_as::<_, ReportRow>(sqlx::AssertSqlSafe(sql))
+        .bind(status)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?)
+}
+
+/// A member's own attributed reports.
+pub async fn list_for_reporter(db: &Db, user_id: i64) -> Result<Vec<ReportRow>, ReportStoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM reports WHERE reporter_user_id = $1 ORDER BY id DESC LIMIT 200"
+    );
+    Ok(sqlx::query_as::<_, ReportRow>(sqlx::AssertSqlSafe(sql))
+        .bind(user_id)
+        .fetch_all(&db.pool)
+        .await?)
+}
+
+pub async fn set_status(tx: &mut Tx, id: i64, status: &str) -> Result<bool, ReportStoreError> {
+    let done = sqlx::query("UPDATE reports SET status = $1, updated_hour = $2 WHERE id = $3")
+        .bind(status)
+        .bind(hour(now()))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Message {
+    pub from_analyst: bool,
+    pub body: String,
+    pub sent_hour: i64,
+}
+
+pub async fn add_message(
+    tx: &mut Tx,
+    master: &MasterKey,
+    report: &ReportRow,
+    analyst_id: Option<i64>,
+    body: &str,
+) -> Result<(), ReportStoreError> {
+    let key = report.record_key(master)?;
+    let sealed = seal_with(&key, &message_context(&report.reference), body.as_bytes())?;
+    sqlx::query(
+        "INSERT INTO report_messages (report_id, from_analyst, analyst_id, sealed_body, sent_hour) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(report.id)
+    .bind(i64::from(analyst_id.is_some()))
+    .bind(analyst_id)
+    .bind(sealed)
+    .bind(hour(now()))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn messages(
+    db: &Db,
+    master: &MasterKey,
+    report: &ReportRow,
+) -> Result<Vec<Message>, ReportStoreError> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT from_analyst, sealed_body, sent_hour FROM report_messages WHERE report_id = $1 ORDER BY id",
+    )
+    .bind(report.id)
+    .fetch_all(&db.pool)
+    .await?;
+    let key = report.record_key(master)?;
+    rows.into_iter()
+        .map(|(from_analyst, sealed, sent_hour)| {
+            let bytes = open_with(&key, &message_context(&report.reference), &sealed)?;
+            Ok(Message {
+                from_analyst: from_analyst != 0,
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+                sent_hour,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::hour;
+
+    #[test]
+    fn hours_round_down() {
+        assert_eq!(hour(7200), 7200);
+        assert_eq!(hour(7199), 3600);
+        assert_eq!(hour(1_767_225_599), 1_767_222_000);
+    }
+}

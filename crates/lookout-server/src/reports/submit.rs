@@ -1,0 +1,140 @@
+//! The report form. Works without JavaScript; a form with mistakes comes
+//! back with everything the reporter typed.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+
+use super::Unlogged;
+use super::catalogue::{self, Class, Entry};
+use super::model::{Mode, ReportForm};
+use super::store::{self, Reporter};
+use crate::audit::{self, Actor};
+use crate::state::AppState;
+use crate::web::templates::{Page, render, render_invalid};
+use crate::web::{AppError, Visitor};
+
+#[derive(Template)]
+#[template(path = "reports/form.html")]
+pub struct FormPage {
+    pub page: Page,
+    pub form: ReportForm,
+    pub problems: Vec<String>,
+    pub signed_in: bool,
+}
+
+impl FormPage {
+    fn classes(&self) -> &'static [Class] {
+        catalogue::CLASSES
+    }
+    fn family_label(&self, class: &Class) -> &'static str {
+        class.family.label()
+    }
+    fn systems(&self) -> &'static [Entry] {
+        catalogue::SYSTEMS
+    }
+    fn vessel_types(&self) -> &'static [Entry] {
+        catalogue::VESSEL_TYPES
+    }
+    fn vessel_sizes(&self) -> &'static [Entry] {
+        catalogue::VESSEL_SIZES
+    }
+    fn impacts(&self) -> &'static [Entry] {
+        catalogue::IMPACT_LEVELS
+    }
+    fn tlps(&self) -> &'static [Entry] {
+        catalogue::TLP_LEVELS
+    }
+    fn sea_areas(&self) -> &'static [super::sea_areas::SeaArea] {
+        super::sea_areas::all()
+    }
+}
+
+pub async fn form(visitor: Visitor) -> Result<Response, AppError> {
+    let signed_in = visitor.user.is_some();
+    let form = ReportForm {
+        mode: if signed_in { "attributed" } else { "anonymous" }.into(),
+        tlp: "green".into(),
+        ..ReportForm::default()
+    };
+    let mut response = render(&FormPage {
+        page: Page::new(&visitor, "Report an incident"),
+        form,
+        problems: Vec::new(),
+        signed_in,
+    })?;
+    response.extensions_mut().insert(Unlogged);
+    Ok(response)
+}
+
+#[derive(Template)]
+#[template(path = "reports/received.html")]
+struct ReceivedPage {
+    page: Page,
+    reference: String,
+    receipt: Option<String>,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = ReportForm::from_urlencoded(&body);
+    let signed_in = visitor.user.is_some();
+    let problems = form.problems(signed_in);
+    let mode = Mode::parse(&form.mode);
+    let (Some(mode), true) = (mode, problems.is_empty()) else {
+        let mut response = render_invalid(&FormPage {
+            page: Page::new(&visitor, "Report an incident"),
+            form,
+            problems,
+            signed_in,
+        })?;
+        response.extensions_mut().insert(Unlogged);
+        return Ok(response);
+    };
+    let mut tx = state.db.begin_write().await?;
+    let (receipt, reporter) = match (mode, &visitor.user) {
+        (Mode::Attributed, Some(user)) => (
+            None,
+            Reporter::Member {
+                user_id: user.id,
+                org_id: user.org_id,
+            },
+        ),
+        _ => {
+            let receipt = super::receipt::new(&state.key)?;
+            let lookup = receipt.lookup.clone();
+            (
+                Some(receipt.words),
+                Reporter::Anonymous {
+                    receipt_lookup: lookup,
+                },
+            )
+        }
+    };
+    let (id, reference) = store::insert(&mut tx, &state.key, &form, mode, reporter).await?;
+    if let (Mode::Attributed, Some(user)) = (mode, &visitor.user) {
+        // Anonymous submissions are not audited: an entry's exact time
+        // would record when the reporter was online.
+        audit::append(
+            &mut tx,
+            Actor::User(user.id),
+            "report.submitted",
+            &format!("report:{id}"),
+            "attributed",
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    let page = Page::new(&visitor, "Report received");
+    let mut response = render(&ReceivedPage {
+        page,
+        reference,
+        receipt,
+    })?;
+    response.extensions_mut().insert(Unlogged);
+    Ok(response.into_response())
+}

@@ -1,0 +1,278 @@
+//! Reporting end to end: the form, receipts, follow-up and triage.
+
+mod common;
+
+use common::*;
+
+const NARRATIVE: &str =
+    "Chief Officer found the ECDIS showing a ransom note after a chart update from a USB stick.";
+
+fn report_fields<'a>(mode: &'a str, narrative: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("mode", mode),
+        ("class", "ecdis-bridge-compromise"),
+        ("discovered_on", "2026-03-02"),
+        ("discovered_time", "03:40"),
+        ("systems", "ecdis"),
+        ("systems", "ship-ot"),
+        ("vessel_type", "container-ship"),
+        ("vessel_size", "large"),
+        ("sea_area", "north-sea"),
+        ("position", "53°58.1'N 006°12.4'E"),
+        ("impact_safety", "significant"),
+        ("impact_operations", "severe"),
+        ("impact_money", "minor"),
+        ("narrative", narrative),
+        ("indicators", "185.220.101.4\nupdate-charts.example"),
+        ("tlp", "amber"),
+    ]
+}
+
+#[tokio::test]
+async fn anonymous_report_receipt_follow_up_and_triage() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = TestServer::start(&url).await;
+        server.user("analyst@op.example", "analyst", None).await;
+        let reporter = browser();
+
+        // A mistake keeps everything typed, narrative included.
+        let mut fields = report_fields("anonymous", NARRATIVE);
+        fields.retain(|(k, _)| *k != "sea_area");
+        let (status, _, body) = submit(
+            &reporter,
+            &server.url("/report"),
+            &server.url("/report"),
+            &fields,
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(body.contains("Choose the sea area"));
+        assert!(body.contains("Chief Officer found the ECDIS"));
+        assert!(body.contains("update-charts.example"));
+        assert!(body.contains("value=\"ecdis\" checked"));
+
+        let (status, _, body) = submit(
+            &reporter,
+            &server.url("/report"),
+            &server.url("/report"),
+            &report_fields("anonymous", NARRATIVE),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let receipt = element_text(&body, "receipt");
+        assert_eq!(receipt.split(' ').count(), 12);
+
+        // Nothing readable or identifying reached the database.
+        let report: (Option<i64>, i64) =
+            sqlx::query_as("SELECT reporter_user_id, received_hour FROM reports")
+                .fetch_one(&server.state.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(report.0, None);
+        assert_eq!(report.1 % 3600, 0, "time is kept to the hour only");
+        let audit: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action LIKE 'report.%'")
+                .fetch_one(&server.state.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(audit, 0);
+
+        // The analyst opens it (on the record) and asks a question.
+        let analyst = browser();
+        sign_in_enrolling(&server, &analyst, "analyst@op.example").await;
+        let (_, inbox) = get(&analyst, &server.url("/triage")).await;
+        let marker = "href=\"/triage/";
+        let start = inbox.find(marker).expect("report in the inbox") + marker.len();
+        let id: String = inbox[start..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let (status, page) = get(&analyst, &server.url(&format!("/triage/{id}"))).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Chief Officer found the ECDIS"));
+        assert!(page.contains("53°58.1&#39;N") || page.contains("53°58.1'N"));
+        let detail = server.url(&format!("/triage/{id}"));
+        let (status, _, _) = submit(
+            &analyst,
+            &detail,
+            &server.url(&format!("/triage/{id}/message")),
+            &[("body", "Which chart provider sent the update?")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (status, _, _) = submit(
+            &analyst,
+            &detail,
+            &server.url(&format!("/triage/{id}/status")),
+            &[("status", "needs-information")],
+        )
+        .await;
+        assert_eq!(status, 303);
+
+        // The reporter comes back with the receipt, reads and answers.
+        let returning = browser();
+        let (status, _, page) = submit(
+            &returning,
+            &server.url("/report/follow-up"),
+            &server.url("/report/follow-up"),
+            &[("receipt", &receipt.to_uppercase())],
+        )
+        .await;
+        assert_eq!(status, 200, "{page}");
+        assert!(page.contains("Needs information"));
+        assert!(page.contains("Which chart provider sent the update?"));
+        let (status, _, page) = submit(
+            &returning,
+            &server.url("/report/follow-up"),
+            &server.url("/report/follow-up"),
+            &[
+                ("receipt", &receipt),
+                ("reply", "A USB stick from the agent in port."),
+            ],
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Your answer was sent"));
+        let (_, page) = get(&analyst, &detail).await;
+        assert!(page.contains("A USB stick from the agent in port."));
+
+        let opened: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'report.opened'")
+                .fetch_one(&server.state.db.pool)
+                .await
+                .unwrap();
+        assert!(opened >= 2);
+    }
+}
+
+#[tokio::test]
+async fn wrong_receipts_say_nothing_and_are_throttled() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = TestServer::start(&url).await;
+        let client = browser();
+        // A well-formed code that matches nothing, and a malformed one, get
+        // the same answer.
+        let unknown = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
+        let mut answers = Vec::new();
+        for code in [unknown, "not a receipt"] {
+            let (status, _, page) = submit(
+                &client,
+                &server.url("/report/follow-up"),
+                &server.url("/report/follow-up"),
+                &[("receipt", code)],
+            )
+            .await;
+            assert_eq!(status, 422);
+            let start = page.find("role=\"alert\">").unwrap();
+            answers.push(page[start..].split('<').next().unwrap().to_string());
+        }
+        assert_eq!(answers[0], answers[1]);
+        for _ in 0..8 {
+            submit(
+                &client,
+                &server.url("/report/follow-up"),
+                &server.url("/report/follow-up"),
+                &[("receipt", unknown)],
+            )
+            .await;
+        }
+        let (status, _, page) = submit(
+            &client,
+            &server.url("/report/follow-up"),
+            &server.url("/report/follow-up"),
+            &[("receipt", unknown)],
+        )
+        .await;
+        assert_eq!(status, 429);
+        assert!(page.contains("Too many wrong receipt codes"));
+    }
+}
+
+#[tokio::test]
+async fn attributed_reports_belong_to_their_reporter() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = TestServer::start(&url).await;
+        server.org("Northwind Tankers", "ship-owner").await;
+        server.org("Meridian Container Lines", "ship-owner").await;
+        server
+            .user("cso@northwind.example", "member", Some("Northwind Tankers"))
+            .await;
+        server
+            .user(
+                "ciso@meridian.example",
+                "member",
+                Some("Meridian Container Lines"),
+            )
+            .await;
+        let owner = browser();
+        sign_in(&server, &owner, "cso@northwind.example", PASSWORD).await;
+        let (status, _, body) = submit(
+            &owner,
+            &server.url("/report"),
+            &server.url("/report"),
+            &report_fields("attributed", NARRATIVE),
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert!(
+            !body.contains("id=\"receipt\""),
+            "attributed reports need no receipt"
+        );
+        let (_, list) = get(&owner, &server.url("/reports/mine")).await;
+        let marker = "href=\"/reports/mine/";
+        let start = list.find(marker).unwrap() + marker.len();
+        let id: String = list[start..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let (status, _) = get(&owner, &server.url(&format!("/reports/mine/{id}"))).await;
+        assert_eq!(status, 200);
+
+        let other = browser();
+        sign_in(&server, &other, "ciso@meridian.example", PASSWORD).await;
+        let (status, _) = get(&other, &server.url(&format!("/reports/mine/{id}"))).await;
+        assert_eq!(status, 404, "another member's report is not found");
+        let (status, _) = get(&other, &server.url(&format!("/triage/{id}"))).await;
+        assert_eq!(status, 403, "members cannot triage");
+    }
+}
+
+#[tokio::test]
+async fn a_copy_of_the_database_reveals_no_narrative() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("copy.sqlite3").display()
+    );
+    let server = TestServer::start(&url).await;
+    let marker = "Bosun Zebedee Quartermaine saw the pirate skiff";
+    let (status, _, _) = submit(
+        &browser(),
+        &server.url("/report"),
+        &server.url("/report"),
+        &report_fields("anonymous", marker),
+    )
+    .await;
+    assert_eq!(status, 200);
+    // Checkpoint so the WAL content is in the main file too; search both.
+    sqlx::query("PRAGMA wal_checkpoint(FULL)")
+        .execute(&server.state.db.pool)
+        .await
+        .unwrap();
+    for name in ["copy.sqlite3", "copy.sqlite3-wal"] {
+        let bytes = std::fs::read(dir.path().join(name)).unwrap_or_default();
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in [
+            "Zebedee",
+            "Quartermaine",
+            "update-charts.example",
+            "53°58.1",
+            "03:40",
+        ] {
+            assert!(!text.contains(secret), "{secret} found in {name}");
+        }
+    }
+}
