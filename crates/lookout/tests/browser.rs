@@ -95,16 +95,15 @@ fn lookout(dir: &Path) -> Command {
 }
 
 fn create_admin(dir: &Path, data_dir: &Path) {
+    create_staff(dir, data_dir, ADMIN_EMAIL, "admin");
+}
+
+/// An operator account (no organisation) with the shared test password.
+fn create_staff(dir: &Path, data_dir: &Path, email: &str, role: &str) {
     let mut child = lookout(dir)
         .args(["admin", "create-user", "--data-dir"])
         .arg(data_dir)
-        .args([
-            "--email",
-            ADMIN_EMAIL,
-            "--role",
-            "admin",
-            "--password-stdin",
-        ])
+        .args(["--email", email, "--role", role, "--password-stdin"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -789,4 +788,165 @@ async fn membership_journey_in_a_browser() {
         started.elapsed(),
         pages.join(" ")
     );
+}
+
+/// An anonymous report through the form, its receipt, an analyst's
+/// question in triage, and the reporter's answer by receipt.
+#[tokio::test]
+#[ignore = "needs chromedriver and Chromium; run with --ignored"]
+async fn anonymous_report_in_a_browser() {
+    const NARRATIVE: &str = "Bridge GPS jumped 40 nm inland twice during the night watch.";
+    const QUESTION: &str = "Did the AIS positions jump at the same time?";
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    let profile = dir.path().join("chromium-profile");
+    std::fs::create_dir_all(&data_dir).unwrap();
+    std::fs::create_dir_all(&profile).unwrap();
+    create_staff(dir.path(), &data_dir, "analyst@op.example", "analyst");
+    let (_server, base) = start_portal(dir.path(), &data_dir).await;
+    let (_chromedriver, driver_url) = start_chromedriver(dir.path()).await;
+    let driver = start_browser(&driver_url, &profile).await;
+    let mut portal = Portal {
+        driver,
+        base,
+        pages: Vec::new(),
+    };
+
+    println!("1. a seafarer reports anonymously");
+    portal.goto("/").await;
+    portal
+        .follow(
+            By::XPath("//header//a[normalize-space()='Report anonymously']"),
+            "the Report link",
+        )
+        .await;
+    portal.expect_page("/report", "Report an incident").await;
+    for (select, value) in [
+        ("class", "gnss-spoofing"),
+        ("vessel_type", "bulk-carrier"),
+        ("vessel_size", "large"),
+        ("sea_area", "black-sea"),
+        ("impact_safety", "significant"),
+        ("impact_operations", "minor"),
+        ("impact_money", "none"),
+    ] {
+        portal
+            .click(
+                By::Css(&format!("#{select} option[value='{value}']")),
+                select,
+            )
+            .await;
+    }
+    portal
+        .click(
+            By::Css("input[name=systems][value='navigation']"),
+            "the navigation box",
+        )
+        .await;
+    portal.fill("#narrative", NARRATIVE).await;
+    // A mistake first: the date in the wrong format. Everything typed
+    // comes back.
+    portal.fill("#discovered_on", "11/02/2026").await;
+    portal
+        .follow(
+            By::Css("form[action='/report'] button[type=submit]"),
+            "Send report",
+        )
+        .await;
+    portal.expect_page("/report", "Report an incident").await;
+    assert!(
+        portal
+            .body_text()
+            .await
+            .contains("Give the date of discovery as YYYY-MM-DD")
+    );
+    let kept = portal
+        .driver
+        .find(By::Id("narrative"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(kept.as_deref(), Some(NARRATIVE));
+    portal.fill("#discovered_on", "2026-02-11").await;
+    portal
+        .follow(
+            By::Css("form[action='/report'] button[type=submit]"),
+            "Send report",
+        )
+        .await;
+    portal.expect_page("/report", "Report received").await;
+    let receipt = portal.text_of("#receipt").await;
+    assert_eq!(
+        receipt.split_whitespace().count(),
+        12,
+        "a twelve-word receipt: {receipt}"
+    );
+
+    println!("2. the analyst asks a question");
+    portal.driver.delete_all_cookies().await.unwrap();
+    portal.goto("/").await;
+    portal.sign_in("analyst@op.example", ADMIN_PASSWORD).await;
+    portal.enrol_second_factor().await;
+    portal
+        .follow(
+            By::XPath("//header//a[normalize-space()='Triage']"),
+            "the Triage link",
+        )
+        .await;
+    portal.expect_page("/triage", "Triage").await;
+    portal.follow(By::Css("main table a"), "the report").await;
+    portal.expect_page("/triage/", "Report R-").await;
+    assert!(portal.text_of("#narrative").await.contains(NARRATIVE));
+    portal.fill("#body", QUESTION).await;
+    portal
+        .follow(
+            By::Css("form[action$='/message'] button[type=submit]"),
+            "Send",
+        )
+        .await;
+    portal.expect_page("/triage/", "Report R-").await;
+    portal.sign_out().await;
+
+    println!("3. the seafarer returns with the receipt and answers");
+    portal.driver.delete_all_cookies().await.unwrap();
+    portal.goto("/report/follow-up").await;
+    portal
+        .expect_page("/report/follow-up", "Follow up a report")
+        .await;
+    portal.fill("#receipt", &receipt).await;
+    portal
+        .follow(
+            By::Css("form[action='/report/follow-up'] button[type=submit]"),
+            "Open my report",
+        )
+        .await;
+    portal
+        .expect_page("/report/follow-up", "Follow up a report")
+        .await;
+    assert!(portal.body_text().await.contains(QUESTION));
+    portal
+        .fill("#reply", "Yes, AIS showed us at the airport as well.")
+        .await;
+    portal
+        .follow(
+            By::Css("form[action='/report/follow-up'] button[type=submit]"),
+            "Send",
+        )
+        .await;
+    portal
+        .expect_page("/report/follow-up", "Follow up a report")
+        .await;
+    portal.expect_notice("Your answer was sent").await;
+    assert!(
+        portal
+            .body_text()
+            .await
+            .contains("AIS showed us at the airport")
+    );
+
+    let Portal { driver, pages, .. } = portal;
+    driver.quit().await.unwrap();
+    println!("checked {} pages: {}", pages.len(), pages.join(" "));
 }

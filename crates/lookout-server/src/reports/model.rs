@@ -180,8 +180,10 @@ impl ReportForm {
         if super::sea_areas::by_id(&self.sea_area).is_none() {
             problems.push("Choose the sea area or port region.".into());
         }
-        if self.position.chars().count() > 100 {
-            problems.push("Keep the position under 100 characters.".into());
+        if !self.position.trim().is_empty()
+            && let Err(err) = super::sea_areas::parse_position(&self.position)
+        {
+            problems.push(format!("The position could not be read: {err}"));
         }
         for (value, what) in [
             (&self.impact_safety, "safety"),
@@ -263,6 +265,7 @@ mod tests {
     #[test]
     fn bad_fields_are_each_named() {
         let form = ReportForm {
+            position: "somewhere off Odesa".into(),
             discovered_on: "15/01/2026".into(),
             discovered_time: "4pm".into(),
             systems: vec!["toaster".into()],
@@ -270,7 +273,7 @@ mod tests {
             narrative: " ".into(),
             ..valid()
         };
-        assert_eq!(form.problems(false).len(), 5);
+        assert_eq!(form.problems(false).len(), 6);
     }
 
     #[test]
