@@ -832,7 +832,7 @@ async fn anonymous_report_in_a_browser() {
     ] {
         portal
             .click(
-                By::Css(&format!("#{select} option[value='{value}']")),
+                By::Css(format!("#{select} option[value='{value}']")),
                 select,
             )
             .await;
