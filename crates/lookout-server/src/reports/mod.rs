@@ -34,6 +34,68 @@ pub fn routes() -> Router<AppState> {
         .route("/triage/{id}/message", post(triage::message))
 }
 
+/// A report safely stored.
+pub struct Accepted {
+    pub id: i64,
+    pub reference: String,
+    /// The receipt code, for anonymous reports: shown once, never stored.
+    pub receipt: Option<String>,
+}
+
+/// Stores a validated report from the web form or the API. Attributed
+/// reports need `member`; anything else is stored anonymously, whoever sent
+/// it.
+pub async fn accept(
+    state: &AppState,
+    form: &model::ReportForm,
+    mode: model::Mode,
+    member: Option<&crate::accounts::model::User>,
+) -> Result<Accepted, crate::web::AppError> {
+    let mut tx = state.db.begin_write().await?;
+    let (receipt, reporter) = match (mode, member) {
+        (model::Mode::Attributed, Some(user)) => (
+            None,
+            store::Reporter::Member {
+                user_id: user.id,
+                org_id: user.org_id,
+            },
+        ),
+        _ => {
+            let receipt = receipt::new(&state.key)?;
+            let lookup = receipt.lookup.clone();
+            (
+                Some(receipt.words),
+                store::Reporter::Anonymous {
+                    receipt_lookup: lookup,
+                },
+            )
+        }
+    };
+    let attributed_to = match &reporter {
+        store::Reporter::Member { user_id, .. } => Some(*user_id),
+        store::Reporter::Anonymous { .. } => None,
+    };
+    let (id, reference) = store::insert(&mut tx, &state.key, form, mode, reporter).await?;
+    if let Some(user_id) = attributed_to {
+        // Anonymous submissions are not audited: an entry's exact time
+        // would record when the reporter was online.
+        crate::audit::append(
+            &mut tx,
+            crate::audit::Actor::User(user_id),
+            "report.submitted",
+            &format!("report:{id}"),
+            "attributed",
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Accepted {
+        id,
+        reference,
+        receipt,
+    })
+}
+
 /// Marks a response whose access-log line must not be written: its
 /// timestamp would record when an anonymous reporter was online.
 #[derive(Clone, Copy, Debug)]

@@ -9,8 +9,6 @@ use axum::response::{IntoResponse, Response};
 use super::Unlogged;
 use super::catalogue::{self, Class, Entry};
 use super::model::{Mode, ReportForm};
-use super::store::{self, Reporter};
-use crate::audit::{self, Actor};
 use crate::state::AppState;
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
@@ -95,45 +93,12 @@ pub async fn submit(
         response.extensions_mut().insert(Unlogged);
         return Ok(response);
     };
-    let mut tx = state.db.begin_write().await?;
-    let (receipt, reporter) = match (mode, &visitor.user) {
-        (Mode::Attributed, Some(user)) => (
-            None,
-            Reporter::Member {
-                user_id: user.id,
-                org_id: user.org_id,
-            },
-        ),
-        _ => {
-            let receipt = super::receipt::new(&state.key)?;
-            let lookup = receipt.lookup.clone();
-            (
-                Some(receipt.words),
-                Reporter::Anonymous {
-                    receipt_lookup: lookup,
-                },
-            )
-        }
-    };
-    let (id, reference) = store::insert(&mut tx, &state.key, &form, mode, reporter).await?;
-    if let (Mode::Attributed, Some(user)) = (mode, &visitor.user) {
-        // Anonymous submissions are not audited: an entry's exact time
-        // would record when the reporter was online.
-        audit::append(
-            &mut tx,
-            Actor::User(user.id),
-            "report.submitted",
-            &format!("report:{id}"),
-            "attributed",
-        )
-        .await?;
-    }
-    tx.commit().await?;
+    let accepted = super::accept(&state, &form, mode, visitor.user.as_ref()).await?;
     let page = Page::new(&visitor, "Report received");
     let mut response = render(&ReceivedPage {
         page,
-        reference,
-        receipt,
+        reference: accepted.reference,
+        receipt: accepted.receipt,
     })?;
     response.extensions_mut().insert(Unlogged);
     Ok(response.into_response())
