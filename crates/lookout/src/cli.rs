@@ -36,6 +36,16 @@ enum Command {
     Serve(ServeArgs),
     /// Operator tasks on the database (safe while a server runs).
     Admin(AdminArgs),
+    /// Scrub identifiers from text on standard input; prints one JSON
+    /// object: {"text": scrubbed text, "findings": [{"kind", "start",
+    /// "end"}]} with character offsets into the input.
+    Scrub {
+        /// Known names, one a line, each optionally prefixed with its kind
+        /// (`org:`, `vessel:`, `domain:`, `person:`); unprefixed lines are
+        /// domains when they look like one, organisations otherwise.
+        #[arg(long, value_name = "FILE")]
+        known_names: Option<PathBuf>,
+    },
 }
 
 /// Where the data lives; accepted by every command, anywhere on the line.
@@ -182,6 +192,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve(args).await,
         Command::Admin(args) => admin(args).await,
+        Command::Scrub { known_names } => scrub(known_names.as_deref()),
     }
 }
 
@@ -208,6 +219,42 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         state.config.public_url()
     );
     lookout_server::serve::run(state).await
+}
+
+fn scrub(known_names: Option<&std::path::Path>) -> anyhow::Result<()> {
+    let mut lists = lookout_privacy::NameLists::default();
+    if let Some(path) = known_names {
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+        for line in text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            let (kind, name) = match line.split_once(':') {
+                Some((kind @ ("org" | "vessel" | "domain" | "person"), name)) => {
+                    (kind, name.trim())
+                }
+                _ if !line.contains(' ') && line.contains('.') => ("domain", line),
+                _ => ("org", line),
+            };
+            let list = match kind {
+                "vessel" => &mut lists.vessels,
+                "domain" => &mut lists.domains,
+                "person" => &mut lists.people,
+                _ => &mut lists.organisations,
+            };
+            list.push(name.to_string());
+        }
+    }
+    let known = lookout_privacy::KnownNames::new(lists).context("invalid known names")?;
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .context("reading standard input")?;
+    let scrubbed = lookout_privacy::scrub(&input, &known);
+    println!("{}", serde_json::to_string(&scrubbed)?);
+    Ok(())
 }
 
 async fn admin(args: AdminArgs) -> anyhow::Result<()> {

@@ -572,3 +572,41 @@ async fn sigterm_lets_the_server_stop_cleanly() {
     }
     panic!("server still running 5 s after SIGTERM");
 }
+
+#[test]
+fn scrub_prints_text_and_character_offsets() {
+    let dir = tempfile::tempdir().unwrap();
+    let names = dir.path().join("names.txt");
+    std::fs::write(&names, "vessel: Nordic Star\nNordkap Shipping AS\n").unwrap();
+    let mut child = lookout()
+        .args(["scrub", "--known-names"])
+        .arg(&names)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = "Ärger on Nordic Star: mail to cso@nordkap.example from 185.220.101.4";
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(
+        json["text"],
+        "Ärger on [VESSEL]: mail to [EMAIL] from 185.220.101.4"
+    );
+    let first = &json["findings"][0];
+    assert_eq!(
+        (
+            first["kind"].as_str(),
+            first["start"].as_u64(),
+            first["end"].as_u64()
+        ),
+        (Some("vessel"), Some(9), Some(20)),
+        "offsets count characters, not bytes"
+    );
+}

@@ -1,0 +1,388 @@
+//! Names found by what comes before them: a person after a rank or title
+//! ("Chief Officer Ivan Petrov"), a ship after a prefix ("MV Nordic Star").
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::Kind;
+use crate::text::{Candidate, Intervals, is_word, next_char, prev_char};
+use crate::words;
+
+static TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)
+        (?-u:\b)(?:
+          (?i:
+            captain|capt|cpt|master|port\s+captain|harbou?r\s?master
+            |chief\s+(?:officer|mate|engineer|eng|cook|steward)
+            |(?:first|1st|second|2nd|third|3rd|fourth|4th)\s+(?:officer|engineer|eng|mate)
+            |electro[-\s]?technical\s+officer|electrical\s+officer|radio\s+officer
+            |(?:ship|company|port\s+facility)\s+security\s+officer|security\s+officer
+            |designated\s+person(?:\s+ashore)?
+            |bosun|boatswain|(?:deck|engine)\s+cadet|cadet|pilot|superintendent|supt
+            |able\s+seaman|ordinary\s+seaman|oiler|fitter|motorman|cook|steward|purser
+            |deckhand|messman|electrician|surveyor|inspector|technician|engineer|officer
+            |manager|director
+          )
+          |Mrs|Mr|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Sra|Sr
+          |ETO|CSO|SSO|DPA|OOW|CISO|C/O|C/E|2/O|3/O|2/E|3/E|AB|OS
+        )",
+    )
+    .expect("title pattern compiles")
+});
+
+/// Titles written as abbreviations may carry a dot: "Capt. Smith".
+fn abbreviation(title: &str) -> bool {
+    let last = title
+        .split_whitespace()
+        .last()
+        .unwrap_or(title)
+        .to_ascii_lowercase();
+    matches!(
+        last.as_str(),
+        "capt"
+            | "cpt"
+            | "supt"
+            | "eng"
+            | "mr"
+            | "mrs"
+            | "ms"
+            | "mx"
+            | "dr"
+            | "prof"
+            | "sr"
+            | "sra"
+            | "mme"
+    )
+}
+
+static VESSEL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"M/V|M\.V\.|MV|M/T|M\.T\.|MT|M/Y|MY|M/S|MS|LNG/C|LPG/C|R/V|RV|F/V|FV|m/v|m/t")
+        .expect("vessel prefix pattern compiles")
+});
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tok {
+    Initial,
+    Particle,
+    Word { caps: bool, number: bool },
+}
+
+/// One token of a name at `at`: its end, its type, its text, and whether it
+/// ended in a possessive `'s` (which ends the name).
+fn token(text: &str, at: usize, vessel: bool) -> Option<(usize, Tok, &str, bool)> {
+    let rest = &text[at..];
+    let mut chars = rest.char_indices().peekable();
+    let (_, c) = chars.next()?;
+    if c.is_uppercase() {
+        let after = &rest[c.len_utf8()..];
+        if after.starts_with('.') && !after[1..].starts_with(char::is_lowercase) {
+            return Some((
+                at + c.len_utf8() + 1,
+                Tok::Initial,
+                &rest[..c.len_utf8() + 1],
+                false,
+            ));
+        }
+        let mut end = c.len_utf8();
+        let mut it = after.chars().peekable();
+        while let Some(&d) = it.peek() {
+            if d.is_alphabetic() || (vessel && d.is_ascii_digit()) {
+                end += d.len_utf8();
+                it.next();
+            } else if matches!(d, '\'' | '’' | '-') {
+                let mut look = it.clone();
+                look.next();
+                match look.peek() {
+                    Some(&e) if e.is_alphabetic() => {
+                        end += d.len_utf8();
+                        it.next();
+                    }
+                    _ => break,
+                }
+            } else {
+                break;
+            }
+        }
+        let mut word = &rest[..end];
+        let mut possessive = false;
+        for suffix in ["'s", "’s"] {
+            if let Some(w) = word.strip_suffix(suffix) {
+                word = w;
+                possessive = true;
+            }
+        }
+        // "ABCDEF0123...", "Pe'RG-WS3": letters glued to digits (or to a
+        // placeholder that replaced them) are a code, not a name.
+        if word.chars().count() < 2 || (!possessive && glued(&text[at + word.len()..])) {
+            return None;
+        }
+        let caps = !word.chars().any(char::is_lowercase);
+        return Some((
+            at + word.len(),
+            Tok::Word {
+                caps,
+                number: false,
+            },
+            word,
+            possessive,
+        ));
+    }
+    if vessel && c.is_ascii_digit() {
+        let end = rest
+            .find(|d: char| !d.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        // "MV Master 1.0.0.0": a number that goes on is not part of a name.
+        let mut after = rest[end..].chars();
+        if let Some(p) = after.next()
+            && !p.is_whitespace()
+            && (p == '['
+                || after
+                    .next()
+                    .is_some_and(|d| d.is_alphanumeric() || d == '['))
+        {
+            return None;
+        }
+        return Some((
+            at + end,
+            Tok::Word {
+                caps: true,
+                number: true,
+            },
+            &rest[..end],
+            false,
+        ));
+    }
+    if c.is_lowercase() {
+        let end = rest
+            .find(|d: char| !d.is_alphabetic())
+            .unwrap_or(rest.len());
+        let word = &rest[..end];
+        if words::is_particle(word) {
+            return Some((at + end, Tok::Particle, word, false));
+        }
+    }
+    None
+}
+
+/// Does the text right after a word continue it with something that is
+/// not a letter (a digit, a placeholder, `-7`, `'[`)?
+fn glued(after: &str) -> bool {
+    let mut chars = after.chars();
+    match chars.next() {
+        Some(c) if is_word(c) || c == '[' => true,
+        Some('\'' | '’' | '-') => chars.next().is_some_and(|d| is_word(d) || d == '['),
+        _ => false,
+    }
+}
+
+/// Scans a name starting at `at`; returns its end (after the last word).
+fn scan_name(
+    text: &str,
+    at: usize,
+    max_words: usize,
+    vessel: bool,
+    protected: &Intervals,
+) -> Option<usize> {
+    let mut pos = at;
+    let mut end = None;
+    let mut words_seen = 0;
+    let mut full_words = 0;
+    let mut particles = 0;
+    while let Some((wend, tok, word, possessive)) = token(text, pos, vessel) {
+        if protected.overlaps(pos, wend) {
+            break;
+        }
+        match tok {
+            Tok::Particle => {
+                particles += 1;
+                if particles > 2 {
+                    break;
+                }
+            }
+            Tok::Initial => {
+                if vessel {
+                    break;
+                }
+                words_seen += 1;
+                particles = 0;
+                end = Some(wend);
+            }
+            Tok::Word { caps, number } => {
+                let stop = if vessel {
+                    words::is_vessel_stop(word)
+                } else {
+                    words::is_stop(word)
+                };
+                let date = words::is_calendar(word) && {
+                    let after = text[wend..].trim_start_matches([' ', '\u{A0}']);
+                    after.starts_with(|c: char| c.is_ascii_digit())
+                };
+                if stop || date || (caps && words::is_acronym(word)) || (number && full_words == 0)
+                {
+                    break;
+                }
+                words_seen += 1;
+                full_words += 1;
+                particles = 0;
+                end = Some(wend);
+            }
+        }
+        if possessive || words_seen >= max_words {
+            break;
+        }
+        // One space to the next word; an initial may run straight on.
+        let mut next = text[wend..].chars();
+        pos = match next.next() {
+            Some(' ' | '\u{A0}') => wend + 1 + usize::from(text[wend..].starts_with('\u{A0}')),
+            Some(c) if tok == Tok::Initial && c.is_uppercase() => wend,
+            _ => break,
+        };
+    }
+    if full_words == 0 { None } else { end }
+}
+
+/// Skips what may stand between a title or prefix and the name: a dot
+/// after an abbreviation, a closing parenthesis, a comma or colon, quotes,
+/// and one to three spaces.
+fn skip_gap(text: &str, mut at: usize, dot_ok: bool) -> Option<usize> {
+    if dot_ok && text[at..].starts_with('.') {
+        at += 1;
+    }
+    for c in [')', ',', ':'] {
+        if text[at..].starts_with(c) {
+            at += 1;
+        }
+    }
+    let spaces = text[at..]
+        .chars()
+        .take_while(|&c| c == ' ' || c == '\t' || c == '\u{A0}')
+        .map(char::len_utf8)
+        .collect::<Vec<_>>();
+    if spaces.is_empty() || spaces.len() > 3 {
+        return None;
+    }
+    at += spaces.iter().sum::<usize>();
+    if let Some(q) = next_char(text, at)
+        && matches!(q, '"' | '\'' | '“' | '‘' | '(')
+    {
+        at += q.len_utf8();
+    }
+    Some(at)
+}
+
+pub(crate) fn people(text: &str, protected: &Intervals, out: &mut Vec<Candidate>) {
+    for m in TITLE.find_iter(text) {
+        // "Master's", "Masters", "C/O-2": not a title in front of a name.
+        let Some(start) = skip_gap(text, m.end(), abbreviation(m.as_str())) else {
+            continue;
+        };
+        if let Some(end) = scan_name(text, start, 3, false, protected) {
+            out.push(Candidate::new(start, end, Kind::Person));
+        }
+    }
+}
+
+/// `taken` holds what other detectors found: a number they took is no
+/// quantity in front of "MT".
+pub(crate) fn vessels(
+    text: &str,
+    protected: &Intervals,
+    taken: &Intervals,
+    out: &mut Vec<Candidate>,
+) {
+    for m in VESSEL_PREFIX.find_iter(text) {
+        if matches!(prev_char(text, m.start()), Some(c) if is_word(c) || c == '/' || c == '.') {
+            continue;
+        }
+        // "480 MT VLSFO": after a number, MT is metric tonnes.
+        let before = text[..m.start()].trim_end_matches([' ', '\u{A0}']);
+        if m.as_str() == "MT"
+            && before.ends_with(|c: char| c.is_ascii_digit())
+            && !taken.overlaps(before.len() - 1, before.len())
+        {
+            continue;
+        }
+        // "M.V." already ends in a dot; "MV." does not introduce a name.
+        let Some(start) = skip_gap(text, m.end(), false) else {
+            continue;
+        };
+        if let Some(end) = scan_name(text, start, 4, true, protected) {
+            out.push(Candidate::new(start, end, Kind::Vessel));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<(Kind, &str)> {
+        let prot = crate::protect::spans(text, &[]);
+        let mut out = Vec::new();
+        people(text, &prot, &mut out);
+        vessels(text, &prot, &Intervals::default(), &mut out);
+        out.iter()
+            .map(|c| (c.kind, &text[c.start..c.end]))
+            .collect()
+    }
+
+    #[test]
+    fn people_after_titles() {
+        for (t, want) in [
+            ("Capt. John Smith reported", "John Smith"),
+            ("the Master, Capt. J. Smith, was", "J. Smith"),
+            ("Chief Officer Ivan Petrov opened it", "Ivan Petrov"),
+            ("2nd Engineer Li Wei found", "Li Wei"),
+            ("ETO Rajesh Kumar's laptop", "Rajesh Kumar"),
+            ("Bosun Juan dela Cruz saw", "Juan dela Cruz"),
+            ("Mr. O'Brien-Walsh called", "O'Brien-Walsh"),
+            ("Dr Anna Müller", "Anna Müller"),
+            ("the CSO (Mark Evans) said", "Mark Evans"),
+            ("Master: Øyvind Ødegård", "Øyvind Ødegård"),
+            ("Captain IVAN PETROV signed", "IVAN PETROV"),
+            ("Capt. van Dijk", "van Dijk"),
+        ] {
+            assert_eq!(found(t), vec![(Kind::Person, want)], "in {t:?}");
+        }
+    }
+
+    #[test]
+    fn titles_without_names() {
+        for t in [
+            "the Master Boot Record was overwritten",
+            "reported to the Master. Ransomware then spread",
+            "the Chief Engineer and the ETO",
+            "Master ECDIS and Master GPS",
+            "Agent Tesla and Dr.Web",
+            "the Master's laptop",
+            "the Captain said",
+            "Pilot Station and Pilot Ladder",
+            "Mr. The",
+        ] {
+            assert_eq!(found(t), vec![], "in {t:?}");
+        }
+    }
+
+    #[test]
+    fn vessels_after_prefixes() {
+        for (t, want) in [
+            ("aboard MV Nordic Star II at anchor", "Nordic Star II"),
+            ("the M/T OCEAN GRACE was", "OCEAN GRACE"),
+            ("MV \"Blue Horizon\" sailed", "Blue Horizon"),
+            ("M.V. Aegean Spirit", "Aegean Spirit"),
+            ("MT Royal Ocean 7 berthed", "Royal Ocean 7"),
+        ] {
+            assert_eq!(found(t), vec![(Kind::Vessel, want)], "in {t:?}");
+        }
+        for t in [
+            "MS Word and MS Teams",
+            "SWIFT MT 103",
+            "mv file.txt",
+            "the MV switchboard",
+        ] {
+            assert_eq!(found(t), vec![], "in {t:?}");
+        }
+    }
+}

@@ -1,0 +1,141 @@
+//! Spans that look like numbers or codes but identify no one: indicators of
+//! compromise (hashes, CVE ids, wallets, URLs, IP addresses), dates, times,
+//! coordinates and version numbers. The weak, shape-based detectors (phone
+//! numbers, cue-introduced host names and call signs) never touch them.
+//!
+//! Strong detectors ignore this list on purpose: a private IP inside a URL,
+//! or a member's domain in one, is still removed.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::text::{Intervals, prev_char};
+
+static FIXED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    [
+        // URLs, also defanged (hxxp, [://], [.]).
+        r#"(?i)(?-u:\b)(?:https?|hxxps?|ftps?|sftp|wss?|smb|file)(?:://|\[://\]|\[:\]//)[^\s<>"']+"#,
+        // Hex digests and other long hex strings (MD5 is 32, SHA-512 128).
+        r"(?-u:\b)[0-9A-Fa-f]{16,}(?-u:\b)",
+        // Vulnerability and advisory ids.
+        r"(?i)(?-u:\b)CVE-\d{4}-\d{4,8}(?-u:\b)",
+        r"(?i)(?-u:\b)GHSA(?:-[0-9a-z]{4}){3}(?-u:\b)",
+        r"(?-u:\b)MS\d{2}-\d{3}(?-u:\b)",
+        // Wallets: Bitcoin base58 and bech32, Ethereum, Monero, Tron.
+        r"(?-u:\b)[13][a-km-zA-HJ-NP-Z1-9]{25,34}(?-u:\b)",
+        r"(?i)(?-u:\b)(?:bc1|tb1|ltc1)[a-z0-9]{8,87}(?-u:\b)",
+        r"(?-u:\b)0x[0-9a-fA-F]{40}(?-u:\b)",
+        r"(?-u:\b)[48][0-9AB][1-9A-HJ-NP-Za-km-z]{93}(?-u:\b)",
+        r"(?-u:\b)T[1-9A-HJ-NP-Za-km-z]{33}(?-u:\b)",
+        // ISO timestamps.
+        r"(?-u:\b)\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?",
+        // Times, with seconds and fractions, and four-digit watch times.
+        r"(?-u:\b)\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?-u:\b)",
+        r"(?i)(?-u:\b)\d{4}\s?(?:UTC|GMT|LT|SMT|Z|hrs|hours|h)(?-u:\b)",
+        // Coordinates: degrees and minutes, decimal degrees, NMEA ddmm.mm.
+        r#"\d{1,3}\s?°\s?(?:\d{1,2}(?:[.,]\d+)?\s?['′]?\s?)?(?:\d{1,2}(?:[.,]\d+)?\s?["″])?\s?[NSEWnsew]?"#,
+        r"-?(?-u:\b)\d{1,3}[.,]\d+\s?°?\s?[NSEW](?-u:\b)",
+        r"(?-u:\b)\d{4,5}\.\d+\s?[NSEW](?-u:\b)",
+        // Port numbers.
+        r"(?i)(?-u:\b)ports?\s+\d{1,5}(?:\s*(?:,|and|/)\s*\d{1,5})*(?-u:\b)",
+    ]
+    .into_iter()
+    .map(|p| Regex::new(p).expect("protected pattern compiles"))
+    .collect()
+});
+
+/// Dates in the common orders; kept only when they stand alone (not
+/// inside `01.23.45.67.89`).
+static DATES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    [
+        r"(?-u:\b)\d{4}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])(?-u:\b)",
+        r"(?-u:\b)(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:\d{4}|\d{2})(?-u:\b)",
+    ]
+    .into_iter()
+    .map(|p| Regex::new(p).expect("date pattern compiles"))
+    .collect()
+});
+
+/// Dotted numbers: version numbers (`10.2.3`, `v4.1`) and decimals. Kept
+/// unless they have the shape of a dotted phone number (`555.123.4567`).
+static DOTTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)[vV]?\d+(?:\.\d+)+(?-u:\b)").expect("dotted pattern compiles")
+});
+
+/// Every protected span in `text`, plus `more` (the IP addresses the IP
+/// detector found, public or private).
+pub(crate) fn spans(text: &str, more: &[(usize, usize)]) -> Intervals {
+    let mut out: Vec<(usize, usize)> = more.to_vec();
+    for re in FIXED.iter() {
+        out.extend(re.find_iter(text).map(|m| (m.start(), m.end())));
+    }
+    for re in DATES.iter() {
+        for m in re.find_iter(text) {
+            if !glued(text, m.start(), m.end()) {
+                out.push((m.start(), m.end()));
+            }
+        }
+    }
+    for m in DOTTED.find_iter(text) {
+        if matches!(prev_char(text, m.start()), Some('+')) {
+            continue;
+        }
+        let s = m.as_str().trim_start_matches(['v', 'V']);
+        let parts: Vec<&str> = s.split('.').collect();
+        let digits: usize = parts.iter().map(|p| p.len()).sum();
+        if parts.len() == 2 || digits <= 8 {
+            out.push((m.start(), m.end()));
+        }
+    }
+    Intervals::from_unsorted(out)
+}
+
+/// Is `[start, end)` continued by `[.-/]` and a digit on either side?
+fn glued(text: &str, start: usize, end: usize) -> bool {
+    let before = &text.as_bytes()[..start];
+    let after = &text.as_bytes()[end..];
+    let sep = |b: u8| matches!(b, b'.' | b'-' | b'/');
+    (before.len() >= 2
+        && sep(before[before.len() - 1])
+        && before[before.len() - 2].is_ascii_digit())
+        || (after.len() >= 2 && sep(after[0]) && after[1].is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn protected(text: &str, needle: &str) -> bool {
+        let iv = spans(text, &[]);
+        let s = text.find(needle).expect("needle in text");
+        iv.contains(s, s + needle.len())
+    }
+
+    #[test]
+    fn iocs_and_numbers_are_protected() {
+        let t = "at 2024-05-17 14:32 UTC hash d41d8cd98f00b204e9800998ecf8427e \
+                 CVE-2023-1234 pos 12°34.5'N version 10.2.3 LockBit 3.0 \
+                 wallet bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq https://evil.example/a/0207946";
+        for n in [
+            "2024-05-17",
+            "14:32",
+            "d41d8cd98f00b204e9800998ecf8427e",
+            "CVE-2023-1234",
+            "12°34.5'N",
+            "10.2.3",
+            "3.0",
+            "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
+            "https://evil.example/a/0207946",
+        ] {
+            assert!(protected(t, n), "{n} should be protected");
+        }
+    }
+
+    #[test]
+    fn dotted_phone_is_not_protected() {
+        let t = "call 555.123.4567 now";
+        let iv = spans(t, &[]);
+        assert!(!iv.overlaps(5, 17));
+    }
+}

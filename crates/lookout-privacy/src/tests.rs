@@ -1,0 +1,332 @@
+//! End-to-end unit tests of `scrub`: one group per kind, then the traps.
+
+use super::*;
+
+fn none() -> KnownNames {
+    KnownNames::empty()
+}
+
+fn out(text: &str) -> String {
+    scrub(text, &none()).text
+}
+
+fn kinds(text: &str) -> Vec<Kind> {
+    scrub(text, &none())
+        .findings
+        .iter()
+        .map(|f| f.kind)
+        .collect()
+}
+
+/// Asserts that scrubbing leaves `text` exactly as it was.
+#[track_caller]
+fn kept(text: &str) {
+    let s = scrub(text, &none());
+    assert_eq!(s.text, text, "findings: {:?}", s.findings);
+}
+
+#[test]
+fn email() {
+    assert_eq!(
+        out(
+            "Invoice came from accounts@bunker-supply.example, reply-to J.Doe+pay@mail.example.co.uk."
+        ),
+        "Invoice came from [EMAIL], reply-to [EMAIL]."
+    );
+    assert_eq!(out("sender: pay[at]fuel-desk[.]com"), "sender: [EMAIL]");
+}
+
+#[test]
+fn phone() {
+    assert_eq!(
+        out("He called from +44 20 7946 0958 and later 020 7946 0959."),
+        "He called from [PHONE] and later [PHONE]."
+    );
+    assert_eq!(out("WhatsApp: +30 694 123 4567"), "WhatsApp: [PHONE]");
+    assert_eq!(out("Tel. (555) 010-4477"), "Tel. [PHONE]");
+}
+
+#[test]
+fn imo_valid_and_invalid_checksum() {
+    assert_eq!(
+        out("MV Nordic Star, IMO 9321483, was"),
+        "MV [VESSEL], IMO [IMO], was"
+    );
+    // 9321484 fails the check digit: not an IMO number, left as it is.
+    kept("a ship with IMO 9321484 in the log");
+}
+
+#[test]
+fn mmsi_and_callsign() {
+    assert_eq!(
+        out("MMSI 235012345, call sign 9HA2345, C/S V7XY9"),
+        "MMSI [MMSI], call sign [CALLSIGN], C/S [CALLSIGN]"
+    );
+}
+
+#[test]
+fn private_ips_go_public_ips_stay() {
+    assert_eq!(
+        out("From 192.168.10.23 and fd00:1:2::7 to 185.220.101.4 and 2001:67c:2e8::5"),
+        "From [PRIVATE_IP] and [PRIVATE_IP] to 185.220.101.4 and 2001:67c:2e8::5"
+    );
+    assert_eq!(
+        out("CGNAT 100.72.1.9, loopback 127.0.0.1"),
+        "CGNAT [PRIVATE_IP], loopback [PRIVATE_IP]"
+    );
+}
+
+#[test]
+fn hosts() {
+    assert_eq!(
+        out("hostname ECDIS-WS2 and nas01.fleet.local; server: MAILSRV"),
+        "hostname [HOST] and [HOST]; server: [HOST]"
+    );
+}
+
+#[test]
+fn user_paths_and_accounts() {
+    assert_eq!(
+        out(
+            r"C:\Users\a.jansen\Downloads\invoice.pdf.exe run as NORDKAP\a.jansen from /home/ops1/.bash_history"
+        ),
+        r"C:\Users\[USER_PATH]\Downloads\invoice.pdf.exe run as [ACCOUNT] from /home/[USER_PATH]/.bash_history"
+    );
+}
+
+#[test]
+fn people_and_vessels_by_context() {
+    assert_eq!(
+        out("Capt. Ana Souza of MV Blue Horizon told 2nd Engineer Tomasz Nowak."),
+        "Capt. [PERSON] of MV [VESSEL] told 2nd Engineer [PERSON]."
+    );
+}
+
+#[test]
+fn known_names() {
+    let known = KnownNames::new(NameLists {
+        organisations: vec!["Aegean Bulk Carriers".into()],
+        vessels: vec!["Aegean Spirit".into()],
+        domains: vec!["aegeanbulk.gr".into()],
+        people: vec!["Nikos Pappas".into()],
+    })
+    .unwrap();
+    let s = scrub(
+        "AEGEAN BULK CARRIERS' vessel aegean spirit: nikos pappas got a link to \
+         https://portal.aegeanbulk.gr.login-verify.example/ and mail from it@aegeanbulk.gr; \
+         VPN vpn.aegeanbulk.gr",
+        &known,
+    );
+    assert_eq!(
+        s.text,
+        "[ORG]' vessel [VESSEL]: [PERSON] got a link to \
+         https://portal.aegeanbulk.gr.login-verify.example/ and mail from [EMAIL]; \
+         VPN [DOMAIN]"
+    );
+}
+
+#[test]
+fn false_positive_traps() {
+    kept("On 2024-05-17 at 14:32 (17/05/2024 14:32:10 UTC, 1432 LT) the ECDIS froze.");
+    kept("Position 12°34.5'N 045°12.3'E, later 43.2965, 28.0124 and 4317.5N 02812.3E.");
+    kept("Firmware 10.2.3 was updated to v10.2.4.1; LockBit 3.0 and BlackCat v2.1 were seen.");
+    kept(
+        "Hashes: d41d8cd98f00b204e9800998ecf8427e, da39a3ee5e6b4b0d3255bfef95601890afd80709, \
+          e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855.",
+    );
+    kept("It exploited CVE-2023-1234 and CVE-2021-44228 (MS17-010 too).");
+    kept("C2 at 185.220.101.4:443 and 45.9.148.108 port 8080, ports 3389 and 445.");
+    kept(
+        "Ransom to bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq or 0x52908400098527886E0F7030069857D2E4169EE7.",
+    );
+    kept("Paid USD 250,000 for 3,500 tonnes; 1 250 000 in total, order 4500123456.");
+    kept("The Master Boot Record was overwritten; Agent Tesla and Emotet were found.");
+    kept("Beacon to https://cdn-update.example.net/a/0207946095/x.php?id=00447700900123");
+    kept("IMO 2020 compliance; the server was rebooted; the PC is old.");
+    kept("MAC 00:1a:2b:3c:4d:5e, time 10:15:00, ratio 3:2");
+}
+
+#[test]
+fn findings_are_character_offsets() {
+    let text = "Ωμέγα: κλήση από +30 210 123 4567 ή test@example.gr";
+    let s = scrub(text, &none());
+    let chars: Vec<char> = text.chars().collect();
+    let got: Vec<String> = s
+        .findings
+        .iter()
+        .map(|f| chars[f.start..f.end].iter().collect())
+        .collect();
+    assert_eq!(got, vec!["+30 210 123 4567", "test@example.gr"]);
+    assert_eq!(kinds(text), vec![Kind::Phone, Kind::Email]);
+}
+
+#[test]
+fn overlapping_detections_merge() {
+    let known = KnownNames::new(NameLists {
+        domains: vec!["nordkap.no".into()],
+        organisations: vec!["Nordkap".into()],
+        ..NameLists::default()
+    })
+    .unwrap();
+    let s = scrub("mail ops@nordkap.no now", &known);
+    assert_eq!(s.text, "mail [EMAIL] now");
+    assert_eq!(
+        s.findings,
+        vec![Finding {
+            kind: Kind::Email,
+            start: 5,
+            end: 19
+        }]
+    );
+}
+
+#[test]
+fn extra_spans_and_terms_remove_more() {
+    let text =
+        "The bosun, Kofi, saw a USB stick labelled BLUEFIN from the agent (+44 20 7946 0958).";
+    let base = scrub(text, &none());
+    let extra = Extra {
+        spans: vec![Span { start: 11, end: 15 }],
+        terms: vec!["bluefin".into()],
+    };
+    let more = scrub_with_extra(text, &none(), &extra).unwrap();
+    assert_eq!(
+        more.text,
+        "The bosun, [REDACTED], saw a USB stick labelled [REDACTED] from the agent ([PHONE])."
+    );
+    assert!(base.findings.iter().all(|f| {
+        more.findings
+            .iter()
+            .any(|g| g.start <= f.start && f.end <= g.end)
+    }));
+    // A span across a finding widens it.
+    let agent = text.find("agent").unwrap(); // ASCII: bytes are characters
+    let wide = Extra {
+        spans: vec![Span {
+            start: agent,
+            end: agent + 20,
+        }],
+        ..Extra::default()
+    };
+    let w = scrub_with_extra(text, &none(), &wide).unwrap();
+    assert_eq!(
+        w.text,
+        "The bosun, [PERSON], saw a USB stick labelled BLUEFIN from the [REDACTED])."
+    );
+}
+
+#[test]
+fn extra_errors() {
+    let text = "short";
+    let bad = Extra {
+        spans: vec![Span { start: 2, end: 9 }],
+        ..Extra::default()
+    };
+    assert_eq!(
+        scrub_with_extra(text, &none(), &bad).unwrap_err(),
+        Error::InvalidSpan {
+            start: 2,
+            end: 9,
+            len: 5
+        }
+    );
+    let backwards = Extra {
+        spans: vec![Span { start: 3, end: 2 }],
+        ..Extra::default()
+    };
+    assert!(scrub_with_extra(text, &none(), &backwards).is_err());
+    let empty_term = Extra {
+        terms: vec![" ".into()],
+        ..Extra::default()
+    };
+    assert!(matches!(
+        scrub_with_extra(text, &none(), &empty_term),
+        Err(Error::NameTooShort { .. })
+    ));
+}
+
+#[test]
+fn kinds_serialise_lowercase_and_round_trip() {
+    for k in Kind::ALL {
+        assert_eq!(k.as_str().parse::<Kind>().unwrap(), k);
+        assert_eq!(k.to_string(), k.as_str());
+        assert!(k.placeholder().starts_with('[') && k.placeholder().ends_with(']'));
+    }
+    assert_eq!(Kind::PrivateIp.as_str(), "private_ip");
+    assert!("nope".parse::<Kind>().is_err());
+}
+
+#[test]
+fn placeholders_are_not_rescrubbed() {
+    let known = KnownNames::new(NameLists {
+        organisations: vec!["Host".into(), "Person".into()],
+        ..NameLists::default()
+    })
+    .unwrap();
+    let once = scrub(
+        "host BRIDGE-PC01, Capt. Ana Souza, the Host company",
+        &known,
+    );
+    // "host" is a known name here, so it goes too.
+    assert_eq!(once.text, "[ORG] [HOST], Capt. [PERSON], the [ORG] company");
+    let twice = scrub(&once.text, &known);
+    assert_eq!(twice.text, once.text);
+    assert!(twice.findings.is_empty());
+}
+
+#[test]
+fn corpus_lessons() {
+    // Plural cues and lists of hosts.
+    assert_eq!(
+        out("Affected hosts: VCT-TOS01, VCT-TOS02 and vct-dc01.valdora.local."),
+        "Affected hosts: [HOST], [HOST] and [HOST]."
+    );
+    assert_eq!(
+        out("Hosts affected: NK-MAIL01, NK-DC02."),
+        "Hosts affected: [HOST], [HOST]."
+    );
+    // A few words between the cue and the number.
+    assert_eq!(
+        out("The MMSI of our vessel (218765430) was reused; IMO number of the ship is 9260184."),
+        "The MMSI of our vessel ([MMSI]) was reused; IMO number of the ship is [IMO]."
+    );
+    // Months are names too, except in dates.
+    assert_eq!(
+        out("Motorman Jun Reyes and the pilot, Mr Jan de Vries, met OS Burak Yilmaz."),
+        "Motorman [PERSON] and the pilot, Mr [PERSON], met OS [PERSON]."
+    );
+    kept("the Master June 5 report");
+    // Held-out lessons: abbreviated ranks, more roles, "hostname was".
+    assert_eq!(
+        out(
+            "Report by Chief Eng. Stefan Popescu; the electrician (Rafael Cruz) and hostname was ECDIS1."
+        ),
+        "Report by Chief Eng. [PERSON]; the electrician ([PERSON]) and hostname was [HOST]."
+    );
+    kept("FWD from master: \"Dear sirs, today we got mail\"");
+    // "480 MT VLSFO" is a quantity of fuel, not a ship.
+    kept("480 MT VLSFO and 60 MT MGO were ordered");
+}
+
+/// Inputs the fuzzer found where a second pass used to find more.
+#[test]
+fn fuzz_regressions_are_idempotent() {
+    let long_user = format!(r"Du\kar{}an.mehta\AppData", "X".repeat(70));
+    for input in [
+        long_user.as_str(),
+        r"showHo\\\astr\\e",
+        r"host api.h\\\\\someo\\ne \\",
+        "MMSI C:\\Users\\.local 000000001::",
+        "C:\\Users\\+44 MV Tel ",
+        "uef Officer Pe'RG-WS3 had",
+    ] {
+        let once = scrub(input, &none());
+        let twice = scrub(&once.text, &none());
+        assert!(
+            twice.findings.is_empty(),
+            "{input:?} -> {:?} -> {:?}",
+            once.text,
+            twice.findings
+        );
+    }
+}
