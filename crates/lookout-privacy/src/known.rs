@@ -227,7 +227,7 @@ fn domains(re: &Regex, text: &str, out: &mut Vec<Candidate>) {
         let mut after = text[e..].chars();
         let right_ok = match after.next() {
             Some('-') => false,
-            Some('.') => !after.next().is_some_and(is_word),
+            Some('.') => !after.next().is_some_and(|c| is_word(c) || c == '['),
             _ => true,
         };
         if left_ok && right_ok {

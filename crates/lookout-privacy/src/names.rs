@@ -292,15 +292,19 @@ pub(crate) fn vessels(
     taken: &Intervals,
     out: &mut Vec<Candidate>,
 ) {
+    let mut found: Vec<(usize, usize)> = Vec::new();
     for m in VESSEL_PREFIX.find_iter(text) {
         if matches!(prev_char(text, m.start()), Some(c) if is_word(c) || c == '/' || c == '.') {
             continue;
         }
         // "480 MT VLSFO": after a number, MT is metric tonnes.
         let before = text[..m.start()].trim_end_matches([' ', '\u{A0}']);
+        // (A number that is part of a name found before is no quantity.)
+        let digit = before.len().saturating_sub(1);
         if m.as_str() == "MT"
             && before.ends_with(|c: char| c.is_ascii_digit())
-            && !taken.overlaps(before.len() - 1, before.len())
+            && !taken.overlaps(digit, before.len())
+            && !found.iter().any(|&(s, e)| s <= digit && digit < e)
         {
             continue;
         }
@@ -310,6 +314,7 @@ pub(crate) fn vessels(
         };
         if let Some(end) = scan_name(text, start, 4, true, protected) {
             out.push(Candidate::new(start, end, Kind::Vessel));
+            found.push((start, end));
         }
     }
 }

@@ -96,6 +96,10 @@ pub(crate) fn ips(text: &str, all: &mut Vec<(usize, usize)>, out: &mut Vec<Candi
         if matches!(prev_char(text, s), Some(c) if is_word(c) || matches!(c, ':' | '.' | ']')) {
             continue;
         }
+        // Glued to a word or a placeholder: not an address ("fe80::1c2b:[EMAIL]").
+        if matches!(next_char(text, m.end()), Some(c) if is_word(c) || c == '[') {
+            continue;
+        }
         let mut cand = m.as_str();
         let (addr, zone) = match cand.split_once('%') {
             Some((a, z)) => (a, z.len() + 1),
@@ -171,7 +175,13 @@ pub(crate) fn hosts(text: &str, protected: &Intervals, out: &mut Vec<Candidate>)
         let mut after = text[e..].chars();
         match after.next() {
             Some('-') => continue,
-            Some('.') if after.next().is_some_and(char::is_alphanumeric) => continue,
+            Some('.')
+                if after
+                    .next()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '[') =>
+            {
+                continue;
+            }
             _ => {}
         }
         out.push(Candidate::new(s, e, Kind::Host));
@@ -200,11 +210,14 @@ pub(crate) fn hosts(text: &str, protected: &Intervals, out: &mut Vec<Candidate>)
     }
     for m in HOST_SHAPE.find_iter(text) {
         let mut after = text[m.end()..].chars();
-        let dotted = match after.next() {
-            Some('-') => true,
-            Some('.') => after.next().is_some_and(char::is_alphanumeric),
-            _ => false,
-        };
+        let dotted = matches!(prev_char(text, m.start()), Some('.' | '-'))
+            || match after.next() {
+                Some('-') => true,
+                Some('.') => after
+                    .next()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '['),
+                _ => false,
+            };
         if !dotted && !protected.overlaps(m.start(), m.end()) {
             out.push(Candidate::new(m.start(), m.end(), Kind::Host));
         }
@@ -228,7 +241,13 @@ fn host_token_ok(text: &str, token: &str, end: usize) -> bool {
     // short by the pattern's length limit.
     let mut after = text[end..].chars();
     match after.next() {
-        Some('.') if after.next().is_some_and(char::is_alphanumeric) => return false,
+        Some('.')
+            if after
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || c == '[') =>
+        {
+            return false;
+        }
         Some(c) if is_word(c) || matches!(c, '@' | '\\' | '/' | '-' | '[') => return false,
         _ => {}
     }

@@ -154,9 +154,9 @@ fn left_ok(text: &str, at: usize) -> bool {
             '.' | '-' | '/' | '\\' | '@' | '#' | '$' | '€' | '£' | '%' | '&' | '\'' | '°' | '='
             | ']',
         ) => false,
-        Some(':' | ',') => {
+        Some(':' | ',' | ')') => {
             let before = floor_boundary(text, at.saturating_sub(1));
-            !prev_char(text, before).is_some_and(|c| c.is_ascii_digit())
+            !prev_char(text, before).is_some_and(|c| c.is_ascii_digit() || c == ']')
         }
         Some(_) => true,
     }
@@ -168,7 +168,8 @@ fn right_ok(text: &str, at: usize) -> bool {
     if is_word(c) || matches!(c, '%' | '°' | '′' | '″' | '@' | '\\' | '_' | '[') {
         return false;
     }
-    let followed_by_digit = chars.next().is_some_and(|d| d.is_ascii_digit());
+    // A placeholder may stand where digits were: "0958-[PRIVATE_IP]".
+    let followed_by_digit = chars.next().is_some_and(|d| d.is_ascii_digit() || d == '[');
     if matches!(c, ':' | ',' | '/' | '.' | '-' | '\'') && followed_by_digit {
         return false;
     }

@@ -319,6 +319,11 @@ fn fuzz_regressions_are_idempotent() {
         "MMSI C:\\Users\\.local 000000001::",
         "C:\\Users\\+44 MV Tel ",
         "uef Officer Pe'RG-WS3 had",
+        "by MT NORDIC GRACE 2 MT NORDIC GRACE 2y Aug",
+        "numbe 48E(ECR-PC92.R-PC92.",
+        "link-local fe80::1c2b:1c2i.nilsen@gmail.com",
+        "came f\u{0}07700 900982-0::1?2b",
+        "(PC2, 192.168.50.12)024 1600-1900 UT",
     ] {
         let once = scrub(input, &none());
         let twice = scrub(&once.text, &none());
