@@ -8,13 +8,13 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::ReportLabels;
 use super::Unlogged;
-use super::model::status_label;
 use super::store::{self, Message, ReportRow};
 use crate::accounts::throttle::ThrottleKeys;
 use crate::audit::{self, Actor};
 use crate::state::AppState;
-use crate::web::templates::{Page, format_time, render, render_invalid};
+use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, ClientAddr, Visitor};
 
 const MESSAGE_MAX: usize = 10_000;
@@ -32,14 +32,7 @@ struct FollowUpPage {
     action: String,
 }
 
-impl FollowUpPage {
-    fn when(&self, secs: &i64) -> String {
-        format_time(secs)
-    }
-    fn status(&self, id: &str) -> &'static str {
-        status_label(id)
-    }
-}
+impl ReportLabels for FollowUpPage {}
 
 fn quiet(mut response: Response) -> Response {
     response.extensions_mut().insert(Unlogged);
@@ -140,14 +133,7 @@ struct MinePage {
     reports: Vec<ReportRow>,
 }
 
-impl MinePage {
-    fn when(&self, secs: &i64) -> String {
-        format_time(secs)
-    }
-    fn status(&self, id: &str) -> &'static str {
-        status_label(id)
-    }
-}
+impl ReportLabels for MinePage {}
 
 pub async fn mine(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
     let user = visitor.require_user()?;

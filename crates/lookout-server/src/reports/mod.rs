@@ -34,6 +34,24 @@ pub fn routes() -> Router<AppState> {
         .route("/triage/{id}/message", post(triage::message))
 }
 
+/// What the report pages show beside a report: times, status and class in
+/// words. Page structs implement it (empty impl) so their templates can
+/// call `self.when(..)` and friends.
+pub trait ReportLabels {
+    fn when(&self, secs: &i64) -> String {
+        crate::web::templates::format_time(secs)
+    }
+    fn status_label(&self, id: &str) -> &'static str {
+        model::status_label(id)
+    }
+    fn statuses(&self) -> &'static [(&'static str, &'static str)] {
+        &model::STATUSES
+    }
+    fn class_label(&self, id: &str) -> &'static str {
+        catalogue::class_by_id(id).map_or("?", |c| c.label)
+    }
+}
+
 /// A report safely stored.
 pub struct Accepted {
     pub id: i64,

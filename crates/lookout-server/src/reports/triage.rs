@@ -7,14 +7,15 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::ReportLabels;
 use super::catalogue;
-use super::model::{STATUSES, SealedBody, status_label};
+use super::model::{STATUSES, SealedBody};
 use super::store::{self, Message, ReportRow};
 use crate::accounts::authz::{self, Capability};
 use crate::accounts::model::User;
 use crate::audit::{self, Actor};
 use crate::state::AppState;
-use crate::web::templates::{Page, format_time, render, render_invalid};
+use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
 fn analyst(visitor: &Visitor) -> Result<&User, AppError> {
@@ -31,20 +32,7 @@ struct InboxPage {
     status: String,
 }
 
-impl InboxPage {
-    fn when(&self, secs: &i64) -> String {
-        format_time(secs)
-    }
-    fn status_label(&self, id: &str) -> &'static str {
-        status_label(id)
-    }
-    fn statuses(&self) -> &'static [(&'static str, &'static str)] {
-        &STATUSES
-    }
-    fn class_label(&self, id: &str) -> &'static str {
-        catalogue::class_by_id(id).map_or("?", |c| c.label)
-    }
-}
+impl ReportLabels for InboxPage {}
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -82,19 +70,9 @@ struct DetailPage {
     draft: String,
 }
 
+impl ReportLabels for DetailPage {}
+
 impl DetailPage {
-    fn when(&self, secs: &i64) -> String {
-        format_time(secs)
-    }
-    fn status_label(&self, id: &str) -> &'static str {
-        status_label(id)
-    }
-    fn statuses(&self) -> &'static [(&'static str, &'static str)] {
-        &STATUSES
-    }
-    fn class_label(&self, id: &str) -> &'static str {
-        catalogue::class_by_id(id).map_or("?", |c| c.label)
-    }
     fn entry_label(&self, list: &str, id: &str) -> &'static str {
         let list = match list {
             "vessel_type" => catalogue::VESSEL_TYPES,
