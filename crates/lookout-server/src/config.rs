@@ -37,6 +37,13 @@ pub struct Config {
     pub hash_concurrency: usize,
     pub smtp: Option<SmtpConfig>,
     pub mail_from: String,
+    /// Incidents from anonymous and confidential reports become visible
+    /// after a random delay in this window, in hours...
+    pub publication_delay_min_hours: u32,
+    pub publication_delay_max_hours: u32,
+    /// ...and then only at the next multiple of this many hours (UTC), so
+    /// they are released in batches.
+    pub publication_batch_hours: u32,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -81,6 +88,9 @@ impl Default for Config {
                 .unwrap_or(2),
             smtp: None,
             mail_from: "Lookout <lookout@localhost>".into(),
+            publication_delay_min_hours: 24,
+            publication_delay_max_hours: 72,
+            publication_batch_hours: 6,
         }
     }
 }
@@ -124,6 +134,11 @@ impl Config {
                  or --behind-proxy if a TLS-terminating proxy stands in front",
                 self.listen
             ));
+        }
+        if self.publication_delay_max_hours < self.publication_delay_min_hours {
+            return Err(
+                "publication_delay_max_hours must not be below publication_delay_min_hours".into(),
+            );
         }
         if self.hash_concurrency == 0 {
             return Err("hash_concurrency must be at least 1".into());

@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod home;
+pub mod incidents;
 pub mod mail;
 pub mod ops;
 pub mod reports;

@@ -7,27 +7,6 @@ use common::*;
 const NARRATIVE: &str =
     "Chief Officer found the ECDIS showing a ransom note after a chart update from a USB stick.";
 
-fn report_fields<'a>(mode: &'a str, narrative: &'a str) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("mode", mode),
-        ("class", "ecdis-bridge-compromise"),
-        ("discovered_on", "2026-03-02"),
-        ("discovered_time", "03:40"),
-        ("systems", "ecdis"),
-        ("systems", "ship-ot"),
-        ("vessel_type", "container-ship"),
-        ("vessel_size", "large"),
-        ("sea_area", "north-sea"),
-        ("position", "53°58.1'N 006°12.4'E"),
-        ("impact_safety", "significant"),
-        ("impact_operations", "severe"),
-        ("impact_money", "minor"),
-        ("narrative", narrative),
-        ("indicators", "185.220.101.4\nupdate-charts.example"),
-        ("tlp", "amber"),
-    ]
-}
-
 #[tokio::test]
 async fn anonymous_report_receipt_follow_up_and_triage() {
     let dir = tempfile::tempdir().unwrap();

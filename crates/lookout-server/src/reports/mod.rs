@@ -2,6 +2,7 @@
 //! analysts' triage. See `store.rs` for what is sealed at rest.
 
 pub mod catalogue;
+pub mod directory;
 mod followup;
 pub mod model;
 pub mod receipt;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/triage/{id}", get(triage::detail))
         .route("/triage/{id}/status", post(triage::set_status))
         .route("/triage/{id}/message", post(triage::message))
+        .route("/triage/{id}/merge", post(triage::merge))
 }
 
 /// What the report pages show beside a report: times, status and class in
@@ -49,6 +51,35 @@ pub trait ReportLabels {
     }
     fn class_label(&self, id: &str) -> &'static str {
         catalogue::class_by_id(id).map_or("?", |c| c.label)
+    }
+}
+
+/// The fixed lists a report form offers. Pages that show the shared form
+/// fields (`reports/_facts.html`) implement it (empty impl).
+pub trait Catalogue {
+    fn classes(&self) -> &'static [catalogue::Class] {
+        catalogue::CLASSES
+    }
+    fn family_label(&self, class: &catalogue::Class) -> &'static str {
+        class.family.label()
+    }
+    fn systems(&self) -> &'static [catalogue::Entry] {
+        catalogue::SYSTEMS
+    }
+    fn vessel_types(&self) -> &'static [catalogue::Entry] {
+        catalogue::VESSEL_TYPES
+    }
+    fn vessel_sizes(&self) -> &'static [catalogue::Entry] {
+        catalogue::VESSEL_SIZES
+    }
+    fn impacts(&self) -> &'static [catalogue::Entry] {
+        catalogue::IMPACT_LEVELS
+    }
+    fn tlps(&self) -> &'static [catalogue::Entry] {
+        catalogue::TLP_LEVELS
+    }
+    fn sea_areas(&self) -> &'static [sea_areas::SeaArea] {
+        sea_areas::all()
     }
 }
 

@@ -163,6 +163,42 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Option<ReportRow>, ReportStoreErr
         .await?)
 }
 
+pub async fn by_reference(db: &Db, reference: &str) -> Result<Option<ReportRow>, ReportStoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM reports WHERE ref = $1");
+    Ok(sqlx::query_as::<_, ReportRow>(sqlx::AssertSqlSafe(sql))
+        .bind(reference)
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
+/// Reports merged into `id`.
+pub async fn duplicates_of(db: &Db, id: i64) -> Result<Vec<ReportRow>, ReportStoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM reports WHERE duplicate_of = $1 ORDER BY id");
+    Ok(sqlx::query_as::<_, ReportRow>(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?)
+}
+
+/// Marks `id` a duplicate of `into`; reports already merged into `id`
+/// follow it, so a chain never forms.
+pub async fn merge(tx: &mut Tx, id: i64, into: i64) -> Result<bool, ReportStoreError> {
+    let done = sqlx::query(
+        "UPDATE reports SET status = 'duplicate', duplicate_of = $1, updated_hour = $2 WHERE id = $3",
+    )
+    .bind(into)
+    .bind(hour(now()))
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE reports SET duplicate_of = $1 WHERE duplicate_of = $2")
+        .bind(into)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 pub async fn by_receipt(db: &Db, lookup: &str) -> Result<Option<ReportRow>, ReportStoreError> {
     let sql = format!("SELECT {COLUMNS} FROM reports WHERE receipt_hash = $1");
     Ok(sqlx::query_as::<_, ReportRow>(sqlx::AssertSqlSafe(sql))

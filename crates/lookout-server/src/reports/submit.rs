@@ -6,9 +6,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
-use super::Unlogged;
-use super::catalogue::{self, Class, Entry};
 use super::model::{Mode, ReportForm};
+use super::{Catalogue, Unlogged};
 use crate::state::AppState;
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
@@ -22,32 +21,7 @@ pub struct FormPage {
     pub signed_in: bool,
 }
 
-impl FormPage {
-    fn classes(&self) -> &'static [Class] {
-        catalogue::CLASSES
-    }
-    fn family_label(&self, class: &Class) -> &'static str {
-        class.family.label()
-    }
-    fn systems(&self) -> &'static [Entry] {
-        catalogue::SYSTEMS
-    }
-    fn vessel_types(&self) -> &'static [Entry] {
-        catalogue::VESSEL_TYPES
-    }
-    fn vessel_sizes(&self) -> &'static [Entry] {
-        catalogue::VESSEL_SIZES
-    }
-    fn impacts(&self) -> &'static [Entry] {
-        catalogue::IMPACT_LEVELS
-    }
-    fn tlps(&self) -> &'static [Entry] {
-        catalogue::TLP_LEVELS
-    }
-    fn sea_areas(&self) -> &'static [super::sea_areas::SeaArea] {
-        super::sea_areas::all()
-    }
-}
+impl Catalogue for FormPage {}
 
 pub async fn form(visitor: Visitor) -> Result<Response, AppError> {
     let signed_in = visitor.user.is_some();

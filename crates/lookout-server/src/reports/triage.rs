@@ -8,12 +8,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::ReportLabels;
-use super::catalogue;
 use super::model::{STATUSES, SealedBody};
 use super::store::{self, Message, ReportRow};
 use crate::accounts::authz::{self, Capability};
 use crate::accounts::model::User;
 use crate::audit::{self, Actor};
+use crate::incidents::IncidentLabels;
 use crate::state::AppState;
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
@@ -66,32 +66,21 @@ struct DetailPage {
     report: ReportRow,
     body: SealedBody,
     messages: Vec<Message>,
+    incident: Option<crate::incidents::store::IncidentRow>,
+    /// The report this one was merged into, and those merged into it.
+    duplicate_of: Option<ReportRow>,
+    merged: Vec<ReportRow>,
     error: Option<String>,
     draft: String,
 }
 
 impl ReportLabels for DetailPage {}
 
+impl IncidentLabels for DetailPage {}
+
 impl DetailPage {
-    fn entry_label(&self, list: &str, id: &str) -> &'static str {
-        let list = match list {
-            "vessel_type" => catalogue::VESSEL_TYPES,
-            "vessel_size" => catalogue::VESSEL_SIZES,
-            "impact" => catalogue::IMPACT_LEVELS,
-            "tlp" => catalogue::TLP_LEVELS,
-            _ => catalogue::SYSTEMS,
-        };
-        catalogue::find(list, id).map_or("?", |e| e.label)
-    }
-    fn systems(&self) -> Vec<&'static str> {
-        self.report
-            .systems
-            .split(' ')
-            .map(|s| self.entry_label("systems", s))
-            .collect()
-    }
-    fn sea_area(&self) -> &'static str {
-        super::sea_areas::by_id(&self.report.sea_area).map_or("?", |a| a.name)
+    fn system_list(&self) -> String {
+        self.system_labels(&self.report.systems)
     }
 }
 
@@ -106,6 +95,12 @@ async fn detail_page(
         .ok_or(AppError::NotFound)?;
     let body = report.body(&state.key)?;
     let messages = store::messages(&state.db, &state.key, &report).await?;
+    let incident = crate::incidents::store::for_report(&state.db, id).await?;
+    let duplicate_of = match report.duplicate_of {
+        Some(primary) => store::by_id(&state.db, primary).await?,
+        None => None,
+    };
+    let merged = store::duplicates_of(&state.db, id).await?;
     // Every reading of a sealed report is on the record.
     audit::record(
         &state.db,
@@ -120,6 +115,9 @@ async fn detail_page(
         report,
         body,
         messages,
+        incident,
+        duplicate_of,
+        merged,
         error: None,
         draft: String::new(),
     })
@@ -201,6 +199,60 @@ pub async fn message(
         "report.analyst-message",
         &format!("report:{id}"),
         "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/triage/{id}")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct MergeForm {
+    into: String,
+}
+
+/// Marks this report a duplicate of another (given by reference): it
+/// leaves the inbox, its incident (if any) is withdrawn, and statistics
+/// count the pair once.
+pub async fn merge(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    Form(form): Form<MergeForm>,
+) -> Result<Response, AppError> {
+    let analyst_id = analyst(&visitor)?.id;
+    let reference = form.into.trim().to_ascii_uppercase();
+    let target = store::by_reference(&state.db, &reference).await?;
+    let problem = match &target {
+        None => Some(format!(
+            "There is no report {reference}: give the reference of the report to keep, such as R-0A1B2C3D4E."
+        )),
+        Some(t) if t.id == id => Some("A report cannot be merged into itself.".to_string()),
+        Some(t) if t.duplicate_of.is_some() => Some(format!(
+            "{} is itself merged into another report: merge into that one.",
+            t.reference
+        )),
+        Some(_) => None,
+    };
+    if let Some(problem) = problem {
+        let mut page = detail_page(&state, &visitor, analyst_id, id).await?;
+        page.error = Some(problem);
+        return render_invalid(&page);
+    }
+    let Some(target) = target else {
+        return Err(AppError::NotFound);
+    };
+    let mut tx = state.db.begin_write().await?;
+    if !store::merge(&mut tx, id, target.id).await? {
+        return Err(AppError::NotFound);
+    }
+    crate::incidents::store::withdraw(&mut tx, id, crate::db::now()).await?;
+    audit::append(
+        &mut tx,
+        Actor::User(analyst_id),
+        "report.merged",
+        &format!("report:{id}"),
+        &format!("into report:{}", target.id),
     )
     .await?;
     tx.commit().await?;

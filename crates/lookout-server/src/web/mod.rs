@@ -30,6 +30,7 @@ pub fn router(state: AppState) -> Router {
     let browser = crate::accounts::routes()
         .merge(crate::audit::routes::routes())
         .merge(crate::reports::routes())
+        .merge(crate::incidents::routes())
         .route("/", get(crate::home::home))
         .layer(from_fn_with_state(state.clone(), visitor::visitor_layer));
 

@@ -1,0 +1,188 @@
+//! Published incidents for members: a filtered, paged list and a detail
+//! page, both limited to what the reader's clearance allows. An incident
+//! the reader may not see is "not found", never "forbidden": its existence
+//! is itself not theirs to know.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::clearance::Clearance;
+use super::store::{self, Filter, IncidentRow};
+use crate::db::now;
+use crate::reports::{Catalogue, ReportLabels, catalogue, sea_areas};
+use crate::state::AppState;
+use crate::web::templates::{Page, render};
+use crate::web::{AppError, Visitor};
+
+pub const PAGE_SIZE: i64 = 50;
+
+/// Labels for the stored ids an incident page shows.
+pub trait IncidentLabels {
+    fn entry(&self, list: &str, id: &str) -> &'static str {
+        let list = match list {
+            "vessel_type" => catalogue::VESSEL_TYPES,
+            "vessel_size" => catalogue::VESSEL_SIZES,
+            "impact" => catalogue::IMPACT_LEVELS,
+            "tlp" => catalogue::TLP_LEVELS,
+            _ => catalogue::SYSTEMS,
+        };
+        catalogue::find(list, id).map_or("?", |e| e.label)
+    }
+    fn area(&self, id: &str) -> &'static str {
+        sea_areas::by_id(id).map_or("?", |a| a.name)
+    }
+    fn tlp_tag(&self, id: &str) -> String {
+        format!("TLP:{}", id.replace("-strict", "+STRICT").to_uppercase())
+    }
+    fn system_labels(&self, systems: &str) -> String {
+        systems
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(|s| self.entry("systems", s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ListQuery {
+    pub class: String,
+    pub sea_area: String,
+    pub vessel_type: String,
+    pub tlp: String,
+    pub from: String,
+    pub to: String,
+    pub page: i64,
+}
+
+impl ListQuery {
+    /// The filter to apply, with unknown values dropped (a hand-edited URL
+    /// gets the unfiltered list, not an error) and problems to show.
+    fn filter(&self) -> (Filter, Vec<String>) {
+        let mut problems = Vec::new();
+        let keep = |value: &str, ok: bool| if ok { value.to_string() } else { String::new() };
+        let date = |value: &str, what: &str, problems: &mut Vec<String>| {
+            if value.is_empty() {
+                return String::new();
+            }
+            match time::Date::parse(
+                value,
+                time::macros::format_description!("[year]-[month]-[day]"),
+            ) {
+                Ok(_) => value.to_string(),
+                Err(_) => {
+                    problems.push(format!("Give the {what} date as YYYY-MM-DD."));
+                    String::new()
+                }
+            }
+        };
+        let filter = Filter {
+            class: keep(&self.class, catalogue::class_by_id(&self.class).is_some()),
+            sea_area: keep(&self.sea_area, sea_areas::by_id(&self.sea_area).is_some()),
+            vessel_type: keep(
+                &self.vessel_type,
+                catalogue::find(catalogue::VESSEL_TYPES, &self.vessel_type).is_some(),
+            ),
+            tlp: keep(
+                &self.tlp,
+                catalogue::find(catalogue::TLP_LEVELS, &self.tlp).is_some(),
+            ),
+            from: date(&self.from, "first", &mut problems),
+            to: date(&self.to, "last", &mut problems),
+        };
+        (filter, problems)
+    }
+
+    /// This query's URL for another page.
+    pub fn page_url(&self, page: i64) -> String {
+        let mut url = url::form_urlencoded::Serializer::new(String::new());
+        for (key, value) in [
+            ("class", &self.class),
+            ("sea_area", &self.sea_area),
+            ("vessel_type", &self.vessel_type),
+            ("tlp", &self.tlp),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if !value.is_empty() {
+                url.append_pair(key, value);
+            }
+        }
+        url.append_pair("page", &page.to_string());
+        format!("/incidents?{}", url.finish())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "incidents/list.html")]
+struct ListPage {
+    page: Page,
+    query: ListQuery,
+    problems: Vec<String>,
+    incidents: Vec<IncidentRow>,
+    total: i64,
+    page_number: i64,
+    pages: i64,
+}
+
+impl Catalogue for ListPage {}
+impl ReportLabels for ListPage {}
+impl IncidentLabels for ListPage {}
+
+pub async fn list(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let user = visitor.require_user()?;
+    let clearance = Clearance::of(&state.db, user).await?;
+    let (filter, problems) = query.filter();
+    let page_number = query.page.max(1);
+    let (incidents, total) = store::list_visible(
+        &state.db,
+        now(),
+        &clearance,
+        &filter,
+        PAGE_SIZE,
+        (page_number - 1).saturating_mul(PAGE_SIZE),
+    )
+    .await?;
+    render(&ListPage {
+        page: Page::new(&visitor, "Incidents"),
+        query,
+        problems,
+        incidents,
+        total,
+        page_number,
+        pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "incidents/detail.html")]
+struct DetailPage {
+    page: Page,
+    incident: IncidentRow,
+}
+
+impl ReportLabels for DetailPage {}
+impl IncidentLabels for DetailPage {}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(reference): Path<String>,
+) -> Result<Response, AppError> {
+    let user = visitor.require_user()?;
+    let clearance = Clearance::of(&state.db, user).await?;
+    let incident = store::visible_by_ref(&state.db, now(), &clearance, &reference)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    render(&DetailPage {
+        page: Page::new(&visitor, &incident.title),
+        incident,
+    })
+}

@@ -1,0 +1,449 @@
+//! The analysts' sanitised-incident editor: what members will read of a
+//! report. It opens pre-filled with the scrubbed narrative and indicators;
+//! publishing re-scrubs what the analyst wrote and asks for confirmation
+//! if anything identifying is still found.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::schedule;
+use super::store::{self, Content, IncidentRow, Publication};
+use crate::accounts::authz::{self, Capability};
+use crate::accounts::model::User;
+use crate::audit::{self, Actor};
+use crate::db::now;
+use crate::reports::model::{Mode, ReportForm, SealedBody};
+use crate::reports::store::{self as reports, ReportRow};
+use crate::reports::{Catalogue, ReportLabels, directory, sea_areas};
+use crate::state::AppState;
+use crate::web::templates::{Page, render, render_invalid};
+use crate::web::{AppError, Visitor};
+
+pub const TITLE_MAX: usize = 200;
+/// Published positions are cells of this many degrees (about 110 km).
+pub const POSITION_CELL_DEGREES: f64 = 1.0;
+
+fn analyst(visitor: &Visitor) -> Result<&User, AppError> {
+    let user = visitor.require_user()?;
+    authz::require(user, Capability::Triage)?;
+    Ok(user)
+}
+
+/// The editor's fields. The shared facts (class, date, systems, vessel,
+/// area, impact, TLP) and the summary (`narrative`) and `indicators` travel
+/// in a [`ReportForm`] so that the report form's fields and checks serve
+/// both.
+#[derive(Clone, Debug, Default)]
+pub struct EditorForm {
+    pub facts: ReportForm,
+    pub title: String,
+    pub position_cell: String,
+    pub show_org: bool,
+    pub action: String,
+    /// The analyst has read what the scrubber still finds and publishes
+    /// anyway.
+    pub confirmed: bool,
+}
+
+impl EditorForm {
+    fn parse(body: &[u8]) -> EditorForm {
+        let mut form = EditorForm {
+            facts: ReportForm {
+                // The reporter's mode is not the editor's to change; any
+                // valid one lets the shared checks run.
+                mode: "anonymous".into(),
+                ..ReportForm::from_urlencoded(body)
+            },
+            ..EditorForm::default()
+        };
+        for (key, value) in url::form_urlencoded::parse(body) {
+            match key.as_ref() {
+                "title" => form.title = value.into_owned(),
+                "position_cell" => form.position_cell = value.into_owned(),
+                "show_org" => form.show_org = value == "on",
+                "action" => form.action = value.into_owned(),
+                "confirmed" => form.confirmed = value == "on",
+                _ => {}
+            }
+        }
+        form
+    }
+
+    fn from_incident(incident: &IncidentRow) -> EditorForm {
+        let c = incident.content();
+        EditorForm {
+            facts: ReportForm {
+                mode: "anonymous".into(),
+                class: c.class,
+                discovered_on: c.occurred_on,
+                systems: c.systems,
+                vessel_type: c.vessel_type,
+                vessel_size: c.vessel_size,
+                sea_area: c.sea_area,
+                impact_safety: c.impact_safety,
+                impact_operations: c.impact_operations,
+                impact_money: c.impact_money,
+                narrative: c.summary,
+                indicators: c.indicators,
+                tlp: c.tlp,
+                ..ReportForm::default()
+            },
+            title: c.title,
+            position_cell: c.position_cell,
+            show_org: incident.named_org.is_some(),
+            ..EditorForm::default()
+        }
+    }
+
+    /// A first draft from the report: scrubbed text, generalised position.
+    fn from_report(
+        report: &ReportRow,
+        body: &SealedBody,
+        known: &lookout_privacy::KnownNames,
+    ) -> EditorForm {
+        let class =
+            crate::reports::catalogue::class_by_id(&report.class).map_or("Incident", |c| c.label);
+        let area = sea_areas::by_id(&report.sea_area).map_or("an unknown area", |a| a.name);
+        EditorForm {
+            facts: ReportForm {
+                mode: "anonymous".into(),
+                class: report.class.clone(),
+                discovered_on: report.discovered_on.clone(),
+                systems: report
+                    .systems
+                    .split(' ')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+                vessel_type: report.vessel_type.clone(),
+                vessel_size: report.vessel_size.clone(),
+                sea_area: report.sea_area.clone(),
+                impact_safety: report.impact_safety.clone(),
+                impact_operations: report.impact_operations.clone(),
+                impact_money: report.impact_money.clone(),
+                narrative: lookout_privacy::scrub(&body.narrative, known).text,
+                indicators: lookout_privacy::scrub(&body.indicators, known).text,
+                tlp: report.tlp.clone(),
+                ..ReportForm::default()
+            },
+            title: format!("{class} — {area}"),
+            position_cell: generalise_position(&body.position).unwrap_or_default(),
+            show_org: report.share_name == 1,
+            ..EditorForm::default()
+        }
+    }
+
+    fn problems(&self) -> Vec<String> {
+        let mut problems = self.facts.problems(false);
+        let title = self.title.trim();
+        if title.is_empty() || title.chars().count() > TITLE_MAX {
+            problems.push(format!(
+                "Give the incident a title of up to {TITLE_MAX} characters."
+            ));
+        }
+        if !self.position_cell.trim().is_empty()
+            && generalise_position(&self.position_cell).is_none()
+        {
+            problems.push("The published position could not be read: give degrees and minutes (12°30'N 045°30'E) or leave it empty.".into());
+        }
+        problems
+    }
+
+    fn content(&self) -> Content {
+        Content {
+            title: self.title.trim().to_string(),
+            summary: self.facts.narrative.trim().to_string(),
+            indicators: self.facts.indicators.trim().to_string(),
+            class: self.facts.class.clone(),
+            occurred_on: self.facts.discovered_on.clone(),
+            systems: self.facts.systems.clone(),
+            vessel_type: self.facts.vessel_type.clone(),
+            vessel_size: self.facts.vessel_size.clone(),
+            sea_area: self.facts.sea_area.clone(),
+            position_cell: generalise_position(&self.position_cell).unwrap_or_default(),
+            impact_safety: self.facts.impact_safety.clone(),
+            impact_operations: self.facts.impact_operations.clone(),
+            impact_money: self.facts.impact_money.clone(),
+            tlp: self.facts.tlp.clone(),
+        }
+    }
+}
+
+/// A position snapped to the centre of its published grid cell, so the
+/// exact one never reaches members whatever the analyst typed.
+fn generalise_position(text: &str) -> Option<String> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    let (lat, lon) = sea_areas::parse_position(text).ok()?;
+    let (lat, lon) = sea_areas::coarsen(lat, lon, POSITION_CELL_DEGREES);
+    Some(sea_areas::format_position(lat, lon))
+}
+
+#[derive(Template)]
+#[template(path = "incidents/editor.html")]
+struct EditorPage {
+    page: Page,
+    report: ReportRow,
+    original: SealedBody,
+    incident: Option<IncidentRow>,
+    form: ReportForm,
+    title: String,
+    position_cell: String,
+    show_org: bool,
+    can_show_org: bool,
+    problems: Vec<String>,
+    /// What the scrubber still finds in the text about to be published.
+    still_found: Vec<String>,
+}
+
+impl Catalogue for EditorPage {}
+impl ReportLabels for EditorPage {}
+
+impl EditorPage {
+    fn visible_from(&self) -> Option<i64> {
+        self.incident.as_ref().and_then(|i| i.visible_from)
+    }
+    fn state(&self) -> &str {
+        self.incident
+            .as_ref()
+            .map_or("not saved yet", |i| i.state.as_str())
+    }
+}
+
+async fn load(
+    state: &AppState,
+    analyst_id: i64,
+    id: i64,
+) -> Result<(ReportRow, SealedBody, Option<IncidentRow>), AppError> {
+    let report = reports::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let original = report.body(&state.key)?;
+    let incident = store::for_report(&state.db, id).await?;
+    audit::record(
+        &state.db,
+        Actor::User(analyst_id),
+        "report.opened",
+        &format!("report:{id}"),
+        "incident editor",
+    )
+    .await?;
+    Ok((report, original, incident))
+}
+
+fn page(
+    visitor: &Visitor,
+    report: ReportRow,
+    original: SealedBody,
+    incident: Option<IncidentRow>,
+    form: EditorForm,
+) -> EditorPage {
+    let can_show_org = report.share_name == 1 && report.mode() == Some(Mode::Attributed);
+    EditorPage {
+        page: Page::new(visitor, &format!("Incident from {}", report.reference)),
+        report,
+        original,
+        incident,
+        form: form.facts,
+        title: form.title,
+        position_cell: form.position_cell,
+        show_org: form.show_org && can_show_org,
+        can_show_org,
+        problems: Vec::new(),
+        still_found: Vec::new(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Saved {
+    done: String,
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    Query(saved): Query<Saved>,
+) -> Result<Response, AppError> {
+    let analyst_id = analyst(&visitor)?.id;
+    let (report, original, incident) = load(&state, analyst_id, id).await?;
+    let form = match &incident {
+        Some(incident) => EditorForm::from_incident(incident),
+        None => EditorForm::from_report(
+            &report,
+            &original,
+            &directory::known_names(&state.db).await?,
+        ),
+    };
+    let mut page = page(&visitor, report, original, incident, form);
+    let notice = match saved.done.as_str() {
+        "saved" => Some("Saved."),
+        "published" => Some("Published."),
+        "withdrawn" => Some("Withdrawn: members no longer see it."),
+        _ => None,
+    };
+    if let Some(notice) = notice {
+        page.page = page.page.with_notice(notice);
+    }
+    render(&page)
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let analyst_id = analyst(&visitor)?.id;
+    let form = EditorForm::parse(&body);
+    let (report, original, incident) = load(&state, analyst_id, id).await?;
+    if report.status == "duplicate" {
+        return Err(AppError::BadRequest(
+            "This report was merged into another: publish that one instead.".into(),
+        ));
+    }
+    let publishing = form.action == "publish";
+    let problems = form.problems();
+    let content = form.content();
+    let still_found = if publishing && !form.confirmed {
+        still_identifying(&state, &content).await?
+    } else {
+        Vec::new()
+    };
+    if !problems.is_empty() || !still_found.is_empty() {
+        let mut page = page(&visitor, report, original, incident, form);
+        page.problems = problems;
+        page.still_found = still_found;
+        return render_invalid(&page);
+    }
+    let now = now();
+    let already_published = incident.as_ref().is_some_and(|i| i.state == "published");
+    let (state_label, visible_from) = if already_published {
+        ("published", incident.as_ref().and_then(|i| i.visible_from))
+    } else if publishing {
+        let delayed = report.mode() != Some(Mode::Attributed);
+        (
+            "published",
+            Some(schedule::visible_from(now, delayed, &state.config)?),
+        )
+    } else {
+        ("draft", None)
+    };
+    let named_org =
+        if form.show_org && report.share_name == 1 && report.mode() == Some(Mode::Attributed) {
+            organisation_name(&state, report.reporter_org_id).await?
+        } else {
+            None
+        };
+    let reporter_org_id = if report.mode() == Some(Mode::Attributed) {
+        report.reporter_org_id
+    } else {
+        None
+    };
+    let mut tx = state.db.begin_write().await?;
+    let reference = store::save(
+        &mut tx,
+        id,
+        &store::new_reference()?,
+        &content,
+        &Publication {
+            state: state_label,
+            visible_from,
+            reporter_org_id,
+            named_org,
+        },
+        now,
+    )
+    .await?;
+    if state_label == "published" {
+        reports::set_status(&mut tx, id, "published").await?;
+    }
+    let action = if publishing && !already_published {
+        "incident.published"
+    } else {
+        "incident.saved"
+    };
+    audit::append(
+        &mut tx,
+        Actor::User(analyst_id),
+        action,
+        &format!("incident:{reference}"),
+        &format!("report:{id} tlp:{}", content.tlp),
+    )
+    .await?;
+    tx.commit().await?;
+    let done = if publishing && !already_published {
+        "published"
+    } else {
+        "saved"
+    };
+    Ok(Redirect::to(&format!("/triage/{id}/incident?done={done}")).into_response())
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let analyst_id = analyst(&visitor)?.id;
+    let mut tx = state.db.begin_write().await?;
+    if !store::withdraw(&mut tx, id, now()).await? {
+        return Err(AppError::NotFound);
+    }
+    reports::set_status(&mut tx, id, "triaged").await?;
+    audit::append(
+        &mut tx,
+        Actor::User(analyst_id),
+        "incident.withdrawn",
+        &format!("report:{id}"),
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/triage/{id}/incident?done=withdrawn")).into_response())
+}
+
+async fn organisation_name(
+    state: &AppState,
+    org_id: Option<i64>,
+) -> Result<Option<String>, AppError> {
+    let Some(org_id) = org_id else {
+        return Ok(None);
+    };
+    Ok(
+        sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
+            .bind(org_id)
+            .fetch_optional(&state.db.pool)
+            .await?,
+    )
+}
+
+/// Each identifier the scrubber still finds in the text to publish, quoted.
+async fn still_identifying(state: &AppState, content: &Content) -> Result<Vec<String>, AppError> {
+    let known = directory::known_names(&state.db).await?;
+    let mut found = Vec::new();
+    for (field, text) in [
+        ("title", &content.title),
+        ("summary", &content.summary),
+        ("indicators", &content.indicators),
+    ] {
+        let scrubbed = lookout_privacy::scrub(text, &known);
+        for finding in scrubbed.findings {
+            let quoted: String = text
+                .chars()
+                .skip(finding.start)
+                .take(finding.end - finding.start)
+                .collect();
+            found.push(format!(
+                "{} in the {field}: “{quoted}”",
+                finding.kind.placeholder()
+            ));
+        }
+    }
+    Ok(found)
+}

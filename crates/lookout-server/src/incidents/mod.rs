@@ -1,0 +1,29 @@
+//! Sanitised incidents: what members and statistics see of a report. An
+//! analyst writes one from a triaged report (`editor`), and it reaches
+//! members (`browse`) only within their clearance (`clearance`) and, for
+//! reports not made under a name, after a random batched delay
+//! (`schedule`).
+
+mod browse;
+pub mod clearance;
+mod editor;
+pub mod schedule;
+pub mod store;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+pub use browse::IncidentLabels;
+
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/incidents", get(browse::list))
+        .route("/incidents/{reference}", get(browse::detail))
+        .route(
+            "/triage/{id}/incident",
+            get(editor::edit).post(editor::save),
+        )
+        .route("/triage/{id}/incident/withdraw", post(editor::withdraw))
+}

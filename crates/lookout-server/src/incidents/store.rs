@@ -1,0 +1,266 @@
+//! Incidents in the database. Every read for members goes through
+//! [`VISIBLE`], the one condition that applies publication state, the
+//! release delay and the reader's clearance.
+
+use serde::Serialize;
+
+use super::clearance::{Clearance, tlp_rank};
+use crate::db::{Db, Tx};
+use crate::reports::store::hour;
+
+/// The editable, sanitised content of an incident.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Content {
+    pub title: String,
+    pub summary: String,
+    pub indicators: String,
+    pub class: String,
+    pub occurred_on: String,
+    pub systems: Vec<String>,
+    pub vessel_type: String,
+    pub vessel_size: String,
+    pub sea_area: String,
+    pub position_cell: String,
+    pub impact_safety: String,
+    pub impact_operations: String,
+    pub impact_money: String,
+    pub tlp: String,
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
+pub struct IncidentRow {
+    pub id: i64,
+    #[sqlx(rename = "ref")]
+    pub reference: String,
+    pub report_id: i64,
+    pub state: String,
+    pub title: String,
+    pub summary: String,
+    pub indicators: String,
+    pub class: String,
+    pub occurred_on: String,
+    pub systems: String,
+    pub vessel_type: String,
+    pub vessel_size: String,
+    pub sea_area: String,
+    pub position_cell: String,
+    pub impact_safety: String,
+    pub impact_operations: String,
+    pub impact_money: String,
+    pub tlp: String,
+    pub tlp_rank: i64,
+    pub reporter_org_id: Option<i64>,
+    pub named_org: Option<String>,
+    pub visible_from: Option<i64>,
+    pub updated_hour: i64,
+}
+
+impl IncidentRow {
+    pub fn content(&self) -> Content {
+        Content {
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            indicators: self.indicators.clone(),
+            class: self.class.clone(),
+            occurred_on: self.occurred_on.clone(),
+            systems: self
+                .systems
+                .split(' ')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            vessel_type: self.vessel_type.clone(),
+            vessel_size: self.vessel_size.clone(),
+            sea_area: self.sea_area.clone(),
+            position_cell: self.position_cell.clone(),
+            impact_safety: self.impact_safety.clone(),
+            impact_operations: self.impact_operations.clone(),
+            impact_money: self.impact_money.clone(),
+            tlp: self.tlp.clone(),
+        }
+    }
+
+    pub fn is_visible_at(&self, now: i64) -> bool {
+        self.state == "published" && self.visible_from.is_some_and(|t| t <= now)
+    }
+}
+
+const COLUMNS: &str = "id, ref, report_id, state, title, summary, indicators, class, occurred_on, \
+     systems, vessel_type, vessel_size, sea_area, position_cell, impact_safety, impact_operations, \
+     impact_money, tlp, tlp_rank, reporter_org_id, named_org, visible_from, updated_hour";
+
+/// Published, released, and within the reader's clearance. Binds `$1` now,
+/// `$2` the reader's maximum TLP rank, `$3` their organisation.
+const VISIBLE: &str = "state = 'published' AND visible_from <= $1 \
+     AND (tlp_rank <= $2 OR reporter_org_id = $3)";
+
+/// Members' filters; empty strings mean "any".
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub class: String,
+    pub sea_area: String,
+    pub vessel_type: String,
+    pub tlp: String,
+    /// Inclusive dates, `YYYY-MM-DD`.
+    pub from: String,
+    pub to: String,
+}
+
+const FILTERS: &str = "($4 = '' OR class = $4) AND ($5 = '' OR sea_area = $5) \
+     AND ($6 = '' OR vessel_type = $6) AND ($7 = '' OR tlp = $7) \
+     AND ($8 = '' OR occurred_on >= $8) AND ($9 = '' OR occurred_on <= $9)";
+
+fn filter_args(
+    now: i64,
+    clearance: &Clearance,
+    filter: &Filter,
+) -> Result<sqlx::any::AnyArguments, sqlx::Error> {
+    use sqlx::Arguments;
+    let mut args = sqlx::any::AnyArguments::default();
+    let bad = |e| sqlx::Error::Encode(e);
+    args.add(now).map_err(bad)?;
+    args.add(clearance.max_rank).map_err(bad)?;
+    args.add(clearance.org_id.unwrap_or(-1)).map_err(bad)?;
+    for value in [
+        &filter.class,
+        &filter.sea_area,
+        &filter.vessel_type,
+        &filter.tlp,
+        &filter.from,
+        &filter.to,
+    ] {
+        args.add(value.clone()).map_err(bad)?;
+    }
+    Ok(args)
+}
+
+/// One page of what the reader may see, newest first, and the total.
+pub async fn list_visible(
+    db: &Db,
+    now: i64,
+    clearance: &Clearance,
+    filter: &Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<IncidentRow>, i64), sqlx::Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM incidents WHERE {VISIBLE} AND {FILTERS} \
+         ORDER BY occurred_on DESC, id DESC LIMIT $10 OFFSET $11"
+    );
+    let rows = sqlx::query_as_with::<_, IncidentRow, _>(
+        sqlx::AssertSqlSafe(sql),
+        filter_args(now, clearance, filter)?,
+    )
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&db.pool)
+    .await?;
+    let count_sql = format!("SELECT COUNT(*) FROM incidents WHERE {VISIBLE} AND {FILTERS}");
+    let total: i64 = sqlx::query_scalar_with(
+        sqlx::AssertSqlSafe(count_sql),
+        filter_args(now, clearance, filter)?,
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    Ok((rows, total))
+}
+
+/// One incident, if the reader may see it.
+pub async fn visible_by_ref(
+    db: &Db,
+    now: i64,
+    clearance: &Clearance,
+    reference: &str,
+) -> Result<Option<IncidentRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM incidents WHERE {VISIBLE} AND ref = $4");
+    sqlx::query_as::<_, IncidentRow>(sqlx::AssertSqlSafe(sql))
+        .bind(now)
+        .bind(clearance.max_rank)
+        .bind(clearance.org_id.unwrap_or(-1))
+        .bind(reference)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// The incident made from a report, in whatever state (for analysts).
+pub async fn for_report(db: &Db, report_id: i64) -> Result<Option<IncidentRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM incidents WHERE report_id = $1");
+    sqlx::query_as::<_, IncidentRow>(sqlx::AssertSqlSafe(sql))
+        .bind(report_id)
+        .fetch_optional(&db.pool)
+        .await
+}
+
+/// What publication does to the row.
+pub struct Publication {
+    /// `draft`, `published` or `withdrawn`.
+    pub state: &'static str,
+    pub visible_from: Option<i64>,
+    pub reporter_org_id: Option<i64>,
+    pub named_org: Option<String>,
+}
+
+/// Creates or updates the incident of `report_id`; returns its reference.
+pub fn new_reference() -> Result<String, crate::secrets::SecretError> {
+    Ok(format!(
+        "I-{}",
+        hex::encode(crate::secrets::random_bytes::<5>()?).to_uppercase()
+    ))
+}
+
+/// Creates or updates the incident of `report_id` (a new one gets
+/// `reference`); returns the reference it has.
+pub async fn save(
+    tx: &mut Tx,
+    report_id: i64,
+    reference: &str,
+    content: &Content,
+    publication: &Publication,
+    now: i64,
+) -> Result<String, sqlx::Error> {
+    let sql = "INSERT INTO incidents (ref, report_id, state, title, summary, indicators, class, occurred_on, \
+         systems, vessel_type, vessel_size, sea_area, position_cell, impact_safety, impact_operations, \
+         impact_money, tlp, tlp_rank, reporter_org_id, named_org, visible_from, updated_hour) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) \
+         ON CONFLICT (report_id) DO UPDATE SET state = $3, title = $4, summary = $5, indicators = $6, \
+         class = $7, occurred_on = $8, systems = $9, vessel_type = $10, vessel_size = $11, sea_area = $12, \
+         position_cell = $13, impact_safety = $14, impact_operations = $15, impact_money = $16, tlp = $17, \
+         tlp_rank = $18, reporter_org_id = $19, named_org = $20, visible_from = $21, updated_hour = $22 \
+         RETURNING ref";
+    sqlx::query_scalar(sql)
+        .bind(reference)
+        .bind(report_id)
+        .bind(publication.state)
+        .bind(&content.title)
+        .bind(&content.summary)
+        .bind(&content.indicators)
+        .bind(&content.class)
+        .bind(&content.occurred_on)
+        .bind(content.systems.join(" "))
+        .bind(&content.vessel_type)
+        .bind(&content.vessel_size)
+        .bind(&content.sea_area)
+        .bind(&content.position_cell)
+        .bind(&content.impact_safety)
+        .bind(&content.impact_operations)
+        .bind(&content.impact_money)
+        .bind(&content.tlp)
+        .bind(tlp_rank(&content.tlp).unwrap_or(4))
+        .bind(publication.reporter_org_id)
+        .bind(publication.named_org.as_deref())
+        .bind(publication.visible_from)
+        .bind(hour(now))
+        .fetch_one(&mut **tx)
+        .await
+}
+
+pub async fn withdraw(tx: &mut Tx, report_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE incidents SET state = 'withdrawn', visible_from = NULL, updated_hour = $1 WHERE report_id = $2",
+    )
+    .bind(hour(now))
+    .bind(report_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

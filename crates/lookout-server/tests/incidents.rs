@@ -1,0 +1,348 @@
+//! From report to incident: the analyst's sanitised version, publication
+//! with its delay, merging duplicates, and what each member may see.
+
+mod common;
+
+use common::*;
+use lookout_server::Config;
+
+const NARRATIVE: &str = "Capt. Ivan Petrovsky of Northwind Tankers reported a ransom note on the ECDIS; \
+     mail went to ops@northwind.example before the attack.";
+
+fn no_delay(config: &mut Config) {
+    config.publication_delay_min_hours = 0;
+    config.publication_delay_max_hours = 0;
+    config.publication_batch_hours = 0;
+}
+
+/// The text inside `<textarea id="{id}" ...>`, unescaped enough for the
+/// assertions here.
+fn textarea(html: &str, id: &str) -> String {
+    let marker = format!("<textarea id=\"{id}\"");
+    let start = html.find(&marker).expect("textarea");
+    let open = html[start..].find('>').unwrap() + start + 1;
+    let end = html[open..].find("</textarea>").unwrap() + open;
+    html[open..end]
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}
+
+fn first_id(html: &str, prefix: &str) -> String {
+    let start = html.find(prefix).expect("link") + prefix.len();
+    html[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect()
+}
+
+/// The editor's fields for a publication of `summary`.
+fn incident_fields<'a>(summary: &'a str, action: &'a str, tlp: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("title", "Ransomware on a container ship's ECDIS"),
+        ("narrative", summary),
+        ("indicators", "185.220.101.4"),
+        ("class", "ecdis-bridge-compromise"),
+        ("discovered_on", "2026-03-02"),
+        ("systems", "ecdis"),
+        ("vessel_type", "container-ship"),
+        ("vessel_size", "large"),
+        ("sea_area", "north-sea"),
+        ("position_cell", "53°58.1'N 006°12.4'E"),
+        ("impact_safety", "significant"),
+        ("impact_operations", "severe"),
+        ("impact_money", "minor"),
+        ("tlp", tlp),
+        ("show_org", "on"),
+        ("action", action),
+    ]
+}
+
+#[tokio::test]
+async fn published_incidents_are_scrubbed_and_shown_within_clearance() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let data = tempfile::tempdir().unwrap();
+        let server = TestServer::start_in(&url, data.path().to_path_buf(), Some(&no_delay)).await;
+        server.org("Northwind Tankers", "ship-owner").await;
+        let meridian = server.org("Meridian Container Lines", "ship-owner").await;
+        // Meridian may read up to TLP:GREEN only.
+        sqlx::query("UPDATE organisations SET tlp_clearance = 1 WHERE id = $1")
+            .bind(meridian)
+            .execute(&server.state.db.pool)
+            .await
+            .unwrap();
+        server.user("analyst@op.example", "analyst", None).await;
+        server
+            .user("ops@northwind.example", "member", Some("Northwind Tankers"))
+            .await;
+        server
+            .user(
+                "ciso@meridian.example",
+                "member",
+                Some("Meridian Container Lines"),
+            )
+            .await;
+
+        let owner = browser();
+        sign_in(&server, &owner, "ops@northwind.example", PASSWORD).await;
+        let mut fields = report_fields("attributed", NARRATIVE);
+        fields.push(("share_name", "on"));
+        let (status, _, _) = submit(
+            &owner,
+            &server.url("/report"),
+            &server.url("/report"),
+            &fields,
+        )
+        .await;
+        assert_eq!(status, 200);
+
+        let analyst = browser();
+        sign_in_enrolling(&server, &analyst, "analyst@op.example").await;
+        let (_, inbox) = get(&analyst, &server.url("/triage")).await;
+        let id = first_id(&inbox, "href=\"/triage/");
+        let editor = server.url(&format!("/triage/{id}/incident"));
+        let (status, page) = get(&analyst, &editor).await;
+        assert_eq!(status, 200);
+        let draft = textarea(&page, "narrative");
+        for identifying in ["Northwind", "Petrovsky", "ops@northwind.example"] {
+            assert!(
+                !draft.contains(identifying),
+                "{identifying} in the draft: {draft}"
+            );
+        }
+        assert!(draft.contains("ransom note on the ECDIS"), "{draft}");
+        assert!(
+            page.contains("value=\"53°30.000&#39;N 006°30.000&#39;E\""),
+            "position snapped to its cell: {}",
+            &page[page.find("position_cell").unwrap()..][..300]
+        );
+
+        // Publishing a name back in is caught and must be confirmed.
+        let risky = format!("{draft} Northwind Tankers lost a day.");
+        let (status, _, page) = submit(
+            &analyst,
+            &editor,
+            &editor,
+            &incident_fields(&risky, "publish", "amber"),
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(page.contains("id=\"still-found\""));
+        assert!(
+            page.contains("Northwind Tankers lost a day."),
+            "the analyst's text is kept"
+        );
+
+        let (status, location, _) = submit(
+            &analyst,
+            &editor,
+            &editor,
+            &incident_fields(&draft, "publish", "amber"),
+        )
+        .await;
+        assert_eq!(status, 303);
+        assert!(location.unwrap().ends_with("done=published"));
+        let (_, page) = get(&analyst, &server.url(&format!("/triage/{id}"))).await;
+        assert!(page.contains("Published"));
+
+        // The reporting organisation sees it, named as it agreed.
+        let (_, list) = get(&owner, &server.url("/incidents")).await;
+        assert!(list.contains("1 incident."), "{list}");
+        let reference = first_id(&list, "href=\"/incidents/");
+        let (status, detail) = get(&owner, &server.url(&format!("/incidents/{reference}"))).await;
+        assert_eq!(status, 200);
+        assert!(detail.contains("TLP:AMBER"));
+        assert!(detail.contains("Reported by"));
+        assert!(detail.contains("53°30"));
+        assert!(
+            !detail.contains("53°58"),
+            "the exact position never reaches members"
+        );
+
+        // Filters narrow the list.
+        let (_, list) = get(&owner, &server.url("/incidents?sea_area=red-sea")).await;
+        assert!(list.contains("0 incidents."));
+        let (_, list) = get(
+            &owner,
+            &server.url("/incidents?sea_area=north-sea&from=2026-03-01&to=2026-03-31"),
+        )
+        .await;
+        assert!(list.contains("1 incident."));
+        let (_, list) = get(&owner, &server.url("/incidents?from=March")).await;
+        assert!(list.contains("Give the first date as YYYY-MM-DD."));
+
+        // A GREEN-cleared organisation neither lists nor opens it.
+        let other = browser();
+        sign_in(&server, &other, "ciso@meridian.example", PASSWORD).await;
+        let (_, list) = get(&other, &server.url("/incidents")).await;
+        assert!(list.contains("0 incidents."));
+        let (status, _) = get(&other, &server.url(&format!("/incidents/{reference}"))).await;
+        assert_eq!(status, 404);
+
+        // Signed-out visitors are sent to sign in.
+        let (status, _) = get(&browser(), &server.url(&format!("/incidents/{reference}"))).await;
+        assert_eq!(status, 303);
+
+        // Withdrawn, it is gone for members.
+        let (status, _, _) = submit(
+            &analyst,
+            &editor,
+            &server.url(&format!("/triage/{id}/incident/withdraw")),
+            &[],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (status, _) = get(&owner, &server.url(&format!("/incidents/{reference}"))).await;
+        assert_eq!(status, 404);
+        let audited: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action IN ('incident.published', 'incident.withdrawn')",
+        )
+        .fetch_one(&server.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(audited, 2);
+    }
+}
+
+#[tokio::test]
+async fn anonymous_incidents_wait_for_a_random_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = TestServer::start(&url).await;
+        server.org("Northwind Tankers", "ship-owner").await;
+        server.user("analyst@op.example", "analyst", None).await;
+        server
+            .user("cso@northwind.example", "member", Some("Northwind Tankers"))
+            .await;
+        let (status, _, _) = submit(
+            &browser(),
+            &server.url("/report"),
+            &server.url("/report"),
+            &report_fields("anonymous", "Cargo manifest system encrypted overnight."),
+        )
+        .await;
+        assert_eq!(status, 200);
+        let analyst = browser();
+        sign_in_enrolling(&server, &analyst, "analyst@op.example").await;
+        let (_, inbox) = get(&analyst, &server.url("/triage")).await;
+        let id = first_id(&inbox, "href=\"/triage/");
+        let editor = server.url(&format!("/triage/{id}/incident"));
+        let before = lookout_server::db::now();
+        let (status, _, body) = submit(
+            &analyst,
+            &editor,
+            &editor,
+            &incident_fields(
+                "Cargo manifest system encrypted overnight.",
+                "publish",
+                "green",
+            ),
+        )
+        .await;
+        assert_eq!(status, 303, "{body}");
+        let visible_from: i64 = sqlx::query_scalar("SELECT visible_from FROM incidents")
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+        assert!(
+            visible_from >= before + 24 * 3600,
+            "at least the minimum delay"
+        );
+        assert!(
+            visible_from <= before + 78 * 3600,
+            "within the window and its batch"
+        );
+        assert_eq!(visible_from % (6 * 3600), 0, "released on a batch boundary");
+        let (_, page) = get(&analyst, &editor).await;
+        assert!(page.contains("visible to members from"));
+
+        let member = browser();
+        sign_in(&server, &member, "cso@northwind.example", PASSWORD).await;
+        let (_, list) = get(&member, &server.url("/incidents")).await;
+        assert!(list.contains("0 incidents."), "not before its batch");
+
+        sqlx::query("UPDATE incidents SET visible_from = $1")
+            .bind(before - 1)
+            .execute(&server.state.db.pool)
+            .await
+            .unwrap();
+        let (_, list) = get(&member, &server.url("/incidents")).await;
+        assert!(list.contains("1 incident."));
+        let reference = first_id(&list, "href=\"/incidents/");
+        let (_, detail) = get(&member, &server.url(&format!("/incidents/{reference}"))).await;
+        assert!(
+            !detail.contains("Reported by"),
+            "anonymous reports name no one"
+        );
+    }
+}
+
+#[tokio::test]
+async fn duplicates_merge_into_one_report() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = TestServer::start(&url).await;
+        server.user("analyst@op.example", "analyst", None).await;
+        for narrative in [
+            "First report of the phishing wave.",
+            "Second report of the same wave.",
+        ] {
+            let (status, _, _) = submit(
+                &browser(),
+                &server.url("/report"),
+                &server.url("/report"),
+                &report_fields("anonymous", narrative),
+            )
+            .await;
+            assert_eq!(status, 200);
+        }
+        let refs: Vec<(i64, String)> = sqlx::query_as("SELECT id, ref FROM reports ORDER BY id")
+            .fetch_all(&server.state.db.pool)
+            .await
+            .unwrap();
+        let (first, first_ref) = refs[0].clone();
+        let (second, _) = refs[1].clone();
+        let analyst = browser();
+        sign_in_enrolling(&server, &analyst, "analyst@op.example").await;
+        let page = server.url(&format!("/triage/{second}"));
+        let merge = server.url(&format!("/triage/{second}/merge"));
+
+        let (status, _, body) = submit(&analyst, &page, &merge, &[("into", "R-NOSUCH")]).await;
+        assert_eq!(status, 422);
+        assert!(body.contains("There is no report R-NOSUCH"));
+        let (status, _, body) = submit(
+            &analyst,
+            &page,
+            &server.url(&format!("/triage/{first}/merge")),
+            &[("into", &first_ref)],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(body.contains("cannot be merged into itself"));
+
+        let (status, _, _) = submit(
+            &analyst,
+            &page,
+            &merge,
+            &[("into", &first_ref.to_lowercase())],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (_, body) = get(&analyst, &page).await;
+        assert!(body.contains("Merged into"));
+        assert!(body.contains("Duplicate"));
+        let (_, body) = get(&analyst, &server.url(&format!("/triage/{first}"))).await;
+        assert!(body.contains("Merged into this report"));
+        let (status, _, _) = submit(
+            &analyst,
+            &server.url(&format!("/triage/{second}/incident")),
+            &server.url(&format!("/triage/{second}/incident")),
+            &incident_fields("Phishing wave.", "publish", "green"),
+        )
+        .await;
+        assert_eq!(status, 400, "a merged report is not published on its own");
+    }
+}
