@@ -255,3 +255,102 @@ async fn a_copy_of_the_database_reveals_no_narrative() {
         }
     }
 }
+
+#[tokio::test]
+async fn confidential_reports_seal_the_identity_for_analysts_only() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = TestServer::start(&url).await;
+        server.org("Northwind Tankers", "ship-owner").await;
+        server
+            .user("cso@northwind.example", "member", Some("Northwind Tankers"))
+            .await;
+        let member = browser();
+        sign_in(&server, &member, "cso@northwind.example", PASSWORD).await;
+
+        // With no analyst key there is no one to seal to: say so, keep the text.
+        let (status, _, body) = submit(
+            &member,
+            &server.url("/report"),
+            &server.url("/report"),
+            &report_fields("confidential", NARRATIVE),
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(body.contains("no analyst has a key"));
+        assert!(body.contains("Chief Officer found the ECDIS"));
+
+        server.user("analyst@op.example", "analyst", None).await;
+        let (status, _, body) = submit(
+            &member,
+            &server.url("/report"),
+            &server.url("/report"),
+            &report_fields("confidential", NARRATIVE),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let receipt = element_text(&body, "receipt");
+        let (user, sealed): (Option<i64>, String) =
+            sqlx::query_as("SELECT reporter_user_id, sealed_identity FROM reports")
+                .fetch_one(&server.state.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(user, None, "not linked to the account");
+        assert!(!sealed.contains("northwind"));
+        let audited: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'report.submitted'")
+                .fetch_one(&server.state.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(audited, 0, "no audit entry names the reporter");
+
+        let analyst = browser();
+        sign_in_enrolling(&server, &analyst, "analyst@op.example").await;
+        let id: i64 = sqlx::query_scalar("SELECT id FROM reports")
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+        let detail = server.url(&format!("/triage/{id}"));
+        let open = server.url(&format!("/triage/{id}/identity"));
+        let (_, page) = get(&analyst, &detail).await;
+        assert!(page.contains("Sealed identity"));
+        assert!(!page.contains("cso@northwind.example"));
+        let (status, _, page) =
+            submit(&analyst, &detail, &open, &[("password", "not my password")]).await;
+        assert_eq!(status, 422);
+        assert!(page.contains("not your password"));
+        assert!(!page.contains("cso@northwind.example"));
+        let (status, _, page) = submit(&analyst, &detail, &open, &[("password", PASSWORD)]).await;
+        assert_eq!(status, 200);
+        assert!(element_text(&page, "identity").contains("cso@northwind.example"));
+
+        // The reporter sees the opening with the receipt.
+        let (_, _, page) = submit(
+            &browser(),
+            &server.url("/report/follow-up"),
+            &server.url("/report/follow-up"),
+            &[("receipt", &receipt)],
+        )
+        .await;
+        assert!(page.contains("opened by analyst"), "{page}");
+
+        // A new password still opens it: the key was re-wrapped.
+        let new_password = "harbour pilot lantern gyroscope";
+        let (status, _, _) = submit(
+            &analyst,
+            &server.url("/account"),
+            &server.url("/account/password"),
+            &[
+                ("current", PASSWORD),
+                ("new", new_password),
+                ("confirm", new_password),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (status, _, page) =
+            submit(&analyst, &detail, &open, &[("password", new_password)]).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(element_text(&page, "identity").contains("Northwind Tankers"));
+    }
+}

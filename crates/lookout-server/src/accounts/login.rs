@@ -117,6 +117,11 @@ pub async fn login(
         );
     };
     throttle.record_success(&state.db).await?;
+    // The only moment the server holds an analyst's password: make their
+    // key for sealed identities now if they have none.
+    if row.role == Role::Analyst.as_str() {
+        crate::reports::identity::ensure_key(&state.db, row.id, &form.password).await?;
+    }
     let stage = stage_after_password(&state, row).await?;
     let next = safe_next(&form.next);
     begin_session(&state, &visitor, row, stage, &next).await

@@ -568,6 +568,8 @@ pub async fn reset(
         return Err(AppError::Conflict(RESET_UNUSABLE.into()));
     }
     store::set_password(&mut tx, user_id, &hash).await?;
+    // The old password was the only way into the analyst's identity key.
+    crate::reports::identity::drop_key(&mut tx, user_id).await?;
     sessions::delete_all_for_user(&mut tx, user_id).await?;
     audit::append(
         &mut tx,

@@ -121,6 +121,13 @@ pub async fn create_user(
     )
     .await?;
     tx.commit().await?;
+    if role == Role::Analyst {
+        crate::reports::identity::ensure_key(db, row.id, member.password)
+            .await
+            .map_err(|e| {
+                OperatorError::Invalid(format!("the analyst's key could not be made: {e}"))
+            })?;
+    }
     Ok(row)
 }
 

@@ -26,6 +26,8 @@ struct FollowUpPage {
     receipt: String,
     report: Option<ReportRow>,
     messages: Vec<Message>,
+    /// When analysts opened the sealed identity (confidential reports).
+    openings: Vec<super::identity::Opening>,
     error: Option<String>,
     reply: String,
     /// Where the reply form posts.
@@ -45,6 +47,7 @@ pub async fn form(visitor: Visitor) -> Result<Response, AppError> {
         receipt: String::new(),
         report: None,
         messages: Vec::new(),
+        openings: Vec::new(),
         error: None,
         reply: String::new(),
         action: "/report/follow-up".into(),
@@ -77,6 +80,7 @@ pub async fn follow_up(
         receipt: form.receipt.clone(),
         report: None,
         messages: Vec::new(),
+        openings: Vec::new(),
         error: None,
         reply: String::new(),
         action: "/report/follow-up".into(),
@@ -122,6 +126,7 @@ pub async fn follow_up(
             .with_notice("Your answer was sent to the analysts.");
     }
     page.messages = store::messages(&state.db, &state.key, &report).await?;
+    page.openings = super::identity::openings(&state.db, report.id).await?;
     page.report = Some(report);
     Ok(quiet(render(&page)?))
 }
@@ -166,6 +171,7 @@ pub async fn mine_detail(
         page: Page::new(&visitor, "Your report"),
         receipt: String::new(),
         messages: store::messages(&state.db, &state.key, &report).await?,
+        openings: Vec::new(),
         action: format!("/reports/mine/{}", report.id),
         report: Some(report),
         error: None,
@@ -193,6 +199,7 @@ pub async fn mine_reply(
             page: Page::new(&visitor, "Your report"),
             receipt: String::new(),
             messages: store::messages(&state.db, &state.key, &report).await?,
+            openings: Vec::new(),
             action: format!("/reports/mine/{}", report.id),
             report: Some(report),
             error: Some(format!(

@@ -4,6 +4,7 @@
 pub mod catalogue;
 pub mod directory;
 mod followup;
+pub mod identity;
 pub mod model;
 pub mod receipt;
 pub mod store;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/triage/{id}/status", post(triage::set_status))
         .route("/triage/{id}/message", post(triage::message))
         .route("/triage/{id}/merge", post(triage::merge))
+        .route("/triage/{id}/identity", post(triage::open_identity))
 }
 
 /// What the report pages show beside a report: times, status and class in
@@ -92,14 +94,42 @@ pub struct Accepted {
 }
 
 /// Stores a validated report from the web form or the API. Attributed
-/// reports need `member`; anything else is stored anonymously, whoever sent
-/// it.
+/// and confidential reports need `member` (a confidential one stores it
+/// only sealed to the analysts' keys); anything else is stored
+/// anonymously, whoever sent it. Only an attributed report is linked to
+/// its reporter: the others are followed up by receipt.
 pub async fn accept(
     state: &AppState,
     form: &model::ReportForm,
     mode: model::Mode,
     member: Option<&crate::accounts::model::User>,
 ) -> Result<Accepted, crate::web::AppError> {
+    // Sealing is slow (public-key encryption to each analyst): before the
+    // write transaction.
+    let sealed_identity = match (mode, member) {
+        (model::Mode::Confidential, Some(user)) => {
+            let organisation = match user.org_id {
+                Some(id) => crate::accounts::store::org_by_id(&state.db, id)
+                    .await?
+                    .map(|o| o.name),
+                None => None,
+            };
+            let identity = identity::SealedIdentity {
+                user_id: user.id,
+                display_name: user.display_name.clone(),
+                email: user.email.clone(),
+                organisation,
+            };
+            match identity::seal(&state.db, &identity).await {
+                Ok(sealed) => Some(sealed),
+                Err(identity::IdentityError::NoRecipients) => {
+                    return Err(crate::web::AppError::Conflict(NO_ANALYST_KEYS.into()));
+                }
+                Err(other) => return Err(other.into()),
+            }
+        }
+        _ => None,
+    };
     let mut tx = state.db.begin_write().await?;
     let (receipt, reporter) = match (mode, member) {
         (model::Mode::Attributed, Some(user)) => (
@@ -124,10 +154,19 @@ pub async fn accept(
         store::Reporter::Member { user_id, .. } => Some(*user_id),
         store::Reporter::Anonymous { .. } => None,
     };
-    let (id, reference) = store::insert(&mut tx, &state.key, form, mode, reporter).await?;
+    let (id, reference) = store::insert(
+        &mut tx,
+        &state.key,
+        form,
+        mode,
+        reporter,
+        sealed_identity.as_deref(),
+    )
+    .await?;
     if let Some(user_id) = attributed_to {
-        // Anonymous submissions are not audited: an entry's exact time
-        // would record when the reporter was online.
+        // Anonymous and confidential submissions are not audited: an
+        // entry's exact time would record when the reporter was online,
+        // and its actor who they are.
         crate::audit::append(
             &mut tx,
             crate::audit::Actor::User(user_id),
@@ -144,6 +183,8 @@ pub async fn accept(
         receipt,
     })
 }
+
+pub const NO_ANALYST_KEYS: &str = "Confidential reports cannot be accepted yet: no analyst has a key to seal your identity to. Report under your name or anonymously instead.";
 
 /// Marks a response whose access-log line must not be written: its
 /// timestamp would record when an anonymous reporter was online.

@@ -10,6 +10,9 @@ use super::catalogue::{self, IMPACT_LEVELS, SYSTEMS, TLP_LEVELS, VESSEL_SIZES, V
 pub enum Mode {
     /// Member and organisation stored, visible to analysts.
     Attributed,
+    /// Identity stored only sealed to the analysts' keys; each opening is
+    /// audited and shown to the reporter. Follow-up by receipt code.
+    Confidential,
     /// No identity stored at all; follow-up by receipt code.
     Anonymous,
 }
@@ -18,12 +21,13 @@ impl Mode {
     pub fn as_str(self) -> &'static str {
         match self {
             Mode::Attributed => "attributed",
+            Mode::Confidential => "confidential",
             Mode::Anonymous => "anonymous",
         }
     }
 
     pub fn parse(text: &str) -> Option<Mode> {
-        [Mode::Attributed, Mode::Anonymous]
+        [Mode::Attributed, Mode::Confidential, Mode::Anonymous]
             .into_iter()
             .find(|m| m.as_str() == text)
     }
@@ -31,6 +35,7 @@ impl Mode {
     pub fn label(self) -> &'static str {
         match self {
             Mode::Attributed => "Attributed",
+            Mode::Confidential => "Confidential",
             Mode::Anonymous => "Anonymous",
         }
     }
@@ -126,9 +131,11 @@ impl ReportForm {
     pub fn problems(&self, signed_in: bool) -> Vec<String> {
         let mut problems = Vec::new();
         match Mode::parse(&self.mode) {
-            None => problems.push("Choose how you want to report: attributed or anonymous.".into()),
-            Some(Mode::Attributed) if !signed_in => problems.push(
-                "Sign in to report under your name; without an account you can report anonymously."
+            None => problems.push(
+                "Choose how you want to report: attributed, confidential or anonymous.".into(),
+            ),
+            Some(Mode::Attributed | Mode::Confidential) if !signed_in => problems.push(
+                "Sign in to report under your name or confidentially; without an account you can report anonymously."
                     .into(),
             ),
             Some(_) => {}

@@ -62,11 +62,13 @@ pub struct ReportRow {
     pub wrapped_key: String,
     pub sealed_body: String,
     pub duplicate_of: Option<i64>,
+    pub sealed_identity: Option<String>,
 }
 
 const COLUMNS: &str = "id, ref, mode, status, reporter_user_id, reporter_org_id, share_name, \
      received_hour, updated_hour, class, discovered_on, systems, vessel_type, vessel_size, sea_area, \
-     impact_safety, impact_operations, impact_money, tlp, wrapped_key, sealed_body, duplicate_of";
+     impact_safety, impact_operations, impact_money, tlp, wrapped_key, sealed_body, duplicate_of, \
+     sealed_identity";
 
 fn key_context(reference: &str) -> String {
     format!("reports.wrapped_key:{reference}")
@@ -114,6 +116,7 @@ pub async fn insert(
     form: &ReportForm,
     mode: Mode,
     reporter: Reporter,
+    sealed_identity: Option<&str>,
 ) -> Result<(i64, String), ReportStoreError> {
     let reference = format!("R-{}", hex::encode(random_bytes::<5>()?).to_uppercase());
     let record_key = random_bytes::<32>()?;
@@ -127,8 +130,8 @@ pub async fn insert(
     let received = hour(now());
     let sql = "INSERT INTO reports (ref, mode, status, reporter_user_id, reporter_org_id, share_name, \
          receipt_hash, received_hour, updated_hour, class, discovered_on, systems, vessel_type, vessel_size, \
-         sea_area, impact_safety, impact_operations, impact_money, tlp, wrapped_key, sealed_body) \
-         VALUES ($1, $2, 'new', $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) \
+         sea_area, impact_safety, impact_operations, impact_money, tlp, wrapped_key, sealed_body, sealed_identity) \
+         VALUES ($1, $2, 'new', $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
          RETURNING id";
     let id: i64 = sqlx::query_scalar(sql)
         .bind(&reference)
@@ -150,6 +153,7 @@ pub async fn insert(
         .bind(&form.tlp)
         .bind(&wrapped_key)
         .bind(&sealed_body)
+        .bind(sealed_identity)
         .fetch_one(&mut **tx)
         .await?;
     Ok((id, reference))

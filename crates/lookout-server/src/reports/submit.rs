@@ -46,6 +46,7 @@ struct ReceivedPage {
     page: Page,
     reference: String,
     receipt: Option<String>,
+    confidential: bool,
 }
 
 pub async fn submit(
@@ -55,8 +56,11 @@ pub async fn submit(
 ) -> Result<Response, AppError> {
     let form = ReportForm::from_urlencoded(&body);
     let signed_in = visitor.user.is_some();
-    let problems = form.problems(signed_in);
+    let mut problems = form.problems(signed_in);
     let mode = Mode::parse(&form.mode);
+    if mode == Some(Mode::Confidential) && !super::identity::can_seal(&state.db).await? {
+        problems.push(super::NO_ANALYST_KEYS.into());
+    }
     let (Some(mode), true) = (mode, problems.is_empty()) else {
         let mut response = render_invalid(&FormPage {
             page: Page::new(&visitor, "Report an incident"),
@@ -73,6 +77,7 @@ pub async fn submit(
         page,
         reference: accepted.reference,
         receipt: accepted.receipt,
+        confidential: mode == Mode::Confidential,
     })?;
     response.extensions_mut().insert(Unlogged);
     Ok(response.into_response())

@@ -70,6 +70,10 @@ struct DetailPage {
     /// The report this one was merged into, and those merged into it.
     duplicate_of: Option<ReportRow>,
     merged: Vec<ReportRow>,
+    /// A confidential report's identity, in this response only.
+    identity: Option<super::identity::SealedIdentity>,
+    identity_error: Option<String>,
+    openings: Vec<super::identity::Opening>,
     error: Option<String>,
     draft: String,
 }
@@ -101,6 +105,7 @@ async fn detail_page(
         None => None,
     };
     let merged = store::duplicates_of(&state.db, id).await?;
+    let openings = super::identity::openings(&state.db, id).await?;
     // Every reading of a sealed report is on the record.
     audit::record(
         &state.db,
@@ -118,6 +123,9 @@ async fn detail_page(
         incident,
         duplicate_of,
         merged,
+        identity: None,
+        identity_error: None,
+        openings,
         error: None,
         draft: String::new(),
     })
@@ -257,4 +265,55 @@ pub async fn merge(
     .await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/triage/{id}")).into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct IdentityForm {
+    password: String,
+}
+
+/// Opens a confidential report's sealed identity with the analyst's own
+/// key, unlocked by their password. The identity is shown in this
+/// response only; the opening is audited and shown to the reporter.
+pub async fn open_identity(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    Form(form): Form<IdentityForm>,
+) -> Result<Response, AppError> {
+    use super::identity::{self, IdentityError};
+    let analyst_id = analyst(&visitor)?.id;
+    let mut page = detail_page(&state, &visitor, analyst_id, id).await?;
+    let Some(sealed) = page.report.sealed_identity.clone() else {
+        return Err(AppError::BadRequest(
+            "This report has no sealed identity: only confidential reports have one.".into(),
+        ));
+    };
+    match identity::open(&state.db, analyst_id, &form.password, &sealed).await {
+        Ok(opened) => {
+            audit::record(
+                &state.db,
+                Actor::User(analyst_id),
+                identity::OPENED,
+                &format!("report:{id}"),
+                "",
+            )
+            .await?;
+            page.openings = identity::openings(&state.db, id).await?;
+            page.identity = Some(opened);
+            render(&page)
+        }
+        Err(IdentityError::WrongPassword) => {
+            page.identity_error = Some("That is not your password: nothing was opened.".into());
+            render_invalid(&page)
+        }
+        Err(IdentityError::NotARecipient) => {
+            page.identity_error = Some(
+                "This identity was sealed before you had a key, so only the analysts of that time can open it.".into(),
+            );
+            render_invalid(&page)
+        }
+        Err(other) => Err(other.into()),
+    }
 }

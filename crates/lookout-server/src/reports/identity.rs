@@ -1,0 +1,264 @@
+//! Sealed identities for confidential reports. The reporter's identity is
+//! encrypted with age to the public key of every analyst at the time of
+//! submission; each analyst's private key is itself encrypted (age
+//! scrypt) with their password. So opening an identity takes an analyst
+//! typing their password: a copy of the database, even with the master
+//! key, opens none. Keys are made at an analyst's first sign-in, re-wrapped
+//! when they change their password, and dropped when they reset it (the
+//! other analysts can still open what that key could).
+
+use std::io::{Read, Write};
+use std::str::FromStr;
+
+use age::secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+use crate::db::{Db, Tx, now};
+
+/// scrypt work factor for analysts' private keys: 2^15, about 50 ms here,
+/// paid once per sign-in of a new analyst and once per opening.
+const WORK_FACTOR: u8 = 15;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IdentityError {
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error("encryption failed: {0}")]
+    Encrypt(String),
+    #[error("your key could not be opened with this password")]
+    WrongPassword,
+    #[error("this report's identity was not sealed to your key")]
+    NotARecipient,
+    #[error("no analyst has a key yet")]
+    NoRecipients,
+    #[error("a sealed identity is damaged")]
+    Damaged,
+}
+
+impl From<IdentityError> for crate::web::AppError {
+    fn from(err: IdentityError) -> Self {
+        crate::web::AppError::internal(err)
+    }
+}
+
+/// Who made a confidential report, as only analysts will read it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SealedIdentity {
+    pub user_id: i64,
+    pub display_name: String,
+    pub email: String,
+    pub organisation: Option<String>,
+}
+
+fn encrypt_to_passphrase(secret: &[u8], password: &str) -> Result<String, IdentityError> {
+    let mut recipient = age::scrypt::Recipient::new(SecretString::from(password.to_string()));
+    recipient.set_work_factor(WORK_FACTOR);
+    let bytes =
+        age::encrypt(&recipient, secret).map_err(|e| IdentityError::Encrypt(e.to_string()))?;
+    Ok(hex::encode(bytes))
+}
+
+fn decrypt_with_passphrase(sealed: &str, password: &str) -> Result<Vec<u8>, IdentityError> {
+    let bytes = hex::decode(sealed).map_err(|_| IdentityError::Damaged)?;
+    let mut identity = age::scrypt::Identity::new(SecretString::from(password.to_string()));
+    // Refuse a header demanding more work than we ever set: a tampered row
+    // must not pin a core.
+    identity.set_max_work_factor(WORK_FACTOR);
+    age::decrypt(&identity, &bytes).map_err(|_| IdentityError::WrongPassword)
+}
+
+/// Makes the analyst's key pair unless they have one. Runs the scrypt
+/// work on the blocking pool.
+pub async fn ensure_key(db: &Db, user_id: i64, password: &str) -> Result<(), IdentityError> {
+    let exists: Option<i64> =
+        sqlx::query_scalar("SELECT user_id FROM analyst_keys WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    if exists.is_some() {
+        return Ok(());
+    }
+    let password = password.to_string();
+    let (public, sealed) = tokio::task::spawn_blocking(move || {
+        let identity = age::x25519::Identity::generate();
+        let sealed =
+            encrypt_to_passphrase(identity.to_string().expose_secret().as_bytes(), &password)?;
+        Ok::<_, IdentityError>((identity.to_public().to_string(), sealed))
+    })
+    .await
+    .map_err(|e| IdentityError::Encrypt(e.to_string()))??;
+    sqlx::query(
+        "INSERT INTO analyst_keys (user_id, public_key, sealed_private_key, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (user_id) DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(public)
+    .bind(sealed)
+    .bind(now())
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Re-encrypts an analyst's private key under their new password.
+pub async fn rewrap_key(
+    tx: &mut Tx,
+    user_id: i64,
+    old: &str,
+    new: &str,
+) -> Result<(), IdentityError> {
+    let sealed: Option<String> =
+        sqlx::query_scalar("SELECT sealed_private_key FROM analyst_keys WHERE user_id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some(sealed) = sealed else { return Ok(()) };
+    let (old, new) = (old.to_string(), new.to_string());
+    let rewrapped = tokio::task::spawn_blocking(move || {
+        let secret = decrypt_with_passphrase(&sealed, &old)?;
+        encrypt_to_passphrase(&secret, &new)
+    })
+    .await
+    .map_err(|e| IdentityError::Encrypt(e.to_string()))?;
+    match rewrapped {
+        Ok(rewrapped) => {
+            sqlx::query("UPDATE analyst_keys SET sealed_private_key = $1 WHERE user_id = $2")
+                .bind(rewrapped)
+                .bind(user_id)
+                .execute(&mut **tx)
+                .await?;
+        }
+        // Sealed under an older password somehow: the key is unusable.
+        Err(IdentityError::WrongPassword) => drop_key(tx, user_id).await?,
+        Err(other) => return Err(other),
+    }
+    Ok(())
+}
+
+/// Forgets an analyst's key (after a password reset: nothing can open it
+/// any more). They get a new one at their next sign-in.
+pub async fn drop_key(tx: &mut Tx, user_id: i64) -> Result<(), IdentityError> {
+    sqlx::query("DELETE FROM analyst_keys WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Encrypts `identity` to every active analyst's key.
+pub async fn seal(db: &Db, identity: &SealedIdentity) -> Result<String, IdentityError> {
+    let keys: Vec<String> = sqlx::query_scalar(
+        "SELECT k.public_key FROM analyst_keys k JOIN users u ON u.id = k.user_id \
+         WHERE u.disabled = 0 AND u.role = 'analyst' ORDER BY k.user_id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let recipients: Vec<age::x25519::Recipient> = keys
+        .iter()
+        .filter_map(|k| age::x25519::Recipient::from_str(k).ok())
+        .collect();
+    if recipients.is_empty() {
+        return Err(IdentityError::NoRecipients);
+    }
+    let plain = serde_json::to_vec(identity).map_err(|e| IdentityError::Encrypt(e.to_string()))?;
+    let encryptor =
+        age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
+            .map_err(|e| IdentityError::Encrypt(e.to_string()))?;
+    let mut out = Vec::new();
+    let mut writer = encryptor
+        .wrap_output(&mut out)
+        .map_err(|e| IdentityError::Encrypt(e.to_string()))?;
+    writer
+        .write_all(&plain)
+        .map_err(|e| IdentityError::Encrypt(e.to_string()))?;
+    writer
+        .finish()
+        .map_err(|e| IdentityError::Encrypt(e.to_string()))?;
+    Ok(hex::encode(out))
+}
+
+/// Whether any analyst could open a confidential report now.
+pub async fn can_seal(db: &Db) -> Result<bool, IdentityError> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM analyst_keys k JOIN users u ON u.id = k.user_id \
+         WHERE u.disabled = 0 AND u.role = 'analyst'",
+    )
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(count > 0)
+}
+
+/// Opens a sealed identity with the analyst's key, unlocked by their
+/// password. The caller audits the opening.
+pub async fn open(
+    db: &Db,
+    analyst_id: i64,
+    password: &str,
+    sealed: &str,
+) -> Result<SealedIdentity, IdentityError> {
+    let key: Option<String> =
+        sqlx::query_scalar("SELECT sealed_private_key FROM analyst_keys WHERE user_id = $1")
+            .bind(analyst_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    let key = key.ok_or(IdentityError::NotARecipient)?;
+    let (password, sealed) = (password.to_string(), sealed.to_string());
+    tokio::task::spawn_blocking(move || {
+        let secret = decrypt_with_passphrase(&key, &password)?;
+        let secret = String::from_utf8(secret).map_err(|_| IdentityError::Damaged)?;
+        let identity =
+            age::x25519::Identity::from_str(&secret).map_err(|_| IdentityError::Damaged)?;
+        let bytes = hex::decode(sealed).map_err(|_| IdentityError::Damaged)?;
+        let decryptor = age::Decryptor::new(&bytes[..]).map_err(|_| IdentityError::Damaged)?;
+        let mut reader = decryptor
+            .decrypt(std::iter::once(&identity as &dyn age::Identity))
+            .map_err(|_| IdentityError::NotARecipient)?;
+        let mut plain = Vec::new();
+        reader
+            .read_to_end(&mut plain)
+            .map_err(|_| IdentityError::Damaged)?;
+        serde_json::from_slice(&plain).map_err(|_| IdentityError::Damaged)
+    })
+    .await
+    .map_err(|e| IdentityError::Encrypt(e.to_string()))?
+}
+
+/// One opening of a report's sealed identity, as the reporter sees it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Opening {
+    pub at: i64,
+    pub analyst: String,
+}
+
+pub const OPENED: &str = "report.identity-opened";
+
+/// Every opening of `report_id`'s identity, from the audit log.
+pub async fn openings(db: &Db, report_id: i64) -> Result<Vec<Opening>, sqlx::Error> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT at, actor FROM audit_log WHERE action = $1 AND subject = $2 ORDER BY seq",
+    )
+    .bind(OPENED)
+    .bind(format!("report:{report_id}"))
+    .fetch_all(&db.pool)
+    .await?;
+    let mut openings = Vec::with_capacity(rows.len());
+    for (at, actor) in rows {
+        let name: Option<String> = match actor
+            .strip_prefix("user:")
+            .and_then(|id| id.parse::<i64>().ok())
+        {
+            Some(id) => {
+                sqlx::query_scalar("SELECT display_name FROM users WHERE id = $1")
+                    .bind(id)
+                    .fetch_optional(&db.pool)
+                    .await?
+            }
+            None => None,
+        };
+        openings.push(Opening {
+            at,
+            analyst: name.unwrap_or_else(|| "an analyst".into()),
+        });
+    }
+    Ok(openings)
+}
