@@ -1,0 +1,244 @@
+//! # lookout-attachments: cleaning report attachments
+//!
+//! A reporter's attachment can say more than the reporter meant: where a
+//! photo was taken, whose computer wrote a document, the company's name in
+//! its properties. Members see an attachment only once this crate has
+//! removed that; what it cannot clean is kept sealed for the analysts, and
+//! the reporter is told so in a sentence they can act on.
+//!
+//! ```
+//! use lookout_attachments::{Kind, Limits, Outcome, clean};
+//!
+//! let notes = b"2026-03-02 14:32 UTC ECDIS rebooted twice\n";
+//! let cleaned = clean(notes, &Limits::default())?;
+//! assert_eq!(cleaned.detected.kind, Kind::Text);
+//! assert!(matches!(cleaned.outcome, Outcome::AnalystsOnly { .. }));
+//!
+//! let program = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0";
+//! let refused = clean(program, &Limits::default()).unwrap_err();
+//! assert!(refused.to_string().contains("\"infected\""));
+//! # Ok::<(), lookout_attachments::AttachmentError>(())
+//! ```
+//!
+//! ## The type comes from the content
+//!
+//! [`detect`] looks at the bytes only (there is no file name in the API):
+//! magic numbers through the `file-format` crate, a look inside zip archives
+//! for Office documents (`[Content_Types].xml` and a `word/`, `xl/` or
+//! `ppt/` folder), light sniffing of text for HTML and SVG. A program renamed
+//! `report.pdf` is a program.
+//!
+//! ## Policy
+//!
+//! | kind | outcome | what is removed / why |
+//! |---|---|---|
+//! | JPEG | [`Outcome::Cleaned`] | every APPn segment but JFIF (its thumbnail dropped) and Adobe's 12-byte colour transform: EXIF (with GPS), XMP, ICC profile, IPTC/Photoshop, MPF extra images; comments; the same between progressive scans; anything after the end-of-image marker. Scan data copied byte for byte. |
+//! | PNG | [`Outcome::Cleaned`] | every chunk but IHDR, PLTE, IDAT, IEND, tRNS, gAMA, cHRM, sRGB, sBIT, bKGD, pHYs, hIST, cICP, mDCv, cLLi and the APNG animation chunks: so tEXt/zTXt/iTXt, eXIf, tIME, iCCP and private chunks go; anything after IEND. |
+//! | WebP | [`Outcome::Cleaned`] | EXIF, XMP, ICCP and unknown chunks; the VP8X metadata flags are cleared. |
+//! | PDF | [`Outcome::Cleaned`] | trailer `/Info` and `/ID`; `/Metadata` (XMP) everywhere; JPEG pictures (`/DCTDecode` streams) cleaned as above, and a JPEG behind other filters keeps the file for analysts; JavaScript (name tree, `/JS`, actions, `javascript:` links); `/OpenAction` actions and `/AA`; launch, remote/embedded go-to, import, submit and media actions; embedded files (`/EmbeddedFiles`, `/EF`, file-attachment annotations, portfolios); rich-media, 3D, screen, sound and movie annotations; `/AcroForm /XFA`; `/PieceInfo`, `/LastModified`; comment authors and dates; article thread info; digital signatures; private trailer keys. Saved as a full rewrite, so earlier revisions go too. Encrypted PDFs: analysts only. |
+//! | Word, Excel, PowerPoint (OOXML) | [`Outcome::Cleaned`] | `docProps/core.xml` (author, last editor, dates, title ...), `docProps/app.xml` (company, manager, template ...) and `docProps/custom.xml` replaced by empty valid parts; pictures inside cleaned as above; Excel's saved-from folder (`absPath`); zip comments, dates and extra fields. Every other part keeps its content. |
+//! | OOXML with macros, comments or tracked changes, embedded objects, links to local files (such as a template path), SharePoint-style properties, or pictures that cannot be cleaned | [`Outcome::AnalystsOnly`] | these carry names and paths that only understanding the document could remove; the reason says what to do (save as PDF, accept changes ...) |
+//! | HEIC/HEIF, AVIF, TIFF and camera raw, JPEG XL, JPEG 2000 | [`AttachmentError::Refused`] | cannot be cleaned without re-encoding: the reporter is asked for a screenshot as PNG or JPEG |
+//! | programs: Windows PE/DOS, ELF, Mach-O, Java class, DEX, WebAssembly, Windows shortcuts | [`AttachmentError::Refused`] | the reporter is asked to send it in a zip protected with the password "infected" |
+//! | empty file | [`AttachmentError::Empty`] | |
+//! | over [`Limits::max_bytes`] | [`AttachmentError::TooLarge`] | |
+//! | HTML, SVG | [`Outcome::AnalystsOnly`] | can carry scripts |
+//! | text (logs, CSV, e-mail source, scripts), XML, zip and other archives, older Office files (.doc, .xls, .msg), GIF/BMP and other pictures, packet captures, anything else | [`Outcome::AnalystsOnly`] | cannot be checked for identifying details |
+//! | a cleanable kind that does not parse, or whose output fails the check | [`Outcome::AnalystsOnly`] | "could not be cleaned" |
+//!
+//! Every cleaner checks its own output before returning it (pictures are
+//! parsed again and searched for EXIF, XMP and ICC markers; PDFs are loaded
+//! again and walked for every key and action that must be gone; packages
+//! are opened again), and output that fails is not shown to members.
+//!
+//! ## Hostile input
+//!
+//! Sizes are checked first ([`Limits`]). Zip archives are checked for their
+//! entry count, their declared and actual unpacked size, duplicate names and
+//! overlapping entries before anything is unpacked. lopdf runs under
+//! [`std::panic::catch_unwind`] (so this crate must not be built with
+//! `panic = "abort"` if that is to help), with its per-stream decompression
+//! bounded. Cleaning is CPU-bound and synchronous: a server runs it on a
+//! blocking thread, a few at a time. Property tests and the cargo-fuzz
+//! target in `fuzz/` check that [`clean`] never panics.
+//!
+//! ## What is not removed
+//!
+//! What the content itself says: text on a page, names in a spreadsheet's
+//! cells, a face in a photo. Nor Word's revision-session ids (`w:rsid`),
+//! which link documents edited in the same session but name no one.
+
+mod detect;
+mod error;
+mod image;
+mod ooxml;
+mod pdf;
+mod removed;
+
+pub use detect::{Detected, Kind, detect};
+pub use error::AttachmentError;
+
+/// Bounds on what [`clean`] accepts and unpacks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest attachment accepted, in bytes. Default 16 MiB.
+    pub max_bytes: usize,
+    /// Most entries an Office package may have. Default 10 000.
+    pub max_ooxml_entries: usize,
+    /// Most bytes an Office package may unpack to, in all. Default 256 MiB.
+    pub max_ooxml_uncompressed: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_bytes: 16 * 1024 * 1024,
+            max_ooxml_entries: 10_000,
+            max_ooxml_uncompressed: 256 * 1024 * 1024,
+        }
+    }
+}
+
+/// What becomes of an accepted attachment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Safe to show to members: metadata removed.
+    Cleaned {
+        /// The cleaned file, of the same type as the original.
+        bytes: Vec<u8>,
+        /// What was removed, for people ("EXIF (including GPS position)",
+        /// "PDF document info (author, producer)", "docProps/core.xml
+        /// author, dates"). Empty when there was nothing to remove.
+        removed: Vec<String>,
+    },
+    /// Kept sealed for analysts only; `reason` is a sentence for the reporter.
+    AnalystsOnly {
+        /// Why, and where it helps, what to attach instead.
+        reason: String,
+    },
+}
+
+impl Outcome {
+    /// Whether members may see the (cleaned) file.
+    #[must_use]
+    pub const fn is_cleaned(&self) -> bool {
+        matches!(self, Self::Cleaned { .. })
+    }
+}
+
+/// The result of [`clean`]: what the file is, and what becomes of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cleaned {
+    /// The detected type of the original.
+    pub detected: Detected,
+    /// Cleaned for members, or kept for analysts.
+    pub outcome: Outcome,
+}
+
+const GENERIC: &str = "This file is kept for the analysts only: this kind of file cannot be \
+                       checked for identifying details.";
+const SCRIPTS: &str = "This file is kept for the analysts only: web pages and SVG drawings can \
+                       carry scripts, and they cannot be checked for identifying details.";
+const ARCHIVE: &str = "This archive is kept for the analysts only: what is inside cannot be \
+                       checked for identifying details.";
+const LEGACY_OFFICE: &str = "This file is kept for the analysts only: older Office files (.doc, \
+                             .xls, .ppt) and Outlook messages cannot be checked for identifying \
+                             details; to share a document with members, save it as .docx, .xlsx, \
+                             .pptx or PDF and attach that.";
+const OTHER_IMAGE: &str = "This picture is kept for the analysts only: this kind of picture \
+                           cannot be checked for identifying details; to share it with members, \
+                           attach a screenshot of it as PNG or JPEG.";
+const IMAGE_NOT_CLEANED: &str = "This picture is kept for the analysts only: it could not be \
+                                 cleaned of identifying details (it may be damaged).";
+const PDF_NOT_CLEANED: &str = "This PDF is kept for the analysts only: it could not be cleaned of \
+                               identifying details (it may be damaged).";
+const PDF_ENCRYPTED: &str = "This PDF is kept for the analysts only: it is encrypted or \
+                             password-protected, so it cannot be cleaned of identifying details.";
+const PROGRAM: &str = "Programs are not accepted as attachments: put the file in a zip archive \
+                       protected with the password \"infected\" and attach that, so no one opens \
+                       it by accident.";
+
+fn refused_picture(what: &str) -> AttachmentError {
+    AttachmentError::Refused {
+        reason: format!(
+            "{what} cannot be cleaned of hidden details such as the GPS position without \
+             changing the picture: take a screenshot of it, or convert it, and attach that as \
+             PNG or JPEG instead."
+        ),
+    }
+}
+
+fn analysts_only(reason: &str) -> Outcome {
+    Outcome::AnalystsOnly {
+        reason: reason.to_owned(),
+    }
+}
+
+/// Detects what `bytes` are and cleans them for members, keeps them for
+/// analysts, or refuses them. See the crate documentation for the policy.
+///
+/// # Errors
+///
+/// [`AttachmentError::Empty`], [`AttachmentError::TooLarge`] (over
+/// [`Limits::max_bytes`]), or [`AttachmentError::Refused`] for programs and
+/// pictures that cannot be cleaned. Each displays as a sentence for the
+/// reporter.
+pub fn clean(bytes: &[u8], limits: &Limits) -> Result<Cleaned, AttachmentError> {
+    if bytes.is_empty() {
+        return Err(AttachmentError::Empty);
+    }
+    if bytes.len() > limits.max_bytes {
+        return Err(AttachmentError::TooLarge {
+            size: bytes.len(),
+            max: limits.max_bytes,
+        });
+    }
+    let detected = detect(bytes);
+    let outcome = match detected.kind {
+        Kind::Jpeg => picture(image::clean_jpeg(bytes)),
+        Kind::Png => picture(image::clean_png(bytes)),
+        Kind::Webp => picture(image::clean_webp(bytes)),
+        Kind::Pdf => match pdf::clean_pdf(bytes) {
+            Ok((bytes, removed)) => Outcome::Cleaned {
+                bytes,
+                removed: removed.into_vec(),
+            },
+            Err(pdf::NotCleaned::Encrypted) => analysts_only(PDF_ENCRYPTED),
+            Err(_) => analysts_only(PDF_NOT_CLEANED),
+        },
+        Kind::Docx | Kind::Xlsx | Kind::Pptx => match ooxml::clean_ooxml(bytes, limits) {
+            Ok((bytes, removed)) => Outcome::Cleaned {
+                bytes,
+                removed: removed.into_vec(),
+            },
+            Err(why) => Outcome::AnalystsOnly {
+                reason: why.reason(),
+            },
+        },
+        Kind::Heic => return Err(refused_picture("HEIC and AVIF pictures")),
+        Kind::Tiff => return Err(refused_picture("TIFF and camera raw pictures")),
+        Kind::JpegXl => return Err(refused_picture("JPEG XL and JPEG 2000 pictures")),
+        Kind::Executable => {
+            return Err(AttachmentError::Refused {
+                reason: PROGRAM.to_owned(),
+            });
+        }
+        Kind::Empty => return Err(AttachmentError::Empty),
+        Kind::Html | Kind::Svg => analysts_only(SCRIPTS),
+        Kind::Zip | Kind::Archive => analysts_only(ARCHIVE),
+        Kind::LegacyOffice => analysts_only(LEGACY_OFFICE),
+        Kind::OtherImage => analysts_only(OTHER_IMAGE),
+        Kind::Text | Kind::Xml | Kind::Other => analysts_only(GENERIC),
+    };
+    Ok(Cleaned { detected, outcome })
+}
+
+fn picture(result: Result<image::CleanImage, image::NotCleaned>) -> Outcome {
+    match result {
+        Ok(image) => Outcome::Cleaned {
+            bytes: image.bytes,
+            removed: image.removed.into_vec(),
+        },
+        Err(_) => analysts_only(IMAGE_NOT_CLEANED),
+    }
+}
