@@ -44,6 +44,9 @@ pub struct Config {
     /// ...and then only at the next multiple of this many hours (UTC), so
     /// they are released in batches.
     pub publication_batch_hours: u32,
+    /// Largest attachment, in MiB, and how many one report may carry.
+    pub attachment_max_mb: usize,
+    pub attachments_per_report: usize,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -91,6 +94,8 @@ impl Default for Config {
             publication_delay_min_hours: 24,
             publication_delay_max_hours: 72,
             publication_batch_hours: 6,
+            attachment_max_mb: 16,
+            attachments_per_report: 5,
         }
     }
 }
@@ -114,6 +119,15 @@ impl Config {
                 format!("{scheme}://{}", self.listen)
             }
         }
+    }
+
+    /// The largest request an upload route accepts: every attachment at
+    /// its limit, and the form around them.
+    pub fn upload_limit(&self) -> usize {
+        self.attachment_max_mb
+            .saturating_mul(1024 * 1024)
+            .saturating_mul(self.attachments_per_report)
+            .saturating_add(crate::web::BODY_LIMIT)
     }
 
     pub fn database_url(&self) -> Result<String, crate::db::DbError> {

@@ -111,8 +111,9 @@ impl MasterKey {
 
 /// Encrypts with XChaCha20-Poly1305 under `key` (a random 192-bit nonce per
 /// message); `context` (table, column, record) is bound as associated data
-/// so a sealed value copied to another row does not open. Hex output.
-pub fn seal_with(key: &[u8; 32], context: &str, plaintext: &[u8]) -> Result<String, SecretError> {
+/// so a sealed value copied to another row does not open. Nonce, then
+/// ciphertext and tag.
+pub fn seal_bytes(key: &[u8; 32], context: &str, plaintext: &[u8]) -> Result<Vec<u8>, SecretError> {
     let cipher = XChaCha20Poly1305::new(&(*key).into());
     let nonce_bytes = random_bytes::<24>()?;
     let sealed = cipher
@@ -126,15 +127,14 @@ pub fn seal_with(key: &[u8; 32], context: &str, plaintext: &[u8]) -> Result<Stri
         .map_err(|_| SecretError::Crypto)?;
     let mut out = nonce_bytes.to_vec();
     out.extend_from_slice(&sealed);
-    Ok(hex::encode(out))
+    Ok(out)
 }
 
-pub fn open_with(key: &[u8; 32], context: &str, sealed: &str) -> Result<Vec<u8>, SecretError> {
-    let bytes = hex::decode(sealed).map_err(|_| SecretError::Crypto)?;
-    if bytes.len() < 24 {
+pub fn open_bytes(key: &[u8; 32], context: &str, sealed: &[u8]) -> Result<Vec<u8>, SecretError> {
+    if sealed.len() < 24 {
         return Err(SecretError::Crypto);
     }
-    let (nonce, ciphertext) = bytes.split_at(24);
+    let (nonce, ciphertext) = sealed.split_at(24);
     let nonce: [u8; 24] = nonce.try_into().map_err(|_| SecretError::Crypto)?;
     XChaCha20Poly1305::new(&(*key).into())
         .decrypt(
@@ -145,6 +145,19 @@ pub fn open_with(key: &[u8; 32], context: &str, sealed: &str) -> Result<Vec<u8>,
             },
         )
         .map_err(|_| SecretError::Crypto)
+}
+
+/// [`seal_bytes`], hex-encoded for TEXT columns.
+pub fn seal_with(key: &[u8; 32], context: &str, plaintext: &[u8]) -> Result<String, SecretError> {
+    Ok(hex::encode(seal_bytes(key, context, plaintext)?))
+}
+
+pub fn open_with(key: &[u8; 32], context: &str, sealed: &str) -> Result<Vec<u8>, SecretError> {
+    open_bytes(
+        key,
+        context,
+        &hex::decode(sealed).map_err(|_| SecretError::Crypto)?,
+    )
 }
 
 pub fn random_bytes<const N: usize>() -> Result<[u8; N], SecretError> {

@@ -11,6 +11,8 @@ use serde::Deserialize;
 use super::clearance::Clearance;
 use super::store::{self, Filter, IncidentRow};
 use crate::db::now;
+use crate::reports::attachments::{self, Copy};
+use crate::reports::store as reports;
 use crate::reports::{Catalogue, ReportLabels, catalogue, sea_areas};
 use crate::state::AppState;
 use crate::web::templates::{Page, render};
@@ -166,6 +168,9 @@ pub async fn list(
 struct DetailPage {
     page: Page,
     incident: IncidentRow,
+    /// Published cleaned attachments: position and kind only, never the
+    /// reporter's file name.
+    attachments: Vec<(i64, String)>,
 }
 
 impl ReportLabels for DetailPage {}
@@ -181,8 +186,47 @@ pub async fn detail(
     let incident = store::visible_by_ref(&state.db, now(), &clearance, &reference)
         .await?
         .ok_or(AppError::NotFound)?;
+    let attachments = match reports::by_id(&state.db, incident.report_id).await? {
+        Some(report) => attachments::list(&state.db, &state.key, &report)
+            .await?
+            .into_iter()
+            .filter(|a| a.published && a.has_cleaned)
+            .map(|a| (a.position, a.meta.kind))
+            .collect(),
+        None => Vec::new(),
+    };
     render(&DetailPage {
         page: Page::new(&visitor, &incident.title),
         incident,
+        attachments,
     })
+}
+
+/// A published attachment's cleaned copy, for a reader who may see the
+/// incident.
+pub async fn attachment(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((reference, position)): Path<(String, i64)>,
+) -> Result<Response, AppError> {
+    let user = visitor.require_user()?;
+    let clearance = Clearance::of(&state.db, user).await?;
+    let incident = store::visible_by_ref(&state.db, now(), &clearance, &reference)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !attachments::is_published(&state.db, incident.report_id, position).await? {
+        return Err(AppError::NotFound);
+    }
+    let report = reports::by_id(&state.db, incident.report_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (meta, bytes) = attachments::open(&state.db, &state.key, &report, position, Copy::Cleaned)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(attachments::download(
+        bytes,
+        &meta,
+        &format!("{}-{position}", incident.reference),
+        Copy::Cleaned,
+    ))
 }

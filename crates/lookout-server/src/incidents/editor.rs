@@ -15,6 +15,7 @@ use crate::accounts::authz::{self, Capability};
 use crate::accounts::model::User;
 use crate::audit::{self, Actor};
 use crate::db::now;
+use crate::reports::attachments::{self, Listed};
 use crate::reports::model::{Mode, ReportForm, SealedBody};
 use crate::reports::store::{self as reports, ReportRow};
 use crate::reports::{Catalogue, ReportLabels, directory, sea_areas};
@@ -46,6 +47,8 @@ pub struct EditorForm {
     /// The analyst has read what the scrubber still finds and publishes
     /// anyway.
     pub confirmed: bool,
+    /// Positions of the cleaned attachments to publish with the incident.
+    pub attachments: Vec<i64>,
 }
 
 impl EditorForm {
@@ -66,6 +69,11 @@ impl EditorForm {
                 "show_org" => form.show_org = value == "on",
                 "action" => form.action = value.into_owned(),
                 "confirmed" => form.confirmed = value == "on",
+                "publish_attachment" => {
+                    if let Ok(position) = value.parse() {
+                        form.attachments.push(position);
+                    }
+                }
                 _ => {}
             }
         }
@@ -195,6 +203,8 @@ struct EditorPage {
     position_cell: String,
     show_org: bool,
     can_show_org: bool,
+    attachments: Vec<Listed>,
+    chosen: Vec<i64>,
     problems: Vec<String>,
     /// What the scrubber still finds in the text about to be published.
     still_found: Vec<String>,
@@ -207,6 +217,9 @@ impl EditorPage {
     fn visible_from(&self) -> Option<i64> {
         self.incident.as_ref().and_then(|i| i.visible_from)
     }
+    fn is_chosen(&self, position: &i64) -> bool {
+        self.chosen.contains(position)
+    }
     fn state(&self) -> &str {
         self.incident
             .as_ref()
@@ -214,11 +227,14 @@ impl EditorPage {
     }
 }
 
-async fn load(
-    state: &AppState,
-    analyst_id: i64,
-    id: i64,
-) -> Result<(ReportRow, SealedBody, Option<IncidentRow>), AppError> {
+struct Loaded {
+    report: ReportRow,
+    original: SealedBody,
+    incident: Option<IncidentRow>,
+    attachments: Vec<Listed>,
+}
+
+async fn load(state: &AppState, analyst_id: i64, id: i64) -> Result<Loaded, AppError> {
     let report = reports::by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -232,16 +248,22 @@ async fn load(
         "incident editor",
     )
     .await?;
-    Ok((report, original, incident))
+    let attachments = attachments::list(&state.db, &state.key, &report).await?;
+    Ok(Loaded {
+        report,
+        original,
+        incident,
+        attachments,
+    })
 }
 
-fn page(
-    visitor: &Visitor,
-    report: ReportRow,
-    original: SealedBody,
-    incident: Option<IncidentRow>,
-    form: EditorForm,
-) -> EditorPage {
+fn page(visitor: &Visitor, loaded: Loaded, form: EditorForm) -> EditorPage {
+    let Loaded {
+        report,
+        original,
+        incident,
+        attachments,
+    } = loaded;
     let can_show_org = report.share_name == 1 && report.mode() == Some(Mode::Attributed);
     EditorPage {
         page: Page::new(visitor, &format!("Incident from {}", report.reference)),
@@ -253,6 +275,8 @@ fn page(
         position_cell: form.position_cell,
         show_org: form.show_org && can_show_org,
         can_show_org,
+        attachments,
+        chosen: form.attachments,
         problems: Vec::new(),
         still_found: Vec::new(),
     }
@@ -271,16 +295,22 @@ pub async fn edit(
     Query(saved): Query<Saved>,
 ) -> Result<Response, AppError> {
     let analyst_id = analyst(&visitor)?.id;
-    let (report, original, incident) = load(&state, analyst_id, id).await?;
-    let form = match &incident {
+    let loaded = load(&state, analyst_id, id).await?;
+    let mut form = match &loaded.incident {
         Some(incident) => EditorForm::from_incident(incident),
         None => EditorForm::from_report(
-            &report,
-            &original,
+            &loaded.report,
+            &loaded.original,
             &directory::known_names(&state.db).await?,
         ),
     };
-    let mut page = page(&visitor, report, original, incident, form);
+    form.attachments = loaded
+        .attachments
+        .iter()
+        .filter(|a| a.published)
+        .map(|a| a.position)
+        .collect();
+    let mut page = page(&visitor, loaded, form);
     let notice = match saved.done.as_str() {
         "saved" => Some("Saved."),
         "published" => Some("Published."),
@@ -301,8 +331,8 @@ pub async fn save(
 ) -> Result<Response, AppError> {
     let analyst_id = analyst(&visitor)?.id;
     let form = EditorForm::parse(&body);
-    let (report, original, incident) = load(&state, analyst_id, id).await?;
-    if report.status == "duplicate" {
+    let loaded = load(&state, analyst_id, id).await?;
+    if loaded.report.status == "duplicate" {
         return Err(AppError::BadRequest(
             "This report was merged into another: publish that one instead.".into(),
         ));
@@ -316,11 +346,14 @@ pub async fn save(
         Vec::new()
     };
     if !problems.is_empty() || !still_found.is_empty() {
-        let mut page = page(&visitor, report, original, incident, form);
+        let mut page = page(&visitor, loaded, form);
         page.problems = problems;
         page.still_found = still_found;
         return render_invalid(&page);
     }
+    let Loaded {
+        report, incident, ..
+    } = loaded;
     let now = now();
     let already_published = incident.as_ref().is_some_and(|i| i.state == "published");
     let (state_label, visible_from) = if already_published {
@@ -360,6 +393,7 @@ pub async fn save(
         now,
     )
     .await?;
+    attachments::set_published(&mut tx, id, &form.attachments).await?;
     if state_label == "published" {
         reports::set_status(&mut tx, id, "published").await?;
     }

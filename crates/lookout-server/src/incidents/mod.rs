@@ -22,6 +22,10 @@ pub fn routes() -> Router<AppState> {
         .route("/incidents", get(browse::list))
         .route("/incidents/{reference}", get(browse::detail))
         .route(
+            "/incidents/{reference}/attachments/{position}",
+            get(browse::attachment),
+        )
+        .route(
             "/triage/{id}/incident",
             get(editor::edit).post(editor::save),
         )

@@ -1,6 +1,7 @@
 //! Incident reports: the reporter's form, receipts and follow-up, and the
 //! analysts' triage. See `store.rs` for what is sealed at rest.
 
+pub mod attachments;
 pub mod catalogue;
 pub mod directory;
 mod followup;
@@ -14,13 +15,20 @@ mod triage;
 pub(crate) use lookout_geo as sea_areas;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/report", get(submit::form).post(submit::submit))
+        .route(
+            "/report",
+            get(submit::form)
+                // The whole request is bounded by `Config::upload_limit`.
+                .post(submit::submit)
+                .layer(DefaultBodyLimit::disable()),
+        )
         .route(
             "/report/follow-up",
             get(followup::form).post(followup::follow_up),
@@ -36,6 +44,10 @@ pub fn routes() -> Router<AppState> {
         .route("/triage/{id}/message", post(triage::message))
         .route("/triage/{id}/merge", post(triage::merge))
         .route("/triage/{id}/identity", post(triage::open_identity))
+        .route(
+            "/triage/{id}/attachments/{position}/{copy}",
+            get(triage::attachment),
+        )
 }
 
 /// What the report pages show beside a report: times, status and class in
@@ -103,6 +115,7 @@ pub async fn accept(
     form: &model::ReportForm,
     mode: model::Mode,
     member: Option<&crate::accounts::model::User>,
+    attachments: &[attachments::Prepared],
 ) -> Result<Accepted, crate::web::AppError> {
     // Sealing is slow (public-key encryption to each analyst): before the
     // write transaction.
@@ -154,7 +167,7 @@ pub async fn accept(
         store::Reporter::Member { user_id, .. } => Some(*user_id),
         store::Reporter::Anonymous { .. } => None,
     };
-    let (id, reference) = store::insert(
+    let (id, reference, record_key) = store::insert(
         &mut tx,
         &state.key,
         form,
@@ -163,6 +176,7 @@ pub async fn accept(
         sealed_identity.as_deref(),
     )
     .await?;
+    attachments::store_all(&mut tx, &record_key, id, &reference, attachments).await?;
     if let Some(user_id) = attributed_to {
         // Anonymous and confidential submissions are not audited: an
         // entry's exact time would record when the reporter was online,

@@ -96,10 +96,16 @@ pub const INDICATORS_MAX: usize = 20_000;
 impl ReportForm {
     /// Parses an urlencoded body, keeping repeated `systems` boxes.
     pub fn from_urlencoded(body: &[u8]) -> ReportForm {
+        ReportForm::from_pairs(
+            url::form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())),
+        )
+    }
+
+    /// Builds the form from its fields in order (urlencoded or multipart).
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> ReportForm {
         let mut form = ReportForm::default();
-        for (key, value) in url::form_urlencoded::parse(body) {
-            let value = value.into_owned();
-            match key.as_ref() {
+        for (key, value) in pairs {
+            match key.as_str() {
                 "mode" => form.mode = value,
                 "class" => form.class = value,
                 "discovered_on" => form.discovered_on = value,

@@ -83,7 +83,7 @@ fn message_context(reference: &str) -> String {
 }
 
 impl ReportRow {
-    fn record_key(&self, master: &MasterKey) -> Result<[u8; 32], ReportStoreError> {
+    pub(crate) fn record_key(&self, master: &MasterKey) -> Result<[u8; 32], ReportStoreError> {
         let bytes = master.open(
             "report-key",
             &key_context(&self.reference),
@@ -109,7 +109,8 @@ pub enum Reporter {
     Anonymous { receipt_lookup: String },
 }
 
-/// Stores a validated report; returns its id and reference.
+/// Stores a validated report; returns its id, reference and record key
+/// (for what is stored with it in the same transaction).
 pub async fn insert(
     tx: &mut Tx,
     master: &MasterKey,
@@ -117,7 +118,7 @@ pub async fn insert(
     mode: Mode,
     reporter: Reporter,
     sealed_identity: Option<&str>,
-) -> Result<(i64, String), ReportStoreError> {
+) -> Result<(i64, String, [u8; 32]), ReportStoreError> {
     let reference = format!("R-{}", hex::encode(random_bytes::<5>()?).to_uppercase());
     let record_key = random_bytes::<32>()?;
     let wrapped_key = master.seal("report-key", &key_context(&reference), &record_key)?;
@@ -156,7 +157,7 @@ pub async fn insert(
         .bind(sealed_identity)
         .fetch_one(&mut **tx)
         .await?;
-    Ok((id, reference))
+    Ok((id, reference, record_key))
 }
 
 pub async fn by_id(db: &Db, id: i64) -> Result<Option<ReportRow>, ReportStoreError> {

@@ -3,9 +3,11 @@
 
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
+use super::attachments::Upload;
 use super::model::{Mode, ReportForm};
 use super::{Catalogue, Unlogged};
 use crate::state::AppState;
@@ -19,23 +21,38 @@ pub struct FormPage {
     pub form: ReportForm,
     pub problems: Vec<String>,
     pub signed_in: bool,
+    pub max_files: usize,
+    pub max_mb: usize,
 }
 
 impl Catalogue for FormPage {}
 
-pub async fn form(visitor: Visitor) -> Result<Response, AppError> {
+impl FormPage {
+    fn new(
+        state: &AppState,
+        visitor: &Visitor,
+        form: ReportForm,
+        problems: Vec<String>,
+    ) -> FormPage {
+        FormPage {
+            page: Page::new(visitor, "Report an incident"),
+            form,
+            problems,
+            signed_in: visitor.user.is_some(),
+            max_files: state.config.attachments_per_report,
+            max_mb: state.config.attachment_max_mb,
+        }
+    }
+}
+
+pub async fn form(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
     let signed_in = visitor.user.is_some();
     let form = ReportForm {
         mode: if signed_in { "attributed" } else { "anonymous" }.into(),
         tlp: "green".into(),
         ..ReportForm::default()
     };
-    let mut response = render(&FormPage {
-        page: Page::new(&visitor, "Report an incident"),
-        form,
-        problems: Vec::new(),
-        signed_in,
-    })?;
+    let mut response = render(&FormPage::new(&state, &visitor, form, Vec::new()))?;
     response.extensions_mut().insert(Unlogged);
     Ok(response)
 }
@@ -47,37 +64,110 @@ struct ReceivedPage {
     reference: String,
     receipt: Option<String>,
     confidential: bool,
+    /// Each file's name and what became of it.
+    attachments: Vec<(String, String)>,
+}
+
+/// The form's fields and files, from a multipart body (the page's form)
+/// or an urlencoded one (a form without files).
+const AGAIN: &str = "Choose your attachments again: browsers do not keep them on a form sent back.";
+
+pub(crate) async fn read_submission(
+    state: &AppState,
+    request: Request,
+) -> Result<(Vec<(String, String)>, Vec<Upload>), AppError> {
+    let multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
+    if !multipart {
+        let body = Bytes::from_request(request, state)
+            .await
+            .map_err(|_| AppError::PayloadTooLarge)?;
+        let pairs = url::form_urlencoded::parse(&body)
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        return Ok((pairs, Vec::new()));
+    }
+    let mut multipart = Multipart::from_request(request, state)
+        .await
+        .map_err(|_| AppError::BadRequest("The form could not be read: send it again.".into()))?;
+    let mut pairs = Vec::new();
+    let mut uploads = Vec::new();
+    let unreadable = |err: axum::extract::multipart::MultipartError| {
+        if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::BadRequest("The form could not be read: send it again.".into())
+        }
+    };
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        let name = field.name().unwrap_or_default().to_string();
+        match field.file_name().map(str::to_string) {
+            Some(filename) => {
+                let bytes = field.bytes().await.map_err(unreadable)?;
+                // A file input left empty still sends a nameless, empty part.
+                if !(filename.is_empty() && bytes.is_empty()) {
+                    uploads.push(Upload {
+                        filename,
+                        bytes: bytes.to_vec(),
+                    });
+                }
+            }
+            None => pairs.push((name, field.text().await.map_err(unreadable)?)),
+        }
+    }
+    Ok((pairs, uploads))
 }
 
 pub async fn submit(
     State(state): State<AppState>,
     visitor: Visitor,
-    body: Bytes,
+    request: Request,
 ) -> Result<Response, AppError> {
-    let form = ReportForm::from_urlencoded(&body);
+    let (pairs, uploads) = read_submission(&state, request).await?;
+    let form = ReportForm::from_pairs(pairs);
     let signed_in = visitor.user.is_some();
     let mut problems = form.problems(signed_in);
     let mode = Mode::parse(&form.mode);
     if mode == Some(Mode::Confidential) && !super::identity::can_seal(&state.db).await? {
         problems.push(super::NO_ANALYST_KEYS.into());
     }
+    // Files are cleaned only for an otherwise valid report; a browser
+    // cannot keep them on a form sent back, so the reporter is told.
+    let prepared = if problems.is_empty() {
+        match super::attachments::prepare(uploads, &state.config).await {
+            Ok(prepared) => prepared,
+            Err(file_problems) => {
+                problems.extend(file_problems);
+                problems.push(AGAIN.into());
+                Vec::new()
+            }
+        }
+    } else {
+        if !uploads.is_empty() {
+            problems.push(AGAIN.into());
+        }
+        Vec::new()
+    };
     let (Some(mode), true) = (mode, problems.is_empty()) else {
-        let mut response = render_invalid(&FormPage {
-            page: Page::new(&visitor, "Report an incident"),
-            form,
-            problems,
-            signed_in,
-        })?;
+        let mut response = render_invalid(&FormPage::new(&state, &visitor, form, problems))?;
         response.extensions_mut().insert(Unlogged);
         return Ok(response);
     };
-    let accepted = super::accept(&state, &form, mode, visitor.user.as_ref()).await?;
+    let accepted = super::accept(&state, &form, mode, visitor.user.as_ref(), &prepared).await?;
+    let attachments = prepared
+        .iter()
+        .map(|p| (p.meta.filename.clone(), p.meta.outcome()))
+        .collect();
     let page = Page::new(&visitor, "Report received");
     let mut response = render(&ReceivedPage {
         page,
         reference: accepted.reference,
         receipt: accepted.receipt,
         confidential: mode == Mode::Confidential,
+        attachments,
     })?;
     response.extensions_mut().insert(Unlogged);
     Ok(response.into_response())

@@ -74,6 +74,7 @@ struct DetailPage {
     identity: Option<super::identity::SealedIdentity>,
     identity_error: Option<String>,
     openings: Vec<super::identity::Opening>,
+    attachments: Vec<super::attachments::Listed>,
     error: Option<String>,
     draft: String,
 }
@@ -106,6 +107,7 @@ async fn detail_page(
     };
     let merged = store::duplicates_of(&state.db, id).await?;
     let openings = super::identity::openings(&state.db, id).await?;
+    let attachments = super::attachments::list(&state.db, &state.key, &report).await?;
     // Every reading of a sealed report is on the record.
     audit::record(
         &state.db,
@@ -126,6 +128,7 @@ async fn detail_page(
         identity: None,
         identity_error: None,
         openings,
+        attachments,
         error: None,
         draft: String::new(),
     })
@@ -316,4 +319,44 @@ pub async fn open_identity(
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// An attachment as the analyst downloads it: the original (as opaque
+/// bytes) or the cleaned copy. Each download is on the record.
+pub async fn attachment(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, position, copy)): Path<(i64, i64, String)>,
+) -> Result<Response, AppError> {
+    use super::attachments::{self, Copy};
+    let analyst_id = analyst(&visitor)?.id;
+    let copy = match copy.as_str() {
+        "original" => Copy::Original,
+        "cleaned" => Copy::Cleaned,
+        _ => return Err(AppError::NotFound),
+    };
+    let report = store::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (meta, bytes) = attachments::open(&state.db, &state.key, &report, position, copy)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    audit::record(
+        &state.db,
+        Actor::User(analyst_id),
+        "report.attachment-downloaded",
+        &format!("report:{id}"),
+        &format!("attachment:{position} {copy:?}"),
+    )
+    .await?;
+    let name = format!(
+        "{}-{position}-{}",
+        report.reference,
+        if copy == Copy::Original {
+            "original"
+        } else {
+            "cleaned"
+        }
+    );
+    Ok(attachments::download(bytes, &meta, &name, copy))
 }

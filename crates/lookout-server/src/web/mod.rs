@@ -26,6 +26,9 @@ use crate::state::AppState;
 /// Largest request body the portal accepts outside upload routes.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
+/// Routes that take files; they may receive up to `Config::upload_limit`.
+pub const UPLOAD_PATHS: &[&str] = &["/report", "/report/follow-up"];
+
 pub fn router(state: AppState) -> Router {
     let browser = crate::accounts::routes()
         .merge(crate::audit::routes::routes())
@@ -46,7 +49,7 @@ pub fn router(state: AppState) -> Router {
         // including the limit layers' 413 and the timeout's 408.
         .layer(from_fn_with_state(state.clone(), crate::ops::observe))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(RequestBodyLimitLayer::new(state.config.upload_limit()))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

@@ -1,0 +1,247 @@
+//! Attachments: cleaned on arrival, sealed at rest, downloaded by analysts
+//! (original and cleaned), published with the incident (cleaned only).
+
+mod common;
+
+use common::*;
+use lookout_server::Config;
+use sha2::{Digest, Sha256};
+
+fn photo() -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../lookout-attachments/tests/data/photo-with-gps.jpg");
+    std::fs::read(path).unwrap()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn small_uploads(config: &mut Config) {
+    config.publication_delay_min_hours = 0;
+    config.publication_delay_max_hours = 0;
+    config.publication_batch_hours = 0;
+    config.attachment_max_mb = 1;
+    config.attachments_per_report = 2;
+}
+
+/// Posts the report form as the browser does (multipart), with `files`.
+async fn send(
+    server: &TestServer,
+    client: &reqwest::Client,
+    narrative: &str,
+    files: &[(&str, Vec<u8>)],
+) -> (u16, String) {
+    let (_, page) = get(client, &server.url("/report")).await;
+    let token = csrf(&page);
+    let mut form = reqwest::multipart::Form::new();
+    for (key, value) in report_fields("anonymous", narrative) {
+        form = form.text(key.to_string(), value.to_string());
+    }
+    for (name, bytes) in files {
+        form = form.part(
+            "attachments",
+            reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()),
+        );
+    }
+    let response = client
+        .post(server.url(&format!("/report?csrf={token}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn attachments_are_cleaned_sealed_and_published_cleaned() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let data = tempfile::tempdir().unwrap();
+        let server =
+            TestServer::start_in(&url, data.path().to_path_buf(), Some(&small_uploads)).await;
+        server.org("Northwind Tankers", "ship-owner").await;
+        server.user("analyst@op.example", "analyst", None).await;
+        server
+            .user("cso@northwind.example", "member", Some("Northwind Tankers"))
+            .await;
+        let reporter = browser();
+
+        // A program is refused with what to do instead; the text stays.
+        let (status, page) = send(
+            &server,
+            &reporter,
+            "The loader we found on the bridge PC.",
+            &[(
+                "loader.exe",
+                b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0".to_vec(),
+            )],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(page.contains("infected"), "{page}");
+        assert!(page.contains("Choose your attachments again"));
+        assert!(page.contains("The loader we found on the bridge PC."));
+
+        // Over the per-file limit: a sentence, not a crash.
+        let (status, page) = send(
+            &server,
+            &reporter,
+            "A big capture.",
+            &[("capture.pcap", vec![b'a'; 1024 * 1024 + 10])],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(page.contains("capture.pcap"));
+        assert!(page.contains("A big capture."));
+
+        // Over the whole-request limit: a readable 413.
+        let (status, page) = send(
+            &server,
+            &reporter,
+            "Far too big.",
+            &[("a.bin", vec![0; 4 * 1024 * 1024])],
+        )
+        .await;
+        assert_eq!(status, 413);
+        assert!(page.to_lowercase().contains("too large"), "{page}");
+
+        let notes = b"ECDIS log 2026-03-02: chart update from USB by Ivan Petrov\n".to_vec();
+        let (status, page) = send(
+            &server,
+            &reporter,
+            "Ransom note on the ECDIS after a chart update.",
+            &[("IMG_2041.jpg", photo()), ("ecdis-log.txt", notes.clone())],
+        )
+        .await;
+        assert_eq!(status, 200, "{page}");
+        let listed = &page;
+        assert!(listed.contains("IMG_2041.jpg: removed"), "{listed}");
+        assert!(
+            listed.contains("ecdis-log.txt: kept for the analysts only"),
+            "{listed}"
+        );
+
+        // Sealed at rest: neither the picture's metadata nor the notes.
+        if url.starts_with("sqlite") {
+            sqlx::query("PRAGMA wal_checkpoint(FULL)")
+                .execute(&server.state.db.pool)
+                .await
+                .unwrap();
+            let mut scanned = 0;
+            for entry in std::fs::read_dir(dir.path()).unwrap() {
+                let bytes = std::fs::read(entry.unwrap().path()).unwrap_or_default();
+                scanned += bytes.len();
+                assert!(!contains(&bytes, b"Ivan Petrov"));
+                assert!(!contains(&bytes, b"IMG_2041"));
+            }
+            assert!(scanned > 10_000, "the database files were read");
+        }
+
+        let analyst = browser();
+        sign_in_enrolling(&server, &analyst, "analyst@op.example").await;
+        let id: i64 = sqlx::query_scalar("SELECT id FROM reports")
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+        let (_, page) = get(&analyst, &server.url(&format!("/triage/{id}"))).await;
+        assert!(
+            page.contains(&hex::encode(Sha256::digest(photo()))),
+            "original's SHA-256 shown"
+        );
+        let original = analyst
+            .get(server.url(&format!("/triage/{id}/attachments/1/original")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            original.headers()["content-type"],
+            "application/octet-stream"
+        );
+        assert_eq!(original.bytes().await.unwrap().to_vec(), photo());
+        let cleaned = analyst
+            .get(server.url(&format!("/triage/{id}/attachments/1/cleaned")))
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        assert!(cleaned.starts_with(&[0xFF, 0xD8]));
+        assert!(!contains(&cleaned, b"Ivan Petrov"));
+        assert!(!contains(&cleaned, b"GPS"));
+        let (status, _) = get(
+            &analyst,
+            &server.url(&format!("/triage/{id}/attachments/2/cleaned")),
+        )
+        .await;
+        assert_eq!(status, 404, "text files have no cleaned copy");
+
+        // Published with the incident, members get the cleaned copy only.
+        let editor = server.url(&format!("/triage/{id}/incident"));
+        let (status, _, body) = submit(
+            &analyst,
+            &editor,
+            &editor,
+            &[
+                ("title", "Ransomware on an ECDIS"),
+                (
+                    "narrative",
+                    "Ransom note on the ECDIS after a chart update.",
+                ),
+                ("class", "ecdis-bridge-compromise"),
+                ("discovered_on", "2026-03-02"),
+                ("systems", "ecdis"),
+                ("vessel_type", "container-ship"),
+                ("vessel_size", "large"),
+                ("sea_area", "north-sea"),
+                ("impact_safety", "significant"),
+                ("impact_operations", "severe"),
+                ("impact_money", "minor"),
+                ("tlp", "green"),
+                ("publish_attachment", "1"),
+                ("publish_attachment", "2"),
+                ("action", "publish"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303, "{body}");
+        let member = browser();
+        sign_in(&server, &member, "cso@northwind.example", PASSWORD).await;
+        let (_, list) = get(&member, &server.url("/incidents")).await;
+        let marker = "href=\"/incidents/";
+        let start = list.find(marker).unwrap() + marker.len();
+        let reference: String = list[start..].chars().take_while(|c| *c != '"').collect();
+        let (_, detail) = get(&member, &server.url(&format!("/incidents/{reference}"))).await;
+        assert!(detail.contains("Attachment 1"));
+        assert!(
+            !detail.contains("Attachment 2"),
+            "a text file is never published"
+        );
+        assert!(
+            !detail.contains("IMG_2041"),
+            "the reporter's file name stays hidden"
+        );
+        let download = member
+            .get(server.url(&format!("/incidents/{reference}/attachments/1")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(download.status(), 200);
+        assert_eq!(download.headers()["content-type"], "image/jpeg");
+        assert!(
+            download.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .contains(&format!("{reference}-1.jpg"))
+        );
+        assert_eq!(download.bytes().await.unwrap(), cleaned);
+        let (status, _) = get(
+            &member,
+            &server.url(&format!("/incidents/{reference}/attachments/2")),
+        )
+        .await;
+        assert_eq!(status, 404);
+    }
+}
