@@ -127,6 +127,9 @@ async fn the_openapi_document_describes_every_route() {
         ("/api/v1/organisations", "get", Some("admin")),
         ("/api/v1/organisations", "post", Some("admin")),
         ("/api/v1/users", "get", Some("admin")),
+        // Anyone; a `write` token adds reporting under a name.
+        ("/api/v1/reports", "post", Some("write?")),
+        ("/api/v1/catalogue", "get", Some("")),
     ];
     let paths = doc["paths"].as_object().unwrap();
     let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
@@ -136,6 +139,12 @@ async fn the_openapi_document_describes_every_route() {
         assert!(op.is_object(), "{method} {path} is not documented");
         assert!(op["operationId"].is_string(), "{method} {path}");
         match scope {
+            Some("") => assert_eq!(op["security"], json!([{}]), "{path}"),
+            Some(optional) if optional.ends_with('?') => assert_eq!(
+                op["security"],
+                json!([{}, { "bearer": [optional.trim_end_matches('?')] }]),
+                "{path}"
+            ),
             Some(scope) => {
                 assert_eq!(op["security"], json!([{ "bearer": [scope] }]), "{path}");
                 assert_eq!(
@@ -509,4 +518,126 @@ async fn unknown_routes_and_methods_are_problems() {
     let allow = response.headers()["allow"].to_str().unwrap().to_string();
     assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
     problem(response, 405).await;
+}
+
+/// A complete report as the API takes it.
+fn api_report(mode: &str) -> Value {
+    json!({
+        "mode": mode,
+        "class": "bunker-payment-fraud",
+        "discovered_on": "2026-03-02",
+        "discovered_time": "03:40",
+        "systems": ["email", "erp-payments"],
+        "vessel_type": "shore",
+        "vessel_size": "not-applicable",
+        "sea_area": "north-sea",
+        "impact_safety": "none",
+        "impact_operations": "minor",
+        "impact_money": "significant",
+        "narrative": "A bunker invoice arrived from a look-alike domain asking for new bank details.",
+        "indicators": "bunker-invoices.example",
+        "tlp": "amber"
+    })
+}
+
+#[tokio::test]
+async fn reports_through_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let api = Api::start(&url).await;
+        let writer = create_api_token(
+            &api.server.state.db,
+            "it@coralsea.example",
+            "ship",
+            &["write".into()],
+            Actor::Cli,
+        )
+        .await
+        .unwrap();
+        let post = |token: Option<String>, body: Value| {
+            let mut request = api
+                .client
+                .post(api.server.url("/api/v1/reports"))
+                .json(&body);
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            request.send()
+        };
+
+        // Anonymous: no token needed, a receipt back, nothing linked.
+        let response = post(None, api_report("anonymous")).await.unwrap();
+        assert_eq!(response.status().as_u16(), 201);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["mode"], "anonymous");
+        assert_eq!(body["receipt"].as_str().unwrap().split(' ').count(), 12);
+
+        // Under a name: only with a write token.
+        let detail = problem(post(None, api_report("attributed")).await.unwrap(), 403).await;
+        assert!(detail.contains("'write' scope"), "{detail}");
+        problem(
+            post(Some(api.member.clone()), api_report("attributed"))
+                .await
+                .unwrap(),
+            403,
+        )
+        .await;
+        let response = post(Some(writer.clone()), api_report("attributed"))
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 201);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["receipt"], Value::Null);
+        let reference = body["reference"].as_str().unwrap().to_string();
+        let reporter: Option<i64> =
+            sqlx::query_scalar("SELECT reporter_user_id FROM reports WHERE ref = $1")
+                .bind(&reference)
+                .fetch_one(&api.server.state.db.pool)
+                .await
+                .unwrap();
+        assert!(reporter.is_some());
+
+        // Confidential needs an analyst key to seal to.
+        let detail = problem(
+            post(Some(writer.clone()), api_report("confidential"))
+                .await
+                .unwrap(),
+            409,
+        )
+        .await;
+        assert!(detail.contains("no analyst has a key"));
+
+        // What the schema cannot say is still checked, with reasons.
+        let mut future = api_report("anonymous");
+        future["discovered_on"] = json!("2999-01-01");
+        future["position"] = json!("off the coast somewhere");
+        let detail = problem(post(None, future).await.unwrap(), 422).await;
+        assert!(detail.contains("in the future"), "{detail}");
+        assert!(detail.contains("position could not be read"), "{detail}");
+        let mut unknown = api_report("anonymous");
+        unknown["sea_area"] = json!("atlantis");
+        problem(post(None, unknown).await.unwrap(), 422).await;
+
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reports")
+            .fetch_one(&api.server.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(count, 2, "refused reports leave nothing behind");
+
+        // The catalogue names every id a report may use.
+        let catalogue: Value = api
+            .get("/api/v1/catalogue", None)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(
+            catalogue["sea_areas"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a["id"] == "gulf-of-guinea")
+        );
+        assert!(catalogue["classes"].as_array().unwrap().len() > 20);
+    }
 }

@@ -46,6 +46,10 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         known_names: Option<PathBuf>,
     },
+    /// Send a report to a portal over its API (for terminals without a
+    /// browser).
+    #[command(subcommand)]
+    Report(crate::report::ReportCommand),
 }
 
 /// Where the data lives; accepted by every command, anywhere on the line.
@@ -193,6 +197,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => serve(args).await,
         Command::Admin(args) => admin(args).await,
         Command::Scrub { known_names } => scrub(known_names.as_deref()),
+        Command::Report(command) => crate::report::run(command).await,
     }
 }
 

@@ -1,6 +1,7 @@
 //! `lookout`: the portal server and its operator command line.
 
 mod cli;
+mod report;
 
 use clap::Parser;
 

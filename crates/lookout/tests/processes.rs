@@ -610,3 +610,94 @@ fn scrub_prints_text_and_character_offsets() {
         "offsets count characters, not bytes"
     );
 }
+
+/// Runs `lookout report submit` against `server` with `narrative` on
+/// standard input; returns success, stdout and stderr.
+fn report_submit(
+    server: &Server,
+    date: &str,
+    extra: &[&str],
+    narrative: &str,
+) -> (bool, String, String) {
+    let mut child = lookout()
+        .args(["report", "submit", "--server", &server.base])
+        .args([
+            "--class",
+            "gnss-spoofing",
+            "--discovered-on",
+            date,
+            "--system",
+            "navigation",
+            "--system",
+            "ecdis",
+            "--vessel-type",
+            "bulk-carrier",
+            "--vessel-size",
+            "large",
+            "--sea-area",
+            "black-sea",
+            "--impact-safety",
+            "minor",
+        ])
+        .args(extra)
+        .env_remove("LOOKOUT_API_TOKEN")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(narrative.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_terminal_reports_through_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = None;
+    let server = serve(dir.path(), &db, &[]).await;
+
+    let (ok, out, err) = report_submit(
+        &server,
+        "2026-03-02",
+        &[],
+        "GPS showed the ship 20 nm inland.",
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("Report R-"), "{out}");
+    let receipt = out
+        .lines()
+        .map(str::trim)
+        .find(|l| l.split(' ').count() == 12)
+        .expect("a twelve-word receipt");
+    assert!(receipt.chars().all(|c| c.is_ascii_lowercase() || c == ' '));
+
+    // Refusals come back in the portal's words, and nothing is sent for
+    // an attributed report without a token.
+    let (ok, _, err) = report_submit(&server, "2999-01-01", &[], "x");
+    assert!(!ok);
+    assert!(err.contains("in the future"), "{err}");
+    let (ok, _, err) = report_submit(&server, "2026-03-02", &["--mode", "attributed"], "x");
+    assert!(!ok);
+    assert!(err.contains("needs --api-token"), "{err}");
+    let (ok, _, err) = report_submit(
+        &Server {
+            child: lookout().arg("--version").spawn().unwrap(),
+            base: "http://lookout.example.org".into(),
+        },
+        "2026-03-02",
+        &[],
+        "x",
+    );
+    assert!(!ok);
+    assert!(err.contains("https://"), "{err}");
+}

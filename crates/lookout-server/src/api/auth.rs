@@ -77,6 +77,24 @@ impl FromRequestParts<AppState> for ApiUser {
     }
 }
 
+/// The member behind the bearer token, if one was sent: for operations
+/// anyone may call, where a token adds what the member may do. A token
+/// that is sent but wrong is still refused.
+pub struct MaybeApiUser(pub Option<ApiUser>);
+
+impl FromRequestParts<AppState> for MaybeApiUser {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
+        if presented_token(parts).is_none() && parts.headers.get(header::AUTHORIZATION).is_none() {
+            return Ok(MaybeApiUser(None));
+        }
+        Ok(MaybeApiUser(Some(
+            ApiUser::from_request_parts(parts, state).await?,
+        )))
+    }
+}
+
 /// A token with the `read` scope.
 pub struct Reader(pub ApiUser);
 

@@ -8,6 +8,7 @@
 mod auth;
 mod json;
 mod problem;
+mod reports;
 mod v1;
 
 use std::sync::LazyLock;
@@ -57,6 +58,7 @@ pub const PREFIX: &str = "/api";
     tags(
         (name = "members", description = "Who is signed in, and who is a member"),
         (name = "organisations", description = "Member organisations"),
+        (name = "reports", description = "Incident reports, attributed, confidential or anonymous"),
         (name = "meta", description = "This document"),
     )
 )]
@@ -90,6 +92,8 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(v1::me))
         .routes(routes!(v1::organisations, v1::create_organisation))
         .routes(routes!(v1::users))
+        .routes(routes!(reports::submit_report))
+        .routes(routes!(reports::catalogue))
 }
 
 /// The API's routes, to be nested under [`PREFIX`].
