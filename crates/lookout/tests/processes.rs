@@ -701,3 +701,154 @@ async fn a_terminal_reports_through_the_api() {
     assert!(!ok);
     assert!(err.contains("https://"), "{err}");
 }
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(files_under(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// DESIGN.md's promise for anonymous reports, checked where an operator or
+/// a thief would look: after one anonymous submission, neither the
+/// database (the SQLite files, or a dump of the PostgreSQL database), the
+/// data directory nor the server's log holds the client's address, its
+/// user agent, or the submission time to the second.
+#[tokio::test]
+async fn an_anonymous_report_leaves_no_address_agent_or_time() {
+    const AGENT: &str = "Mozilla/5.0 (BridgePC; ECDIS-7731) Marker/42";
+    // Linux routes all of 127/8 to loopback: a client address that appears
+    // nowhere else in this test.
+    const CLIENT: &str = "127.0.0.2";
+    let dir = tempfile::tempdir().unwrap();
+    for db in backends(dir.path()) {
+        let data = tempfile::tempdir().unwrap();
+        let logs = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let stdout = std::fs::File::create(logs.path().join("stdout.log")).unwrap();
+        let stderr = std::fs::File::create(logs.path().join("stderr.log")).unwrap();
+        let child = lookout()
+            // What operators run: the default log level.
+            .env_remove("LOOKOUT_LOG")
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+            .args(storage_args(data.path(), &db))
+            .stdout(stdout)
+            .stderr(stderr)
+            .spawn()
+            .unwrap();
+        let server = Server {
+            child,
+            base: format!("http://127.0.0.1:{port}"),
+        };
+        assert!(wait_up(&server.base).await);
+        // Keep start-up writes out of the window searched below.
+        tokio::time::sleep(Duration::from_millis(2100)).await;
+
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .user_agent(AGENT)
+            .local_address(CLIENT.parse::<std::net::IpAddr>().unwrap())
+            .build()
+            .unwrap();
+        let start = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let page = client
+            .get(format!("{}/report", server.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let response = client
+            .post(format!("{}/report", server.base))
+            .form(&[
+                ("csrf", csrf(&page).as_str()),
+                ("mode", "anonymous"),
+                ("class", "gnss-spoofing"),
+                ("discovered_on", "2026-03-02"),
+                ("systems", "navigation"),
+                ("vessel_type", "bulk-carrier"),
+                ("vessel_size", "large"),
+                ("sea_area", "black-sea"),
+                ("impact_safety", "minor"),
+                ("impact_operations", "minor"),
+                ("impact_money", "none"),
+                ("narrative", "GPS jumped 20 nm inland off Odesa."),
+                ("tlp", "green"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        let end = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        drop(server);
+
+        let mut haystacks: Vec<(String, Vec<u8>)> = files_under(data.path())
+            .into_iter()
+            .chain(files_under(logs.path()))
+            .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+            .collect();
+        if let Some(url) = &db {
+            let dump = Command::new("pg_dump")
+                .args(["--data-only", url.as_str()])
+                .output()
+                .expect("pg_dump runs");
+            assert!(dump.status.success());
+            haystacks.push(("pg_dump".into(), dump.stdout));
+        }
+        let searched: usize = haystacks.iter().map(|(_, h)| h.len()).sum();
+        assert!(searched > 1_000, "the database and logs were read");
+        let mut needles: Vec<(String, Vec<u8>)> = vec![
+            ("client address".into(), CLIENT.as_bytes().to_vec()),
+            ("user agent".into(), b"ECDIS-7731".to_vec()),
+        ];
+        for second in start.saturating_sub(1)..=end + 1 {
+            needles.push((format!("time {second}"), second.to_string().into_bytes()));
+            // SQLite stores such an integer as 4 big-endian bytes.
+            let be = (second as u32).to_be_bytes().to_vec();
+            needles.push((format!("time {second} (binary)"), be));
+            let clock = format!(
+                "{:02}:{:02}:{:02}",
+                second / 3600 % 24,
+                second / 60 % 60,
+                second % 60
+            );
+            needles.push((format!("time of day {clock}"), clock.into_bytes()));
+        }
+        for (file, haystack) in &haystacks {
+            for (what, needle) in &needles {
+                assert!(!contains(haystack, needle), "{what} found in {file}");
+            }
+        }
+        // The search would have found a time: the hour the report keeps is
+        // there, in the same encodings.
+        let hour = start - start % 3600;
+        let kept: [Vec<u8>; 2] = [
+            hour.to_string().into_bytes(),
+            (hour as u32).to_be_bytes().to_vec(),
+        ];
+        assert!(
+            haystacks
+                .iter()
+                .any(|(_, h)| kept.iter().any(|k| contains(h, k))),
+            "the received hour is stored"
+        );
+    }
+}
