@@ -8,6 +8,8 @@
 //! cargo run --release -p lookout-bench -- all
 //! ```
 
+mod intake;
+
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -48,6 +50,17 @@ enum Scenario {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
+    /// Concurrent report submissions through the web form, half
+    /// anonymous and half signed-in members, then the disk's commit rate
+    Intake {
+        #[arg(long, default_value_t = 16)]
+        connections: usize,
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// How long to time single-transaction commits for the reference
+        #[arg(long, default_value_t = 3)]
+        reference_seconds: u64,
+    },
     /// Every scenario with its defaults
     All,
 }
@@ -79,7 +92,7 @@ fn ms(d: Duration) -> f64 {
 struct Portal {
     base: String,
     state: AppState,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 async fn portal(database_url: &Option<String>) -> anyhow::Result<Portal> {
@@ -104,7 +117,7 @@ async fn portal(database_url: &Option<String>) -> anyhow::Result<Portal> {
     Ok(Portal {
         base: format!("http://{addr}"),
         state,
-        _dir: dir,
+        dir,
     })
 }
 
@@ -133,13 +146,15 @@ async fn sign_in(client: &reqwest::Client, base: &str, email: &str) -> anyhow::R
     let page = client.get(format!("{base}/login")).send().await?;
     let cookie = set_cookie(&page).context("no cookie on the login page")?;
     let html = page.text().await?;
-    let marker = "name=\"csrf\" value=\"";
-    let start = html.find(marker).context("no CSRF field")? + marker.len();
-    let token = &html[start..start + 64];
+    let token = csrf_field(&html)?;
     let response = client
         .post(format!("{base}/login"))
         .header("cookie", &cookie)
-        .form(&[("csrf", token), ("email", email), ("password", PASSWORD)])
+        .form(&[
+            ("csrf", token.as_str()),
+            ("email", email),
+            ("password", PASSWORD),
+        ])
         .send()
         .await?;
     anyhow::ensure!(
@@ -148,6 +163,18 @@ async fn sign_in(client: &reqwest::Client, base: &str, email: &str) -> anyhow::R
         response.status()
     );
     set_cookie(&response).context("no session cookie")
+}
+
+/// The hidden CSRF field of a form page.
+fn csrf_field(html: &str) -> anyhow::Result<String> {
+    let marker = "name=\"csrf\" value=\"";
+    let start = html.find(marker).context("no CSRF field")? + marker.len();
+    let token = html.get(start..start + 64).context("short CSRF field")?;
+    anyhow::ensure!(
+        token.bytes().all(|b| b.is_ascii_hexdigit()),
+        "malformed CSRF field"
+    );
+    Ok(token.to_string())
 }
 
 fn set_cookie(response: &reqwest::Response) -> Option<String> {
@@ -276,10 +303,16 @@ async fn main() -> anyhow::Result<()> {
             connections,
             seconds,
         } => page(&cli.database_url, connections, seconds).await,
+        Scenario::Intake {
+            connections,
+            seconds,
+            reference_seconds,
+        } => intake::intake(&cli.database_url, connections, seconds, reference_seconds).await,
         Scenario::All => {
             argon2(40).await?;
             login(&cli.database_url, 40).await?;
-            page(&cli.database_url, 32, 10).await
+            page(&cli.database_url, 32, 10).await?;
+            intake::intake(&cli.database_url, 16, 10, 3).await
         }
     }
 }
