@@ -216,7 +216,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     config.check().map_err(anyhow::Error::msg)?;
     let state = AppState::open(config).await?;
     if args.demo {
-        let accounts = lookout_server::demo::seed(&state.db).await?;
+        let accounts = lookout_server::demo::seed(&state).await?;
         lookout_server::demo::print_accounts(&accounts, &state.config.public_url());
     }
     println!(

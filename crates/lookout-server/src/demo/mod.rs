@@ -1,11 +1,16 @@
 //! The demo world for `lookout serve --demo`: a dozen member organisations
-//! of every kind, their members, and the operator's staff. Passwords are
-//! random, printed once, and never stored anywhere but as argon2id hashes.
+//! of every kind, their members, and the operator's staff; several hundred
+//! published incidents over two years and a few reports in triage
+//! (`incidents.rs`). Passwords are random, printed once, and never stored
+//! anywhere but as argon2id hashes.
+
+mod incidents;
+
+pub use incidents::DEMO_INCIDENTS;
 
 use crate::accounts::operator::{self, NewMember};
 use crate::accounts::store;
 use crate::audit::Actor;
-use crate::db::Db;
 
 const ORGS: [(&str, &str); 12] = [
     ("Northwind Tankers", "ship-owner"),
@@ -91,7 +96,8 @@ pub struct DemoAccount {
 
 /// Seeds the demo world into an empty portal. Returns the accounts created,
 /// or none when the portal already has organisations.
-pub async fn seed(db: &Db) -> anyhow::Result<Vec<DemoAccount>> {
+pub async fn seed(state: &crate::state::AppState) -> anyhow::Result<Vec<DemoAccount>> {
+    let db = &state.db;
     if store::count_orgs(db).await? > 0 {
         return Ok(Vec::new());
     }
@@ -119,6 +125,8 @@ pub async fn seed(db: &Db) -> anyhow::Result<Vec<DemoAccount>> {
             password,
         });
     }
+    incidents::seed_incidents(state).await?;
+    incidents::seed_triage(state).await?;
     Ok(accounts)
 }
 
