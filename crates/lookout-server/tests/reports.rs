@@ -354,3 +354,84 @@ async fn confidential_reports_seal_the_identity_for_analysts_only() {
         assert!(element_text(&page, "identity").contains("Northwind Tankers"));
     }
 }
+
+#[tokio::test]
+async fn reporters_preview_the_scrubbed_text_and_anonymous_reports_are_kept_scrubbed() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = TestServer::start(&url).await;
+        server.org("Northwind Tankers", "ship-owner").await;
+        server
+            .user("cso@northwind.example", "member", Some("Northwind Tankers"))
+            .await;
+        let narrative = "Bosun Zebedee saw the ransom note. Northwind Tankers IT at ops@northwind.example was told.";
+        let reporter = browser();
+        let mut fields = report_fields("anonymous", narrative);
+        fields.push(("scrub_terms", "Zebedee"));
+        fields.push(("action", "preview"));
+        let (status, _, page) = submit(
+            &reporter,
+            &server.url("/report"),
+            &server.url("/report"),
+            &fields,
+        )
+        .await;
+        assert_eq!(status, 200, "{page}");
+        let start = page.find("id=\"preview-narrative\"").expect("a preview");
+        let shown = &page[start..start + page[start..].find("</p>").unwrap()];
+        assert!(shown.contains("<mark>[ORG]</mark>"), "{shown}");
+        assert!(shown.contains("<mark>[EMAIL]</mark>"), "{shown}");
+        assert!(
+            !shown.contains("Zebedee"),
+            "the reporter's own term is removed"
+        );
+        assert!(!shown.contains("Northwind"));
+        assert!(
+            page.contains("Bosun Zebedee saw the ransom note."),
+            "the text typed stays in the form"
+        );
+        let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reports")
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(stored, 0, "a preview sends nothing");
+
+        // A one-letter term cannot be matched safely: say so.
+        let mut bad = report_fields("anonymous", narrative);
+        bad.push(("scrub_terms", "Z"));
+        bad.push(("action", "preview"));
+        let (status, _, page) = submit(
+            &reporter,
+            &server.url("/report"),
+            &server.url("/report"),
+            &bad,
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(page.contains("Words to remove"));
+
+        fields.pop();
+        fields.push(("action", "send"));
+        let (status, _, _) = submit(
+            &reporter,
+            &server.url("/report"),
+            &server.url("/report"),
+            &fields,
+        )
+        .await;
+        assert_eq!(status, 200);
+        let row: (i64, String) = sqlx::query_as("SELECT id, ref FROM reports")
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+        let report = lookout_server::reports::store::by_id(&server.state.db, row.0)
+            .await
+            .unwrap()
+            .unwrap();
+        let body = report.body(&server.state.key).unwrap();
+        assert!(body.narrative.contains("[ORG]"), "{}", body.narrative);
+        assert!(!body.narrative.contains("Zebedee"));
+        assert!(!body.narrative.contains("ops@northwind.example"));
+        assert!(body.narrative.contains("saw the ransom note"));
+    }
+}

@@ -180,6 +180,7 @@ impl NewReport {
             indicators: self.indicators.clone().unwrap_or_default(),
             tlp: self.tlp.clone(),
             share_name: self.share_name,
+            scrub_terms: String::new(),
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod directory;
 mod followup;
 pub mod identity;
 pub mod model;
+pub mod preview;
 pub mod receipt;
 pub mod store;
 mod submit;
@@ -117,6 +118,16 @@ pub async fn accept(
     member: Option<&crate::accounts::model::User>,
     attachments: &[attachments::Prepared],
 ) -> Result<Accepted, crate::web::AppError> {
+    // An anonymous report is stored as its reporter previewed it: scrubbed.
+    let scrubbed;
+    let form = if mode == model::Mode::Anonymous {
+        let known = directory::known_names(&state.db).await?;
+        scrubbed =
+            preview::scrubbed_form(form, &known).map_err(crate::web::AppError::BadRequest)?;
+        &scrubbed
+    } else {
+        form
+    };
     // Sealing is slow (public-key encryption to each analyst): before the
     // write transaction.
     let sealed_identity = match (mode, member) {

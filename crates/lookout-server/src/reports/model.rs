@@ -79,6 +79,9 @@ pub struct ReportForm {
     pub indicators: String,
     pub tlp: String,
     pub share_name: bool,
+    /// Words or phrases the reporter asks to remove, one a line (preview).
+    /// Never stored.
+    pub scrub_terms: String,
 }
 
 /// The parts only analysts may read, sealed at rest.
@@ -122,6 +125,7 @@ impl ReportForm {
                 "indicators" => form.indicators = value,
                 "tlp" => form.tlp = value,
                 "share_name" => form.share_name = value == "on" || value == "true",
+                "scrub_terms" => form.scrub_terms = value,
                 _ => {}
             }
         }
@@ -257,6 +261,7 @@ mod tests {
             indicators: String::new(),
             tlp: "green".into(),
             share_name: false,
+            scrub_terms: String::new(),
         }
     }
 

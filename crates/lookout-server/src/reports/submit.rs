@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::attachments::Upload;
 use super::model::{Mode, ReportForm};
+use super::preview::Preview;
 use super::{Catalogue, Unlogged};
 use crate::state::AppState;
 use crate::web::templates::{Page, render, render_invalid};
@@ -23,6 +24,8 @@ pub struct FormPage {
     pub signed_in: bool,
     pub max_files: usize,
     pub max_mb: usize,
+    /// The scrubbed narrative and indicators, when the reporter asked.
+    pub preview: Option<Preview>,
 }
 
 impl Catalogue for FormPage {}
@@ -41,6 +44,7 @@ impl FormPage {
             signed_in: visitor.user.is_some(),
             max_files: state.config.attachments_per_report,
             max_mb: state.config.attachment_max_mb,
+            preview: None,
         }
     }
 }
@@ -127,12 +131,36 @@ pub async fn submit(
     request: Request,
 ) -> Result<Response, AppError> {
     let (pairs, uploads) = read_submission(&state, request).await?;
+    let previewing = pairs.iter().any(|(k, v)| k == "action" && v == "preview");
     let form = ReportForm::from_pairs(pairs);
     let signed_in = visitor.user.is_some();
     let mut problems = form.problems(signed_in);
     let mode = Mode::parse(&form.mode);
     if mode == Some(Mode::Confidential) && !super::identity::can_seal(&state.db).await? {
         problems.push(super::NO_ANALYST_KEYS.into());
+    }
+    let known = super::directory::known_names(&state.db).await?;
+    let preview = match super::preview::preview(&form, &known) {
+        Ok(preview) => Some(preview),
+        Err(problem) => {
+            problems.push(problem);
+            None
+        }
+    };
+    if previewing {
+        if !uploads.is_empty() {
+            problems.push(AGAIN.into());
+        }
+        let valid = problems.is_empty();
+        let mut page = FormPage::new(&state, &visitor, form, problems);
+        page.preview = preview;
+        let mut response = if valid {
+            render(&page)?
+        } else {
+            render_invalid(&page)?
+        };
+        response.extensions_mut().insert(Unlogged);
+        return Ok(response);
     }
     // Files are cleaned only for an otherwise valid report; a browser
     // cannot keep them on a form sent back, so the reporter is told.

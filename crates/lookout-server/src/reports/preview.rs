@@ -1,0 +1,138 @@
+//! The reporter's scrubbed preview. Before sending, a reporter sees their
+//! narrative and indicators as the scrubber leaves them, with every
+//! replacement marked, and can name more words to remove. An anonymous
+//! report is stored scrubbed this way (never less: the reporter can only
+//! add removals); reports under a name keep the original for analysts,
+//! who write the sanitised incident from it.
+
+use lookout_privacy::{Extra, KnownNames, Scrubbed};
+
+use super::model::ReportForm;
+
+/// A piece of scrubbed text: either kept as written or a placeholder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Segment {
+    pub text: String,
+    pub replaced: bool,
+}
+
+/// The reporter's own words to remove, one a line.
+pub fn extra_terms(form: &ReportForm) -> Vec<String> {
+    form.scrub_terms
+        .lines()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Scrubs one text with the directory and the reporter's extra terms.
+pub fn scrub(text: &str, known: &KnownNames, terms: &[String]) -> Result<Scrubbed, String> {
+    let extra = Extra {
+        spans: Vec::new(),
+        terms: terms.to_vec(),
+    };
+    lookout_privacy::scrub_with_extra(text, known, &extra).map_err(|err| {
+        format!("Words to remove: {err}. Give each word or phrase on its own line, two characters or more.")
+    })
+}
+
+/// The scrubbed text cut at its placeholders, for marking them.
+pub fn segments(input: &str, scrubbed: &Scrubbed) -> Vec<Segment> {
+    let chars: Vec<char> = input.chars().collect();
+    let mut out = Vec::new();
+    let mut at = 0;
+    for finding in &scrubbed.findings {
+        let start = finding.start.min(chars.len());
+        if start > at {
+            out.push(Segment {
+                text: chars[at..start].iter().collect(),
+                replaced: false,
+            });
+        }
+        out.push(Segment {
+            text: finding.kind.placeholder().to_string(),
+            replaced: true,
+        });
+        at = finding.end.min(chars.len()).max(start);
+    }
+    if at < chars.len() {
+        out.push(Segment {
+            text: chars[at..].iter().collect(),
+            replaced: false,
+        });
+    }
+    out
+}
+
+/// What the preview shows.
+#[derive(Clone, Debug, Default)]
+pub struct Preview {
+    pub narrative: Vec<Segment>,
+    pub indicators: Vec<Segment>,
+    pub removed: usize,
+}
+
+pub fn preview(form: &ReportForm, known: &KnownNames) -> Result<Preview, String> {
+    let terms = extra_terms(form);
+    let narrative = scrub(&form.narrative, known, &terms)?;
+    let indicators = scrub(&form.indicators, known, &terms)?;
+    Ok(Preview {
+        removed: narrative.findings.len() + indicators.findings.len(),
+        narrative: segments(&form.narrative, &narrative),
+        indicators: segments(&form.indicators, &indicators),
+    })
+}
+
+/// The form as an anonymous report is stored: narrative and indicators
+/// scrubbed, the reporter's extra terms gone with them.
+pub fn scrubbed_form(form: &ReportForm, known: &KnownNames) -> Result<ReportForm, String> {
+    let terms = extra_terms(form);
+    Ok(ReportForm {
+        narrative: scrub(&form.narrative, known, &terms)?.text,
+        indicators: scrub(&form.indicators, known, &terms)?.text,
+        scrub_terms: String::new(),
+        ..form.clone()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn known() -> KnownNames {
+        KnownNames::new(lookout_privacy::NameLists {
+            organisations: vec!["Northwind Tankers".into()],
+            ..Default::default()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn segments_mark_each_placeholder() {
+        let input = "Mail from ops@northwind.example about Northwind Tankers.";
+        let scrubbed = lookout_privacy::scrub(input, &known());
+        let segs = segments(input, &scrubbed);
+        let joined: String = segs.iter().map(|s| s.text.as_str()).collect();
+        assert_eq!(joined, scrubbed.text);
+        assert_eq!(segs.iter().filter(|s| s.replaced).count(), 2);
+    }
+
+    #[test]
+    fn the_reporter_can_remove_more_but_not_less() {
+        let form = ReportForm {
+            narrative: "The bosun Zebedee saw it. Mail ops@northwind.example".into(),
+            scrub_terms: "Zebedee\n\n".into(),
+            ..ReportForm::default()
+        };
+        let stored = scrubbed_form(&form, &known()).unwrap();
+        assert!(!stored.narrative.contains("Zebedee"));
+        assert!(!stored.narrative.contains("ops@"));
+        assert!(stored.scrub_terms.is_empty());
+        let bad = ReportForm {
+            scrub_terms: "Z".into(),
+            ..form
+        };
+        assert!(scrubbed_form(&bad, &known()).is_err());
+    }
+}
