@@ -99,6 +99,14 @@ fn create_admin(dir: &Path, data_dir: &Path) {
 }
 
 /// An operator account (no organisation) with the shared test password.
+/// A photo carrying EXIF (with a GPS position), XMP and a name.
+fn photo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../lookout-attachments/tests/data/photo-with-gps.jpg")
+        .canonicalize()
+        .unwrap()
+}
+
 fn create_staff(dir: &Path, data_dir: &Path, email: &str, role: &str) {
     let mut child = lookout(dir)
         .args(["admin", "create-user", "--data-dir"])
@@ -157,6 +165,11 @@ async fn start_portal(dir: &Path, data_dir: &Path) -> (KillOnDrop, String) {
         .args(["serve", "--data-dir"])
         .arg(data_dir)
         .args(["--listen", &addr])
+        // Publish anonymous reports' incidents at once, so the test can
+        // see them (the delay has its own tests).
+        .env("LOOKOUT_PUBLICATION_DELAY_MIN_HOURS", "0")
+        .env("LOOKOUT_PUBLICATION_DELAY_MAX_HOURS", "0")
+        .env("LOOKOUT_PUBLICATION_BATCH_HOURS", "0")
         .stdin(Stdio::null())
         .stdout(output.try_clone().unwrap())
         .stderr(output)
@@ -362,6 +375,16 @@ impl Portal {
             notice.contains(expected),
             "the notice reads {notice:?}, expected it to contain {expected:?}"
         );
+    }
+
+    /// Chooses a file in a file input, as a person would in the dialog.
+    async fn attach(&self, css: &str, path: &Path) {
+        let input = self
+            .driver
+            .find(By::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no file input {css}: {e}"));
+        input.send_keys(path.display().to_string()).await.unwrap();
     }
 
     async fn fill(&self, css: &str, text: &str) {
@@ -847,11 +870,9 @@ async fn anonymous_report_in_a_browser() {
     // A mistake first: the date in the wrong format. Everything typed
     // comes back.
     portal.fill("#discovered_on", "11/02/2026").await;
+    portal.attach("#attachments", &photo()).await;
     portal
-        .follow(
-            By::Css("form[action='/report'] button[type=submit]"),
-            "Send report",
-        )
+        .follow(By::Css("button[value=send]"), "Send report")
         .await;
     portal.expect_page("/report", "Report an incident").await;
     assert!(
@@ -870,11 +891,24 @@ async fn anonymous_report_in_a_browser() {
         .unwrap();
     assert_eq!(kept.as_deref(), Some(NARRATIVE));
     portal.fill("#discovered_on", "2026-02-11").await;
+    // A look at the scrubbed text before sending.
     portal
         .follow(
-            By::Css("form[action='/report'] button[type=submit]"),
-            "Send report",
+            By::Css("button[value=preview]"),
+            "Preview the scrubbed text",
         )
+        .await;
+    portal.expect_page("/report", "Report an incident").await;
+    assert!(
+        portal
+            .text_of("#preview-narrative")
+            .await
+            .contains("inland")
+    );
+    // Browsers do not keep files on a form sent back: attach again.
+    portal.attach("#attachments", &photo()).await;
+    portal
+        .follow(By::Css("button[value=send]"), "Send report")
         .await;
     portal.expect_page("/report", "Report received").await;
     let receipt = portal.text_of("#receipt").await;
@@ -883,12 +917,17 @@ async fn anonymous_report_in_a_browser() {
         12,
         "a twelve-word receipt: {receipt}"
     );
+    let attachments = portal.text_of("#attachments").await;
+    assert!(
+        attachments.contains("photo-with-gps.jpg: removed"),
+        "{attachments}"
+    );
 
     println!("2. the analyst asks a question");
     portal.driver.delete_all_cookies().await.unwrap();
     portal.goto("/").await;
     portal.sign_in("analyst@op.example", ADMIN_PASSWORD).await;
-    portal.enrol_second_factor().await;
+    let (secret, _) = portal.enrol_second_factor().await;
     portal
         .follow(
             By::XPath("//header//a[normalize-space()='Triage']"),
@@ -944,6 +983,56 @@ async fn anonymous_report_in_a_browser() {
             .body_text()
             .await
             .contains("AIS showed us at the airport")
+    );
+
+    println!("4. the analyst publishes it with the cleaned photo");
+    portal.driver.delete_all_cookies().await.unwrap();
+    portal.goto("/").await;
+    portal.sign_in("analyst@op.example", ADMIN_PASSWORD).await;
+    portal.expect_page("/login/mfa", "Second factor").await;
+    // The next time step: the enrolment's code may not be used twice.
+    portal
+        .fill("#code", &totp_code(&secret, unix_now() + 30))
+        .await;
+    portal
+        .follow(
+            By::Css("form[action='/login/mfa'] button[type=submit]"),
+            "Confirm",
+        )
+        .await;
+    portal.goto("/triage").await;
+    portal.follow(By::Css("main table a"), "the report").await;
+    portal.expect_page("/triage/", "Report R-").await;
+    assert!(portal.text_of("#attachments").await.contains("JPEG"));
+    portal
+        .follow(
+            By::XPath("//a[normalize-space()='Prepare the sanitised incident']"),
+            "Prepare the sanitised incident",
+        )
+        .await;
+    portal.expect_page("/triage/", "Incident from report R-").await;
+    portal
+        .click(By::Css("input[name=publish_attachment]"), "the photo's box")
+        .await;
+    portal
+        .follow(By::Css("button[value=publish]"), "Publish")
+        .await;
+    portal.expect_page("/triage/", "Incident from report R-").await;
+    portal.expect_notice("Published.").await;
+    portal
+        .follow(
+            By::XPath("//header//a[normalize-space()='Incidents']"),
+            "the Incidents link",
+        )
+        .await;
+    portal.expect_page("/incidents", "Incidents").await;
+    portal.follow(By::Css("main table a"), "the incident").await;
+    portal.expect_page("/incidents/", "GNSS").await;
+    assert!(
+        portal
+            .text_of("#attachments")
+            .await
+            .contains("Attachment 1")
     );
 
     let Portal { driver, pages, .. } = portal;
