@@ -245,3 +245,66 @@ async fn attachments_are_cleaned_sealed_and_published_cleaned() {
         assert_eq!(status, 404);
     }
 }
+
+#[tokio::test]
+async fn reporters_add_indicators_and_files_with_their_receipt() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = TestServer::start(&url).await;
+        let reporter = browser();
+        let (status, page) = send(&server, &reporter, "Phishing wave on the crew.", &[]).await;
+        assert_eq!(status, 200);
+        let receipt = element_text(&page, "receipt");
+
+        let returning = browser();
+        let (_, form_page) = get(&returning, &server.url("/report/follow-up")).await;
+        let token = csrf(&form_page);
+        let form = reqwest::multipart::Form::new()
+            .text("receipt", receipt.clone())
+            .text("reply", "Two more senders since.")
+            .text("indicators", "crew-payroll.example\n10.20.30.40")
+            .part(
+                "attachments",
+                reqwest::multipart::Part::bytes(photo()).file_name("screenshot.jpg"),
+            );
+        let response = returning
+            .post(server.url(&format!("/report/follow-up?csrf={token}")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+        let page = response.text().await.unwrap();
+        assert!(
+            page.contains("Added 2 indicator line(s) and 1 file(s)."),
+            "{page}"
+        );
+
+        let report = lookout_server::reports::store::by_receipt(
+            &server.state.db,
+            &lookout_server::reports::receipt::lookup_for(&server.state.key, &receipt).unwrap(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let body = report.body(&server.state.key).unwrap();
+        assert!(
+            body.indicators.contains("crew-payroll.example"),
+            "{}",
+            body.indicators
+        );
+        assert!(
+            !body.indicators.contains("10.20.30.40"),
+            "internal addresses are scrubbed"
+        );
+        let files = lookout_server::reports::attachments::list(
+            &server.state.db,
+            &server.state.key,
+            &report,
+        )
+        .await
+        .unwrap();
+        assert_eq!(files.len(), 1);
+        assert!(files[0].has_cleaned);
+    }
+}

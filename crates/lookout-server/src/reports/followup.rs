@@ -3,13 +3,12 @@
 //! answer them.
 
 use askama::Template;
-use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 
 use super::ReportLabels;
 use super::Unlogged;
+use super::attachments::Upload;
 use super::store::{self, Message, ReportRow};
 use crate::accounts::throttle::ThrottleKeys;
 use crate::audit::{self, Actor};
@@ -30,6 +29,7 @@ struct FollowUpPage {
     openings: Vec<super::identity::Opening>,
     error: Option<String>,
     reply: String,
+    indicators: String,
     /// Where the reply form posts.
     action: String,
 }
@@ -50,15 +50,106 @@ pub async fn form(visitor: Visitor) -> Result<Response, AppError> {
         openings: Vec::new(),
         error: None,
         reply: String::new(),
+        indicators: String::new(),
         action: "/report/follow-up".into(),
     })?))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct FollowUpForm {
+/// What a reporter sends when coming back: an answer, more indicators,
+/// more files.
+#[derive(Default)]
+pub struct Addition {
     receipt: String,
     reply: String,
+    indicators: String,
+    files: Vec<Upload>,
+}
+
+impl Addition {
+    async fn read(state: &AppState, request: Request) -> Result<Addition, AppError> {
+        let (pairs, files) = super::submit::read_submission(state, request).await?;
+        let mut addition = Addition {
+            files,
+            ..Addition::default()
+        };
+        for (key, value) in pairs {
+            match key.as_str() {
+                "receipt" => addition.receipt = value,
+                "reply" => addition.reply = value,
+                "indicators" => addition.indicators = value,
+                _ => {}
+            }
+        }
+        Ok(addition)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.reply.trim().is_empty() && self.indicators.trim().is_empty() && self.files.is_empty()
+    }
+}
+
+/// Adds the reporter's answer, indicators and files to `report`, in one
+/// transaction. `Ok(Err(problem))` when something must be fixed first;
+/// nothing is stored then.
+async fn add_more(
+    state: &AppState,
+    report: &ReportRow,
+    addition: Addition,
+) -> Result<Result<(), String>, AppError> {
+    let reply = addition.reply.trim();
+    let indicators = addition.indicators.trim();
+    if reply.chars().count() > MESSAGE_MAX {
+        return Ok(Err(format!(
+            "Keep your answer under {MESSAGE_MAX} characters."
+        )));
+    }
+    if indicators.chars().count() > super::model::INDICATORS_MAX {
+        return Ok(Err(format!(
+            "Keep the indicators under {} characters.",
+            super::model::INDICATORS_MAX
+        )));
+    }
+    let files = match super::attachments::prepare(addition.files, &state.config).await {
+        Ok(files) => files,
+        Err(problems) => {
+            return Ok(Err(format!(
+                "{} Nothing was sent; choose the files again.",
+                problems.join(" ")
+            )));
+        }
+    };
+    // Anonymous reports are kept scrubbed, additions too.
+    let indicators =
+        if report.mode() == Some(super::model::Mode::Anonymous) && !indicators.is_empty() {
+            let known = super::directory::known_names(&state.db).await?;
+            lookout_privacy::scrub(indicators, &known).text
+        } else {
+            indicators.to_string()
+        };
+    let mut tx = state.db.begin_write().await?;
+    if !reply.is_empty() {
+        store::add_message(&mut tx, &state.key, report, None, reply).await?;
+    }
+    if !indicators.is_empty() {
+        let mut body = report.body(&state.key)?;
+        if !body.indicators.is_empty() {
+            body.indicators.push('\n');
+        }
+        body.indicators.push_str(&indicators);
+        store::update_body(&mut tx, &state.key, report, &body).await?;
+    }
+    if !files.is_empty() || !indicators.is_empty() {
+        let note = format!(
+            "Added {} indicator line(s) and {} file(s).",
+            indicators.lines().filter(|l| !l.trim().is_empty()).count(),
+            files.len()
+        );
+        store::add_message(&mut tx, &state.key, report, None, &note).await?;
+    }
+    let key = report.record_key(&state.key)?;
+    super::attachments::store_all(&mut tx, &key, report.id, &report.reference, &files).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
 }
 
 /// The receipt travels in each POST body, never in a URL or a cookie, so
@@ -67,8 +158,9 @@ pub async fn follow_up(
     State(state): State<AppState>,
     visitor: Visitor,
     ClientAddr(addr): ClientAddr,
-    Form(form): Form<FollowUpForm>,
+    request: Request,
 ) -> Result<Response, AppError> {
+    let form = Addition::read(&state, request).await?;
     let throttle = ThrottleKeys::for_purpose(
         &state.key,
         "receipt",
@@ -83,6 +175,7 @@ pub async fn follow_up(
         openings: Vec::new(),
         error: None,
         reply: String::new(),
+        indicators: String::new(),
         action: "/report/follow-up".into(),
     };
     if let Some(wait) = throttle.locked_for(&state.db).await? {
@@ -110,17 +203,16 @@ pub async fn follow_up(
         );
         return Ok(quiet(render_invalid(&page)?));
     };
-    if !form.reply.trim().is_empty() {
-        if form.reply.chars().count() > MESSAGE_MAX {
-            page.error = Some(format!("Keep your answer under {MESSAGE_MAX} characters."));
-            page.reply = form.reply;
+    if !form.is_empty() {
+        let (reply, indicators) = (form.reply.clone(), form.indicators.clone());
+        if let Err(problem) = add_more(&state, &report, form).await? {
+            page.error = Some(problem);
+            page.reply = reply;
+            page.indicators = indicators;
             page.messages = store::messages(&state.db, &state.key, &report).await?;
             page.report = Some(report);
             return Ok(quiet(render_invalid(&page)?));
         }
-        let mut tx = state.db.begin_write().await?;
-        store::add_message(&mut tx, &state.key, &report, None, form.reply.trim()).await?;
-        tx.commit().await?;
         page.page = page
             .page
             .with_notice("Your answer was sent to the analysts.");
@@ -176,25 +268,26 @@ pub async fn mine_detail(
         report: Some(report),
         error: None,
         reply: String::new(),
+        indicators: String::new(),
     })
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct ReplyForm {
-    reply: String,
 }
 
 pub async fn mine_reply(
     State(state): State<AppState>,
     visitor: Visitor,
     Path(id): Path<i64>,
-    Form(form): Form<ReplyForm>,
+    request: Request,
 ) -> Result<Response, AppError> {
     let report = own_report(&state, &visitor, id).await?;
     let user_id = visitor.require_user()?.id;
-    let reply = form.reply.trim();
-    if reply.is_empty() || reply.chars().count() > MESSAGE_MAX {
+    let form = Addition::read(&state, request).await?;
+    let (reply, indicators) = (form.reply.clone(), form.indicators.clone());
+    let problem = if form.is_empty() {
+        Some("Write an answer, add indicators or choose files.".to_string())
+    } else {
+        add_more(&state, &report, form).await?.err()
+    };
+    if let Some(error) = problem {
         return render_invalid(&FollowUpPage {
             page: Page::new(&visitor, "Your report"),
             receipt: String::new(),
@@ -202,14 +295,12 @@ pub async fn mine_reply(
             openings: Vec::new(),
             action: format!("/reports/mine/{}", report.id),
             report: Some(report),
-            error: Some(format!(
-                "Write an answer of up to {MESSAGE_MAX} characters."
-            )),
-            reply: form.reply,
+            error: Some(error),
+            reply,
+            indicators,
         });
     }
     let mut tx = state.db.begin_write().await?;
-    store::add_message(&mut tx, &state.key, &report, None, reply).await?;
     audit::append(
         &mut tx,
         Actor::User(user_id),

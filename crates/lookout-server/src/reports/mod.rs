@@ -32,12 +32,16 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/report/follow-up",
-            get(followup::form).post(followup::follow_up),
+            get(followup::form)
+                .post(followup::follow_up)
+                .layer(DefaultBodyLimit::disable()),
         )
         .route("/reports/mine", get(followup::mine))
         .route(
             "/reports/mine/{id}",
-            get(followup::mine_detail).post(followup::mine_reply),
+            get(followup::mine_detail)
+                .post(followup::mine_reply)
+                .layer(DefaultBodyLimit::disable()),
         )
         .route("/triage", get(triage::inbox))
         .route("/triage/{id}", get(triage::detail))

@@ -168,6 +168,28 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Option<ReportRow>, ReportStoreErr
         .await?)
 }
 
+/// Replaces a report's sealed body (the reporter added indicators).
+pub async fn update_body(
+    tx: &mut Tx,
+    master: &MasterKey,
+    report: &ReportRow,
+    body: &SealedBody,
+) -> Result<(), ReportStoreError> {
+    let key = report.record_key(master)?;
+    let sealed = seal_with(
+        &key,
+        &body_context(&report.reference),
+        &serde_json::to_vec(body)?,
+    )?;
+    sqlx::query("UPDATE reports SET sealed_body = $1, updated_hour = $2 WHERE id = $3")
+        .bind(sealed)
+        .bind(hour(now()))
+        .bind(report.id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 pub async fn by_reference(db: &Db, reference: &str) -> Result<Option<ReportRow>, ReportStoreError> {
     let sql = format!("SELECT {COLUMNS} FROM reports WHERE ref = $1");
     Ok(sqlx::query_as::<_, ReportRow>(sqlx::AssertSqlSafe(sql))

@@ -27,7 +27,9 @@ use crate::state::AppState;
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// Routes that take files; they may receive up to `Config::upload_limit`.
-pub const UPLOAD_PATHS: &[&str] = &["/report", "/report/follow-up"];
+pub fn is_upload_path(path: &str) -> bool {
+    matches!(path, "/report" | "/report/follow-up") || path.starts_with("/reports/mine/")
+}
 
 pub fn router(state: AppState) -> Router {
     let browser = crate::accounts::routes()

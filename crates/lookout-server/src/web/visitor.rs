@@ -156,7 +156,7 @@ async fn visit(state: AppState, request: Request<Body>, next: Next) -> Result<Re
 
     let body = if is_state_changing(&parts.method) {
         check_origin(&state, &parts.headers)?;
-        let upload = super::UPLOAD_PATHS.contains(&parts.uri.path());
+        let upload = super::is_upload_path(parts.uri.path());
         let bytes = read_form_body(&parts.headers, body, upload).await?;
         let sent = parts
             .headers
