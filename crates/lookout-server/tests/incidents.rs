@@ -68,12 +68,26 @@ async fn published_incidents_are_scrubbed_and_shown_within_clearance() {
         let server = TestServer::start_in(&url, data.path().to_path_buf(), Some(&no_delay)).await;
         server.org("Northwind Tankers", "ship-owner").await;
         let meridian = server.org("Meridian Container Lines", "ship-owner").await;
-        // Meridian may read up to TLP:GREEN only.
-        sqlx::query("UPDATE organisations SET tlp_clearance = 1 WHERE id = $1")
-            .bind(meridian)
-            .execute(&server.state.db.pool)
-            .await
-            .unwrap();
+        // An administrator lets Meridian read up to TLP:GREEN only.
+        server.user("admin@op.example", "admin", None).await;
+        let admin = browser();
+        sign_in_enrolling(&server, &admin, "admin@op.example").await;
+        let (status, _, _) = submit(
+            &admin,
+            &server.url("/admin/organisations"),
+            &server.url(&format!("/admin/organisations/{meridian}/clearance")),
+            &[("tlp", "green")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (status, _, _) = submit(
+            &admin,
+            &server.url("/admin/organisations"),
+            &server.url(&format!("/admin/organisations/{meridian}/clearance")),
+            &[("tlp", "red")],
+        )
+        .await;
+        assert_eq!(status, 400, "RED is never a whole organisation's");
         server.user("analyst@op.example", "analyst", None).await;
         server
             .user("ops@northwind.example", "member", Some("Northwind Tankers"))

@@ -184,7 +184,15 @@ struct OrganisationsPage {
     name: String,
     kind: String,
     error: Option<String>,
+    clearances: [(&'static str, &'static str); 4],
 }
+
+const CLEARANCES: [(&str, &str); 4] = [
+    ("clear", "TLP:CLEAR"),
+    ("green", "TLP:GREEN"),
+    ("amber", "TLP:AMBER"),
+    ("amber-strict", "TLP:AMBER+STRICT"),
+];
 
 fn org_kinds() -> Vec<(&'static str, &'static str)> {
     OrgKind::ALL
@@ -205,6 +213,7 @@ pub async fn organisations(
         name: String::new(),
         kind: String::new(),
         error: None,
+        clearances: CLEARANCES,
     })
 }
 
@@ -254,6 +263,7 @@ pub async fn create_organisation(
             name: form.name,
             kind: form.kind,
             error: Some(message),
+            clearances: CLEARANCES,
         }),
     }
 }
@@ -682,4 +692,41 @@ pub async fn org_settings(
         }
         _ => Err(AppError::BadRequest("Unknown action.".into())),
     }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ClearanceForm {
+    tlp: String,
+}
+
+/// Sets the most restricted sharing level an organisation's members may
+/// read. RED is not offered: it goes to named recipients, not to a whole
+/// organisation.
+pub async fn set_clearance(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+    Form(form): Form<ClearanceForm>,
+) -> Result<Response, AppError> {
+    let actor = admin(&visitor)?.clone();
+    let rank = crate::incidents::clearance::tlp_rank(&form.tlp)
+        .filter(|r| *r <= 3)
+        .ok_or_else(|| {
+            AppError::BadRequest("Choose CLEAR, GREEN, AMBER or AMBER+STRICT.".into())
+        })?;
+    let mut tx = state.db.begin_write().await?;
+    if !store::set_org_clearance(&mut tx, id, rank).await? {
+        return Err(AppError::NotFound);
+    }
+    audit::append(
+        &mut tx,
+        Actor::User(actor.id),
+        "organisation.clearance",
+        &format!("organisation:{id}"),
+        &form.tlp,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/admin/organisations").into_response())
 }

@@ -64,6 +64,10 @@ pub fn routes() -> Router<AppState> {
             "/admin/organisations",
             get(admin::organisations).post(admin::create_organisation),
         )
+        .route(
+            "/admin/organisations/{id}/clearance",
+            post(admin::set_clearance),
+        )
         .route("/admin/users", get(admin::users))
         .route("/admin/users/{id}/disable", post(admin::disable_user))
         .route("/admin/users/{id}/enable", post(admin::enable_user))

@@ -162,10 +162,16 @@ pub struct Organisation {
     pub name: String,
     pub kind: String,
     pub mfa_required: i64,
+    /// TLP rank its members may read; see `incidents::clearance`.
+    pub tlp_clearance: i64,
     pub created_at: i64,
 }
 
 impl Organisation {
+    pub fn clearance_tlp(&self) -> &'static str {
+        crate::incidents::clearance::tlp_of_rank(self.tlp_clearance)
+    }
+
     pub fn kind_label(&self) -> &'static str {
         OrgKind::parse(&self.kind).map_or("Other", OrgKind::label)
     }

@@ -42,7 +42,7 @@ pub async fn create_org(
 ) -> Result<Organisation, StoreError> {
     let result = sqlx::query_as::<_, Organisation>(
         "INSERT INTO organisations (name, kind, mfa_required, created_at) VALUES ($1, $2, 0, $3) \
-         RETURNING id, name, kind, mfa_required, created_at",
+         RETURNING id, name, kind, mfa_required, tlp_clearance, created_at",
     )
     .bind(name.trim())
     .bind(kind.as_str())
@@ -60,7 +60,7 @@ pub async fn create_org(
 
 pub async fn org_by_name(db: &Db, name: &str) -> Result<Option<Organisation>, StoreError> {
     Ok(sqlx::query_as::<_, Organisation>(
-        "SELECT id, name, kind, mfa_required, created_at FROM organisations WHERE name = $1",
+        "SELECT id, name, kind, mfa_required, tlp_clearance, created_at FROM organisations WHERE name = $1",
     )
     .bind(name.trim())
     .fetch_optional(&db.pool)
@@ -69,7 +69,7 @@ pub async fn org_by_name(db: &Db, name: &str) -> Result<Option<Organisation>, St
 
 pub async fn org_by_id(db: &Db, id: i64) -> Result<Option<Organisation>, StoreError> {
     Ok(sqlx::query_as::<_, Organisation>(
-        "SELECT id, name, kind, mfa_required, created_at FROM organisations WHERE id = $1",
+        "SELECT id, name, kind, mfa_required, tlp_clearance, created_at FROM organisations WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&db.pool)
@@ -78,10 +78,21 @@ pub async fn org_by_id(db: &Db, id: i64) -> Result<Option<Organisation>, StoreEr
 
 pub async fn list_orgs(db: &Db) -> Result<Vec<Organisation>, StoreError> {
     Ok(sqlx::query_as::<_, Organisation>(
-        "SELECT id, name, kind, mfa_required, created_at FROM organisations ORDER BY name",
+        "SELECT id, name, kind, mfa_required, tlp_clearance, created_at FROM organisations ORDER BY name",
     )
     .fetch_all(&db.pool)
     .await?)
+}
+
+/// The most restricted TLP rank an organisation's members read (0 CLEAR
+/// to 3 AMBER+STRICT; RED is for named recipients only).
+pub async fn set_org_clearance(tx: &mut Tx, org_id: i64, rank: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query("UPDATE organisations SET tlp_clearance = $1 WHERE id = $2")
+        .bind(rank)
+        .bind(org_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn set_org_mfa_required(
