@@ -163,6 +163,20 @@ pub async fn list(
     })
 }
 
+/// The incident `reference` if this visitor may see it; "not found"
+/// otherwise, whether it exists or not.
+async fn visible(
+    state: &AppState,
+    visitor: &Visitor,
+    reference: &str,
+) -> Result<IncidentRow, AppError> {
+    let user = visitor.require_user()?;
+    let clearance = Clearance::of(&state.db, user).await?;
+    store::visible_by_ref(&state.db, now(), &clearance, reference)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 #[derive(Template)]
 #[template(path = "incidents/detail.html")]
 struct DetailPage {
@@ -181,11 +195,7 @@ pub async fn detail(
     visitor: Visitor,
     Path(reference): Path<String>,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
-    let clearance = Clearance::of(&state.db, user).await?;
-    let incident = store::visible_by_ref(&state.db, now(), &clearance, &reference)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let incident = visible(&state, &visitor, &reference).await?;
     let attachments = match reports::by_id(&state.db, incident.report_id).await? {
         Some(report) => attachments::list(&state.db, &state.key, &report)
             .await?
@@ -209,11 +219,7 @@ pub async fn attachment(
     visitor: Visitor,
     Path((reference, position)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
-    let clearance = Clearance::of(&state.db, user).await?;
-    let incident = store::visible_by_ref(&state.db, now(), &clearance, &reference)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let incident = visible(&state, &visitor, &reference).await?;
     if !attachments::is_published(&state.db, incident.report_id, position).await? {
         return Err(AppError::NotFound);
     }
