@@ -618,11 +618,42 @@ async fn reports_through_the_api() {
         unknown["sea_area"] = json!("atlantis");
         problem(post(None, unknown).await.unwrap(), 422).await;
 
+        // Files travel base64; a program is refused, with its name.
+        let photo = std::fs::read(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../lookout-attachments/tests/data/photo-with-gps.jpg"),
+        )
+        .unwrap();
+        let mut with_files = api_report("anonymous");
+        with_files["attachments"] = json!([{
+            "filename": "bridge.jpg",
+            "content_base64": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &photo),
+        }]);
+        let response = post(None, with_files.clone()).await.unwrap();
+        assert_eq!(response.status().as_u16(), 201);
+        let body: Value = response.json().await.unwrap();
+        assert!(
+            body["attachments"][0]["outcome"]
+                .as_str()
+                .unwrap()
+                .starts_with("removed"),
+            "{body}"
+        );
+        with_files["attachments"] =
+            json!([{"filename": "tool.exe", "content_base64": "f0VMRgIBAQAAAAAAAAAAAA=="}]);
+        let detail = problem(post(None, with_files.clone()).await.unwrap(), 422).await;
+        assert!(
+            detail.contains("tool.exe") && detail.contains("infected"),
+            "{detail}"
+        );
+        with_files["attachments"] = json!([{"filename": "x.jpg", "content_base64": "not base64!"}]);
+        problem(post(None, with_files).await.unwrap(), 422).await;
+
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reports")
             .fetch_one(&api.server.state.db.pool)
             .await
             .unwrap();
-        assert_eq!(count, 2, "refused reports leave nothing behind");
+        assert_eq!(count, 3, "refused reports leave nothing behind");
 
         // The catalogue names every id a report may use.
         let catalogue: Value = api

@@ -101,6 +101,10 @@ pub struct SubmitArgs {
     /// Indicators of compromise, one a line.
     #[arg(long, value_name = "FILE")]
     indicators_file: Option<PathBuf>,
+    /// A file to attach (photo, PDF, log...); repeat for several. The
+    /// portal removes hidden details before anyone but analysts sees it.
+    #[arg(long = "attach", value_name = "FILE")]
+    attachments: Vec<PathBuf>,
 }
 
 pub async fn run(command: ReportCommand) -> anyhow::Result<()> {
@@ -178,6 +182,20 @@ fn submit(args: SubmitArgs) -> anyhow::Result<()> {
         Some(path) => read_text(Some(path), "indicators")?,
         None => String::new(),
     };
+    let mut attachments = Vec::new();
+    for path in &args.attachments {
+        use base64::Engine as _;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let filename = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "attachment".into());
+        attachments.push(json!({
+            "filename": filename,
+            "content_base64": base64::engine::general_purpose::STANDARD.encode(bytes),
+        }));
+    }
     let body = json!({
         "mode": args.mode.as_str(),
         "class": args.class,
@@ -195,6 +213,7 @@ fn submit(args: SubmitArgs) -> anyhow::Result<()> {
         "indicators": indicators,
         "tlp": args.tlp,
         "share_name": args.share_name,
+        "attachments": attachments,
     });
     let mut request = agent().post(base.join("api/v1/reports")?.as_str());
     match (args.mode, &args.server.api_token) {
@@ -221,6 +240,13 @@ fn submit(args: SubmitArgs) -> anyhow::Result<()> {
         "Report {} received.",
         received["reference"].as_str().unwrap_or("?")
     );
+    for file in received["attachments"].as_array().into_iter().flatten() {
+        println!(
+            "  {}: {}",
+            file["filename"].as_str().unwrap_or("?"),
+            file["outcome"].as_str().unwrap_or("?")
+        );
+    }
     if let Some(receipt) = received["receipt"].as_str() {
         println!();
         println!("Your receipt code (shown once, stored nowhere; write it down):");

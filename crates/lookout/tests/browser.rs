@@ -1010,14 +1010,18 @@ async fn anonymous_report_in_a_browser() {
             "Prepare the sanitised incident",
         )
         .await;
-    portal.expect_page("/triage/", "Incident from report R-").await;
+    portal
+        .expect_page("/triage/", "Incident from report R-")
+        .await;
     portal
         .click(By::Css("input[name=publish_attachment]"), "the photo's box")
         .await;
     portal
         .follow(By::Css("button[value=publish]"), "Publish")
         .await;
-    portal.expect_page("/triage/", "Incident from report R-").await;
+    portal
+        .expect_page("/triage/", "Incident from report R-")
+        .await;
     portal.expect_notice("Published.").await;
     portal
         .follow(

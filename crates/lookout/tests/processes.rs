@@ -666,14 +666,17 @@ async fn a_terminal_reports_through_the_api() {
     let db = None;
     let server = serve(dir.path(), &db, &[]).await;
 
+    let photo = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../lookout-attachments/tests/data/photo-with-gps.jpg");
     let (ok, out, err) = report_submit(
         &server,
         "2026-03-02",
-        &[],
+        &["--attach", photo.to_str().unwrap()],
         "GPS showed the ship 20 nm inland.",
     );
     assert!(ok, "{err}");
     assert!(out.contains("Report R-"), "{out}");
+    assert!(out.contains("photo-with-gps.jpg: removed"), "{out}");
     let receipt = out
         .lines()
         .map(str::trim)

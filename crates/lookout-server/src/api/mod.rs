@@ -92,7 +92,13 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(v1::me))
         .routes(routes!(v1::organisations, v1::create_organisation))
         .routes(routes!(v1::users))
-        .routes(routes!(reports::submit_report))
+        // Reports carry files: the whole request is bounded by
+        // `Config::upload_limit` (the outer layer), not by the API's 1 MiB.
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(reports::submit_report))
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .routes(routes!(reports::catalogue))
 }
 

@@ -18,6 +18,7 @@ use super::problem::{
     BadRequest, Conflict, Forbidden, InternalError, PayloadTooLarge, Problem, Unauthorized,
     UnprocessableContent, UnsupportedMediaType,
 };
+use crate::reports::attachments::Upload;
 use crate::reports::model::{Mode, ReportForm};
 use crate::reports::{Unlogged, catalogue, sea_areas};
 use crate::state::AppState;
@@ -147,6 +148,30 @@ pub struct NewReport {
     /// members with the published incident.
     #[serde(default)]
     pub share_name: bool,
+    /// Files, cleaned like the form's (5 of 16 MiB each by default; the
+    /// whole request is bounded too). A refused or unreadable file is a 422
+    /// naming it, and nothing is stored.
+    #[serde(default)]
+    pub attachments: Vec<NewAttachment>,
+}
+
+/// A file sent with a report.
+#[derive(Deserialize, ToSchema)]
+pub struct NewAttachment {
+    /// The file's name; analysts see it, members never do.
+    #[schema(max_length = 200, example = "ecdis-screen.jpg")]
+    pub filename: String,
+    /// The file's bytes, base64 (standard alphabet, padded).
+    #[schema(content_encoding = "base64")]
+    pub content_base64: String,
+}
+
+/// What became of a file.
+#[derive(Serialize, ToSchema)]
+pub struct AttachmentReceived {
+    pub filename: String,
+    /// In words: what was removed, or why it stays with the analysts.
+    pub outcome: String,
 }
 
 /// A report safely stored.
@@ -159,6 +184,7 @@ pub struct ReportReceived {
     /// and stored nowhere. The only way back to the report.
     #[schema(required = true)]
     pub receipt: Option<String>,
+    pub attachments: Vec<AttachmentReceived>,
 }
 
 impl NewReport {
@@ -247,13 +273,43 @@ pub async fn submit_report(
             crate::reports::NO_ANALYST_KEYS,
         ));
     }
-    let accepted = crate::reports::accept(&state, &form, mode, member, &[]).await?;
+    let mut uploads = Vec::with_capacity(new.attachments.len());
+    for (n, file) in new.attachments.into_iter().enumerate() {
+        use base64::Engine as _;
+        if file.filename.chars().count() > 200 {
+            return Err(Problem::unprocessable(format!(
+                "attachments[{n}].filename is longer than 200 characters."
+            )));
+        }
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(file.content_base64.as_bytes())
+            .map_err(|_| {
+                Problem::unprocessable(format!(
+                    "attachments[{n}].content_base64 is not base64 (standard alphabet, padded)."
+                ))
+            })?;
+        uploads.push(Upload {
+            filename: file.filename,
+            bytes,
+        });
+    }
+    let prepared = crate::reports::attachments::prepare(uploads, &state.config)
+        .await
+        .map_err(|problems| Problem::unprocessable(problems.join(" ")))?;
+    let accepted = crate::reports::accept(&state, &form, mode, member, &prepared).await?;
     let mut response = (
         StatusCode::CREATED,
         Json(ReportReceived {
             reference: accepted.reference,
             mode: new.mode,
             receipt: accepted.receipt,
+            attachments: prepared
+                .iter()
+                .map(|p| AttachmentReceived {
+                    filename: p.meta.filename.clone(),
+                    outcome: p.meta.outcome(),
+                })
+                .collect(),
         }),
     )
         .into_response();
