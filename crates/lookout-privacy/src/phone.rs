@@ -194,8 +194,15 @@ fn scan(text: &str, groups: &[Group], protected: &Intervals, out: &mut Vec<Candi
                     right_ok(text, groups[j - 1].end)
                 } else {
                     let sep = &text[groups[j - 1].end..groups[j].lead];
-                    sep.chars().all(|c| c == ' ' || c == '\t' || c == '\u{A0}')
-                        && !TRAILER.is_match(&text[groups[j - 1].end..])
+                    let blank = |t: &str| t.chars().all(|c| c == ' ' || c == '\t' || c == '\u{A0}');
+                    // A closing parenthesis then a space ends a number as
+                    // well as the end of the run does ("call 0010000000) or"):
+                    // otherwise what follows decides, and a second pass over
+                    // the scrubbed text could find what the first did not.
+                    let closes = sep
+                        .strip_prefix(')')
+                        .is_some_and(|rest| !rest.is_empty() && blank(rest));
+                    (blank(sep) || closes) && !TRAILER.is_match(&text[groups[j - 1].end..])
                 };
                 if end_ok && window_ok(text, &groups[i..j], protected) {
                     accepted = Some(j);

@@ -324,6 +324,9 @@ fn fuzz_regressions_are_idempotent() {
         "link-local fe80::1c2b:1c2i.nilsen@gmail.com",
         "came f\u{0}07700 900982-0::1?2b",
         "(PC2, 192.168.50.12)024 1600-1900 UT",
+        // Found by the property test: a number closed by ")" before
+        // another run of digits.
+        "Aaa aaa.com Aaa. 0010000000) 0.0.0.0.local ",
     ] {
         let once = scrub(input, &none());
         let twice = scrub(&once.text, &none());
