@@ -957,7 +957,7 @@ async fn anonymous_report_in_a_browser() {
     portal.fill("#receipt", &receipt).await;
     portal
         .follow(
-            By::Css("form[action='/report/follow-up'] button[type=submit]"),
+            By::Css("form[action^='/report/follow-up'] button[type=submit]"),
             "Open my report",
         )
         .await;
@@ -970,7 +970,7 @@ async fn anonymous_report_in_a_browser() {
         .await;
     portal
         .follow(
-            By::Css("form[action='/report/follow-up'] button[type=submit]"),
+            By::Css("form[action^='/report/follow-up'] button[type=submit]"),
             "Send",
         )
         .await;
