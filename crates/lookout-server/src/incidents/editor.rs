@@ -301,7 +301,7 @@ pub async fn edit(
         None => EditorForm::from_report(
             &loaded.report,
             &loaded.original,
-            &directory::known_names(&state.db).await?,
+            &*directory::known_names(&state.db).await?,
         ),
     };
     form.attachments = loaded

@@ -2,6 +2,8 @@
 //! people's names and e-mail domains, so that a narrative naming a member
 //! loses the name before anyone else reads it.
 
+use std::sync::{Arc, LazyLock, Mutex};
+
 use lookout_privacy::{KnownNames, NameLists};
 
 use crate::db::Db;
@@ -84,10 +86,38 @@ pub async fn lists(db: &Db) -> Result<NameLists, sqlx::Error> {
     Ok(lists)
 }
 
+/// The lists compiled lately, and what they compiled to, newest last.
+/// Compiling the directory's names into one matcher takes far longer than
+/// reading them, so every request reads the lists (two small queries, so a
+/// change made by any process is seen at once) and compiles only lists it
+/// has not seen. A few entries, for portals sharing one process (tests).
+static COMPILED: LazyLock<Mutex<Vec<(NameLists, Arc<KnownNames>)>>> =
+    LazyLock::new(|| Mutex::new(Vec::new()));
+const REMEMBERED: usize = 4;
+
 /// The directory compiled for scrubbing.
-pub async fn known_names(db: &Db) -> Result<KnownNames, crate::web::AppError> {
+pub async fn known_names(db: &Db) -> Result<Arc<KnownNames>, crate::web::AppError> {
     let lists = lists(db).await?;
-    KnownNames::new(lists).map_err(crate::web::AppError::internal)
+    if let Ok(cache) = COMPILED.lock()
+        && let Some((_, known)) = cache.iter().find(|(cached, _)| *cached == lists)
+    {
+        return Ok(Arc::clone(known));
+    }
+    let compiled = {
+        let lists = lists.clone();
+        tokio::task::spawn_blocking(move || KnownNames::new(lists))
+            .await
+            .map_err(crate::web::AppError::internal)?
+            .map_err(crate::web::AppError::internal)?
+    };
+    let known = Arc::new(compiled);
+    if let Ok(mut cache) = COMPILED.lock() {
+        if cache.len() >= REMEMBERED {
+            cache.remove(0);
+        }
+        cache.push((lists, Arc::clone(&known)));
+    }
+    Ok(known)
 }
 
 #[cfg(test)]
