@@ -91,8 +91,8 @@ pub async fn lists(db: &Db) -> Result<NameLists, sqlx::Error> {
 /// reading them, so every request reads the lists (two small queries, so a
 /// change made by any process is seen at once) and compiles only lists it
 /// has not seen. A few entries, for portals sharing one process (tests).
-static COMPILED: LazyLock<Mutex<Vec<(NameLists, Arc<KnownNames>)>>> =
-    LazyLock::new(|| Mutex::new(Vec::new()));
+type Compiled = Vec<(NameLists, Arc<KnownNames>)>;
+static COMPILED: LazyLock<Mutex<Compiled>> = LazyLock::new(|| Mutex::new(Vec::new()));
 const REMEMBERED: usize = 4;
 
 /// The directory compiled for scrubbing.
