@@ -152,6 +152,8 @@ const IMAGE_NOT_CLEANED: &str = "This picture is kept for the analysts only: it 
                                  cleaned of identifying details (it may be damaged).";
 const PDF_NOT_CLEANED: &str = "This PDF is kept for the analysts only: it could not be cleaned of \
                                identifying details (it may be damaged).";
+const DOCUMENT_NOT_CLEANED: &str = "This document is kept for the analysts only: it could not be \
+                                    cleaned of identifying details (it may be damaged).";
 const PDF_ENCRYPTED: &str = "This PDF is kept for the analysts only: it is encrypted or \
                              password-protected, so it cannot be cleaned of identifying details.";
 const PROGRAM: &str = "Programs are not accepted as attachments: put the file in a zip archive \
@@ -229,6 +231,19 @@ pub fn clean(bytes: &[u8], limits: &Limits) -> Result<Cleaned, AttachmentError> 
         Kind::LegacyOffice => analysts_only(LEGACY_OFFICE),
         Kind::OtherImage => analysts_only(OTHER_IMAGE),
         Kind::Text | Kind::Xml | Kind::Other => analysts_only(GENERIC),
+    };
+    // What members receive must still be what it was: a cleaned copy that
+    // reads as another type (a damaged picture the cleaner tidied into
+    // something else) goes to the analysts instead.
+    let outcome = match outcome {
+        Outcome::Cleaned { bytes, .. } if detect(&bytes).kind != detected.kind => {
+            analysts_only(match detected.kind {
+                Kind::Pdf => PDF_NOT_CLEANED,
+                Kind::Jpeg | Kind::Png | Kind::Webp => IMAGE_NOT_CLEANED,
+                _ => DOCUMENT_NOT_CLEANED,
+            })
+        }
+        other => other,
     };
     Ok(Cleaned { detected, outcome })
 }

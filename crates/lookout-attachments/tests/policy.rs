@@ -166,3 +166,18 @@ fn error_messages_are_sentences() {
         assert!(s.starts_with(char::is_uppercase) && s.ends_with('.'), "{s}");
     }
 }
+
+/// Found by fuzzing: a damaged JPEG the cleaner tidied into bytes that no
+/// longer read as a JPEG. Members must get what the type says, so it stays
+/// with the analysts.
+#[test]
+fn a_cleaned_copy_that_changes_type_goes_to_analysts() {
+    let data = include_bytes!("data/fuzz-jpeg-retyped.bin");
+    let cleaned = clean(data, &Limits::default()).unwrap();
+    assert_eq!(cleaned.detected.kind, Kind::Jpeg);
+    assert!(
+        matches!(cleaned.outcome, Outcome::AnalystsOnly { .. }),
+        "{:?}",
+        cleaned.outcome
+    );
+}
