@@ -170,7 +170,9 @@ fn right_ok(text: &str, at: usize) -> bool {
     }
     // A placeholder may stand where digits were: "0958-[PRIVATE_IP]".
     let followed_by_digit = chars.next().is_some_and(|d| d.is_ascii_digit() || d == '[');
-    if matches!(c, ':' | ',' | '/' | '.' | '-' | '\'') && followed_by_digit {
+    // ")" then digits (or their placeholder) continues something else:
+    // "4405)52D.h.lan" is no phone before or after the host is replaced.
+    if matches!(c, ':' | ',' | '/' | '.' | '-' | '\'' | ')') && followed_by_digit {
         return false;
     }
     !TRAILER.is_match(&text[at..])
