@@ -39,9 +39,7 @@ pub trait IncidentLabels {
         format!("TLP:{}", id.replace("-strict", "+STRICT").to_uppercase())
     }
     fn system_labels(&self, systems: &str) -> String {
-        systems
-            .split(' ')
-            .filter(|s| !s.is_empty())
+        catalogue::stored_systems(systems)
             .map(|s| self.entry("systems", s))
             .collect::<Vec<_>>()
             .join(", ")

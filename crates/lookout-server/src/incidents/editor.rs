@@ -120,10 +120,7 @@ impl EditorForm {
                 mode: "anonymous".into(),
                 class: report.class.clone(),
                 discovered_on: report.discovered_on.clone(),
-                systems: report
-                    .systems
-                    .split(' ')
-                    .filter(|s| !s.is_empty())
+                systems: crate::reports::catalogue::stored_systems(&report.systems)
                     .map(str::to_string)
                     .collect(),
                 vessel_type: report.vessel_type.clone(),

@@ -63,10 +63,7 @@ impl IncidentRow {
             indicators: self.indicators.clone(),
             class: self.class.clone(),
             occurred_on: self.occurred_on.clone(),
-            systems: self
-                .systems
-                .split(' ')
-                .filter(|s| !s.is_empty())
+            systems: crate::reports::catalogue::stored_systems(&self.systems)
                 .map(str::to_string)
                 .collect(),
             vessel_type: self.vessel_type.clone(),

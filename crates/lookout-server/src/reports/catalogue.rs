@@ -205,6 +205,12 @@ pub fn class_by_id(id: &str) -> Option<&'static Class> {
     CLASSES.iter().find(|c| c.id == id)
 }
 
+/// Affected systems as the reports and incidents tables store them: ids
+/// joined by spaces.
+pub fn stored_systems(stored: &str) -> impl Iterator<Item = &str> {
+    stored.split(' ').filter(|s| !s.is_empty())
+}
+
 pub fn find(list: &'static [Entry], id: &str) -> Option<&'static Entry> {
     list.iter().find(|e| e.id == id)
 }

@@ -139,13 +139,19 @@ pub async fn submit(
     if mode == Some(Mode::Confidential) && !super::identity::can_seal(&state.db).await? {
         problems.push(super::NO_ANALYST_KEYS.into());
     }
-    let known = super::directory::known_names(&state.db).await?;
-    let preview = match super::preview::preview(&form, &known) {
-        Ok(preview) => Some(preview),
-        Err(problem) => {
-            problems.push(problem);
-            None
+    // Scrubbed here only to show it, or to check the reporter's extra
+    // words before anything is stored; `accept` scrubs what it stores.
+    let preview = if previewing || !form.scrub_terms.trim().is_empty() {
+        let known = super::directory::known_names(&state.db).await?;
+        match super::preview::preview(&form, &known) {
+            Ok(preview) => Some(preview),
+            Err(problem) => {
+                problems.push(problem);
+                None
+            }
         }
+    } else {
+        None
     };
     if previewing {
         if !uploads.is_empty() {
