@@ -47,6 +47,11 @@ pub struct Config {
     /// Largest attachment, in MiB, and how many one report may carry.
     pub attachment_max_mb: usize,
     pub attachments_per_report: usize,
+    /// Membership tokens a member may fetch each month, until an admin
+    /// sets another allowance on /admin/tokens.
+    pub token_allowance: u32,
+    /// Days after its month ends that a month's tokens can still be spent.
+    pub token_grace_days: u32,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -96,6 +101,8 @@ impl Default for Config {
             publication_batch_hours: 6,
             attachment_max_mb: 16,
             attachments_per_report: 5,
+            token_allowance: 10,
+            token_grace_days: 31,
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod secrets;
 pub mod serve;
 pub mod state;
 pub mod tls;
+pub mod tokens;
 pub mod web;
 
 pub use config::Config;

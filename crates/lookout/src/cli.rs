@@ -50,6 +50,10 @@ enum Command {
     /// browser).
     #[command(subcommand)]
     Report(crate::report::ReportCommand),
+    /// Membership tokens: fetch them blind, to spend with anonymous
+    /// reports (`report submit --token-file`).
+    #[command(subcommand)]
+    Token(crate::token::TokenCommand),
 }
 
 /// Where the data lives; accepted by every command, anywhere on the line.
@@ -198,6 +202,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Admin(args) => admin(args).await,
         Command::Scrub { known_names } => scrub(known_names.as_deref()),
         Command::Report(command) => crate::report::run(command).await,
+        Command::Token(command) => crate::token::run(command).await,
     }
 }
 

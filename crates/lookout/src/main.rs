@@ -2,6 +2,7 @@
 
 mod cli;
 mod report;
+mod token;
 
 use clap::Parser;
 

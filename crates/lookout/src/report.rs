@@ -105,6 +105,11 @@ pub struct SubmitArgs {
     /// portal removes hidden details before anyone but analysts sees it.
     #[arg(long = "attach", value_name = "FILE")]
     attachments: Vec<PathBuf>,
+    /// Anonymous only: spend the first membership token in this file (from
+    /// `lookout token fetch`) to show the report comes from a member. It is
+    /// removed from the file once the report is accepted.
+    #[arg(long, value_name = "FILE")]
+    token_file: Option<PathBuf>,
 }
 
 pub async fn run(command: ReportCommand) -> anyhow::Result<()> {
@@ -119,7 +124,7 @@ pub async fn run(command: ReportCommand) -> anyhow::Result<()> {
 
 /// The portal's base URL, refusing plain HTTP except to this machine: a
 /// report in clear over a satellite link is no longer confidential.
-fn base_url(server: &str) -> anyhow::Result<url::Url> {
+pub(crate) fn base_url(server: &str) -> anyhow::Result<url::Url> {
     let url = url::Url::parse(server.trim_end_matches('/')).with_context(|| {
         format!("--server {server} is not a URL (e.g. https://lookout.example.org)")
     })?;
@@ -133,7 +138,7 @@ fn base_url(server: &str) -> anyhow::Result<url::Url> {
     }
 }
 
-fn agent() -> ureq::Agent {
+pub(crate) fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
         // Satellite links: slow, but a report must not hang for ever.
         .timeout_connect(Some(Duration::from_secs(60)))
@@ -165,14 +170,14 @@ fn read_text(path: Option<&PathBuf>, what: &str) -> anyhow::Result<String> {
 }
 
 /// The portal's own words for a refusal (problem details), or the status.
-fn refusal(mut response: ureq::http::Response<ureq::Body>) -> anyhow::Error {
+pub(crate) fn refusal(mut response: ureq::http::Response<ureq::Body>) -> anyhow::Error {
     let status = response.status();
     let text = response.body_mut().read_to_string().unwrap_or_default();
     let detail = serde_json::from_str::<Value>(&text)
         .ok()
         .and_then(|v| v["detail"].as_str().map(str::to_string))
         .unwrap_or_else(|| text.chars().take(300).collect());
-    anyhow::anyhow!("the portal refused the report ({status}): {detail}")
+    anyhow::anyhow!("the portal refused ({status}): {detail}")
 }
 
 fn submit(args: SubmitArgs) -> anyhow::Result<()> {
@@ -196,7 +201,14 @@ fn submit(args: SubmitArgs) -> anyhow::Result<()> {
             "content_base64": base64::engine::general_purpose::STANDARD.encode(bytes),
         }));
     }
-    let body = json!({
+    let membership_token = match (&args.token_file, args.mode) {
+        (None, _) => None,
+        (Some(path), Mode::Anonymous) => Some(crate::token::first_token(path)?),
+        (Some(_), _) => bail!(
+            "--token-file is for anonymous reports only: a report under your name already says who you are"
+        ),
+    };
+    let mut body = json!({
         "mode": args.mode.as_str(),
         "class": args.class,
         "discovered_on": args.discovered_on,
@@ -215,6 +227,9 @@ fn submit(args: SubmitArgs) -> anyhow::Result<()> {
         "share_name": args.share_name,
         "attachments": attachments,
     });
+    if let Some(token) = &membership_token {
+        body["membership_token"] = json!(token);
+    }
     let mut request = agent().post(base.join("api/v1/reports")?.as_str());
     match (args.mode, &args.server.api_token) {
         // An anonymous report carries nothing that names the sender.
@@ -230,15 +245,34 @@ fn submit(args: SubmitArgs) -> anyhow::Result<()> {
         .send_json(&body)
         .with_context(|| format!("cannot reach {base}"))?;
     if response.status() != ureq::http::StatusCode::CREATED {
+        // A spent token is of no more use: drop it so the next run takes
+        // the next one.
+        if let (Some(path), Some(token)) = (&args.token_file, &membership_token)
+            && response.status() == ureq::http::StatusCode::CONFLICT
+        {
+            crate::token::remove_token(path, token)?;
+            eprintln!(
+                "The token was already used; it is removed from {}.",
+                path.display()
+            );
+        }
         return Err(refusal(response));
+    }
+    if let (Some(path), Some(token)) = (&args.token_file, &membership_token) {
+        crate::token::remove_token(path, token)?;
     }
     let received: Value = response
         .body_mut()
         .read_json()
         .context("the portal's answer is not JSON")?;
     println!(
-        "Report {} received.",
-        received["reference"].as_str().unwrap_or("?")
+        "Report {} received{}.",
+        received["reference"].as_str().unwrap_or("?"),
+        if membership_token.is_some() {
+            ", as from a verified member"
+        } else {
+            ""
+        }
     );
     for file in received["attachments"].as_array().into_iter().flatten() {
         println!(

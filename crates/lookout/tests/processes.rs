@@ -705,6 +705,129 @@ async fn a_terminal_reports_through_the_api() {
     assert!(err.contains("https://"), "{err}");
 }
 
+fn token_fetch(
+    server: &Server,
+    api_token: &str,
+    count: &str,
+    out: &Path,
+) -> (bool, String, String) {
+    let output = lookout()
+        .args(["token", "fetch", "--server", &server.base, "--count", count])
+        .args(["--api-token", api_token, "--out"])
+        .arg(out)
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn a_terminal_fetches_membership_tokens_and_spends_each_once() {
+    let dir = tempfile::tempdir().unwrap();
+    for db in backends(dir.path()) {
+        let data = tempfile::tempdir().unwrap();
+        let server = serve(data.path(), &db, &[]).await;
+        admin(
+            data.path(),
+            &db,
+            &[
+                "create-org",
+                "--name",
+                "Nordkap Tankers",
+                "--kind",
+                "ship-owner",
+            ],
+            None,
+        );
+        admin(
+            data.path(),
+            &db,
+            &[
+                "create-user",
+                "--email",
+                "cso@nordkap.example",
+                "--role",
+                "member",
+                "--org",
+                "Nordkap Tankers",
+                "--password-stdin",
+            ],
+            Some(&format!("{PASSWORD}\n")),
+        );
+        let out = admin(
+            data.path(),
+            &db,
+            &[
+                "create-api-token",
+                "--email",
+                "cso@nordkap.example",
+                "--scope",
+                "write",
+            ],
+            None,
+        );
+        let api_token = out.split_whitespace().last().unwrap().to_string();
+        let file = data.path().join("tokens.txt");
+
+        let (ok, out, err) = token_fetch(&server, &api_token, "2", &file);
+        assert!(ok, "{err}");
+        assert!(out.contains("2 tokens added to"), "{out}");
+        assert!(out.contains("(2 of 10 taken this month)"), "{out}");
+        let text = std::fs::read_to_string(&file).unwrap();
+        let tokens: Vec<&str> = text.lines().filter(|l| l.starts_with("lmt1.")).collect();
+        assert_eq!(tokens.len(), 2);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "the token file is private");
+        }
+        let first = tokens[0].to_string();
+
+        // Spent with an anonymous report, then gone from the file.
+        let args = ["--token-file", file.to_str().unwrap()];
+        let (ok, out, err) = report_submit(&server, "2026-03-02", &args, "GPS jumped inland.");
+        assert!(ok, "{err}");
+        assert!(out.contains("as from a verified member"), "{out}");
+        let left = std::fs::read_to_string(&file).unwrap();
+        assert!(!left.contains(&first));
+        assert_eq!(left.lines().filter(|l| l.starts_with("lmt1.")).count(), 1);
+
+        // The same token again (a copy of the file kept elsewhere) is
+        // refused in the portal's words and dropped from the file.
+        let copy = data.path().join("copy.txt");
+        std::fs::write(&copy, format!("{first}\n")).unwrap();
+        let args = ["--token-file", copy.to_str().unwrap()];
+        let (ok, _, err) = report_submit(&server, "2026-03-02", &args, "GPS jumped inland.");
+        assert!(!ok);
+        assert!(err.contains("already been used"), "{err}");
+        assert!(!std::fs::read_to_string(&copy).unwrap().contains(&first));
+
+        // Only anonymous; and over the allowance, the next month is named.
+        let args = [
+            "--mode",
+            "attributed",
+            "--api-token",
+            &api_token,
+            "--token-file",
+            file.to_str().unwrap(),
+        ];
+        let (ok, _, err) = report_submit(&server, "2026-03-02", &args, "x");
+        assert!(!ok);
+        assert!(err.contains("anonymous reports only"), "{err}");
+        let (ok, _, err) = token_fetch(&server, &api_token, "9", &file);
+        assert!(!ok);
+        assert!(err.contains("You have 8 of your 10 tokens for"), "{err}");
+        assert!(err.contains("The next period starts on 1 "), "{err}");
+        let (ok, _, err) = token_fetch(&server, "lkt_wrong", "1", &file);
+        assert!(!ok);
+        assert!(err.contains("401"), "{err}");
+    }
+}
+
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {

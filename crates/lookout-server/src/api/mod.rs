@@ -5,9 +5,9 @@
 //! Every route is registered through [`utoipa_axum::routes!`], so a route
 //! cannot exist without being documented, nor the other way round.
 
-mod auth;
-mod json;
-mod problem;
+pub(crate) mod auth;
+pub(crate) mod json;
+pub(crate) mod problem;
 mod reports;
 mod v1;
 
@@ -52,6 +52,7 @@ pub const PREFIX: &str = "/api";
             problem::PayloadTooLarge,
             problem::UnsupportedMediaType,
             problem::UnprocessableContent,
+            problem::TooManyRequests,
             problem::InternalError,
         )
     ),
@@ -59,6 +60,7 @@ pub const PREFIX: &str = "/api";
         (name = "members", description = "Who is signed in, and who is a member"),
         (name = "organisations", description = "Member organisations"),
         (name = "reports", description = "Incident reports, attributed, confidential or anonymous"),
+        (name = "tokens", description = "Membership tokens for verified-anonymous reports"),
         (name = "meta", description = "This document"),
     )
 )]
@@ -100,6 +102,7 @@ fn router() -> OpenApiRouter<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .routes(routes!(reports::catalogue))
+        .routes(routes!(crate::tokens::issue::fetch_tokens))
 }
 
 /// The API's routes, to be nested under [`PREFIX`].

@@ -181,6 +181,14 @@ pub struct UnsupportedMediaType(#[allow(dead_code)] ProblemDetails);
 #[response(content_type = "application/problem+json")]
 pub struct UnprocessableContent(#[allow(dead_code)] ProblemDetails);
 
+/// A limit is reached (a monthly allowance); `detail` says when it resets.
+#[derive(ToResponse)]
+#[response(
+    content_type = "application/problem+json",
+    headers(("Retry-After" = String, description = "Seconds until the limit resets"))
+)]
+pub struct TooManyRequests(#[allow(dead_code)] ProblemDetails);
+
 /// Something failed on the server; nothing was changed.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]

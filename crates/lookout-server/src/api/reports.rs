@@ -22,6 +22,7 @@ use crate::reports::attachments::Upload;
 use crate::reports::model::{Mode, ReportForm};
 use crate::reports::{Unlogged, catalogue, sea_areas};
 use crate::state::AppState;
+use crate::tokens::spend::CheckError;
 use crate::web::AppError;
 
 fn id_enum(ids: impl Iterator<Item = &'static str>, description: &str) -> ObjectBuilder {
@@ -153,6 +154,14 @@ pub struct NewReport {
     /// naming it, and nothing is stored.
     #[serde(default)]
     pub attachments: Vec<NewAttachment>,
+    /// Anonymous reports only: a membership token (`lmt1.…`, fetched with
+    /// POST /api/v1/tokens or on the portal's tokens page) marks the report
+    /// as from a verified member without saying which. Send it without an
+    /// Authorization header. Refused with 422 if malformed, forged, from a
+    /// closed month, or sent with credentials; 409 if already spent.
+    #[serde(default)]
+    #[schema(max_length = 1024)]
+    pub membership_token: Option<String>,
 }
 
 /// A file sent with a report.
@@ -207,6 +216,7 @@ impl NewReport {
             tlp: self.tlp.clone(),
             share_name: self.share_name,
             scrub_terms: String::new(),
+            membership_token: String::new(),
         }
     }
 }
@@ -220,7 +230,8 @@ impl NewReport {
     description = "Anonymous reports need no token and store nothing about the sender: \
         no account, address or exact time. Attributed and confidential reports need a \
         token with the `write` scope; a confidential one is refused with 409 while no \
-        analyst has a key to seal the identity to.",
+        analyst has a key to seal the identity to. An anonymous report may carry a \
+        membership token (sent without an Authorization header) to show it comes from a member.",
     security((), ("bearer" = ["write"])),
     request_body(content = NewReport, content_type = "application/json"),
     responses(
@@ -273,6 +284,28 @@ pub async fn submit_report(
             crate::reports::NO_ANALYST_KEYS,
         ));
     }
+    let token = match new.membership_token.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(_) if mode != Mode::Anonymous => {
+            return Err(Problem::unprocessable(crate::tokens::spend::NOT_ANONYMOUS));
+        }
+        Some(_) if api.is_some() => {
+            return Err(Problem::unprocessable(
+                crate::tokens::spend::WITH_CREDENTIALS,
+            ));
+        }
+        Some(text) => match crate::tokens::spend::check(&state, text).await {
+            Ok(verified) => Some(verified),
+            Err(CheckError::Spent) => {
+                return Err(Problem::new(
+                    StatusCode::CONFLICT,
+                    crate::tokens::spend::SPENT,
+                ));
+            }
+            Err(CheckError::Refused(problem)) => return Err(Problem::unprocessable(problem)),
+            Err(CheckError::App(err)) => return Err(err.into()),
+        },
+    };
     let mut uploads = Vec::with_capacity(new.attachments.len());
     for (n, file) in new.attachments.into_iter().enumerate() {
         use base64::Engine as _;
@@ -296,7 +329,8 @@ pub async fn submit_report(
     let prepared = crate::reports::attachments::prepare(uploads, &state.config)
         .await
         .map_err(|problems| Problem::unprocessable(problems.join(" ")))?;
-    let accepted = crate::reports::accept(&state, &form, mode, member, &prepared).await?;
+    let accepted =
+        crate::reports::accept(&state, &form, mode, member, &prepared, token.as_ref()).await?;
     let mut response = (
         StatusCode::CREATED,
         Json(ReportReceived {

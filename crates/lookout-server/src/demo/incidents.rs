@@ -420,6 +420,8 @@ pub async fn seed_incidents(state: &AppState) -> anyhow::Result<usize> {
                 receipt_lookup: receipt.lookup,
             },
             None,
+            // Some came with a membership token.
+            (occurred / 3600) % 3 == 0,
         )
         .await?;
         let received = reports::hour(occurred + 6 * 3600);
@@ -530,7 +532,7 @@ pub async fn seed_triage(state: &AppState) -> anyhow::Result<usize> {
         } else {
             None
         };
-        crate::reports::accept(state, &form, mode, member, &[])
+        crate::reports::accept(state, &form, mode, member, &[], None)
             .await
             .map_err(|e| anyhow::anyhow!("demo report: {e:?}"))?;
     }

@@ -114,14 +114,20 @@ pub struct Accepted {
 /// and confidential reports need `member` (a confidential one stores it
 /// only sealed to the analysts' keys); anything else is stored
 /// anonymously, whoever sent it. Only an attributed report is linked to
-/// its reporter: the others are followed up by receipt.
+/// its reporter: the others are followed up by receipt. A checked
+/// membership `token` (anonymous reports only) is recorded spent in the
+/// same transaction and marks the report as from a verified member; if it
+/// was spent meanwhile, nothing is stored and the answer is a conflict
+/// with [`crate::tokens::spend::SPENT`].
 pub async fn accept(
     state: &AppState,
     form: &model::ReportForm,
     mode: model::Mode,
     member: Option<&crate::accounts::model::User>,
     attachments: &[attachments::Prepared],
+    token: Option<&crate::tokens::spend::Verified>,
 ) -> Result<Accepted, crate::web::AppError> {
+    let token = token.filter(|_| mode == model::Mode::Anonymous);
     // An anonymous report is stored as its reporter previewed it: scrubbed.
     let scrubbed;
     let form = if mode == model::Mode::Anonymous {
@@ -159,6 +165,13 @@ pub async fn accept(
         _ => None,
     };
     let mut tx = state.db.begin_write().await?;
+    if let Some(token) = token
+        && !crate::tokens::spend::record(&mut tx, token).await?
+    {
+        return Err(crate::web::AppError::Conflict(
+            crate::tokens::spend::SPENT.into(),
+        ));
+    }
     let (receipt, reporter) = match (mode, member) {
         (model::Mode::Attributed, Some(user)) => (
             None,
@@ -189,6 +202,7 @@ pub async fn accept(
         mode,
         reporter,
         sealed_identity.as_deref(),
+        token.is_some(),
     )
     .await?;
     attachments::store_all(&mut tx, &record_key, id, &reference, attachments).await?;

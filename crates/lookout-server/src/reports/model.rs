@@ -82,6 +82,9 @@ pub struct ReportForm {
     /// Words or phrases the reporter asks to remove, one a line (preview).
     /// Never stored.
     pub scrub_terms: String,
+    /// A membership token (anonymous reports only): checked and recorded
+    /// spent by fingerprint, never stored with the report.
+    pub membership_token: String,
 }
 
 /// The parts only analysts may read, sealed at rest.
@@ -126,6 +129,7 @@ impl ReportForm {
                 "tlp" => form.tlp = value,
                 "share_name" => form.share_name = value == "on" || value == "true",
                 "scrub_terms" => form.scrub_terms = value,
+                "membership_token" => form.membership_token = value,
                 _ => {}
             }
         }
@@ -262,6 +266,7 @@ mod tests {
             tlp: "green".into(),
             share_name: false,
             scrub_terms: String::new(),
+            membership_token: String::new(),
         }
     }
 

@@ -92,6 +92,7 @@ pub fn scrubbed_form(form: &ReportForm, known: &KnownNames) -> Result<ReportForm
         narrative: scrub(&form.narrative, known, &terms)?.text,
         indicators: scrub(&form.indicators, known, &terms)?.text,
         scrub_terms: String::new(),
+        membership_token: String::new(),
         ..form.clone()
     })
 }

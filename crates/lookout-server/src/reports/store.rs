@@ -63,12 +63,14 @@ pub struct ReportRow {
     pub sealed_body: String,
     pub duplicate_of: Option<i64>,
     pub sealed_identity: Option<String>,
+    /// 1 when an anonymous report came with a valid membership token.
+    pub verified_member: i64,
 }
 
 const COLUMNS: &str = "id, ref, mode, status, reporter_user_id, reporter_org_id, share_name, \
      received_hour, updated_hour, class, discovered_on, systems, vessel_type, vessel_size, sea_area, \
      impact_safety, impact_operations, impact_money, tlp, wrapped_key, sealed_body, duplicate_of, \
-     sealed_identity";
+     sealed_identity, verified_member";
 
 fn key_context(reference: &str) -> String {
     format!("reports.wrapped_key:{reference}")
@@ -118,6 +120,7 @@ pub async fn insert(
     mode: Mode,
     reporter: Reporter,
     sealed_identity: Option<&str>,
+    verified_member: bool,
 ) -> Result<(i64, String, [u8; 32]), ReportStoreError> {
     let reference = format!("R-{}", hex::encode(random_bytes::<5>()?).to_uppercase());
     let record_key = random_bytes::<32>()?;
@@ -131,8 +134,9 @@ pub async fn insert(
     let received = hour(now());
     let sql = "INSERT INTO reports (ref, mode, status, reporter_user_id, reporter_org_id, share_name, \
          receipt_hash, received_hour, updated_hour, class, discovered_on, systems, vessel_type, vessel_size, \
-         sea_area, impact_safety, impact_operations, impact_money, tlp, wrapped_key, sealed_body, sealed_identity) \
-         VALUES ($1, $2, 'new', $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
+         sea_area, impact_safety, impact_operations, impact_money, tlp, wrapped_key, sealed_body, sealed_identity, \
+         verified_member) \
+         VALUES ($1, $2, 'new', $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
          RETURNING id";
     let id: i64 = sqlx::query_scalar(sql)
         .bind(&reference)
@@ -155,6 +159,7 @@ pub async fn insert(
         .bind(&wrapped_key)
         .bind(&sealed_body)
         .bind(sealed_identity)
+        .bind(i64::from(verified_member))
         .fetch_one(&mut **tx)
         .await?;
     Ok((id, reference, record_key))

@@ -139,6 +139,13 @@ pub async fn submit(
     if mode == Some(Mode::Confidential) && !super::identity::can_seal(&state.db).await? {
         problems.push(super::NO_ANALYST_KEYS.into());
     }
+    let token = match check_token(&state, &visitor, &form, mode).await? {
+        Ok(token) => token,
+        Err(problem) => {
+            problems.push(problem);
+            None
+        }
+    };
     // Scrubbed here only to show it, or to check the reporter's extra
     // words before anything is stored; `accept` scrubs what it stores.
     let preview = if previewing || !form.scrub_terms.trim().is_empty() {
@@ -190,7 +197,29 @@ pub async fn submit(
         response.extensions_mut().insert(Unlogged);
         return Ok(response);
     };
-    let accepted = super::accept(&state, &form, mode, visitor.user.as_ref(), &prepared).await?;
+    let accepted = match super::accept(
+        &state,
+        &form,
+        mode,
+        visitor.user.as_ref(),
+        &prepared,
+        token.as_ref(),
+    )
+    .await
+    {
+        Ok(accepted) => accepted,
+        // Spent by another request since it was checked: nothing stored.
+        Err(AppError::Conflict(problem)) => {
+            let mut problems = vec![problem];
+            if !prepared.is_empty() {
+                problems.push(AGAIN.into());
+            }
+            let mut response = render_invalid(&FormPage::new(&state, &visitor, form, problems))?;
+            response.extensions_mut().insert(Unlogged);
+            return Ok(response);
+        }
+        Err(other) => return Err(other),
+    };
     let attachments = prepared
         .iter()
         .map(|p| (p.meta.filename.clone(), p.meta.outcome()))
@@ -205,4 +234,30 @@ pub async fn submit(
     })?;
     response.extensions_mut().insert(Unlogged);
     Ok(response.into_response())
+}
+
+/// The membership token sent with the form, checked: `Ok(Ok(None))` when
+/// there is none, `Ok(Err(problem))` when it cannot be accepted.
+async fn check_token(
+    state: &AppState,
+    visitor: &Visitor,
+    form: &ReportForm,
+    mode: Option<Mode>,
+) -> Result<Result<Option<crate::tokens::spend::Verified>, String>, AppError> {
+    use crate::tokens::spend::{self, CheckError};
+    let text = form.membership_token.trim();
+    if text.is_empty() {
+        return Ok(Ok(None));
+    }
+    if mode != Some(Mode::Anonymous) {
+        return Ok(Err(spend::NOT_ANONYMOUS.into()));
+    }
+    if visitor.user.is_some() && spend::session_fetched(state, visitor.session_token()).await? {
+        return Ok(Err(spend::SAME_SESSION.into()));
+    }
+    match spend::check(state, text).await {
+        Ok(verified) => Ok(Ok(Some(verified))),
+        Err(CheckError::App(err)) => Err(err),
+        Err(refused) => Ok(Err(refused.to_string())),
+    }
 }

@@ -36,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::audit::routes::routes())
         .merge(crate::reports::routes())
         .merge(crate::incidents::routes())
+        .merge(crate::tokens::routes())
         .route("/", get(crate::home::home))
         .layer(from_fn_with_state(state.clone(), visitor::visitor_layer));
 
@@ -45,6 +46,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(crate::ops::healthz))
         .route("/metrics", get(crate::ops::metrics))
         .route("/static/lookout.css", get(stylesheet))
+        .merge(crate::tokens::public_routes())
         .fallback(not_found)
         // Inner to outer: each layer below wraps the ones above, so the
         // error rewriting and the security headers see every response,

@@ -1,0 +1,250 @@
+//! The token keys: one RSA key pair per period, made by whichever process
+//! first needs it (the database decides which one wins), published with
+//! its validity, and retired in two steps: the private key is erased when
+//! its period ends (nothing can be issued under it any more), and its
+//! spent-token fingerprints are dropped when spending closes.
+
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use lookout_tokens::{IssuerKey, PublicTokenKey};
+use serde::Serialize;
+
+use super::Period;
+use crate::db::{Db, now};
+use crate::state::AppState;
+use crate::web::AppError;
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct KeyRow {
+    pub id: String,
+    pub period: String,
+    pub spki: String,
+    pub sealed_secret: Option<String>,
+    pub issue_from: i64,
+    pub issue_until: i64,
+    pub spend_until: i64,
+}
+
+impl KeyRow {
+    pub fn period_name(&self) -> String {
+        Period::containing(self.issue_from).name()
+    }
+}
+
+const COLUMNS: &str = "id, period, spki, sealed_secret, issue_from, issue_until, spend_until";
+
+/// Parsed keys by id. Only a cache: a key's row is read (and its state
+/// checked) on every use, and ids are hashes of the key, so an entry can
+/// never stand for another key.
+static PUBLIC: LazyLock<Mutex<HashMap<String, Arc<PublicTokenKey>>>> =
+    LazyLock::new(Mutex::default);
+static ISSUERS: LazyLock<Mutex<HashMap<String, Arc<IssuerKey>>>> = LazyLock::new(Mutex::default);
+
+fn cached<T>(cache: &Mutex<HashMap<String, Arc<T>>>, id: &str) -> Option<Arc<T>> {
+    cache.lock().ok()?.get(id).cloned()
+}
+
+fn remember<T>(cache: &Mutex<HashMap<String, Arc<T>>>, id: &str, value: Arc<T>) {
+    if let Ok(mut map) = cache.lock() {
+        map.insert(id.to_string(), value);
+    }
+}
+
+fn context(id: &str) -> String {
+    format!("token_keys:{id}")
+}
+
+pub async fn by_id(db: &Db, id: &str) -> Result<Option<KeyRow>, AppError> {
+    let sql = format!("SELECT {COLUMNS} FROM token_keys WHERE id = $1");
+    Ok(sqlx::query_as::<_, KeyRow>(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
+async fn by_period(db: &Db, period: &str) -> Result<Option<KeyRow>, AppError> {
+    let sql = format!("SELECT {COLUMNS} FROM token_keys WHERE period = $1");
+    Ok(sqlx::query_as::<_, KeyRow>(sqlx::AssertSqlSafe(sql))
+        .bind(period)
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
+/// Every key, newest first (the admins' page).
+pub async fn all(db: &Db) -> Result<Vec<KeyRow>, AppError> {
+    let sql = format!("SELECT {COLUMNS} FROM token_keys ORDER BY issue_from DESC");
+    Ok(sqlx::query_as::<_, KeyRow>(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&db.pool)
+        .await?)
+}
+
+/// The public key of a stored key row.
+pub fn public_key(row: &KeyRow) -> Result<Arc<PublicTokenKey>, AppError> {
+    if let Some(key) = cached(&PUBLIC, &row.id) {
+        return Ok(key);
+    }
+    let key = Arc::new(
+        PublicTokenKey::from_spki_base64(&row.spki)
+            .map_err(|e| AppError::internal(anyhow::anyhow!("token key {}: {e}", row.id)))?,
+    );
+    remember(&PUBLIC, &row.id, key.clone());
+    Ok(key)
+}
+
+/// Erases private keys whose period has ended and forgets the spent
+/// tokens of keys that no longer accept spending. Cheap; run whenever
+/// keys are looked at, so any process keeps the table tidy.
+pub async fn retire(db: &Db, now: i64) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE token_keys SET sealed_secret = NULL \
+         WHERE sealed_secret IS NOT NULL AND issue_until <= $1",
+    )
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    sqlx::query(
+        "DELETE FROM spent_tokens WHERE key_id IN \
+         (SELECT id FROM token_keys WHERE spend_until <= $1)",
+    )
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// The key tokens are issued under now, made if this period has none yet.
+pub async fn issuing(state: &AppState) -> Result<(KeyRow, Arc<IssuerKey>), AppError> {
+    let now = now();
+    retire(&state.db, now).await?;
+    let period = Period::containing(now);
+    let row = match by_period(&state.db, &period.label()).await? {
+        Some(row) => row,
+        None => create(state, period).await?,
+    };
+    let sealed = row.sealed_secret.as_deref().ok_or_else(|| {
+        AppError::internal(anyhow::anyhow!("the current token key has no private key"))
+    })?;
+    if let Some(key) = cached(&ISSUERS, &row.id) {
+        return Ok((row, key));
+    }
+    let der = state.key.open("token-key", &context(&row.id), sealed)?;
+    let key = tokio::task::spawn_blocking(move || IssuerKey::from_der(&der))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(|e| AppError::internal(anyhow::anyhow!("token key {}: {e}", row.id)))?;
+    let key = Arc::new(key);
+    remember(&ISSUERS, &row.id, key.clone());
+    Ok((row, key))
+}
+
+async fn create(state: &AppState, period: Period) -> Result<KeyRow, AppError> {
+    let key = tokio::task::spawn_blocking(IssuerKey::generate)
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    let id = key.public().id().to_string();
+    let der = key.to_der().map_err(AppError::internal)?;
+    let sealed = state.key.seal("token-key", &context(&id), &der)?;
+    let grace = i64::from(state.config.token_grace_days) * 86_400;
+    // Another process may have made this period's key meanwhile: theirs
+    // stands and ours is dropped.
+    sqlx::query(
+        "INSERT INTO token_keys (id, period, spki, sealed_secret, issue_from, issue_until, spend_until) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (period) DO NOTHING",
+    )
+    .bind(&id)
+    .bind(period.label())
+    .bind(key.public().spki_base64())
+    .bind(&sealed)
+    .bind(period.starts())
+    .bind(period.ends())
+    .bind(period.ends() + grace)
+    .execute(&state.db.pool)
+    .await?;
+    let row = by_period(&state.db, &period.label())
+        .await?
+        .ok_or_else(|| {
+            AppError::internal(anyhow::anyhow!("token key for {} vanished", period.label()))
+        })?;
+    if row.id == id {
+        tracing::info!(period = %row.period, key = %row.id, "made this period's token key");
+        remember(&ISSUERS, &id, Arc::new(key));
+    }
+    Ok(row)
+}
+
+/// One published key.
+#[derive(Serialize)]
+pub struct PublishedKey {
+    pub id: String,
+    pub period: String,
+    pub issue_from: String,
+    pub issue_until: String,
+    pub spend_until: String,
+    pub modulus_bits: usize,
+    /// Big-endian modulus and exponent, base64url without padding.
+    pub n: String,
+    pub e: String,
+    /// DER SubjectPublicKeyInfo (RSASSA-PSS), standard base64.
+    pub spki: String,
+}
+
+#[derive(Serialize)]
+pub struct KeyList {
+    pub algorithm: &'static str,
+    /// The key to blind new tokens for.
+    pub issuing: Option<String>,
+    pub keys: Vec<PublishedKey>,
+}
+
+fn rfc3339(unix: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// `GET /.well-known/lookout-token-keys`: every key that still accepts
+/// spending, and which one issues now.
+pub async fn key_list(State(state): State<AppState>) -> Result<Response, AppError> {
+    let (issuing, _) = issuing(&state).await?;
+    let now = now();
+    let mut keys = Vec::new();
+    for row in all(&state.db).await? {
+        if row.issue_from > now || row.spend_until <= now {
+            continue;
+        }
+        let key = public_key(&row)?;
+        keys.push(PublishedKey {
+            modulus_bits: key.modulus_len() * 8,
+            n: lookout_tokens::encode_wire(&key.modulus()),
+            e: lookout_tokens::encode_wire(&key.exponent()),
+            spki: row.spki,
+            period: row.period,
+            issue_from: rfc3339(row.issue_from),
+            issue_until: rfc3339(row.issue_until),
+            spend_until: rfc3339(row.spend_until),
+            id: row.id,
+        });
+    }
+    let mut response = Json(KeyList {
+        algorithm: lookout_tokens::ALGORITHM,
+        issuing: Some(issuing.id),
+        keys,
+    })
+    .into_response();
+    // Short: a client that blinds for last month's key is told to reload.
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=60"),
+    );
+    Ok(response)
+}
