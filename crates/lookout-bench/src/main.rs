@@ -9,6 +9,7 @@
 //! ```
 
 mod intake;
+mod tokens;
 
 use std::time::{Duration, Instant};
 
@@ -60,6 +61,13 @@ enum Scenario {
         /// How long to time single-transaction commits for the reference
         #[arg(long, default_value_t = 3)]
         reference_seconds: u64,
+    },
+    /// Membership tokens: RSA work per side, then issuance and spending
+    /// over HTTP
+    Tokens {
+        /// Requests of 10 tokens (one new member each)
+        #[arg(long, default_value_t = 20)]
+        batches: usize,
     },
     /// Every scenario with its defaults
     All,
@@ -308,11 +316,13 @@ async fn main() -> anyhow::Result<()> {
             seconds,
             reference_seconds,
         } => intake::intake(&cli.database_url, connections, seconds, reference_seconds).await,
+        Scenario::Tokens { batches } => tokens::tokens(&cli.database_url, batches).await,
         Scenario::All => {
             argon2(40).await?;
             login(&cli.database_url, 40).await?;
             page(&cli.database_url, 32, 10).await?;
-            intake::intake(&cli.database_url, 16, 10, 3).await
+            intake::intake(&cli.database_url, 16, 10, 3).await?;
+            tokens::tokens(&cli.database_url, 20).await
         }
     }
 }

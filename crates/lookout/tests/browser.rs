@@ -224,7 +224,7 @@ async fn start_chromedriver(dir: &Path) -> (KillOnDrop, String) {
     (driver, url)
 }
 
-async fn start_browser(driver_url: &str, profile: &Path) -> WebDriver {
+async fn start_browser(driver_url: &str, profile: &Path, javascript: bool) -> WebDriver {
     let binary = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let mut caps = DesiredCapabilities::chrome();
     caps.set_binary(&binary).unwrap();
@@ -244,12 +244,15 @@ async fn start_browser(driver_url: &str, profile: &Path) -> WebDriver {
     caps.add_arg(&format!("--user-data-dir={}", profile.display()))
         .unwrap();
     // The portal must work without JavaScript: turn it off for pages (the
-    // driver's own probes still run).
-    caps.add_experimental_option(
-        "prefs",
-        HashMap::from([("profile.managed_default_content_settings.javascript", 2)]),
-    )
-    .unwrap();
+    // driver's own probes still run), except where a journey needs the
+    // membership-token script.
+    if !javascript {
+        caps.add_experimental_option(
+            "prefs",
+            HashMap::from([("profile.managed_default_content_settings.javascript", 2)]),
+        )
+        .unwrap();
+    }
     WebDriver::new(driver_url, caps)
         .await
         .expect("a Chromium session from chromedriver")
@@ -330,15 +333,18 @@ impl Portal {
         self.pages.push(url.path().to_string());
     }
 
-    /// No script on the page, and nothing requested from another origin.
+    /// No script but the portal's own token client (and none inline), and
+    /// nothing requested from another origin.
     async fn check_self_contained(&self) {
         let url = self.driver.current_url().await.unwrap();
-        let scripts = self.driver.find_all(By::Tag("script")).await.unwrap();
-        assert!(
-            scripts.is_empty(),
-            "{url} has {} <script> element(s); the portal must work without JavaScript",
-            scripts.len()
-        );
+        for script in self.driver.find_all(By::Tag("script")).await.unwrap() {
+            let src = script.attr("src").await.unwrap().unwrap_or_default();
+            let inline = script.prop("text").await.unwrap().unwrap_or_default();
+            assert!(
+                src == "/static/tokens.js" && inline.trim().is_empty(),
+                "{url} has a <script> other than /static/tokens.js ({src:?}, inline {inline:?})"
+            );
+        }
         let urls: Vec<String> = self
             .driver
             .execute(PAGE_URLS_JS, Vec::new())
@@ -420,6 +426,66 @@ impl Portal {
                 "clicking {what} did not lead to a new page"
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Fills the report form as a seafarer would (GNSS spoofing in the
+    /// Black Sea).
+    async fn fill_report(&self, narrative: &str, discovered_on: &str) {
+        for (select, value) in [
+            ("class", "gnss-spoofing"),
+            ("vessel_type", "bulk-carrier"),
+            ("vessel_size", "large"),
+            ("sea_area", "black-sea"),
+            ("impact_safety", "significant"),
+            ("impact_operations", "minor"),
+            ("impact_money", "none"),
+        ] {
+            self.click(
+                By::Css(format!("#{select} option[value='{value}']")),
+                select,
+            )
+            .await;
+        }
+        self.click(
+            By::Css("input[name=systems][value='navigation']"),
+            "the navigation box",
+        )
+        .await;
+        self.fill("#narrative", narrative).await;
+        self.fill("#discovered_on", discovered_on).await;
+    }
+
+    /// The current value of a form field.
+    async fn value_of(&self, css: &str) -> String {
+        self.driver
+            .find(By::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css}: {e}"))
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    /// Waits until the element's text contains `expected` (the page's
+    /// script writes it).
+    async fn wait_for_text(&self, css: &str, expected: &str) {
+        let started = Instant::now();
+        loop {
+            let text = match self.driver.find(By::Css(css)).await {
+                Ok(e) => e.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            if text.contains(expected) {
+                return;
+            }
+            assert!(
+                started.elapsed() < PAGE_WAIT,
+                "{css} reads {text:?}, expected {expected:?}:\n{}",
+                self.body_text().await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
@@ -564,7 +630,7 @@ async fn membership_journey_in_a_browser() {
     create_admin(dir.path(), &data_dir);
     let (_server, base) = start_portal(dir.path(), &data_dir).await;
     let (_chromedriver, driver_url) = start_chromedriver(dir.path()).await;
-    let driver = start_browser(&driver_url, &profile).await;
+    let driver = start_browser(&driver_url, &profile, false).await;
     let mut portal = Portal {
         driver,
         base: base.clone(),
@@ -828,7 +894,7 @@ async fn anonymous_report_in_a_browser() {
     create_staff(dir.path(), &data_dir, "analyst@op.example", "analyst");
     let (_server, base) = start_portal(dir.path(), &data_dir).await;
     let (_chromedriver, driver_url) = start_chromedriver(dir.path()).await;
-    let driver = start_browser(&driver_url, &profile).await;
+    let driver = start_browser(&driver_url, &profile, false).await;
     let mut portal = Portal {
         driver,
         base,
@@ -844,32 +910,9 @@ async fn anonymous_report_in_a_browser() {
         )
         .await;
     portal.expect_page("/report", "Report an incident").await;
-    for (select, value) in [
-        ("class", "gnss-spoofing"),
-        ("vessel_type", "bulk-carrier"),
-        ("vessel_size", "large"),
-        ("sea_area", "black-sea"),
-        ("impact_safety", "significant"),
-        ("impact_operations", "minor"),
-        ("impact_money", "none"),
-    ] {
-        portal
-            .click(
-                By::Css(format!("#{select} option[value='{value}']")),
-                select,
-            )
-            .await;
-    }
-    portal
-        .click(
-            By::Css("input[name=systems][value='navigation']"),
-            "the navigation box",
-        )
-        .await;
-    portal.fill("#narrative", NARRATIVE).await;
     // A mistake first: the date in the wrong format. Everything typed
     // comes back.
-    portal.fill("#discovered_on", "11/02/2026").await;
+    portal.fill_report(NARRATIVE, "11/02/2026").await;
     portal.attach("#attachments", &photo()).await;
     portal
         .follow(By::Css("button[value=send]"), "Send report")
@@ -1037,6 +1080,166 @@ async fn anonymous_report_in_a_browser() {
             .text_of("#attachments")
             .await
             .contains("Attachment 1")
+    );
+
+    let Portal { driver, pages, .. } = portal;
+    driver.quit().await.unwrap();
+    println!("checked {} pages: {}", pages.len(), pages.join(" "));
+}
+
+fn lookout_admin(dir: &Path, data_dir: &Path, args: &[&str], stdin: &str) {
+    let mut child = lookout(dir)
+        .args(["admin"])
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run lookout admin");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "lookout admin {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromedriver and Chromium; run with --ignored"]
+async fn membership_tokens_in_a_browser() {
+    const MEMBER: &str = "cso@gulfstar.example";
+    const NARRATIVE: &str = "Our AIS showed a second vessel with our MMSI off Novorossiysk.";
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    let profile = dir.path().join("chromium-profile");
+    std::fs::create_dir_all(&data_dir).unwrap();
+    std::fs::create_dir_all(&profile).unwrap();
+    create_staff(dir.path(), &data_dir, "analyst@op.example", "analyst");
+    lookout_admin(
+        dir.path(),
+        &data_dir,
+        &["create-org", "--name", ORG_NAME, "--kind", "ship-owner"],
+        "",
+    );
+    lookout_admin(
+        dir.path(),
+        &data_dir,
+        &[
+            "create-user",
+            "--email",
+            MEMBER,
+            "--role",
+            "member",
+            "--org",
+            ORG_NAME,
+            "--password-stdin",
+        ],
+        &format!("{ADMIN_PASSWORD}\n"),
+    );
+    let (_server, base) = start_portal(dir.path(), &data_dir).await;
+    let (_chromedriver, driver_url) = start_chromedriver(dir.path()).await;
+    // The tokens are blinded by the page's script: JavaScript on.
+    let driver = start_browser(&driver_url, &profile, true).await;
+    let mut portal = Portal {
+        driver,
+        base,
+        pages: Vec::new(),
+    };
+
+    println!("1. a member fetches two tokens in the browser");
+    portal.goto("/").await;
+    portal.sign_in(MEMBER, ADMIN_PASSWORD).await;
+    portal.goto("/tokens").await;
+    portal.expect_page("/tokens", "Membership tokens").await;
+    assert_eq!(portal.text_of("#token-taken").await, "0");
+    portal.fill("#token-count", "2").await;
+    portal
+        .click(By::Css("#token-fetch button[type=submit]"), "Fetch tokens")
+        .await;
+    portal
+        .wait_for_text("#token-status", "2 tokens saved")
+        .await;
+    assert_eq!(portal.text_of("#token-saved-count").await, "2");
+    assert_eq!(portal.text_of("#token-taken").await, "2");
+
+    println!("2. spending one in the same session is refused, nothing lost");
+    portal.goto("/report").await;
+    portal.expect_page("/report", "Report an incident").await;
+    portal.wait_for_text("#token-use", "2 left").await;
+    portal
+        .click(By::Id("token-use-button"), "Use a saved token")
+        .await;
+    let token = portal.value_of("#membership_token").await;
+    assert!(token.starts_with("lmt1."), "{token}");
+    portal
+        .click(By::Css("input[name=mode][value=anonymous]"), "Anonymous")
+        .await;
+    portal.fill_report(NARRATIVE, "2026-02-11").await;
+    portal
+        .follow(By::Css("button[value=send]"), "Send report")
+        .await;
+    portal.expect_page("/report", "Report an incident").await;
+    assert!(
+        portal
+            .body_text()
+            .await
+            .contains("You fetched membership tokens while signed in")
+    );
+    assert_eq!(portal.value_of("#narrative").await, NARRATIVE);
+    assert_eq!(portal.value_of("#membership_token").await, token);
+
+    println!("3. signed out, the token is accepted");
+    portal.sign_out().await;
+    portal.goto("/report").await;
+    portal.expect_page("/report", "Report an incident").await;
+    portal.wait_for_text("#token-use", "2 left").await;
+    portal
+        .click(By::Id("token-use-button"), "Use a saved token")
+        .await;
+    assert_eq!(portal.value_of("#membership_token").await, token);
+    portal.fill_report(NARRATIVE, "2026-02-11").await;
+    portal
+        .follow(By::Css("button[value=send]"), "Send report")
+        .await;
+    portal.expect_page("/report", "Report received").await;
+    assert!(
+        portal
+            .text_of("#token-accepted")
+            .await
+            .contains("verified member")
+    );
+
+    println!("4. the same token again is refused, the report text kept");
+    portal.goto("/report").await;
+    portal.expect_page("/report", "Report an incident").await;
+    portal.wait_for_text("#token-use", "1 left").await;
+    portal.fill("#membership_token", &token).await;
+    portal.fill_report(NARRATIVE, "2026-02-11").await;
+    portal
+        .follow(By::Css("button[value=send]"), "Send report")
+        .await;
+    portal.expect_page("/report", "Report an incident").await;
+    assert!(portal.body_text().await.contains("already been used"));
+    assert_eq!(portal.value_of("#narrative").await, NARRATIVE);
+
+    println!("5. the analyst sees a report from a verified member");
+    portal.driver.delete_all_cookies().await.unwrap();
+    portal.goto("/").await;
+    portal.sign_in("analyst@op.example", ADMIN_PASSWORD).await;
+    portal.enrol_second_factor().await;
+    portal.goto("/triage").await;
+    portal.expect_page("/triage", "Triage").await;
+    assert_eq!(
+        portal.body_text().await.matches("verified member").count(),
+        1
     );
 
     let Portal { driver, pages, .. } = portal;

@@ -26,6 +26,9 @@ pub struct FormPage {
     pub max_mb: usize,
     /// The scrubbed narrative and indicators, when the reporter asked.
     pub preview: Option<Preview>,
+    /// The membership token sent can never be accepted (spent, forged,
+    /// malformed, expired): the page's script drops it from the browser.
+    pub token_unusable: bool,
 }
 
 impl Catalogue for FormPage {}
@@ -45,6 +48,7 @@ impl FormPage {
             max_files: state.config.attachments_per_report,
             max_mb: state.config.attachment_max_mb,
             preview: None,
+            token_unusable: false,
         }
     }
 }
@@ -68,6 +72,8 @@ struct ReceivedPage {
     reference: String,
     receipt: Option<String>,
     confidential: bool,
+    /// Sent with a membership token, now spent.
+    verified: bool,
     /// Each file's name and what became of it.
     attachments: Vec<(String, String)>,
 }
@@ -139,10 +145,12 @@ pub async fn submit(
     if mode == Some(Mode::Confidential) && !super::identity::can_seal(&state.db).await? {
         problems.push(super::NO_ANALYST_KEYS.into());
     }
+    let mut token_unusable = false;
     let token = match check_token(&state, &visitor, &form, mode).await? {
         Ok(token) => token,
-        Err(problem) => {
+        Err((problem, unusable)) => {
             problems.push(problem);
+            token_unusable = unusable;
             None
         }
     };
@@ -167,6 +175,7 @@ pub async fn submit(
         let valid = problems.is_empty();
         let mut page = FormPage::new(&state, &visitor, form, problems);
         page.preview = preview;
+        page.token_unusable = token_unusable;
         let mut response = if valid {
             render(&page)?
         } else {
@@ -193,7 +202,9 @@ pub async fn submit(
         Vec::new()
     };
     let (Some(mode), true) = (mode, problems.is_empty()) else {
-        let mut response = render_invalid(&FormPage::new(&state, &visitor, form, problems))?;
+        let mut page = FormPage::new(&state, &visitor, form, problems);
+        page.token_unusable = token_unusable;
+        let mut response = render_invalid(&page)?;
         response.extensions_mut().insert(Unlogged);
         return Ok(response);
     };
@@ -214,7 +225,9 @@ pub async fn submit(
             if !prepared.is_empty() {
                 problems.push(AGAIN.into());
             }
-            let mut response = render_invalid(&FormPage::new(&state, &visitor, form, problems))?;
+            let mut page = FormPage::new(&state, &visitor, form, problems);
+            page.token_unusable = true;
+            let mut response = render_invalid(&page)?;
             response.extensions_mut().insert(Unlogged);
             return Ok(response);
         }
@@ -230,6 +243,7 @@ pub async fn submit(
         reference: accepted.reference,
         receipt: accepted.receipt,
         confidential: mode == Mode::Confidential,
+        verified: token.is_some(),
         attachments,
     })?;
     response.extensions_mut().insert(Unlogged);
@@ -237,27 +251,28 @@ pub async fn submit(
 }
 
 /// The membership token sent with the form, checked: `Ok(Ok(None))` when
-/// there is none, `Ok(Err(problem))` when it cannot be accepted.
+/// there is none, `Ok(Err((problem, unusable)))` when it cannot be
+/// accepted, `unusable` when it never will be.
 async fn check_token(
     state: &AppState,
     visitor: &Visitor,
     form: &ReportForm,
     mode: Option<Mode>,
-) -> Result<Result<Option<crate::tokens::spend::Verified>, String>, AppError> {
+) -> Result<Result<Option<crate::tokens::spend::Verified>, (String, bool)>, AppError> {
     use crate::tokens::spend::{self, CheckError};
     let text = form.membership_token.trim();
     if text.is_empty() {
         return Ok(Ok(None));
     }
     if mode != Some(Mode::Anonymous) {
-        return Ok(Err(spend::NOT_ANONYMOUS.into()));
+        return Ok(Err((spend::NOT_ANONYMOUS.into(), false)));
     }
     if visitor.user.is_some() && spend::session_fetched(state, visitor.session_token()).await? {
-        return Ok(Err(spend::SAME_SESSION.into()));
+        return Ok(Err((spend::SAME_SESSION.into(), false)));
     }
     match spend::check(state, text).await {
         Ok(verified) => Ok(Ok(Some(verified))),
         Err(CheckError::App(err)) => Err(err),
-        Err(refused) => Ok(Err(refused.to_string())),
+        Err(refused) => Ok(Err((refused.to_string(), true))),
     }
 }
