@@ -56,7 +56,7 @@ pub async fn taken(db: &Db, user_id: i64, period: Period) -> Result<u32, AppErro
     Ok(u32::try_from(taken.unwrap_or(0)).unwrap_or(u32::MAX))
 }
 
-fn may_fetch(user: &User) -> bool {
+pub fn may_fetch(user: &User) -> bool {
     matches!(user.role, Role::Member | Role::OrgAdmin) && user.org_id.is_some()
 }
 

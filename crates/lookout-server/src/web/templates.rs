@@ -39,6 +39,13 @@ impl Page {
         self.user.as_ref().is_some_and(|u| u.role == Role::Analyst)
     }
 
+    /// Members of a member organisation, who may fetch membership tokens.
+    pub fn may_fetch_tokens(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(crate::tokens::issue::may_fetch)
+    }
+
     pub fn is_org_admin(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.role == Role::OrgAdmin)
     }
