@@ -97,9 +97,20 @@ pub fn public_key(row: &KeyRow) -> Result<Arc<PublicTokenKey>, AppError> {
 }
 
 /// Erases private keys whose period has ended and forgets the spent
-/// tokens of keys that no longer accept spending. Cheap; run whenever
-/// keys are looked at, so any process keeps the table tidy.
+/// tokens of keys that no longer accept spending. Run whenever keys are
+/// looked at, so any process keeps the table tidy; it writes only when
+/// there is something to retire, so the public key list costs no write.
 pub async fn retire(db: &Db, now: i64) -> Result<(), AppError> {
+    let due: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM token_keys WHERE (sealed_secret IS NOT NULL AND issue_until <= $1) \
+         OR (spend_until <= $1 AND id IN (SELECT key_id FROM spent_tokens)) LIMIT 1",
+    )
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await?;
+    if due.is_none() {
+        return Ok(());
+    }
     sqlx::query(
         "UPDATE token_keys SET sealed_secret = NULL \
          WHERE sealed_secret IS NOT NULL AND issue_until <= $1",
@@ -126,8 +137,11 @@ pub async fn issuing(state: &AppState) -> Result<(KeyRow, Arc<IssuerKey>), AppEr
         Some(row) => row,
         None => create(state, period).await?,
     };
+    // Erased already: another process's clock has passed the month's end.
     let sealed = row.sealed_secret.as_deref().ok_or_else(|| {
-        AppError::internal(anyhow::anyhow!("the current token key has no private key"))
+        AppError::Conflict(
+            "This month's token key has just been retired. Try again in a minute.".into(),
+        )
     })?;
     if let Some(key) = cached(&ISSUERS, &row.id) {
         return Ok((row, key));
