@@ -217,6 +217,48 @@ async fn a_member_fetches_tokens_blind_and_each_is_spent_once() {
         sign_in_enrolling(&server, &analyst, "analyst@op.example").await;
         let (_, inbox) = get(&analyst, &server.url("/triage")).await;
         assert_eq!(inbox.matches("verified member").count(), 2);
+
+        // Its incident carries the mark to members (and statistics).
+        use lookout_server::incidents::store::{Content, Publication, new_reference, save};
+        let report_id: i64 =
+            sqlx::query_scalar("SELECT MIN(id) FROM reports WHERE verified_member = 1")
+                .fetch_one(&server.state.db.pool)
+                .await
+                .unwrap();
+        let now = lookout_server::db::now();
+        let mut tx = server.state.db.begin_write().await.unwrap();
+        let content = Content {
+            title: "ECDIS reboots after a chart update".into(),
+            class: "ecdis-bridge-compromise".into(),
+            occurred_on: "2026-03-02".into(),
+            sea_area: "north-sea".into(),
+            tlp: "green".into(),
+            ..Content::default()
+        };
+        let publication = Publication {
+            state: "published",
+            visible_from: Some(now - 1),
+            reporter_org_id: None,
+            named_org: None,
+        };
+        let reference = save(
+            &mut tx,
+            report_id,
+            &new_reference().unwrap(),
+            &content,
+            &publication,
+            now,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let (status, detail) = get(
+            &other_session,
+            &server.url(&format!("/incidents/{reference}")),
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert!(detail.contains("Verified member"), "{detail}");
     }
 }
 

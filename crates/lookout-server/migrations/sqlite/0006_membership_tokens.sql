@@ -40,5 +40,7 @@ CREATE TABLE settings (
 -- A session that fetched tokens may not spend one (it would link them).
 ALTER TABLE sessions ADD COLUMN fetched_tokens INTEGER NOT NULL DEFAULT 0;
 
--- Reports that came with a valid token: from a member, no one knows who.
+-- Reports that came with a valid token: from a member, no one knows who;
+-- their incidents carry the mark to members and statistics.
 ALTER TABLE reports ADD COLUMN verified_member INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE incidents ADD COLUMN verified_member INTEGER NOT NULL DEFAULT 0;

@@ -53,6 +53,8 @@ pub struct IncidentRow {
     pub named_org: Option<String>,
     pub visible_from: Option<i64>,
     pub updated_hour: i64,
+    /// 1 when its report came with a valid membership token.
+    pub verified_member: i64,
 }
 
 impl IncidentRow {
@@ -84,7 +86,7 @@ impl IncidentRow {
 
 const COLUMNS: &str = "id, ref, report_id, state, title, summary, indicators, class, occurred_on, \
      systems, vessel_type, vessel_size, sea_area, position_cell, impact_safety, impact_operations, \
-     impact_money, tlp, tlp_rank, reporter_org_id, named_org, visible_from, updated_hour";
+     impact_money, tlp, tlp_rank, reporter_org_id, named_org, visible_from, updated_hour, verified_member";
 
 /// Published, released, and within the reader's clearance. Binds `$1` now,
 /// `$2` the reader's maximum TLP rank, `$3` their organisation.
@@ -217,8 +219,9 @@ pub async fn save(
 ) -> Result<String, sqlx::Error> {
     let sql = "INSERT INTO incidents (ref, report_id, state, title, summary, indicators, class, occurred_on, \
          systems, vessel_type, vessel_size, sea_area, position_cell, impact_safety, impact_operations, \
-         impact_money, tlp, tlp_rank, reporter_org_id, named_org, visible_from, updated_hour) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) \
+         impact_money, tlp, tlp_rank, reporter_org_id, named_org, visible_from, updated_hour, verified_member) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
+         (SELECT verified_member FROM reports WHERE id = $2)) \
          ON CONFLICT (report_id) DO UPDATE SET state = $3, title = $4, summary = $5, indicators = $6, \
          class = $7, occurred_on = $8, systems = $9, vessel_type = $10, vessel_size = $11, sea_area = $12, \
          position_cell = $13, impact_safety = $14, impact_operations = $15, impact_money = $16, tlp = $17, \
