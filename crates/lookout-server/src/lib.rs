@@ -15,6 +15,7 @@ pub mod reports;
 pub mod secrets;
 pub mod serve;
 pub mod state;
+pub mod stats;
 pub mod tls;
 pub mod tokens;
 pub mod web;

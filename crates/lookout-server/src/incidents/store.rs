@@ -217,6 +217,9 @@ pub async fn save(
     publication: &Publication,
     now: i64,
 ) -> Result<String, sqlx::Error> {
+    // Out of the statistics with its old content, back in with the new
+    // once published and released.
+    crate::stats::rollup::uncount(tx, report_id).await?;
     let sql = "INSERT INTO incidents (ref, report_id, state, title, summary, indicators, class, occurred_on, \
          systems, vessel_type, vessel_size, sea_area, position_cell, impact_safety, impact_operations, \
          impact_money, tlp, tlp_rank, reporter_org_id, named_org, visible_from, updated_hour, verified_member) \
@@ -227,7 +230,7 @@ pub async fn save(
          position_cell = $13, impact_safety = $14, impact_operations = $15, impact_money = $16, tlp = $17, \
          tlp_rank = $18, reporter_org_id = $19, named_org = $20, visible_from = $21, updated_hour = $22 \
          RETURNING ref";
-    sqlx::query_scalar(sql)
+    let reference: String = sqlx::query_scalar(sql)
         .bind(reference)
         .bind(report_id)
         .bind(publication.state)
@@ -251,10 +254,13 @@ pub async fn save(
         .bind(publication.visible_from)
         .bind(hour(now))
         .fetch_one(&mut **tx)
-        .await
+        .await?;
+    crate::stats::rollup::count_if_released(tx, report_id, now).await?;
+    Ok(reference)
 }
 
 pub async fn withdraw(tx: &mut Tx, report_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    crate::stats::rollup::uncount(tx, report_id).await?;
     let done = sqlx::query(
         "UPDATE incidents SET state = 'withdrawn', visible_from = NULL, updated_hour = $1 WHERE report_id = $2",
     )
