@@ -9,6 +9,7 @@
 //! ```
 
 mod intake;
+mod stats;
 mod tokens;
 
 use std::time::{Duration, Instant};
@@ -68,6 +69,14 @@ enum Scenario {
         /// Requests of 10 tokens (one new member each)
         #[arg(long, default_value_t = 20)]
         batches: usize,
+    },
+    /// Statistics over many synthetic incidents: bulk load with roll-ups,
+    /// then the breakdowns of a statistics page, p50/p95
+    Stats {
+        #[arg(long, default_value_t = 1_000_000)]
+        incidents: usize,
+        #[arg(long, default_value_t = 100)]
+        iterations: usize,
     },
     /// Every scenario with its defaults
     All,
@@ -317,12 +326,17 @@ async fn main() -> anyhow::Result<()> {
             reference_seconds,
         } => intake::intake(&cli.database_url, connections, seconds, reference_seconds).await,
         Scenario::Tokens { batches } => tokens::tokens(&cli.database_url, batches).await,
+        Scenario::Stats {
+            incidents,
+            iterations,
+        } => stats::stats(&cli.database_url, incidents, iterations).await,
         Scenario::All => {
             argon2(40).await?;
             login(&cli.database_url, 40).await?;
             page(&cli.database_url, 32, 10).await?;
             intake::intake(&cli.database_url, 16, 10, 3).await?;
-            tokens::tokens(&cli.database_url, 20).await
+            tokens::tokens(&cli.database_url, 20).await?;
+            stats::stats(&cli.database_url, 1_000_000, 100).await
         }
     }
 }

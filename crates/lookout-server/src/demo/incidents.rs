@@ -364,17 +364,21 @@ fn impact(dice: &mut Dice, heavy: bool) -> &'static str {
     levels[dice.below(levels.len())]
 }
 
-/// Seeds the published incidents: one sanitised incident per (anonymous)
-/// report, dated over the last two years and already released.
-pub async fn seed_incidents(state: &AppState) -> anyhow::Result<usize> {
-    let mut dice = Dice(0x5EED_1000_CAFE_F00D);
-    let now = now();
-    let mut tx = state.db.begin_write().await?;
-    for _ in 0..DEMO_INCIDENTS {
+/// Draws incidents the way the demo's world has them, for the demo and
+/// for benchmarks that need many more: deterministic for a seed.
+pub struct Synthetic(Dice);
+
+impl Synthetic {
+    pub fn new(seed: u64) -> Synthetic {
+        Synthetic(Dice(seed))
+    }
+
+    /// One incident that occurred in the two years before `now` (at
+    /// least three days before it), and when.
+    pub fn draw(&mut self, now: i64) -> (Content, i64) {
+        let dice = &mut self.0;
         let scenario = dice.scenario();
-        // Released two days after the report: the newest is three days old.
         let occurred = now - i64::try_from(dice.below(727 * 24)).unwrap_or(0) * 3600 - 3 * 86_400;
-        let systems: Vec<String> = scenario.systems.iter().map(|s| s.to_string()).collect();
         let vessel_type = dice.pick(scenario.vessels).to_string();
         let vessel_size = if vessel_type == "shore" {
             "not-applicable"
@@ -394,20 +398,48 @@ pub async fn seed_incidents(state: &AppState) -> anyhow::Result<usize> {
             "amber",
             "amber-strict",
         ]);
-        let form = ReportForm {
-            mode: "anonymous".into(),
+        let content = Content {
+            title: scenario.title.into(),
+            summary: scenario.summary.into(),
+            indicators: scenario.indicators.join("\n"),
             class: scenario.class.into(),
-            discovered_on: date_of(occurred),
-            systems,
+            occurred_on: date_of(occurred),
+            systems: scenario.systems.iter().map(|s| s.to_string()).collect(),
             vessel_type,
             vessel_size: vessel_size.into(),
             sea_area: dice.pick(scenario.areas).to_string(),
-            impact_safety: impact(&mut dice, heavy).into(),
-            impact_operations: impact(&mut dice, heavy).into(),
-            impact_money: impact(&mut dice, heavy).into(),
-            narrative: scenario.summary.into(),
-            indicators: scenario.indicators.join("\n"),
+            position_cell: String::new(),
+            impact_safety: impact(dice, heavy).into(),
+            impact_operations: impact(dice, heavy).into(),
+            impact_money: impact(dice, heavy).into(),
             tlp: tlp.into(),
+        };
+        (content, occurred)
+    }
+}
+
+/// Seeds the published incidents: one sanitised incident per (anonymous)
+/// report, dated over the last two years and already released.
+pub async fn seed_incidents(state: &AppState) -> anyhow::Result<usize> {
+    let mut synthetic = Synthetic::new(0x5EED_1000_CAFE_F00D);
+    let now = now();
+    let mut tx = state.db.begin_write().await?;
+    for _ in 0..DEMO_INCIDENTS {
+        let (content, occurred) = synthetic.draw(now);
+        let form = ReportForm {
+            mode: "anonymous".into(),
+            class: content.class.clone(),
+            discovered_on: content.occurred_on.clone(),
+            systems: content.systems.clone(),
+            vessel_type: content.vessel_type.clone(),
+            vessel_size: content.vessel_size.clone(),
+            sea_area: content.sea_area.clone(),
+            impact_safety: content.impact_safety.clone(),
+            impact_operations: content.impact_operations.clone(),
+            impact_money: content.impact_money.clone(),
+            narrative: content.summary.clone(),
+            indicators: content.indicators.clone(),
+            tlp: content.tlp.clone(),
             ..ReportForm::default()
         };
         let receipt = crate::reports::receipt::new(&state.key)?;
@@ -432,22 +464,6 @@ pub async fn seed_incidents(state: &AppState) -> anyhow::Result<usize> {
         .bind(report_id)
         .execute(&mut *tx)
         .await?;
-        let content = Content {
-            title: scenario.title.into(),
-            summary: form.narrative.clone(),
-            indicators: form.indicators.clone(),
-            class: form.class.clone(),
-            occurred_on: form.discovered_on.clone(),
-            systems: form.systems.clone(),
-            vessel_type: form.vessel_type.clone(),
-            vessel_size: form.vessel_size.clone(),
-            sea_area: form.sea_area.clone(),
-            position_cell: String::new(),
-            impact_safety: form.impact_safety.clone(),
-            impact_operations: form.impact_operations.clone(),
-            impact_money: form.impact_money.clone(),
-            tlp: form.tlp.clone(),
-        };
         debug_assert!(tlp_rank(&content.tlp).is_some());
         incidents::save(
             &mut tx,

@@ -6,7 +6,7 @@
 
 mod incidents;
 
-pub use incidents::DEMO_INCIDENTS;
+pub use incidents::{DEMO_INCIDENTS, Synthetic};
 
 use crate::accounts::operator::{self, NewMember};
 use crate::accounts::store;
