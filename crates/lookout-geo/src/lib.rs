@@ -63,11 +63,20 @@
 //! `-12.575 45.205`, ...) and refuses the rest with a [`GeoError`] that says
 //! what to change; [`format_position`] prints the canonical form it reads
 //! back. The parser is fuzzed (`fuzz/`) and property-tested.
+//!
+//! # The map
+//!
+//! [`map::world_map_svg`] draws the catalogue's areas shaded by incident
+//! count, with Natural Earth land (public domain, embedded from `data/`) and
+//! optional dots for grid cells, as one small `<svg>` to inline in a page:
+//! no script, no style attribute, no outside URL. [`map::shade_class`] and
+//! [`map::legend_entries`] give the scale for a legend and a data table.
 
 mod areas;
 mod catalogue;
 mod coarsen;
 mod error;
+pub mod map;
 mod position;
 
 pub use areas::{AreaKind, SeaArea, all, area_at, by_id};
