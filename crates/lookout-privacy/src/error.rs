@@ -41,4 +41,33 @@ pub enum Error {
     /// A string that names no [`Kind`].
     #[error("unknown kind {0:?}")]
     UnknownKind(String),
+    /// A statistics table whose counts do not match its labels.
+    #[error(
+        "a table with {rows} row labels and {cols} column labels needs {rows} rows of {cols} counts"
+    )]
+    TableShape {
+        /// Number of row labels.
+        rows: usize,
+        /// Number of column labels.
+        cols: usize,
+    },
+    /// A statistics table whose counts add up to more than a `u64` holds.
+    #[error("the counts of a table add up to more than {}", u64::MAX)]
+    CountOverflow,
+    /// A filtered table and its unfiltered table have different labels.
+    #[error("the filtered and unfiltered tables have different row or column labels")]
+    FilterMismatch,
+    /// A filtered count larger than the unfiltered one: the filtered table
+    /// is not a restriction of the unfiltered one.
+    #[error("filtered count {filtered} exceeds the unfiltered {unfiltered} at ({row:?}, {col:?})")]
+    FilterExceeds {
+        /// Row label.
+        row: String,
+        /// Column label.
+        col: String,
+        /// The filtered count.
+        filtered: u64,
+        /// The unfiltered count.
+        unfiltered: u64,
+    },
 }

@@ -134,7 +134,14 @@
 //! keep it.
 //!
 //! Errors ([`Error`]) only come from the caller's input: known-name lists
-//! that cannot be compiled safely, or extra spans outside the text.
+//! that cannot be compiled safely, extra spans outside the text, or
+//! statistics tables that do not fit together.
+//!
+//! ## Statistics
+//!
+//! Counts published over sanitised incidents go through [`suppress`]:
+//! small-cell suppression, so that no published figure singles out a
+//! reporter.
 
 mod error;
 mod kind;
@@ -146,6 +153,8 @@ mod phone;
 mod protect;
 mod text;
 mod words;
+
+pub mod suppress;
 
 use std::sync::LazyLock;
 
