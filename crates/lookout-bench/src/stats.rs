@@ -22,7 +22,17 @@ async fn bulk(db: &Db, table: &str, columns: &[&str], rows: &[Vec<Value>]) -> an
     let per = (8000 / columns.len()).max(1);
     let mut tx = db.begin_write().await?;
     for chunk in rows.chunks(per) {
-        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", columns.join(", "));
+        // PostgreSQL's identity columns take given ids only when told to.
+        let overriding =
+            if db.backend == lookout_server::db::Backend::Postgres && columns.contains(&"id") {
+                "OVERRIDING SYSTEM VALUE "
+            } else {
+                ""
+            };
+        let mut sql = format!(
+            "INSERT INTO {table} ({}) {overriding}VALUES ",
+            columns.join(", ")
+        );
         let mut args = sqlx::any::AnyArguments::default();
         let mut n = 0;
         for (i, row) in chunk.iter().enumerate() {
