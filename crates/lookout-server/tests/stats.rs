@@ -75,6 +75,35 @@ struct Row {
     occurred_on: String,
 }
 
+/// An anonymous report to publish an incident from.
+async fn new_report(tx: &mut lookout_server::db::Tx, server: &TestServer) -> i64 {
+    let reporter = Reporter::Anonymous {
+        receipt_lookup: hex::encode(lookout_server::secrets::random_bytes::<16>().unwrap()),
+    };
+    let form = ReportForm::default();
+    let (id, _, _) = insert(
+        tx,
+        &server.state.key,
+        &form,
+        Mode::Anonymous,
+        reporter,
+        None,
+        false,
+    )
+    .await
+    .unwrap();
+    id
+}
+
+fn published(visible_from: Option<i64>) -> Publication {
+    Publication {
+        state: "published",
+        visible_from,
+        reporter_org_id: None,
+        named_org: None,
+    }
+}
+
 /// What the incidents table says, counted directly.
 async fn expected(
     server: &TestServer,
@@ -164,25 +193,7 @@ async fn roll_ups_always_equal_a_count_of_the_incidents() {
         let mut tx = db.begin_write().await.unwrap();
         let mut reports = Vec::new();
         for _ in 0..30 {
-            let form = ReportForm {
-                class: "malicious-code".into(),
-                ..ReportForm::default()
-            };
-            let reporter = Reporter::Anonymous {
-                receipt_lookup: hex::encode(lookout_server::secrets::random_bytes::<16>().unwrap()),
-            };
-            let (id, _, _) = insert(
-                &mut tx,
-                &server.state.key,
-                &form,
-                Mode::Anonymous,
-                reporter,
-                None,
-                false,
-            )
-            .await
-            .unwrap();
-            reports.push(id);
+            reports.push(new_report(&mut tx, &server).await);
         }
         tx.commit().await.unwrap();
 
@@ -200,9 +211,7 @@ async fn roll_ups_always_equal_a_count_of_the_incidents() {
                 1 => {
                     let publication = Publication {
                         state: "draft",
-                        visible_from: None,
-                        reporter_org_id: None,
-                        named_org: None,
+                        ..published(None)
                     };
                     save(
                         &mut tx,
@@ -218,12 +227,7 @@ async fn roll_ups_always_equal_a_count_of_the_incidents() {
                 // Published now, or released later.
                 _ => {
                     let delay = [0, 0, 3_000, 20_000][dice.below(4)];
-                    let publication = Publication {
-                        state: "published",
-                        visible_from: Some(now + delay),
-                        reporter_org_id: None,
-                        named_org: None,
-                    };
+                    let publication = published(Some(now + delay));
                     save(
                         &mut tx,
                         report,
@@ -290,27 +294,8 @@ async fn two_processes_catching_up_at_once_count_each_release_once() {
         let now = 1_780_000_000;
         let mut tx = first.state.db.begin_write().await.unwrap();
         for _ in 0..40 {
-            let reporter = Reporter::Anonymous {
-                receipt_lookup: hex::encode(lookout_server::secrets::random_bytes::<16>().unwrap()),
-            };
-            let form = ReportForm::default();
-            let (id, _, _) = insert(
-                &mut tx,
-                &first.state.key,
-                &form,
-                Mode::Anonymous,
-                reporter,
-                None,
-                false,
-            )
-            .await
-            .unwrap();
-            let publication = Publication {
-                state: "published",
-                visible_from: Some(now + 100),
-                reporter_org_id: None,
-                named_org: None,
-            };
+            let id = new_report(&mut tx, &first).await;
+            let publication = published(Some(now + 100));
             save(
                 &mut tx,
                 id,

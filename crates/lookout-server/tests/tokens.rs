@@ -99,6 +99,13 @@ async fn fetch_in_browser(
     Ok((tokens, seen))
 }
 
+/// A token signed by `issuer` directly, as if it had been fetched.
+fn mint(issuer: &IssuerKey) -> Token {
+    let pending = issuer.public().blind().unwrap();
+    let signature = issuer.sign_blinded(pending.blinded_message()).unwrap();
+    issuer.public().finish(&pending, &signature).unwrap()
+}
+
 async fn report_with_token(
     server: &TestServer,
     client: &reqwest::Client,
@@ -180,15 +187,7 @@ async fn a_member_fetches_tokens_blind_and_each_is_spent_once() {
         assert_eq!(status, 422);
         assert!(body.contains("not complete or not in the right form"));
         // A token made for a key this portal never had.
-        let stranger = IssuerKey::generate().unwrap();
-        let pending = stranger.public().blind().unwrap();
-        let foreign = stranger
-            .public()
-            .finish(
-                &pending,
-                &stranger.sign_blinded(pending.blinded_message()).unwrap(),
-            )
-            .unwrap();
+        let foreign = mint(&IssuerKey::generate().unwrap());
         let (status, body) =
             report_with_token(&server, &reporter, "anonymous", &foreign.to_string()).await;
         assert_eq!(status, 422);
@@ -563,14 +562,7 @@ async fn keys_are_sealed_shared_between_processes_and_retire() {
             .execute(&first.state.db.pool)
             .await
             .unwrap();
-        let pending = old.public().blind().unwrap();
-        let expired = old
-            .public()
-            .finish(
-                &pending,
-                &old.sign_blinded(pending.blinded_message()).unwrap(),
-            )
-            .unwrap();
+        let expired = mint(&old);
         let (status, body) =
             report_with_token(&second, &browser(), "anonymous", &expired.to_string()).await;
         assert_eq!(status, 422);

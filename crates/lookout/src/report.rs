@@ -292,19 +292,25 @@ fn submit(args: SubmitArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn catalogue(server: ServerArgs) -> anyhow::Result<()> {
-    let base = base_url(&server.server)?;
-    let mut response = agent()
-        .get(base.join("api/v1/catalogue")?.as_str())
+/// GETs `path` under the portal and reads the JSON answer; a refusal comes
+/// back in the portal's words.
+pub(crate) fn get_json(agent: &ureq::Agent, base: &url::Url, path: &str) -> anyhow::Result<Value> {
+    let mut response = agent
+        .get(base.join(path)?.as_str())
         .call()
         .with_context(|| format!("cannot reach {base}"))?;
     if !response.status().is_success() {
         return Err(refusal(response));
     }
-    let lists: Value = response
+    response
         .body_mut()
         .read_json()
-        .context("the portal's answer is not JSON")?;
+        .with_context(|| format!("the portal's answer to {path} is not JSON"))
+}
+
+fn catalogue(server: ServerArgs) -> anyhow::Result<()> {
+    let base = base_url(&server.server)?;
+    let lists = get_json(&agent(), &base, "api/v1/catalogue")?;
     for (key, title) in [
         ("classes", "--class"),
         ("systems", "--system"),

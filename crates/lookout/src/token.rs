@@ -12,7 +12,7 @@ use clap::{Args, Subcommand};
 use lookout_tokens::{PublicTokenKey, Token};
 use serde_json::{Value, json};
 
-use crate::report::{agent, base_url, refusal};
+use crate::report::{agent, base_url, get_json, refusal};
 
 #[derive(Subcommand)]
 pub enum TokenCommand {
@@ -59,17 +59,7 @@ fn fetch(args: FetchArgs) -> anyhow::Result<()> {
     }
     let base = base_url(&args.server)?;
     let agent = agent();
-    let mut response = agent
-        .get(base.join(".well-known/lookout-token-keys")?.as_str())
-        .call()
-        .with_context(|| format!("cannot reach {base}"))?;
-    if !response.status().is_success() {
-        return Err(refusal(response));
-    }
-    let list: Value = response
-        .body_mut()
-        .read_json()
-        .context("the portal's key list is not JSON")?;
+    let list = get_json(&agent, &base, ".well-known/lookout-token-keys")?;
     if list["algorithm"] != lookout_tokens::ALGORITHM {
         bail!(
             "the portal's tokens use {}, which this client does not speak",

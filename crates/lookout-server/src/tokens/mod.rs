@@ -42,19 +42,11 @@ pub fn public_routes() -> Router<AppState> {
 }
 
 async fn script() -> axum::response::Response {
-    use axum::http::{HeaderValue, header};
-    use axum::response::IntoResponse;
-    let mut response = include_str!("../../static/tokens.js").into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/javascript; charset=utf-8"),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=3600"),
-    );
-    response
+    crate::web::static_file(
+        include_str!("../../static/tokens.js"),
+        "text/javascript; charset=utf-8",
+        "public, max-age=3600",
+    )
 }
 
 /// A token period: a calendar month, UTC.

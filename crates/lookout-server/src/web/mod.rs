@@ -72,15 +72,26 @@ async fn not_found() -> StatusCode {
 }
 
 async fn stylesheet() -> Response {
-    let mut response = include_str!("../../static/lookout.css").into_response();
+    static_file(
+        include_str!("../../static/lookout.css"),
+        "text/css; charset=utf-8",
+        "public, max-age=86400",
+    )
+}
+
+/// A file built into the binary, with its type and how long browsers and
+/// proxies may keep it.
+pub fn static_file(
+    body: &'static str,
+    content_type: &'static str,
+    cache_control: &'static str,
+) -> Response {
+    let mut response = body.into_response();
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/css; charset=utf-8"),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=86400"),
+        HeaderValue::from_static(cache_control),
     );
     response
 }
