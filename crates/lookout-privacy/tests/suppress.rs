@@ -1,26 +1,31 @@
 //! Small-cell suppression: worked examples, then property tests that attack
 //! the published tables.
 //!
-//! The attacker sees only published figures. It knows that every line of
-//! the table adds up to its total (the totals row and column to the grand
+//! The attacker sees only published figures. It knows that every line of the
+//! table adds up to its total (the totals row and column to the grand
 //! total), that counts are whole and non-negative, and what else the views
 //! give away: in a lone published table zeros are always shown, so a hidden
 //! figure is at least 1; a filtered figure is at most the unfiltered one
-//! where that is shown. For each hidden figure it first narrows every range
-//! by interval propagation over the sums to a fixed point, then searches
-//! exhaustively (branch and bound, with the same propagation at every node)
-//! for a filling of all hidden figures that fits everything it knows and
-//! gives that figure a value other than the true one. Found: the figure is
-//! not pinned. Search space exhausted: it is pinned, and the test fails.
-//! Budget exceeded: the propagated range decides, and the case counts as
-//! inconclusive (the tests require those to be rare and print how many
-//! there were).
+//! where that is shown. Against tables with forced figures (linked tables),
+//! where a hidden figure may be 0, it is credited with knowing which hidden
+//! figures are non-zero: more than a reader is told, so a figure it cannot
+//! pin, a reader who allows zeros cannot pin either. For each hidden figure
+//! it first narrows every range by interval propagation over the sums to a
+//! fixed point, then searches exhaustively (branch and bound, with the same
+//! propagation at every node) for a filling of all hidden figures that fits
+//! everything it knows and gives that figure a value other than the true
+//! one. Found: the figure is not pinned. Search space exhausted: it is
+//! pinned, and the test fails. Budget exceeded: the propagated range
+//! decides, and the case counts as inconclusive (the tests require those to
+//! be rare and print how many there were).
 
 use std::cell::RefCell;
 use std::fmt::Write as _;
 
 use lookout_privacy::Error;
-use lookout_privacy::suppress::{Cell, DEFAULT_K, Published, Table, publish, publish_filtered};
+use lookout_privacy::suppress::{
+    Cell, DEFAULT_K, Figure, Published, Table, publish, publish_filtered, publish_hiding,
+};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
@@ -260,6 +265,180 @@ fn serialises_as_numbers_and_nulls() {
     let json = serde_json::to_value(&p).unwrap();
     assert_eq!(json["cells"][0], serde_json::json!([null, null, 12]));
     assert_eq!(json["total"], serde_json::json!(89));
+}
+
+// ----------------------------------------------------------------------
+// Linked tables: worked examples
+// ----------------------------------------------------------------------
+
+/// The shared figures of two tables with the same rows: the row totals and
+/// the grand total.
+fn shared_margin(f: Figure) -> bool {
+    matches!(f, Figure::RowTotal(_) | Figure::Total)
+}
+
+/// The caller's iteration (see the module docs): hide in both tables every
+/// shared figure either hides, until nothing changes. Returns both
+/// publications and the number of rounds.
+fn publish_linked(a: &Table, b: &Table, k: u64) -> (Published, Published, usize) {
+    let mut forced: Vec<Figure> = Vec::new();
+    let mut rounds = 0;
+    loop {
+        rounds += 1;
+        let pa = publish_hiding(a, k, &forced);
+        let pb = publish_hiding(b, k, &forced);
+        let before = forced.len();
+        for f in pa.hidden_figures().into_iter().chain(pb.hidden_figures()) {
+            if shared_margin(f) && !forced.contains(&f) {
+                forced.push(f);
+            }
+        }
+        if forced.len() == before {
+            return (pa, pb, rounds);
+        }
+    }
+}
+
+#[test]
+fn a_forced_row_total_takes_a_complement() {
+    // Nothing is small, but another table hides the first row's total. On
+    // its own it would be the grand total minus the other row totals. The
+    // cheapest cycle through it runs through the row's smallest cell, the
+    // one below it and that row's total (10 + 9 + 40).
+    let t = table(&[vec![10, 12, 15], vec![9, 20, 11], vec![14, 8, 30]]);
+    let p = publish_hiding(&t, 5, &[Figure::RowTotal(0)]);
+    assert_eq!(
+        render(&p),
+        "■ 12 15 | ■\n\
+         ■ 20 11 | ■\n\
+         14 8 30 | 52\n\
+         33 40 56 | 129\n"
+    );
+    assert_eq!(
+        p.hidden_figures(),
+        vec![
+            Figure::Cell(0, 0),
+            Figure::RowTotal(0),
+            Figure::Cell(1, 0),
+            Figure::RowTotal(1),
+        ]
+    );
+    assert_eq!(p.figure(Figure::RowTotal(0)), Some(Cell::Suppressed));
+    assert_eq!(p.figure(Figure::ColTotal(0)), Some(Cell::Shown(33)));
+}
+
+#[test]
+fn a_forced_zero_may_take_zeros_with_it() {
+    // A hidden 0 can only be believed larger, and its row is all zeros: the
+    // only way up is through its row's total, also 0, which is hidden too.
+    // The other zero stays: nothing needs it.
+    let t = table(&[vec![0, 0], vec![7, 9], vec![6, 20]]);
+    let p = publish_hiding(&t, 5, &[Figure::Cell(0, 0)]);
+    assert_eq!(
+        render(&p),
+        "■ 0 | ■\n\
+         ■ 9 | ■\n\
+         6 20 | 26\n\
+         13 29 | 42\n"
+    );
+    // A reader who takes the hidden figures for non-zero gets the truth
+    // wrong; one who allows zeros cannot pin the 0 (it may be up to 7).
+    let truth = true_grid(&t);
+    let shown = published_grid(&p);
+    let ranges = (0..truth.len())
+        .map(|e| shown[e].map_or((0, None), exact))
+        .collect();
+    let knowledge = Knowledge::new(3, 2, ranges);
+    assert_eq!(knowledge.attack(0, 0), Verdict::Free);
+}
+
+#[test]
+fn forcing_everything_hides_everything() {
+    let t = table(&[vec![3, 0], vec![20, 9]]);
+    let all: Vec<Figure> = (0..2)
+        .flat_map(|i| (0..2).map(move |j| Figure::Cell(i, j)))
+        .chain((0..2).flat_map(|i| [Figure::RowTotal(i), Figure::ColTotal(i)]))
+        .chain([Figure::Total])
+        .collect();
+    let p = publish_hiding(&t, 5, &all);
+    assert_eq!(p.suppressed(), 9);
+    assert_eq!(p.hidden_figures().len(), 9);
+}
+
+#[test]
+fn figures_outside_the_table_are_ignored() {
+    let t = table(&[vec![2, 10, 12], vec![8, 15, 9], vec![7, 6, 20]]);
+    let outside = [
+        Figure::Cell(3, 0),
+        Figure::Cell(0, 3),
+        Figure::RowTotal(3),
+        Figure::ColTotal(usize::MAX),
+        Figure::Cell(usize::MAX, usize::MAX),
+    ];
+    assert_eq!(publish_hiding(&t, 5, &outside), publish(&t, 5));
+    assert_eq!(publish(&t, 5).figure(Figure::RowTotal(3)), None);
+    assert_eq!(t.figure(Figure::Cell(0, 3)), None);
+    assert_eq!(t.figure(Figure::ColTotal(2)), Some(41));
+    // Repeats change nothing either.
+    assert_eq!(
+        publish_hiding(&t, 5, &[Figure::Total, Figure::Total]),
+        publish_hiding(&t, 5, &[Figure::Total])
+    );
+}
+
+#[test]
+fn a_forced_total_of_a_table_without_rows_withholds_it() {
+    // With no rows the totals are 0 by construction: hiding them hides
+    // nothing, and there is no cycle to hide them on. Everything is
+    // withheld rather than a pinned figure published as hidden.
+    let t = Table::new(vec![], labels("c", 2), vec![]).unwrap();
+    let p = publish_hiding(&t, 5, &[Figure::Total]);
+    assert_eq!(p.col_totals(), &[Cell::Suppressed, Cell::Suppressed]);
+    assert_eq!(p.total(), Cell::Suppressed);
+    // A forced zero with somewhere to go needs no such thing.
+    let zeros = table(&[vec![0, 0], vec![0, 0]]);
+    let p = publish_hiding(&zeros, 5, &[Figure::Total]);
+    assert_eq!(p.suppressed(), 4);
+    assert_eq!(p.total(), Cell::Suppressed);
+}
+
+#[test]
+fn linked_tables_hide_their_shared_margins_alike() {
+    // Classes by sea area and classes by vessel type: the same reports, so
+    // the same class totals. On their own, the first hides the second
+    // class's total (30) as a complement and the second shows it; next to
+    // each other that 30 gives the 6 away (30 - 10 - 14), and then the 3
+    // (21 - 6 - 12).
+    let by_area = table(&[vec![3, 0, 0], vec![6, 10, 14], vec![12, 8, 7]]);
+    let by_type = table(&[vec![1, 2], vec![15, 15], vec![20, 7]]);
+    let (alone_a, alone_b) = (publish(&by_area, 5), publish(&by_type, 5));
+    assert_eq!(alone_a.row_totals()[1], Cell::Suppressed);
+    assert_eq!(alone_b.row_totals()[1], Cell::Shown(30));
+    let mut ranges: Vec<Range> = published_grid(&alone_a)
+        .iter()
+        .map(|s| s.map_or((1, None), exact))
+        .collect();
+    ranges[7] = exact(30);
+    assert_eq!(Knowledge::new(3, 3, ranges).attack(0, 3), Verdict::Pinned);
+
+    // Linked: every class total is hidden in both, and each table has
+    // complements for the ones it did not hide itself.
+    let (a, b, rounds) = publish_linked(&by_area, &by_type, 5);
+    assert_eq!(rounds, 2);
+    assert_eq!(
+        render(&a),
+        "■ 0 0 | ■\n\
+         ■ 10 14 | ■\n\
+         ■ 8 7 | ■\n\
+         21 18 21 | 60\n"
+    );
+    assert_eq!(
+        render(&b),
+        "■ ■ | ■\n\
+         ■ 15 | ■\n\
+         20 ■ | ■\n\
+         36 24 | 60\n"
+    );
 }
 
 // ----------------------------------------------------------------------
@@ -523,6 +702,87 @@ fn the_attacker_pins_what_it_should() {
     }
 }
 
+/// A reader of two tables with the same rows who solves them as one
+/// system: the first table's grid, then the second's cells and column
+/// totals (its row totals and grand total are the first's). Returns what
+/// it knows, the true values and which entries are hidden.
+fn joint_reader(
+    a: &Table,
+    pa: &Published,
+    b: &Table,
+    pb: &Published,
+) -> (Knowledge, Vec<u64>, Vec<bool>) {
+    let (rows, cols_a, cols_b) = (a.rows().len(), a.cols().len(), b.cols().len());
+    let (truth_a, truth_b) = (true_grid(a), true_grid(b));
+    let (shown_a, shown_b) = (published_grid(pa), published_grid(pb));
+    let first = truth_a.len();
+    let entry = |i: usize, l: usize| {
+        if l < cols_b {
+            first + i * cols_b + l
+        } else {
+            i * (cols_a + 1) + cols_a
+        }
+    };
+    let mut truth = truth_a;
+    let mut shown = shown_a;
+    for i in 0..=rows {
+        for l in 0..cols_b {
+            truth.push(truth_b[i * (cols_b + 1) + l]);
+            shown.push(shown_b[i * (cols_b + 1) + l]);
+        }
+    }
+    let mut knowledge = Knowledge::new(rows, cols_a, Vec::new());
+    for i in 0..=rows {
+        let members = (0..cols_b).map(|l| entry(i, l)).collect();
+        knowledge.lines.push((members, entry(i, cols_b)));
+    }
+    for l in 0..=cols_b {
+        let members = (0..rows).map(|i| entry(i, l)).collect();
+        knowledge.lines.push((members, entry(rows, l)));
+    }
+    knowledge.ranges = shown
+        .iter()
+        .zip(&truth)
+        .map(|(s, &v)| s.map_or((i128::from(v.min(1)), None), exact))
+        .collect();
+    let hidden = shown.iter().map(Option::is_none).collect();
+    (knowledge, truth, hidden)
+}
+
+#[test]
+fn linked_tables_are_audited_one_at_a_time() {
+    // The documented limit. Each table protects its hidden figures from
+    // its own sums, but read together the shared row totals must move
+    // alike in both. Call A's hidden cells a10, a11 (in row 1) and a30. B's
+    // first column says its hidden cells in rows 1 and 3 make 29 - 14 - 8
+    // = 7; they are row 1's total and row 3's total less 35, that is
+    // (a10 + a11) + (a30 + 37 - 35), so a10 + a11 + a30 = 5. A's first
+    // column says a10 + a30 = 27 - 14 - 9 = 4. So a11 is 1.
+    let a = table(&[vec![14, 3, 0], vec![1, 1, 0], vec![9, 2, 0], vec![3, 0, 37]]);
+    let b = table(&[vec![14, 3], vec![2, 0], vec![8, 3], vec![5, 35]]);
+    let (pa, pb, _) = publish_linked(&a, &b, 5);
+    assert_eq!(
+        render(&pa),
+        "14 ■ 0 | ■\n\
+         ■ ■ 0 | ■\n\
+         9 ■ 0 | ■\n\
+         ■ 0 37 | ■\n\
+         27 6 37 | 70\n"
+    );
+    assert_eq!(
+        render(&pb),
+        "14 ■ | ■\n\
+         ■ 0 | ■\n\
+         8 ■ | ■\n\
+         ■ 35 | ■\n\
+         29 41 | 70\n"
+    );
+    assert_eq!(reader_of(&a, &pa).attack(5, 1), Verdict::Free);
+    let (joint, truth, _) = joint_reader(&a, &pa, &b, &pb);
+    assert_eq!(truth[5], 1);
+    assert_eq!(joint.attack(5, 1), Verdict::Pinned);
+}
+
 // ----------------------------------------------------------------------
 // Properties
 // ----------------------------------------------------------------------
@@ -711,4 +971,182 @@ fn publish_filtered_resists_subtraction_and_recovery() {
         })
         .unwrap();
     report("publish_filtered", &stats);
+}
+
+/// Any figure of a table up to 7 × 7: some fall outside the (up to 6 × 6)
+/// tables they are forced on.
+fn figure() -> impl Strategy<Value = Figure> {
+    prop_oneof![
+        4 => (0usize..7, 0usize..7).prop_map(|(i, j)| Figure::Cell(i, j)),
+        2 => (0usize..7).prop_map(Figure::RowTotal),
+        2 => (0usize..7).prop_map(Figure::ColTotal),
+        1 => Just(Figure::Total),
+    ]
+}
+
+/// Every figure of a `rows` × `cols` table, in grid order.
+fn figures(rows: usize, cols: usize) -> Vec<Figure> {
+    let mut out = Vec::new();
+    for i in 0..=rows {
+        for j in 0..=cols {
+            out.push(match (i < rows, j < cols) {
+                (true, true) => Figure::Cell(i, j),
+                (true, false) => Figure::RowTotal(i),
+                (false, true) => Figure::ColTotal(j),
+                (false, false) => Figure::Total,
+            });
+        }
+    }
+    out
+}
+
+/// What a reader may know of a table published with forced figures: the
+/// shown figures, and which hidden figures are non-zero. That is more than
+/// a reader is told (a forced figure, or a complement beside a forced
+/// zero, may be 0), so whatever resists this resists a reader who allows
+/// every hidden figure to be 0.
+fn reader_of(t: &Table, p: &Published) -> Knowledge {
+    let truth = true_grid(t);
+    let ranges = published_grid(p)
+        .iter()
+        .zip(&truth)
+        .map(|(s, &v)| s.map_or((i128::from(v.min(1)), None), exact))
+        .collect();
+    Knowledge::new(t.rows().len(), t.cols().len(), ranges)
+}
+
+#[test]
+fn publish_hiding_hides_what_it_must_and_resists_recovery() {
+    let stats = RefCell::new(Stats::default());
+    // Sparse tables often, so that forced zeros (and lines of them) are
+    // common.
+    let tables = prop_oneof![1 => counts(count()), 2 => counts(filtered_count())];
+    let forced = proptest::collection::vec(figure(), 0..6);
+    runner()
+        .run(&(tables, threshold(), forced), |(counts, k, forced)| {
+            let t = table(&counts);
+            let p = publish_hiding(&t, k, &forced);
+            let truth = true_grid(&t);
+            let shown = published_grid(&p);
+            let all = figures(t.rows().len(), t.cols().len());
+            let forced_zero = forced.iter().any(|&f| t.figure(f) == Some(0));
+            for (e, (&v, s)) in truth.iter().zip(&shown).enumerate() {
+                if let Some(s) = *s {
+                    prop_assert_eq!(s, v, "entry {} misreported", e);
+                }
+                if v > 0 && v < k {
+                    prop_assert!(s.is_none(), "small entry {} ({}) shown", e, v);
+                }
+                if forced.contains(&all[e]) {
+                    prop_assert!(s.is_none(), "forced entry {} shown\n{}", e, render(&p));
+                }
+                if v == 0 && s.is_none() {
+                    prop_assert!(
+                        forced_zero,
+                        "zero {} hidden, none forced\n{}",
+                        e,
+                        render(&p)
+                    );
+                }
+            }
+            prop_assert_eq!(
+                p.hidden_figures(),
+                all.iter()
+                    .zip(&shown)
+                    .filter(|(_, s)| s.is_none())
+                    .map(|(&f, _)| f)
+                    .collect::<Vec<_>>()
+            );
+            prop_assert_eq!(publish_hiding(&t, k, &[]), publish(&t, k));
+            attack_all(
+                &reader_of(&t, &p),
+                &truth,
+                |e| shown[e].is_none(),
+                &stats,
+                "publish_hiding",
+                &format!("forced {forced:?}\n{}", render(&p)),
+            )
+        })
+        .unwrap();
+    report("publish_hiding", &stats);
+}
+
+/// Two tables over the same reports, `rows` × `a` and `rows` × `b`: the
+/// reports' cross-classification, summed both ways.
+fn linked_counts() -> impl Strategy<Value = (Vec<Vec<u64>>, Vec<Vec<u64>>)> {
+    let reports = prop_oneof![4 => Just(0u64), 4 => 0u64..4, 1 => 4u64..40];
+    (1usize..=5, 1usize..=4, 1usize..=4).prop_flat_map(move |(rows, a, b)| {
+        proptest::collection::vec(
+            proptest::collection::vec(proptest::collection::vec(reports.clone(), b), a),
+            rows,
+        )
+        .prop_map(|cube| {
+            let by_a = cube
+                .iter()
+                .map(|row| row.iter().map(|cell| cell.iter().sum()).collect())
+                .collect();
+            let by_b = cube
+                .iter()
+                .map(|row| {
+                    (0..row[0].len())
+                        .map(|l| row.iter().map(|cell| cell[l]).sum())
+                        .collect()
+                })
+                .collect();
+            (by_a, by_b)
+        })
+    })
+}
+
+#[test]
+fn linked_tables_agree_on_shared_margins_and_resist_recovery() {
+    let stats = RefCell::new(Stats::default());
+    runner()
+        .run(
+            &(linked_counts(), threshold()),
+            |((a_counts, b_counts), k)| {
+                let (a, b) = (table(&a_counts), table(&b_counts));
+                prop_assert_eq!(a.row_totals(), b.row_totals());
+                let (pa, pb, rounds) = publish_linked(&a, &b, k);
+                let shown = format!("A:\n{}B:\n{}", render(&pa), render(&pb));
+                // The forced set only grows, by at least one shared figure a
+                // round, until the last.
+                prop_assert!(rounds <= a.rows().len() + 2, "{} rounds", rounds);
+                for i in 0..a.rows().len() {
+                    prop_assert_eq!(
+                        pa.row_totals()[i],
+                        pb.row_totals()[i],
+                        "row total {} differs\n{}",
+                        i,
+                        shown
+                    );
+                }
+                prop_assert_eq!(pa.total(), pb.total());
+                // Linked, no zero is ever forced, so none is ever hidden.
+                for (t, p) in [(&a, &pa), (&b, &pb)] {
+                    let truth = true_grid(t);
+                    let grid = published_grid(p);
+                    for (e, (&v, s)) in truth.iter().zip(&grid).enumerate() {
+                        if v == 0 {
+                            prop_assert!(s.is_some(), "zero {} hidden\n{}", e, shown);
+                        } else if v < k {
+                            prop_assert!(s.is_none(), "small entry {} shown\n{}", e, shown);
+                        }
+                    }
+                    // Each table on its own; a shared figure is known exactly
+                    // where shown, and it is shown in both or neither.
+                    attack_all(
+                        &reader_of(t, p),
+                        &truth,
+                        |e| grid[e].is_none(),
+                        &stats,
+                        "linked table",
+                        &shown,
+                    )?;
+                }
+                Ok(())
+            },
+        )
+        .unwrap();
+    report("linked tables", &stats);
 }
