@@ -12,7 +12,10 @@ use lookout_server::stats::query::{Scope, breakdown};
 use lookout_server::stats::rollup::{Counted, Dimension, tallies};
 use sqlx::Arguments as _;
 
-use super::{portal, report};
+use lookout_server::stats::pages::this_year;
+use lookout_server::stats::view::{Focus, Request, figures};
+
+use super::{client, member, portal, report, sign_in};
 
 type Key = (&'static str, String, i64, String, String);
 
@@ -284,6 +287,65 @@ pub async fn stats(
                 Dimension::ALL.len()
             ),
             pages,
+        );
+    }
+
+    // What the statistics page computes: every table of a year with
+    // suppression, linked tables and the trends (two years read).
+    for (name, focus) in [
+        ("unfiltered", Focus::All),
+        ("class", Focus::Class("gnss-jamming".into())),
+        ("sea area", Focus::SeaArea("gulf-of-guinea".into())),
+    ] {
+        let request = Request {
+            year: this_year(),
+            max_rank: 2,
+            focus,
+            k: lookout_server::config::Config::default().stats_min_count,
+        };
+        let mut samples = Vec::with_capacity(iterations);
+        for _ in 0..iterations {
+            let started = Instant::now();
+            figures(db, &request).await?;
+            samples.push(started.elapsed());
+        }
+        report(
+            &format!("published figures, with suppression ({name})"),
+            samples,
+        );
+    }
+
+    // The page itself, over HTTP, as a signed-in member at AMBER.
+    let email = member(&portal).await?;
+    let http = client()?;
+    let cookie = sign_in(&http, &portal.base, &email).await?;
+    for (name, query) in [
+        ("unfiltered", String::new()),
+        ("class", "?class=gnss-jamming".to_string()),
+        ("sea area", "?sea_area=gulf-of-guinea".to_string()),
+    ] {
+        let url = format!("{}/stats{query}", portal.base);
+        let mut samples = Vec::with_capacity(iterations);
+        let mut bytes = 0;
+        for _ in 0..iterations {
+            let started = Instant::now();
+            let response = http
+                .get(&url)
+                .header("cookie", &cookie)
+                .header("accept-encoding", "gzip")
+                .send()
+                .await?;
+            anyhow::ensure!(
+                response.status().is_success(),
+                "GET /stats{query} answered {}",
+                response.status()
+            );
+            bytes = response.bytes().await?.len();
+            samples.push(started.elapsed());
+        }
+        report(
+            &format!("GET /stats over HTTP ({name}, {bytes} B gzip)"),
+            samples,
         );
     }
     drop(portal.dir);

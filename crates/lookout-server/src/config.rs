@@ -52,6 +52,9 @@ pub struct Config {
     pub token_allowance: u32,
     /// Days after its month ends that a month's tokens can still be spent.
     pub token_grace_days: u32,
+    /// Statistics show a figure only when at least this many reports stand
+    /// behind it (the "k" of small-cell suppression).
+    pub stats_min_count: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -103,6 +106,7 @@ impl Default for Config {
             attachments_per_report: 5,
             token_allowance: 10,
             token_grace_days: 31,
+            stats_min_count: lookout_privacy::suppress::DEFAULT_K,
         }
     }
 }
@@ -163,6 +167,11 @@ impl Config {
         }
         if self.hash_concurrency == 0 {
             return Err("hash_concurrency must be at least 1".into());
+        }
+        if self.stats_min_count < 2 {
+            return Err(
+                "stats_min_count must be at least 2: a figure of 1 points at one reporter".into(),
+            );
         }
         Ok(())
     }

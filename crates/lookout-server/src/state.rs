@@ -17,6 +17,8 @@ pub struct AppState {
     pub hasher: Hasher,
     pub mailer: Mailer,
     pub metrics: crate::ops::Metrics,
+    /// Tells live statistics pages when figures change.
+    pub live: crate::stats::live::Hub,
 }
 
 impl AppState {
@@ -33,6 +35,7 @@ impl AppState {
             hasher,
             mailer,
             metrics: crate::ops::Metrics::default(),
+            live: crate::stats::live::Hub::default(),
         })
     }
 }

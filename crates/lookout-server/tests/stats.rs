@@ -7,15 +7,19 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::*;
-use lookout_server::incidents::store::{Content, Publication, new_reference, save, withdraw};
+use lookout_privacy::suppress::Cell;
+use lookout_server::incidents::store::Content;
+use lookout_server::incidents::store::{Publication, new_reference, save, withdraw};
 use lookout_server::reports::model::{Mode, ReportForm};
 use lookout_server::reports::store::{Reporter, insert};
+use lookout_server::stats::pages::this_year;
 use lookout_server::stats::query::{Scope, breakdown};
 use lookout_server::stats::rollup::{Dimension, catch_up, week_of};
+use lookout_server::stats::view::{Figures, Focus, Request, figures};
 
 const CLASSES: [&str; 3] = ["gnss-spoofing", "malicious-code", "piracy-armed-robbery"];
 const AREAS: [&str; 3] = ["black-sea", "gulf-of-aden", "north-sea"];
-const VESSELS: [&str; 2] = ["bulk-carrier", "tanker"];
+const VESSELS: [&str; 2] = ["bulk-carrier", "oil-tanker"];
 const SYSTEMS: [&str; 3] = ["navigation", "email", "ship-ot"];
 const IMPACTS: [&str; 3] = ["none", "minor", "severe"];
 const TLPS: [&str; 4] = ["clear", "green", "amber", "amber-strict"];
@@ -249,7 +253,7 @@ async fn roll_ups_always_equal_a_count_of_the_incidents() {
                 (4, "", "", ""),
                 (1, "", "", ""),
                 (3, "malicious-code", "", ""),
-                (4, "", "black-sea", "tanker"),
+                (4, "", "black-sea", "oil-tanker"),
                 (2, "gnss-spoofing", "north-sea", "bulk-carrier"),
             ] {
                 for (from, to) in [("2026-01", "2026-12"), ("2026-02", "2026-03")] {
@@ -334,5 +338,380 @@ async fn two_processes_catching_up_at_once_count_each_release_once() {
             .map(|(_, n)| n)
             .sum();
         assert_eq!(total, 40);
+    }
+}
+
+/// Publishes one incident with this content, released now.
+async fn publish(server: &TestServer, content: &Content, now: i64) {
+    let mut tx = server.state.db.begin_write().await.unwrap();
+    let id = new_report(&mut tx, server).await;
+    save(
+        &mut tx,
+        id,
+        &new_reference().unwrap(),
+        content,
+        &published(Some(now)),
+        now,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+fn cells(figures: &Figures, table: &str) -> Vec<(String, Cell)> {
+    figures
+        .table(table)
+        .map(|t| t.rows.iter().map(|r| (r.id.clone(), r.incidents)).collect())
+        .unwrap_or_default()
+}
+
+fn cell(figures: &Figures, table: &str, id: &str) -> Option<Cell> {
+    if figures.withheld {
+        return Some(Cell::Suppressed);
+    }
+    cells(figures, table)
+        .into_iter()
+        .find(|(v, _)| v == id)
+        .map(|(_, c)| c)
+}
+
+#[tokio::test]
+async fn published_views_show_no_small_figure_and_agree_with_each_other() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = TestServer::start(&url).await;
+        let db = &server.state.db;
+        let mut dice = Dice(23);
+        let now = 1_780_000_000;
+        // Skewed so that some cells are small and some large.
+        for _ in 0..160 {
+            let mut c = content(&mut dice);
+            if dice.below(3) == 0 {
+                c.class = "gnss-spoofing".into();
+                c.sea_area = "black-sea".into();
+            }
+            c.occurred_on = format!("2026-{:02}-{:02}", 1 + dice.below(12), 1 + dice.below(28));
+            publish(&server, &c, now).await;
+        }
+        for _ in 0..30 {
+            let mut c = content(&mut dice);
+            c.occurred_on = format!("2025-{:02}-{:02}", 1 + dice.below(12), 1 + dice.below(28));
+            publish(&server, &c, now).await;
+        }
+        catch_up(db, now).await.unwrap();
+        let k = 5;
+        for rank in [0, 2, 4] {
+            let view = |focus: Focus| Request {
+                year: 2026,
+                max_rank: rank,
+                focus,
+                k,
+            };
+            let all = figures(db, &view(Focus::All)).await.unwrap();
+            let truth = |scope: &Scope, dimension| {
+                let scope = scope.clone();
+                async move { breakdown(db, dimension, &scope).await.unwrap() }
+            };
+            let base = Scope {
+                max_rank: rank,
+                from_month: "2026-01".into(),
+                to_month: "2026-12".into(),
+                ..Scope::default()
+            };
+            let mut views = vec![(Focus::All, all.clone(), base.clone())];
+            for class in CLASSES {
+                views.push((
+                    Focus::Class(class.into()),
+                    figures(db, &view(Focus::Class(class.into())))
+                        .await
+                        .unwrap(),
+                    Scope {
+                        class: class.into(),
+                        ..base.clone()
+                    },
+                ));
+            }
+            for area in AREAS {
+                views.push((
+                    Focus::SeaArea(area.into()),
+                    figures(db, &view(Focus::SeaArea(area.into())))
+                        .await
+                        .unwrap(),
+                    Scope {
+                        sea_area: area.into(),
+                        ..base.clone()
+                    },
+                ));
+            }
+            for vessel in VESSELS {
+                views.push((
+                    Focus::VesselType(vessel.into()),
+                    figures(db, &view(Focus::VesselType(vessel.into())))
+                        .await
+                        .unwrap(),
+                    Scope {
+                        vessel_type: vessel.into(),
+                        ..base.clone()
+                    },
+                ));
+            }
+            for (focus, figures, scope) in &views {
+                // No figure below k is shown, and every shown one is true.
+                for table in &figures.tables {
+                    let dimension = Dimension::parse(table.id);
+                    let truth = match dimension {
+                        Some(d) => truth(scope, d).await,
+                        None => Vec::new(),
+                    };
+                    for row in &table.rows {
+                        if let Cell::Shown(n) = row.incidents {
+                            assert!(n == 0 || n >= k, "{focus:?} {} {}: {n}", table.id, row.id);
+                            if let Some(d) = dimension
+                                && d != Dimension::Week
+                            {
+                                let want = truth
+                                    .iter()
+                                    .find(|(v, _)| *v == row.id)
+                                    .map_or(0, |(_, n)| *n as u64);
+                                assert_eq!(n, want, "{focus:?} {} {}", table.id, row.id);
+                            }
+                        }
+                    }
+                }
+                if let Cell::Shown(n) = figures.total {
+                    assert!(n >= k);
+                }
+            }
+            // A focus view exists exactly when its figure is shown in the
+            // unfocused view, and shows the same total.
+            for class in CLASSES {
+                let focused = &views
+                    .iter()
+                    .find(|(f, _, _)| *f == Focus::Class(class.into()))
+                    .unwrap()
+                    .1;
+                let margin = cell(&all, "class", class).unwrap();
+                assert_eq!(margin.is_suppressed(), focused.withheld, "{class}");
+                if !focused.withheld {
+                    assert_eq!(focused.total, margin);
+                }
+            }
+            // The same cell seen from both sides agrees: "this class in
+            // this area" in the class view and in the area view.
+            for class in CLASSES {
+                for area in AREAS {
+                    let by_class = views
+                        .iter()
+                        .find(|(f, _, _)| *f == Focus::Class(class.into()))
+                        .unwrap();
+                    let by_area = views
+                        .iter()
+                        .find(|(f, _, _)| *f == Focus::SeaArea(area.into()))
+                        .unwrap();
+                    let a = cell(&by_class.1, "sea_area", area).unwrap();
+                    let b = cell(&by_area.1, "class", class).unwrap();
+                    if !by_class.1.withheld && !by_area.1.withheld {
+                        assert_eq!(a, b, "rank {rank}: {class} in {area}");
+                    }
+                }
+            }
+            // Some figure is hidden and some shown, or the test says little.
+            let hidden = views
+                .iter()
+                .flat_map(|(_, f, _)| f.tables.iter().flat_map(|t| t.rows.iter()))
+                .filter(|r| r.incidents.is_suppressed())
+                .count();
+            assert!(
+                hidden > 0 && all.total.value().is_some_and(|n| n > 20),
+                "rank {rank}"
+            );
+            // Trends compare with the figures of the year before.
+            assert_eq!(all.trends.len(), 12);
+        }
+    }
+}
+
+/// `(status, content type, body)`.
+async fn fetch(client: &reqwest::Client, url: &str) -> (u16, String, String) {
+    let response = client.get(url).send().await.unwrap();
+    let status = response.status().as_u16();
+    let kind = response
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default();
+    (status, kind, response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn statistics_pages_downloads_api_and_live_updates() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = TestServer::start(&url).await;
+        server.org("Coral Sea Offshore", "ship-owner").await;
+        server
+            .user("cso@coralsea.example", "member", Some("Coral Sea Offshore"))
+            .await;
+        let now = lookout_server::db::now();
+        let year = this_year();
+        // Today is never in the future, whatever the date.
+        let today = time::OffsetDateTime::from_unix_timestamp(now)
+            .unwrap()
+            .date()
+            .to_string();
+        let incident = |class: &str, tlp: &str| Content {
+            title: "t".into(),
+            class: class.into(),
+            occurred_on: today.clone(),
+            systems: vec!["navigation".into()],
+            vessel_type: "oil-tanker".into(),
+            sea_area: "black-sea".into(),
+            impact_safety: "none".into(),
+            impact_operations: "minor".into(),
+            impact_money: "none".into(),
+            tlp: tlp.into(),
+            ..Content::default()
+        };
+        for _ in 0..12 {
+            publish(&server, &incident("gnss-spoofing", "clear"), now).await;
+        }
+        for _ in 0..9 {
+            publish(&server, &incident("gnss-spoofing", "amber"), now).await;
+        }
+        // Two of a class: never shown, nor worked out from the total.
+        for _ in 0..2 {
+            publish(&server, &incident("malicious-code", "amber"), now).await;
+        }
+
+        // Signed out: only the public summary, with TLP:CLEAR figures.
+        let visitor = browser();
+        let (status, _, _) = fetch(&visitor, &server.url("/stats")).await;
+        assert_eq!(status, 303, "members' statistics need a sign-in");
+        let (status, _, html) = fetch(&visitor, &server.url("/stats/public")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("<strong>12</strong> incidents in"), "{html}");
+        assert!(html.contains("<svg"), "charts are inline");
+        assert!(!html.contains("style=\""), "no inline styles (CSP)");
+        let (status, kind, csv) = fetch(&visitor, &server.url("/stats/public/class.csv")).await;
+        assert_eq!(status, 200);
+        assert!(kind.starts_with("text/csv"));
+        assert!(
+            csv.contains("gnss-spoofing,GNSS spoofing,12,false"),
+            "{csv}"
+        );
+        let (status, _, _) = fetch(&visitor, &server.url("/stats/public/system.csv")).await;
+        assert_eq!(status, 404, "the public summary has no system table");
+
+        // A member at AMBER: everything up to AMBER, small classes hidden.
+        let member = browser();
+        sign_in(&server, &member, "cso@coralsea.example", PASSWORD).await;
+        let (status, _, html) = fetch(&member, &server.url("/stats")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("<strong>23</strong> incidents in"), "{html}");
+        let (_, _, csv) = fetch(&member, &server.url("/stats/class.csv")).await;
+        assert!(
+            csv.contains("malicious-code,\"Malicious code (malware, ransomware)\",,true"),
+            "{csv}"
+        );
+        assert!(!csv.contains(",21,"), "the 21 would give the 2 away: {csv}");
+        let (_, kind, json) = fetch(
+            &member,
+            &server.url(&format!("/stats/month.json?year={year}")),
+        )
+        .await;
+        assert!(kind.starts_with("application/json"));
+        let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(json["table"]["total"], 23);
+        // One focus at a time, with the reason.
+        let (_, _, html) = fetch(
+            &member,
+            &server.url("/stats?class=gnss-spoofing&sea_area=black-sea"),
+        )
+        .await;
+        assert!(html.contains("Choose one of class, sea area or vessel type"));
+        let (_, _, html) = fetch(&member, &server.url("/stats?class=malicious-code")).await;
+        assert!(html.contains("Too few incidents match this view"));
+        let (status, _, html) = fetch(&member, &server.url("/stats/map")).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Black Sea"));
+
+        // The API gives the same figures, null where hidden.
+        let token = lookout_server::accounts::operator::create_api_token(
+            &server.state.db,
+            "cso@coralsea.example",
+            "stats",
+            &["read".into()],
+            lookout_server::audit::Actor::Cli,
+        )
+        .await
+        .unwrap();
+        let api = reqwest::Client::new();
+        let body: serde_json::Value = api
+            .get(server.url("/api/v1/statistics"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["total"], 23);
+        assert_eq!(body["sharing"], "amber-strict");
+        let class = body["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == "class")
+            .unwrap();
+        let small = class["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == "malicious-code")
+            .unwrap();
+        assert!(small["incidents"].is_null());
+        let refused = api
+            .get(server.url("/api/v1/statistics?year=1999"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status().as_u16(), 422);
+        assert!(
+            refused
+                .headers()
+                .get("content-type")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .starts_with("application/problem+json")
+        );
+
+        // Live: an open public page hears of a new TLP:CLEAR incident.
+        let mut stream = visitor
+            .get(server.url("/stats/public/live"))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            stream.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/event-stream")
+        );
+        publish(&server, &incident("gnss-spoofing", "clear"), now).await;
+        let heard = tokio::time::timeout(std::time::Duration::from_secs(20), async {
+            let mut seen = String::new();
+            while let Some(chunk) = stream.chunk().await.unwrap() {
+                seen.push_str(&String::from_utf8_lossy(&chunk));
+                if seen.contains("event: figures") {
+                    return seen;
+                }
+            }
+            seen
+        })
+        .await
+        .expect("the live stream reports the new figures");
+        assert!(heard.contains("event: figures"));
     }
 }

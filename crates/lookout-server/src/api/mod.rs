@@ -9,6 +9,7 @@ pub(crate) mod auth;
 pub(crate) mod json;
 pub(crate) mod problem;
 mod reports;
+mod stats;
 mod v1;
 
 use std::sync::LazyLock;
@@ -61,6 +62,7 @@ pub const PREFIX: &str = "/api";
         (name = "organisations", description = "Member organisations"),
         (name = "reports", description = "Incident reports, attributed, confidential or anonymous"),
         (name = "tokens", description = "Membership tokens for verified-anonymous reports"),
+        (name = "statistics", description = "Published incident statistics, without small cells"),
         (name = "meta", description = "This document"),
     )
 )]
@@ -103,6 +105,7 @@ fn router() -> OpenApiRouter<AppState> {
         )
         .routes(routes!(reports::catalogue))
         .routes(routes!(crate::tokens::issue::fetch_tokens))
+        .routes(routes!(stats::get_statistics))
 }
 
 /// The API's routes, to be nested under [`PREFIX`].

@@ -164,6 +164,26 @@ pub async fn list_visible(
     Ok((rows, total))
 }
 
+/// How many incidents the reader may see in each coarsened position cell
+/// (the 1° cells members see on incident pages), for the map's dots.
+pub async fn visible_position_cells(
+    db: &Db,
+    now: i64,
+    clearance: &Clearance,
+    filter: &Filter,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT position_cell, COUNT(*) FROM incidents WHERE {VISIBLE} AND {FILTERS} \
+         AND position_cell <> '' GROUP BY position_cell ORDER BY COUNT(*) DESC LIMIT 5000"
+    );
+    sqlx::query_as_with(
+        sqlx::AssertSqlSafe(sql),
+        filter_args(now, clearance, filter)?,
+    )
+    .fetch_all(&db.pool)
+    .await
+}
+
 /// One incident, if the reader may see it.
 pub async fn visible_by_ref(
     db: &Db,

@@ -66,3 +66,74 @@ pub async fn breakdown(
         .fetch_all(&db.pool)
         .await
 }
+
+/// The unfiltered two-way table `rows` × `cols` for a period and sharing
+/// level: `(row value, col value, incidents)` for every pair with at least
+/// one incident. Read from the roll-ups kept under a one-field filter
+/// (`rows=x`), which hold exactly the pairs' counts.
+pub async fn crosstab(
+    db: &Db,
+    rows: FilterField,
+    cols: Dimension,
+    scope: &Scope,
+) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+    // Keys `field=value` of this field alone: `field=` ≤ key < `field>`
+    // ('>' follows '='), so the primary key's order serves the range.
+    let prefix = format!("{}=", rows.id());
+    let sql = "SELECT filter, value, CAST(SUM(n) AS BIGINT) FROM stat_counts \
+         WHERE dimension = $1 AND filter >= $2 AND filter < $3 AND filter NOT LIKE '%&%' \
+         AND tlp_rank <= $4 AND bucket >= $5 AND bucket <= $6 \
+         GROUP BY filter, value HAVING SUM(n) > 0";
+    let found: Vec<(String, String, i64)> = sqlx::query_as(sql)
+        .bind(cols.id())
+        .bind(&prefix)
+        .bind(format!("{}>", rows.id()))
+        .bind(scope.max_rank)
+        .bind(&scope.from_month)
+        .bind(&scope.to_month)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(found
+        .into_iter()
+        .filter_map(|(filter, value, n)| {
+            filter
+                .strip_prefix(&prefix)
+                .map(|row| (row.to_string(), value, n))
+        })
+        .collect())
+}
+
+/// The weekly series split by calendar month: `(week's Monday, month,
+/// incidents)` for the incidents of the period's months, including the
+/// weeks that begin in the month before it.
+pub async fn weeks_by_month(
+    db: &Db,
+    scope: &Scope,
+) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
+    let sql = "SELECT bucket, value, CAST(SUM(n) AS BIGINT) FROM stat_counts \
+         WHERE dimension = $1 AND filter = $2 AND tlp_rank <= $3 AND bucket >= $4 AND bucket <= $5 \
+         AND value >= $6 AND value <= $7 \
+         GROUP BY bucket, value HAVING SUM(n) > 0 ORDER BY bucket, value";
+    sqlx::query_as(sql)
+        .bind(Dimension::Week.id())
+        .bind(scope.filter())
+        .bind(scope.max_rank)
+        // A week holding the period's first day began at most six days before.
+        .bind(format!("{}-01", previous_month(&scope.from_month)))
+        .bind(format!("{}-31", scope.to_month))
+        .bind(&scope.from_month)
+        .bind(&scope.to_month)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// `YYYY-MM` of the month before.
+pub fn previous_month(month: &str) -> String {
+    let (year, number) = month.split_once('-').unwrap_or((month, "01"));
+    let (year, number): (i32, u32) = (year.parse().unwrap_or(1970), number.parse().unwrap_or(1));
+    if number <= 1 {
+        format!("{:04}-12", year - 1)
+    } else {
+        format!("{year:04}-{:02}", number - 1)
+    }
+}

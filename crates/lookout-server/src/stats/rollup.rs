@@ -28,7 +28,9 @@ pub enum Dimension {
     ImpactMoney,
     /// The monthly series (value '').
     Month,
-    /// The weekly series, buckets being the weeks' Mondays (value '').
+    /// The weekly series, buckets being the weeks' Mondays and values the
+    /// calendar months (a week straddling two months has two rows), so
+    /// weeks and months publish as one table.
     Week,
 }
 
@@ -92,7 +94,7 @@ impl FilterField {
         FilterField::VesselType,
     ];
 
-    fn id(self) -> &'static str {
+    pub fn id(self) -> &'static str {
         match self {
             FilterField::Class => "class",
             FilterField::SeaArea => "sea_area",
@@ -180,7 +182,7 @@ pub fn tallies(incident: &Counted) -> BTreeSet<(&'static str, String, String, St
             ));
         };
         add(Dimension::Month, &month, "");
-        add(Dimension::Week, &week, "");
+        add(Dimension::Week, &week, &month);
         add(Dimension::Class, &month, &incident.class);
         add(Dimension::Family, &month, family);
         add(Dimension::SeaArea, &month, &incident.sea_area);
@@ -248,7 +250,18 @@ async fn apply(tx: &mut Tx, incident: &Counted, sign: i64) -> Result<(), sqlx::E
     sqlx::query_with(sqlx::AssertSqlSafe(sql), args)
         .execute(&mut **tx)
         .await?;
+    sqlx::query("UPDATE stat_version SET version = version + 1 WHERE id = 1")
+        .execute(&mut **tx)
+        .await?;
     Ok(())
+}
+
+/// A number that changes whenever any statistic does: live pages compare
+/// it instead of the figures.
+pub async fn version(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT version FROM stat_version WHERE id = 1")
+        .fetch_one(&db.pool)
+        .await
 }
 
 /// Takes the incident of `report_id` out of the roll-ups if it is in them;
@@ -380,7 +393,7 @@ mod tests {
         let unfiltered: Vec<_> = rows.iter().filter(|r| r.1.is_empty()).collect();
         // month, week, class, family, sea area, vessel, 3 impacts, 2 systems
         assert_eq!(unfiltered.len(), 11);
-        assert!(rows.contains(&("week", String::new(), "2026-03-02".into(), String::new())));
+        assert!(rows.contains(&("week", String::new(), "2026-03-02".into(), "2026-03".into())));
         assert!(rows.contains(&(
             "system",
             "class=gnss-spoofing&sea_area=black-sea".into(),

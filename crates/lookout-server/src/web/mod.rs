@@ -37,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::reports::routes())
         .merge(crate::incidents::routes())
         .merge(crate::tokens::routes())
+        .merge(crate::stats::routes())
         .route("/", get(crate::home::home))
         .layer(from_fn_with_state(state.clone(), visitor::visitor_layer));
 

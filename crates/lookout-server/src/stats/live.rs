@@ -1,0 +1,168 @@
+//! Live statistics: open statistics pages hear when their figures change
+//! (server-sent events) and fetch them again. The change is read from the
+//! database (`stat_version`, bumped with every roll-up change), so a
+//! publication through any process reaches pages served by every other;
+//! each process polls it once for all its listeners.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Query, State};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures_util::Stream;
+use tokio::sync::{OnceCell, watch};
+
+use super::pages::StatsQuery;
+use super::query::{Scope, breakdown};
+use super::rollup::{Dimension, catch_up, version};
+use super::view::{Focus, months_of};
+use crate::db::{Db, now};
+use crate::incidents::clearance::Clearance;
+use crate::state::AppState;
+use crate::web::{AppError, Visitor};
+
+/// How often each process looks for new figures.
+const POLL: Duration = Duration::from_secs(2);
+
+/// One process's view of the statistics version, shared by its listeners.
+#[derive(Clone, Default)]
+pub struct Hub {
+    version: Arc<OnceCell<watch::Receiver<i64>>>,
+}
+
+impl Hub {
+    /// The version, watched by a task started on first use. The task also
+    /// counts incidents whose delayed release has come, so pages update
+    /// when a batch is released even if no one reads a page.
+    pub async fn subscribe(&self, db: &Db) -> watch::Receiver<i64> {
+        self.version
+            .get_or_init(|| async {
+                let (sender, receiver) = watch::channel(version(db).await.unwrap_or(0));
+                let db = db.clone();
+                tokio::spawn(async move {
+                    loop {
+                        tokio::time::sleep(POLL).await;
+                        // Errors are transient (a busy database); the next
+                        // round tries again.
+                        let _ = catch_up(&db, now()).await;
+                        if let Ok(current) = version(&db).await {
+                            sender.send_if_modified(|v| {
+                                let changed = *v != current;
+                                *v = current;
+                                changed
+                            });
+                        }
+                    }
+                });
+                receiver
+            })
+            .await
+            .clone()
+    }
+}
+
+/// What a listener's page shows, in brief: it changes exactly when one of
+/// the page's headline breakdowns does for this reader.
+async fn signature(
+    db: &Db,
+    year: i32,
+    focus: &Focus,
+    max_rank: i64,
+) -> Result<String, sqlx::Error> {
+    let months = months_of(year);
+    let mut scope = Scope {
+        max_rank,
+        from_month: months[0].clone(),
+        to_month: months[11].clone(),
+        ..Scope::default()
+    };
+    match focus {
+        Focus::All => {}
+        Focus::Class(v) => scope.class.clone_from(v),
+        Focus::SeaArea(v) => scope.sea_area.clone_from(v),
+        Focus::VesselType(v) => scope.vessel_type.clone_from(v),
+    }
+    let mut signature = String::new();
+    for dimension in [
+        Dimension::Month,
+        Dimension::Class,
+        Dimension::SeaArea,
+        Dimension::VesselType,
+        Dimension::System,
+    ] {
+        for (value, n) in breakdown(db, dimension, &scope).await? {
+            signature.push_str(&format!("{}:{value}={n};", dimension.id()));
+        }
+    }
+    Ok(signature)
+}
+
+struct Listener {
+    versions: watch::Receiver<i64>,
+    db: Db,
+    year: i32,
+    focus: Focus,
+    max_rank: i64,
+    seen: String,
+}
+
+fn events(listener: Listener) -> impl Stream<Item = Result<Event, std::convert::Infallible>> {
+    futures_util::stream::unfold(listener, |mut l| async move {
+        loop {
+            l.versions.changed().await.ok()?;
+            let Ok(now) = signature(&l.db, l.year, &l.focus, l.max_rank).await else {
+                continue;
+            };
+            if now != l.seen {
+                l.seen = now;
+                let version = *l.versions.borrow();
+                return Some((
+                    Ok(Event::default().event("figures").data(version.to_string())),
+                    l,
+                ));
+            }
+        }
+    })
+}
+
+async fn stream(
+    state: &AppState,
+    visitor: &Visitor,
+    query: &StatsQuery,
+    public: bool,
+) -> Result<Sse<impl Stream<Item = Result<Event, std::convert::Infallible>> + use<>>, AppError> {
+    let max_rank = if public {
+        Clearance::PUBLIC.max_rank
+    } else {
+        let user = visitor.require_user()?;
+        Clearance::of(&state.db, user).await?.max_rank
+    };
+    let (year, focus, _) = query.resolve(public);
+    let versions = state.live.subscribe(&state.db).await;
+    let seen = signature(&state.db, year, &focus, max_rank).await?;
+    Ok(Sse::new(events(Listener {
+        versions,
+        db: state.db.clone(),
+        year,
+        focus,
+        max_rank,
+        seen,
+    }))
+    .keep_alive(KeepAlive::default()))
+}
+
+pub async fn members(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(query): Query<StatsQuery>,
+) -> Result<Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>>, AppError> {
+    stream(&state, &visitor, &query, false).await
+}
+
+pub async fn public(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(query): Query<StatsQuery>,
+) -> Result<Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>>, AppError> {
+    stream(&state, &visitor, &query, true).await
+}

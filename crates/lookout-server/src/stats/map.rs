@@ -1,0 +1,134 @@
+//! The incident map: sea areas shaded by their published count (hidden
+//! below the threshold, exactly as in the sea-area table), and for members
+//! the incidents they may see as dots on their 1° cells, which is no more
+//! than their incident pages show.
+
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use lookout_geo::map::{AreaShade, Dot, MapOptions, legend_entries, max_count, world_map_svg};
+use lookout_privacy::suppress::Cell;
+
+use super::pages::{StatsQuery, YEARS, figures_for, this_year};
+use super::view::{Focus, label};
+use crate::db::now;
+use crate::incidents::clearance::Clearance;
+use crate::incidents::store::{Filter, visible_position_cells};
+use crate::reports::{Catalogue, sea_areas};
+use crate::state::AppState;
+use crate::web::templates::{Page, render};
+use crate::web::{AppError, Visitor};
+
+#[derive(Template)]
+#[template(path = "stats/map.html")]
+struct MapPage {
+    page: Page,
+    query: StatsQuery,
+    year: i32,
+    years: Vec<i32>,
+    problems: Vec<String>,
+    map: String,
+    legend: Vec<(String, &'static str)>,
+    rows: Vec<(String, String)>,
+    dots: usize,
+    withheld: bool,
+    encoded: String,
+}
+
+impl Catalogue for MapPage {}
+
+pub async fn page(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(mut query): Query<StatsQuery>,
+) -> Result<Response, AppError> {
+    let user = visitor.require_user()?;
+    let clearance = Clearance::of(&state.db, user).await?;
+    // The map is the sea-area breakdown: a sea-area focus would leave one area.
+    query.sea_area.clear();
+    let (year, focus, problems) = query.resolve(false);
+    let figures = figures_for(&state, year, focus.clone(), clearance.max_rank).await?;
+    let areas = figures.table("sea_area");
+    let shades: Vec<AreaShade> = areas
+        .map(|t| {
+            t.rows
+                .iter()
+                .map(|r| {
+                    let mut link = url::form_urlencoded::Serializer::new(String::new());
+                    link.append_pair("year", &year.to_string());
+                    link.append_pair("sea_area", &r.id);
+                    AreaShade::new(r.id.clone(), r.incidents.value())
+                        .with_href(format!("/stats?{}", link.finish()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let filter = Filter {
+        class: match &focus {
+            Focus::Class(v) => v.clone(),
+            _ => String::new(),
+        },
+        vessel_type: match &focus {
+            Focus::VesselType(v) => v.clone(),
+            _ => String::new(),
+        },
+        from: format!("{year:04}-01-01"),
+        to: format!("{year:04}-12-31"),
+        ..Filter::default()
+    };
+    let dots: Vec<Dot> = visible_position_cells(&state.db, now(), &clearance, &filter)
+        .await?
+        .into_iter()
+        .filter_map(|(cell, n)| {
+            let (lat, lon) = sea_areas::parse_position(&cell).ok()?;
+            Some(Dot {
+                lat,
+                lon,
+                count: u64::try_from(n).ok()?,
+                label: format!("{cell}: {n} incident{}", if n == 1 { "" } else { "s" }),
+            })
+        })
+        .collect();
+    let max = max_count(&shades);
+    let map = world_map_svg(
+        &shades,
+        &dots,
+        &MapOptions {
+            title: format!("Incidents by sea area, {year}"),
+            ..MapOptions::default()
+        },
+    );
+    let rows = areas
+        .map(|t| {
+            t.rows
+                .iter()
+                .filter(|r| r.incidents != Cell::Shown(0))
+                .map(|r| {
+                    (
+                        label("sea_area", &r.id),
+                        r.incidents
+                            .value()
+                            .map_or_else(|| "hidden".to_string(), |n| n.to_string()),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let current = this_year();
+    render(&MapPage {
+        page: Page::new(&visitor, "Incident map"),
+        encoded: StatsQuery::encode(year, &focus),
+        query,
+        year,
+        years: (current - YEARS + 1..=current).rev().collect(),
+        problems,
+        map,
+        legend: legend_entries(max)
+            .into_iter()
+            .map(|e| (e.label, e.class))
+            .collect(),
+        rows,
+        dots: dots.len(),
+        withheld: figures.withheld,
+    })
+}
