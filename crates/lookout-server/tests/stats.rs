@@ -687,9 +687,11 @@ async fn statistics_pages_downloads_api_and_live_updates() {
                 .starts_with("application/problem+json")
         );
 
-        // Live: an open public page hears of a new TLP:CLEAR incident.
+        // Live: an open public page served by another process hears of a
+        // new TLP:CLEAR incident published through this one.
+        let other = TestServer::start_in(&url, server.data_dir.clone(), None).await;
         let mut stream = visitor
-            .get(server.url("/stats/public/live"))
+            .get(other.url("/stats/public/live"))
             .send()
             .await
             .unwrap();

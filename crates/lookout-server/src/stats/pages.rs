@@ -206,6 +206,41 @@ pub struct TrendLine {
     pub year_before: String,
 }
 
+/// "January to November: 120 incidents, against 98 in the same months of
+/// 2025 (+22 %)", when every month involved is shown (a sum over a hidden
+/// month would give it away).
+fn year_to_date(trends: &[Trend], through: &str, year: i32) -> Option<String> {
+    let months: Vec<&Trend> = trends
+        .iter()
+        .filter(|t| t.month.as_str() <= through)
+        .collect();
+    let sum = |cell: fn(&Trend) -> Cell| -> Option<u64> {
+        months.iter().try_fold(0u64, |sum, t| {
+            cell(t).value().map(|n| sum.saturating_add(n))
+        })
+    };
+    let now = sum(|t| t.incidents)?;
+    let before = sum(|t| t.year_before)?;
+    let last = months.last()?;
+    let name = |month: &str| {
+        month
+            .get(5..7)
+            .and_then(|m| m.parse::<u8>().ok())
+            .and_then(|m| time::Month::try_from(m).ok())
+            .map_or_else(|| month.to_string(), |m| m.to_string())
+    };
+    let span = if months.len() == 1 {
+        name(&last.month)
+    } else {
+        format!("January to {}", name(&last.month))
+    };
+    Some(format!(
+        "{span}: {now} incidents, against {before} in the same months of {} ({}).",
+        year - 1,
+        change(Cell::Shown(now), Cell::Shown(before))
+    ))
+}
+
 fn trend_lines(trends: &[Trend], through: &str) -> Vec<TrendLine> {
     trends
         .iter()
@@ -236,6 +271,7 @@ struct StatsPage {
     months: Option<Shown>,
     weeks: Option<Shown>,
     trends: Vec<TrendLine>,
+    year_to_date: Option<String>,
     base: &'static str,
     encoded: String,
 }
@@ -327,6 +363,7 @@ async fn page(
                 .to_uppercase()
         ),
         trends: trend_lines(&figures.trends, &through),
+        year_to_date: year_to_date(&figures.trends, &through, year),
         figures,
         tables,
         months,
@@ -525,6 +562,28 @@ mod tests {
         .resolve(false);
         assert_eq!(year, this_year());
         assert!(problems[0].starts_with("Choose a year"));
+    }
+
+    #[test]
+    fn the_year_so_far_needs_every_month() {
+        let trend = |month: &str, now: Cell, before: Cell| Trend {
+            month: month.into(),
+            incidents: now,
+            previous_month: Cell::Suppressed,
+            year_before: before,
+        };
+        let trends = vec![
+            trend("2026-01", Cell::Shown(10), Cell::Shown(8)),
+            trend("2026-02", Cell::Shown(12), Cell::Shown(12)),
+            trend("2026-03", Cell::Suppressed, Cell::Shown(6)),
+        ];
+        assert_eq!(
+            year_to_date(&trends, "2026-02", 2026).as_deref(),
+            Some(
+                "January to February: 22 incidents, against 20 in the same months of 2025 (+2 (+10 %))."
+            )
+        );
+        assert_eq!(year_to_date(&trends, "2026-03", 2026), None);
     }
 
     #[test]
