@@ -58,7 +58,9 @@
 //!    their number), and the figures on it are hidden. The cost makes it
 //!    choose the smallest non-zero figures, prefer figures already hidden
 //!    (one complement serves several lines), and fall back to a line's
-//!    total when the line has no other non-zero cell. [`publish`] never
+//!    total when the line has no other non-zero cell. The grand total, the
+//!    figure readers want most, is taken only when no cover without it
+//!    (and without unforced zeros) exists. [`publish`] never
 //!    hides a zero as a complement (rule 2 makes a hidden figure non-zero
 //!    in the reader's eyes); [`publish_hiding`] may, but only to protect a
 //!    forced zero, and a filtered view may, as a last resort (below).
@@ -705,6 +707,31 @@ fn settled(grid: &Grid, k: u64, forced: &[usize]) -> Option<Vec<bool>> {
         // are non-zero), so `publish` never hides a zero.
         can_hide: vec![true; grid.len()],
     };
+    // Readers value the grand total most ("how many this year?"): it is a
+    // complement only when no cover without it exists. Both attempts are
+    // audited alike, so this changes which figures are hidden, not whether
+    // the result is safe.
+    // Nor does that first attempt hide zeros that are not forced, which
+    // the full attempt would rather do than hide the total.
+    let mut can_hide: Vec<bool> = grid
+        .value
+        .iter()
+        .zip(&hide)
+        .map(|(&v, &hidden)| v > 0 || hidden)
+        .collect();
+    if let Some(total) = can_hide.last_mut() {
+        *total = hide.last().copied().unwrap_or(false);
+    }
+    let sparing = System {
+        can_hide,
+        bounds: system.bounds.clone(),
+        always_hidden: system.always_hidden.clone(),
+        grid,
+    };
+    let mut first = hide.clone();
+    if settle(&[sparing], &mut first, &grid.value) {
+        return Some(first);
+    }
     settle(&[system], &mut hide, &grid.value).then_some(hide)
 }
 

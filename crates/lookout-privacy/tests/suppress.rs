@@ -1150,3 +1150,19 @@ fn linked_tables_agree_on_shared_margins_and_resist_recovery() {
         .unwrap();
     report("linked tables", &stats);
 }
+
+#[test]
+fn the_grand_total_is_hidden_only_when_nothing_else_protects() {
+    // Classes by family: each class in one family. Hiding the year's total
+    // would protect the 2 most cheaply, but readers value it most; the
+    // other family's figures protect it as well.
+    let t = table(&[vec![2, 0], vec![0, 21]]);
+    let out = publish(&t, DEFAULT_K);
+    assert_eq!(out.total(), Cell::Shown(23));
+    assert_eq!(out.cell(0, 0), Some(Cell::Suppressed));
+    assert_eq!(out.col_totals()[1], Cell::Suppressed);
+    assert_eq!(out.cell(0, 1), Some(Cell::Shown(0)), "zeros stay shown");
+    // A total below k is hidden like any figure.
+    let lone = table(&[vec![2], vec![0]]);
+    assert_eq!(publish(&lone, DEFAULT_K).total(), Cell::Suppressed);
+}

@@ -141,14 +141,10 @@ pub fn label(dimension: &str, id: &str) -> String {
         "impact_safety" | "impact_operations" | "impact_money" => {
             catalogue::find(catalogue::IMPACT_LEVELS, id).map(|e| e.label)
         }
-        "family" => [
-            catalogue::Family::Cyber,
-            catalogue::Family::MaritimeCyber,
-            catalogue::Family::Crime,
-        ]
-        .into_iter()
-        .find(|f| family_id(*f) == id)
-        .map(|f| f.label()),
+        "family" => FAMILIES
+            .into_iter()
+            .find(|f| family_id(*f) == id)
+            .map(|f| f.label()),
         _ => None,
     };
     label.map_or_else(|| id.to_string(), str::to_string)
@@ -224,11 +220,15 @@ struct Linked {
     ca: Published,
     cv: Published,
     av: Published,
+    /// Class × family: each class row has one non-zero cell, so its column
+    /// totals are the family figures and the audit sees that a family is
+    /// the sum of its classes.
+    cf: Published,
 }
 
 const LINK_ROUNDS: usize = 16;
 
-fn link(ca: &Table, cv: &Table, av: &Table, k: u64) -> Option<Linked> {
+fn link(ca: &Table, cv: &Table, av: &Table, cf: &Table, k: u64) -> Option<Linked> {
     let mut class = vec![false; ca.rows().len()];
     let mut area = vec![false; ca.cols().len()];
     let mut vessel = vec![false; cv.cols().len()];
@@ -255,6 +255,7 @@ fn link(ca: &Table, cv: &Table, av: &Table, k: u64) -> Option<Linked> {
         let ca_p = publish_hiding(ca, k, &forced(&class, &area, total));
         let cv_p = publish_hiding(cv, k, &forced(&class, &vessel, total));
         let av_p = publish_hiding(av, k, &forced(&area, &vessel, total));
+        let cf_p = publish_hiding(cf, k, &forced(&class, &[], total));
         let mut changed = false;
         let mut merge = |mask: &mut [bool], cells: &[Cell]| {
             for (hidden, cell) in mask.iter_mut().zip(cells) {
@@ -266,11 +267,12 @@ fn link(ca: &Table, cv: &Table, av: &Table, k: u64) -> Option<Linked> {
         };
         merge(&mut class, ca_p.row_totals());
         merge(&mut class, cv_p.row_totals());
+        merge(&mut class, cf_p.row_totals());
         merge(&mut area, ca_p.col_totals());
         merge(&mut area, av_p.row_totals());
         merge(&mut vessel, cv_p.col_totals());
         merge(&mut vessel, av_p.col_totals());
-        let any_total = [&ca_p, &cv_p, &av_p]
+        let any_total = [&ca_p, &cv_p, &av_p, &cf_p]
             .iter()
             .any(|p| p.total().is_suppressed());
         if any_total && !total {
@@ -282,6 +284,7 @@ fn link(ca: &Table, cv: &Table, av: &Table, k: u64) -> Option<Linked> {
                 ca: ca_p,
                 cv: cv_p,
                 av: av_p,
+                cf: cf_p,
             });
         }
     }
@@ -437,7 +440,21 @@ async fn year_figures(db: &crate::db::Db, request: &Request) -> Result<Figures, 
         tables: Vec::new(),
         trends: Vec::new(),
     };
-    let Some(linked) = link(&ca, &cv, &av, k) else {
+    let families_ids: Vec<String> = FAMILIES.iter().map(|f| family_id(*f).to_string()).collect();
+    let class_family: Vec<(String, String, i64)> = classes
+        .iter()
+        .zip(ca.row_totals())
+        .map(|(class, n)| {
+            let family = catalogue::class_by_id(class).map_or("unknown", |c| family_id(c.family));
+            (
+                class.clone(),
+                family.to_string(),
+                i64::try_from(*n).unwrap_or(i64::MAX),
+            )
+        })
+        .collect();
+    let cf = dense(&classes, &families_ids, &class_family)?;
+    let Some(linked) = link(&ca, &cv, &av, &cf, k) else {
         return Ok(withheld(Cell::Suppressed));
     };
 
@@ -471,9 +488,18 @@ async fn year_figures(db: &crate::db::Db, request: &Request) -> Result<Figures, 
     let (total, focus_scope) = match request.focus.field() {
         None => {
             let total = linked.ca.total();
-            let class = breakdown_of_margin("class", &classes, linked.ca.row_totals(), total);
-            tables.push(families(&class));
-            tables.push(class);
+            tables.push(breakdown_of_margin(
+                "family",
+                &families_ids,
+                linked.cf.col_totals(),
+                total,
+            ));
+            tables.push(breakdown_of_margin(
+                "class",
+                &classes,
+                linked.ca.row_totals(),
+                total,
+            ));
             tables.push(breakdown_of_margin(
                 "sea_area",
                 &areas,
@@ -672,11 +698,17 @@ fn breakdown_of_margin(id: &'static str, ids: &[String], cells: &[Cell], total: 
     }
 }
 
-/// Cyber, maritime cyber and other crime: sums of published class figures,
-/// hidden when any class in the family is.
+const FAMILIES: [catalogue::Family; 3] = [
+    catalogue::Family::Cyber,
+    catalogue::Family::MaritimeCyber,
+    catalogue::Family::Crime,
+];
+
+/// Cyber, maritime cyber and other crime in a focus view: sums of its
+/// published class figures, hidden when any class in the family is (the
+/// unfocused view publishes them as linked margins instead).
 fn families(class: &Breakdown) -> Breakdown {
-    use catalogue::Family;
-    let rows = [Family::Cyber, Family::MaritimeCyber, Family::Crime]
+    let rows = FAMILIES
         .into_iter()
         .map(|family| {
             let mut sum = Some(0u64);
