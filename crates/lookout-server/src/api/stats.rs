@@ -8,7 +8,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::auth::Reader;
-use super::problem::{Forbidden, InternalError, Problem, Unauthorized, UnprocessableContent};
+use super::problem::{
+    BadRequest, Forbidden, InternalError, Problem, Unauthorized, UnprocessableContent,
+};
 use crate::incidents::clearance::{Clearance, tlp_of_rank};
 use crate::state::AppState;
 use crate::stats::pages::{StatsQuery, figures_for};
@@ -113,6 +115,7 @@ fn table(t: &Breakdown) -> StatisticsTable {
     security(("bearer" = ["read"])),
     responses(
         (status = 200, description = "The figures", body = Statistics),
+        (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 403, response = Forbidden),
         (status = 422, response = UnprocessableContent),
