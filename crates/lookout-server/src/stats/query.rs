@@ -13,7 +13,8 @@ use crate::db::Db;
 pub struct Scope {
     /// The reader's clearance: incidents up to this TLP rank.
     pub max_rank: i64,
-    /// Inclusive months, `YYYY-MM`.
+    /// Inclusive months, `YYYY-MM`; or, for breakdowns other than the
+    /// monthly and weekly series, one calendar year `YYYY` (its own rows).
     pub from_month: String,
     pub to_month: String,
     pub class: String,
@@ -69,30 +70,41 @@ pub async fn breakdown(
 
 /// The unfiltered two-way table `rows` × `cols` for a period and sharing
 /// level: `(row value, col value, incidents)` for every pair with at least
-/// one incident. Read from the roll-ups kept under a one-field filter
-/// (`rows=x`), which hold exactly the pairs' counts.
+/// one incident. Read from the roll-ups kept under the one-field filters
+/// `rows=value` for each of `row_values`, which hold exactly the pairs'
+/// counts; naming the keys lets the primary key serve each one directly.
 pub async fn crosstab(
     db: &Db,
     rows: FilterField,
+    row_values: &[String],
     cols: Dimension,
     scope: &Scope,
 ) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
-    // Keys `field=value` of this field alone: `field=` ≤ key < `field>`
-    // ('>' follows '='), so the primary key's order serves the range.
-    let prefix = format!("{}=", rows.id());
-    let sql = "SELECT filter, value, CAST(SUM(n) AS BIGINT) FROM stat_counts \
-         WHERE dimension = $1 AND filter >= $2 AND filter < $3 AND filter NOT LIKE '%&%' \
-         AND tlp_rank <= $4 AND bucket >= $5 AND bucket <= $6 \
-         GROUP BY filter, value HAVING SUM(n) > 0";
-    let found: Vec<(String, String, i64)> = sqlx::query_as(sql)
-        .bind(cols.id())
-        .bind(&prefix)
-        .bind(format!("{}>", rows.id()))
-        .bind(scope.max_rank)
-        .bind(&scope.from_month)
-        .bind(&scope.to_month)
+    if row_values.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args = sqlx::any::AnyArguments::default();
+    let bad = |e| sqlx::Error::Encode(e);
+    args.add(cols.id()).map_err(bad)?;
+    args.add(scope.max_rank).map_err(bad)?;
+    args.add(scope.from_month.clone()).map_err(bad)?;
+    args.add(scope.to_month.clone()).map_err(bad)?;
+    let mut keys = Vec::with_capacity(row_values.len());
+    for (i, value) in row_values.iter().enumerate() {
+        keys.push(format!("${}", i + 5));
+        args.add(filter_key(&[(rows, value)])).map_err(bad)?;
+    }
+    let sql = format!(
+        "SELECT filter, value, CAST(SUM(n) AS BIGINT) FROM stat_counts \
+         WHERE dimension = $1 AND filter IN ({}) \
+         AND tlp_rank <= $2 AND bucket >= $3 AND bucket <= $4 \
+         GROUP BY filter, value HAVING SUM(n) > 0",
+        keys.join(", ")
+    );
+    let found: Vec<(String, String, i64)> = sqlx::query_as_with(sqlx::AssertSqlSafe(sql), args)
         .fetch_all(&db.pool)
         .await?;
+    let prefix = format!("{}=", rows.id());
     Ok(found
         .into_iter()
         .filter_map(|(filter, value, n)| {

@@ -154,6 +154,9 @@ pub fn tallies(incident: &Counted) -> BTreeSet<(&'static str, String, String, St
     ) else {
         return rows;
     };
+    let Some(year) = month.get(..4) else {
+        return rows;
+    };
     let family = crate::reports::catalogue::class_by_id(&incident.class)
         .map_or("unknown", |c| family_id(c.family));
     let fields = [
@@ -183,19 +186,23 @@ pub fn tallies(incident: &Counted) -> BTreeSet<(&'static str, String, String, St
         };
         add(Dimension::Month, &month, "");
         add(Dimension::Week, &week, &month);
-        add(Dimension::Class, &month, &incident.class);
-        add(Dimension::Family, &month, family);
-        add(Dimension::SeaArea, &month, &incident.sea_area);
-        add(Dimension::VesselType, &month, &incident.vessel_type);
-        add(Dimension::ImpactSafety, &month, &incident.impact_safety);
-        add(
-            Dimension::ImpactOperations,
-            &month,
-            &incident.impact_operations,
-        );
-        add(Dimension::ImpactMoney, &month, &incident.impact_money);
-        for system in crate::reports::catalogue::stored_systems(&incident.systems) {
-            add(Dimension::System, &month, system);
+        // Breakdowns by month, and again by calendar year: a year's
+        // statistics then read one row per value instead of twelve.
+        for bucket in [month.as_str(), year] {
+            add(Dimension::Class, bucket, &incident.class);
+            add(Dimension::Family, bucket, family);
+            add(Dimension::SeaArea, bucket, &incident.sea_area);
+            add(Dimension::VesselType, bucket, &incident.vessel_type);
+            add(Dimension::ImpactSafety, bucket, &incident.impact_safety);
+            add(
+                Dimension::ImpactOperations,
+                bucket,
+                &incident.impact_operations,
+            );
+            add(Dimension::ImpactMoney, bucket, &incident.impact_money);
+            for system in crate::reports::catalogue::stored_systems(&incident.systems) {
+                add(Dimension::System, bucket, system);
+            }
         }
     }
     rows
@@ -391,8 +398,15 @@ mod tests {
     fn an_incident_counts_once_per_dimension_filter_and_value() {
         let rows = tallies(&incident());
         let unfiltered: Vec<_> = rows.iter().filter(|r| r.1.is_empty()).collect();
-        // month, week, class, family, sea area, vessel, 3 impacts, 2 systems
-        assert_eq!(unfiltered.len(), 11);
+        // month, week, then by month and by year: class, family, sea area,
+        // vessel, 3 impacts, 2 systems
+        assert_eq!(unfiltered.len(), 2 + 2 * 9);
+        assert!(rows.contains(&(
+            "class",
+            String::new(),
+            "2026".into(),
+            "gnss-spoofing".into()
+        )));
         assert!(rows.contains(&("week", String::new(), "2026-03-02".into(), "2026-03".into())));
         assert!(rows.contains(&(
             "system",

@@ -404,21 +404,51 @@ fn trends(this: &Figures, before: &Figures) -> Vec<Trend> {
 async fn year_figures(db: &crate::db::Db, request: &Request) -> Result<Figures, StatsError> {
     let k = request.k;
     let months = months_of(request.year);
+    // Breakdowns read the year's own roll-up rows (bucket `YYYY`); the
+    // weekly series reads its weeks by month.
+    let year_bucket = format!("{:04}", request.year);
     let scope = Scope {
         max_rank: request.max_rank,
-        from_month: months[0].clone(),
-        to_month: months[11].clone(),
+        from_month: year_bucket.clone(),
+        to_month: year_bucket,
         ..Scope::default()
     };
-    let found_ca = crosstab(db, FilterField::Class, Dimension::SeaArea, &scope).await?;
-    let found_cv = crosstab(db, FilterField::Class, Dimension::VesselType, &scope).await?;
-    let found_av = crosstab(db, FilterField::SeaArea, Dimension::VesselType, &scope).await?;
+    let weeks_scope = Scope {
+        from_month: months[0].clone(),
+        to_month: months[11].clone(),
+        ..scope.clone()
+    };
+    let (class_ids, area_ids) = (ids_of_classes(), ids_of_areas());
+    let found_ca = crosstab(
+        db,
+        FilterField::Class,
+        &class_ids,
+        Dimension::SeaArea,
+        &scope,
+    )
+    .await?;
+    let found_cv = crosstab(
+        db,
+        FilterField::Class,
+        &class_ids,
+        Dimension::VesselType,
+        &scope,
+    )
+    .await?;
+    let found_av = crosstab(
+        db,
+        FilterField::SeaArea,
+        &area_ids,
+        Dimension::VesselType,
+        &scope,
+    )
+    .await?;
     let classes = with_found(
-        &ids_of_classes(),
+        &class_ids,
         found_ca.iter().chain(&found_cv).map(|(c, _, _)| c),
     );
     let areas = with_found(
-        &ids_of_areas(),
+        &area_ids,
         found_ca
             .iter()
             .map(|(_, a, _)| a)
@@ -482,7 +512,7 @@ async fn year_figures(db: &crate::db::Db, request: &Request) -> Result<Figures, 
         weeks.dedup();
         dense(&weeks, &months, found)
     };
-    let unfocused_weeks = weeks_by_month(db, &scope).await?;
+    let unfocused_weeks = weeks_by_month(db, &weeks_scope).await?;
 
     let mut tables = Vec::new();
     let (total, focus_scope) = match request.focus.field() {
@@ -604,7 +634,15 @@ async fn year_figures(db: &crate::db::Db, request: &Request) -> Result<Figures, 
             (unfocused, p)
         }
         Some(focused) => {
-            let found = weeks_by_month(db, focused).await?;
+            let found = weeks_by_month(
+                db,
+                &Scope {
+                    from_month: weeks_scope.from_month.clone(),
+                    to_month: weeks_scope.to_month.clone(),
+                    ..focused.clone()
+                },
+            )
+            .await?;
             // Same rows as the unfocused table, for the difference rule.
             let focused = dense(unfocused.rows(), &months, &found)?;
             let p =
