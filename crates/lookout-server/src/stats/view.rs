@@ -291,59 +291,6 @@ fn link(ca: &Table, cv: &Table, av: &Table, cf: &Table, k: u64) -> Option<Linked
     None
 }
 
-/// A published one-column table as a breakdown (cells of column 0).
-fn breakdown_of(id: &'static str, published: &Published) -> Breakdown {
-    let rows = published
-        .rows()
-        .iter()
-        .zip(published.cells())
-        .map(|(row, cells)| Row {
-            id: row.clone(),
-            label: label(id, row),
-            incidents: cells.first().copied().unwrap_or(Cell::Suppressed),
-        })
-        .collect();
-    Breakdown {
-        id,
-        title: title(id),
-        rows,
-        total: published.total(),
-    }
-}
-
-fn series(id: &'static str, labels: &[String], cells: &[Cell], total: Cell) -> Breakdown {
-    Breakdown {
-        id,
-        title: title(id),
-        rows: labels
-            .iter()
-            .zip(cells)
-            .map(|(l, c)| Row {
-                id: l.clone(),
-                label: l.clone(),
-                incidents: *c,
-            })
-            .collect(),
-        total,
-    }
-}
-
-fn withheld_breakdown(id: &'static str, rows: &[String]) -> Breakdown {
-    Breakdown {
-        id,
-        title: title(id),
-        rows: rows
-            .iter()
-            .map(|r| Row {
-                id: r.clone(),
-                label: label(id, r),
-                incidents: Cell::Suppressed,
-            })
-            .collect(),
-        total: Cell::Suppressed,
-    }
-}
-
 /// The months of a calendar year, `YYYY-01` to `YYYY-12`.
 pub fn months_of(year: i32) -> Vec<String> {
     (1..=12).map(|m| format!("{year:04}-{m:02}")).collect()
@@ -518,25 +465,15 @@ async fn year_figures(db: &crate::db::Db, request: &Request) -> Result<Figures, 
     let (total, focus_scope) = match request.focus.field() {
         None => {
             let total = linked.ca.total();
-            tables.push(breakdown_of_margin(
+            tables.push(table_of(
                 "family",
                 &families_ids,
                 linked.cf.col_totals(),
                 total,
             ));
-            tables.push(breakdown_of_margin(
-                "class",
-                &classes,
-                linked.ca.row_totals(),
-                total,
-            ));
-            tables.push(breakdown_of_margin(
-                "sea_area",
-                &areas,
-                linked.ca.col_totals(),
-                total,
-            ));
-            tables.push(breakdown_of_margin(
+            tables.push(table_of("class", &classes, linked.ca.row_totals(), total));
+            tables.push(table_of("sea_area", &areas, linked.ca.col_totals(), total));
+            tables.push(table_of(
                 "vessel_type",
                 &vessels,
                 linked.cv.col_totals(),
@@ -579,7 +516,7 @@ async fn year_figures(db: &crate::db::Db, request: &Request) -> Result<Figures, 
                 ),
             };
             for (id, ids, cells) in [first, second] {
-                let table = breakdown_of_margin(id, ids, &cells, total);
+                let table = table_of(id, ids, &cells, total);
                 if id == "class" {
                     tables.push(families(&table));
                 }
@@ -621,9 +558,15 @@ async fn year_figures(db: &crate::db::Db, request: &Request) -> Result<Figures, 
         // view's and must not be hidden where the view shows it.
         let partition = *id != "system";
         if partition && published.total().is_suppressed() && !total.is_suppressed() {
-            tables.push(withheld_breakdown(id, ids));
+            let hidden = vec![Cell::Suppressed; published.rows().len()];
+            tables.push(table_of(id, published.rows(), &hidden, Cell::Suppressed));
         } else {
-            tables.push(breakdown_of(id, &published));
+            let cells: Vec<Cell> = published
+                .cells()
+                .iter()
+                .map(|row| row.first().copied().unwrap_or(Cell::Suppressed))
+                .collect();
+            tables.push(table_of(id, published.rows(), &cells, published.total()));
         }
     }
 
@@ -651,21 +594,21 @@ async fn year_figures(db: &crate::db::Db, request: &Request) -> Result<Figures, 
         }
     };
     if time.total().is_suppressed() && !total.is_suppressed() {
-        tables.push(series(
+        tables.push(table_of(
             "month",
             &months,
             &[Cell::Suppressed; 12],
             Cell::Suppressed,
         ));
-        tables.push(series(
+        tables.push(table_of(
             "week",
             time_table.rows(),
             &vec![Cell::Suppressed; time_table.rows().len()],
             Cell::Suppressed,
         ));
     } else {
-        tables.push(series("month", &months, time.col_totals(), time.total()));
-        tables.push(series(
+        tables.push(table_of("month", &months, time.col_totals(), time.total()));
+        tables.push(table_of(
             "week",
             time_table.rows(),
             time.row_totals(),
@@ -719,7 +662,8 @@ fn col_of(published: &Published, col: usize) -> Vec<Cell> {
         .collect()
 }
 
-fn breakdown_of_margin(id: &'static str, ids: &[String], cells: &[Cell], total: Cell) -> Breakdown {
+/// A table of the page: one figure per id, labelled from the catalogue.
+fn table_of(id: &'static str, ids: &[String], cells: &[Cell], total: Cell) -> Breakdown {
     Breakdown {
         id,
         title: title(id),
