@@ -4,13 +4,14 @@
 //! publication through any process reaches pages served by every other;
 //! each process polls it once for all its listeners.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{Query, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
-use tokio::sync::{OnceCell, watch};
+use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore, watch};
 
 use super::pages::StatsQuery;
 use super::query::{Scope, breakdown};
@@ -24,10 +25,31 @@ use crate::web::{AppError, Visitor};
 /// How often each process looks for new figures.
 const POLL: Duration = Duration::from_secs(2);
 
+/// Open live streams one process serves; more get a 503 and their pages
+/// keep working without live updates.
+pub const MAX_LISTENERS: usize = 10_000;
+
+/// What one listener watches: year, focus and sharing level.
+type View = (i32, Focus, i64);
+
 /// One process's view of the statistics version, shared by its listeners.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Hub {
     version: Arc<OnceCell<watch::Receiver<i64>>>,
+    /// Each view's signature at a version, so that however many listeners
+    /// watch a view, a change costs one computation of it.
+    signatures: Arc<tokio::sync::Mutex<HashMap<View, (i64, String)>>>,
+    listeners: Arc<Semaphore>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub {
+            version: Arc::default(),
+            signatures: Arc::default(),
+            listeners: Arc::new(Semaphore::new(MAX_LISTENERS)),
+        }
+    }
 }
 
 impl Hub {
@@ -58,6 +80,25 @@ impl Hub {
             })
             .await
             .clone()
+    }
+
+    /// The signature of `view` at `version`, computed once per version.
+    async fn signature(&self, db: &Db, version: i64, view: &View) -> Result<String, sqlx::Error> {
+        let mut cache = self.signatures.lock().await;
+        if let Some((at, signature)) = cache.get(view)
+            && *at == version
+        {
+            return Ok(signature.clone());
+        }
+        let (year, focus, max_rank) = view;
+        let fresh = signature(db, *year, focus, *max_rank).await?;
+        // Views nobody watches any more would pile up; a full reset is
+        // cheap (one computation per watched view).
+        if cache.len() > 4 * 1024 {
+            cache.clear();
+        }
+        cache.insert(view.clone(), (version, fresh.clone()));
+        Ok(fresh)
     }
 }
 
@@ -100,22 +141,23 @@ async fn signature(
 struct Listener {
     versions: watch::Receiver<i64>,
     db: Db,
-    year: i32,
-    focus: Focus,
-    max_rank: i64,
+    hub: Hub,
+    view: View,
     seen: String,
+    /// Held while the stream is open.
+    _slot: OwnedSemaphorePermit,
 }
 
 fn events(listener: Listener) -> impl Stream<Item = Result<Event, std::convert::Infallible>> {
     futures_util::stream::unfold(listener, |mut l| async move {
         loop {
             l.versions.changed().await.ok()?;
-            let Ok(now) = signature(&l.db, l.year, &l.focus, l.max_rank).await else {
+            let version = *l.versions.borrow_and_update();
+            let Ok(now) = l.hub.signature(&l.db, version, &l.view).await else {
                 continue;
             };
             if now != l.seen {
                 l.seen = now;
-                let version = *l.versions.borrow();
                 return Some((
                     Ok(Event::default().event("figures").data(version.to_string())),
                     l,
@@ -138,15 +180,20 @@ async fn stream(
         Clearance::of(&state.db, user).await?.max_rank
     };
     let (year, focus, _) = query.resolve(public);
-    let versions = state.live.subscribe(&state.db).await;
-    let seen = signature(&state.db, year, &focus, max_rank).await?;
+    let slot = Arc::clone(&state.live.listeners)
+        .try_acquire_owned()
+        .map_err(|_| AppError::Unavailable)?;
+    let mut versions = state.live.subscribe(&state.db).await;
+    let version = *versions.borrow_and_update();
+    let view = (year, focus, max_rank);
+    let seen = state.live.signature(&state.db, version, &view).await?;
     Ok(Sse::new(events(Listener {
         versions,
         db: state.db.clone(),
-        year,
-        focus,
-        max_rank,
+        hub: state.live.clone(),
+        view,
         seen,
+        _slot: slot,
     }))
     .keep_alive(KeepAlive::default()))
 }

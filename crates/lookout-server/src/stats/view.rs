@@ -50,7 +50,7 @@ pub struct Request {
 }
 
 /// The one field a view may be narrowed to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "field", content = "value", rename_all = "snake_case")]
 pub enum Focus {
     All,

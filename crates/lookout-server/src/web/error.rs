@@ -33,6 +33,9 @@ pub enum AppError {
     TooManyRequests(i64),
     #[error("{TOO_LARGE_MESSAGE}")]
     PayloadTooLarge,
+    /// A bounded resource is full (e.g. live statistics streams).
+    #[error("the portal is busy; try again in a minute")]
+    Unavailable,
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -51,6 +54,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -78,6 +82,7 @@ impl AppError {
     fn retry_after(&self) -> Option<i64> {
         match self {
             AppError::TooManyRequests(secs) => Some(*secs),
+            AppError::Unavailable => Some(60),
             _ => None,
         }
     }
