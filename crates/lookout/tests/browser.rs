@@ -495,6 +495,17 @@ impl Portal {
         }
     }
 
+    /// From a report in triage, opens the editor of its sanitised incident.
+    async fn prepare_incident(&mut self) {
+        self.follow(
+            By::XPath("//a[normalize-space()='Prepare the sanitised incident']"),
+            "Prepare the sanitised incident",
+        )
+        .await;
+        self.expect_page("/triage/", "Incident from report R-")
+            .await;
+    }
+
     async fn text_of(&self, css: &str) -> String {
         self.driver
             .find(By::Css(css))
@@ -1053,15 +1064,7 @@ async fn anonymous_report_in_a_browser() {
     portal.follow(By::Css("main table a"), "the report").await;
     portal.expect_page("/triage/", "Report R-").await;
     assert!(portal.text_of("#attachments").await.contains("JPEG"));
-    portal
-        .follow(
-            By::XPath("//a[normalize-space()='Prepare the sanitised incident']"),
-            "Prepare the sanitised incident",
-        )
-        .await;
-    portal
-        .expect_page("/triage/", "Incident from report R-")
-        .await;
+    portal.prepare_incident().await;
     portal
         .click(By::Css("input[name=publish_attachment]"), "the photo's box")
         .await;
@@ -1361,15 +1364,7 @@ async fn statistics_in_a_browser() {
     portal.goto("/triage").await;
     portal.follow(By::Css("main table a"), "a report").await;
     portal.expect_page("/triage/", "Report R-").await;
-    portal
-        .follow(
-            By::XPath("//a[normalize-space()='Prepare the sanitised incident']"),
-            "Prepare the sanitised incident",
-        )
-        .await;
-    portal
-        .expect_page("/triage/", "Incident from report R-")
-        .await;
+    portal.prepare_incident().await;
     portal
         .click(By::Css("#tlp option[value='clear']"), "TLP:CLEAR")
         .await;
