@@ -13,12 +13,11 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
 use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore, watch};
 
-use super::pages::StatsQuery;
+use super::pages::{StatsQuery, reader_rank};
 use super::query::{Scope, breakdown};
 use super::rollup::{Dimension, catch_up, version};
 use super::view::{Focus, months_of};
 use crate::db::{Db, now};
-use crate::incidents::clearance::Clearance;
 use crate::state::AppState;
 use crate::web::{AppError, Visitor};
 
@@ -111,18 +110,12 @@ async fn signature(
     max_rank: i64,
 ) -> Result<String, sqlx::Error> {
     let months = months_of(year);
-    let mut scope = Scope {
+    let scope = focus.narrow(Scope {
         max_rank,
         from_month: months[0].clone(),
         to_month: months[11].clone(),
         ..Scope::default()
-    };
-    match focus {
-        Focus::All => {}
-        Focus::Class(v) => scope.class.clone_from(v),
-        Focus::SeaArea(v) => scope.sea_area.clone_from(v),
-        Focus::VesselType(v) => scope.vessel_type.clone_from(v),
-    }
+    });
     let mut signature = String::new();
     for dimension in [
         Dimension::Month,
@@ -173,12 +166,7 @@ async fn stream(
     query: &StatsQuery,
     public: bool,
 ) -> Result<Sse<impl Stream<Item = Result<Event, std::convert::Infallible>> + use<>>, AppError> {
-    let max_rank = if public {
-        Clearance::PUBLIC.max_rank
-    } else {
-        let user = visitor.require_user()?;
-        Clearance::of(&state.db, user).await?.max_rank
-    };
+    let max_rank = reader_rank(state, visitor, public).await?;
     let (year, focus, _) = query.resolve(public);
     let slot = Arc::clone(&state.live.listeners)
         .try_acquire_owned()

@@ -119,6 +119,20 @@ impl StatsQuery {
     }
 }
 
+/// The sharing level whose incidents a reader's statistics count: TLP:CLEAR
+/// on the public pages, the reader's clearance otherwise (signed in only).
+pub async fn reader_rank(
+    state: &AppState,
+    visitor: &Visitor,
+    public: bool,
+) -> Result<i64, AppError> {
+    if public {
+        return Ok(Clearance::PUBLIC.max_rank);
+    }
+    let user = visitor.require_user()?;
+    Ok(Clearance::of(&state.db, user).await?.max_rank)
+}
+
 /// Figures for a reader at `max_rank`, after counting what has come due.
 pub async fn figures_for(
     state: &AppState,
@@ -299,12 +313,7 @@ async fn page(
     query: StatsQuery,
     public: bool,
 ) -> Result<Response, AppError> {
-    let max_rank = if public {
-        Clearance::PUBLIC.max_rank
-    } else {
-        let user = visitor.require_user()?;
-        Clearance::of(&state.db, user).await?.max_rank
-    };
+    let max_rank = reader_rank(state, visitor, public).await?;
     let (year, focus, problems) = query.resolve(public);
     let figures = figures_for(state, year, focus, max_rank).await?;
     let current = this_year();
@@ -471,12 +480,7 @@ async fn download(
     public: bool,
 ) -> Result<Response, AppError> {
     let (table, format) = parse_file(file).ok_or(AppError::NotFound)?;
-    let max_rank = if public {
-        Clearance::PUBLIC.max_rank
-    } else {
-        let user = visitor.require_user()?;
-        Clearance::of(&state.db, user).await?.max_rank
-    };
+    let max_rank = reader_rank(state, visitor, public).await?;
     let (year, focus, _) = query.resolve(public);
     let figures = figures_for(state, year, focus, max_rank).await?;
     let allowed_in_public = ["family", "class", "sea_area", "month", "trends"];

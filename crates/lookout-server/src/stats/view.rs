@@ -68,6 +68,25 @@ impl Focus {
             Focus::VesselType(v) => Some((FilterField::VesselType, v)),
         }
     }
+
+    /// `scope` restricted to this focus.
+    pub fn narrow(&self, scope: Scope) -> Scope {
+        match self {
+            Focus::All => scope,
+            Focus::Class(v) => Scope {
+                class: v.clone(),
+                ..scope
+            },
+            Focus::SeaArea(v) => Scope {
+                sea_area: v.clone(),
+                ..scope
+            },
+            Focus::VesselType(v) => Scope {
+                vessel_type: v.clone(),
+                ..scope
+            },
+        }
+    }
 }
 
 /// One published figure with its label.
@@ -296,16 +315,19 @@ pub fn months_of(year: i32) -> Vec<String> {
     (1..=12).map(|m| format!("{year:04}-{m:02}")).collect()
 }
 
-/// Computes a year's figures. Two years are read: this one and the one
-/// before, for the trends.
+/// Computes a year's figures. Two years are read: this one and, for the
+/// trends, the one before; of that one only what its monthly series
+/// depends on (its linked tables decide its total and whether the focus is
+/// withheld).
 pub async fn figures(db: &crate::db::Db, request: &Request) -> Result<Figures, StatsError> {
-    let this = year_figures(db, request).await?;
+    let this = year_figures(db, request, true).await?;
     let before = Box::pin(year_figures(
         db,
         &Request {
             year: request.year - 1,
             ..request.clone()
         },
+        false,
     ))
     .await?;
     let mut figures = this;
@@ -348,7 +370,13 @@ fn trends(this: &Figures, before: &Figures) -> Vec<Trend> {
         .collect()
 }
 
-async fn year_figures(db: &crate::db::Db, request: &Request) -> Result<Figures, StatsError> {
+/// One year's figures; without `breakdowns`, the tables read beside the
+/// linked ones and the time series (systems, impacts) are left out.
+async fn year_figures(
+    db: &crate::db::Db,
+    request: &Request,
+    breakdowns: bool,
+) -> Result<Figures, StatsError> {
     let k = request.k;
     let months = months_of(request.year);
     // Breakdowns read the year's own roll-up rows (bucket `YYYY`); the
@@ -522,29 +550,11 @@ async fn year_figures(db: &crate::db::Db, request: &Request) -> Result<Figures, 
                 }
                 tables.push(table);
             }
-            let focused = Scope {
-                class: if field == FilterField::Class {
-                    value.to_string()
-                } else {
-                    String::new()
-                },
-                sea_area: if field == FilterField::SeaArea {
-                    value.to_string()
-                } else {
-                    String::new()
-                },
-                vessel_type: if field == FilterField::VesselType {
-                    value.to_string()
-                } else {
-                    String::new()
-                },
-                ..scope.clone()
-            };
-            (total, Some(focused))
+            (total, Some(request.focus.narrow(scope.clone())))
         }
     };
 
-    for (id, dimension, ids) in &free {
+    for (id, dimension, ids) in free.iter().filter(|_| breakdowns) {
         let unfocused = one_way(ids, &breakdown(db, *dimension, &scope).await?)?;
         let published = match &focus_scope {
             None => publish_hiding(&unfocused, k, &total_forced(total)),
@@ -576,16 +586,8 @@ async fn year_figures(db: &crate::db::Db, request: &Request) -> Result<Figures, 
             let p = publish_hiding(&unfocused, k, &total_forced(total));
             (unfocused, p)
         }
-        Some(focused) => {
-            let found = weeks_by_month(
-                db,
-                &Scope {
-                    from_month: weeks_scope.from_month.clone(),
-                    to_month: weeks_scope.to_month.clone(),
-                    ..focused.clone()
-                },
-            )
-            .await?;
+        Some(_) => {
+            let found = weeks_by_month(db, &request.focus.narrow(weeks_scope.clone())).await?;
             // Same rows as the unfocused table, for the difference rule.
             let focused = dense(unfocused.rows(), &months, &found)?;
             let p =
