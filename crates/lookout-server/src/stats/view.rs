@@ -25,8 +25,11 @@
 //! - **Time.** Periods are calendar years, which do not overlap. Weeks and
 //!   months are one table (rows weeks, columns months), so a week that
 //!   straddles two months cannot be subtracted from either.
-//! - **Families** (cyber, maritime cyber, other crime) are sums of the
-//!   published class figures, shown only when every class in them is.
+//! - **Families** (cyber, maritime cyber, other crime) in the unfocused
+//!   view are the column totals of a fourth linked table, class × family,
+//!   so the audit knows a family is the sum of its classes. In a view
+//!   focused on a sea area or vessel type they are sums of the published
+//!   class figures, shown only when every class in them is.
 //! - **Trends** compare published monthly figures only; a comparison with
 //!   a hidden month is hidden.
 
