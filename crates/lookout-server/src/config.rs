@@ -55,6 +55,20 @@ pub struct Config {
     /// Statistics show a figure only when at least this many reports stand
     /// behind it (the "k" of small-cell suppression).
     pub stats_min_count: u64,
+    /// Advisories of this severity or above (1 low … 4 critical) need a
+    /// second analyst's approval before they are published.
+    pub advisory_approval_severity: i64,
+    /// Networks (CIDR) webhook targets may be in although private or
+    /// loopback, e.g. an internal chat server. Empty: public addresses only.
+    pub webhook_allow: Vec<String>,
+    /// Let webhook targets use plain `http://`. Off by default: alerts
+    /// should not cross the internet in clear text.
+    pub webhook_allow_http: bool,
+    /// Attempts at a delivery before it is dead-lettered for admins (the
+    /// waits double from 30 s up to 6 h: 10 attempts span about 8 hours).
+    pub delivery_max_attempts: i64,
+    /// The UTC hour at which daily digest emails go out.
+    pub digest_hour_utc: u32,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -107,6 +121,11 @@ impl Default for Config {
             token_allowance: 10,
             token_grace_days: 31,
             stats_min_count: lookout_privacy::suppress::DEFAULT_K,
+            advisory_approval_severity: 3,
+            webhook_allow: Vec::new(),
+            webhook_allow_http: false,
+            delivery_max_attempts: 10,
+            digest_hour_utc: 6,
         }
     }
 }
@@ -173,7 +192,45 @@ impl Config {
                 "stats_min_count must be at least 2: a figure of 1 points at one reporter".into(),
             );
         }
+        if !(1..=5).contains(&self.advisory_approval_severity) {
+            return Err(
+                "advisory_approval_severity must be 1 to 4, or 5 to never ask for approval".into(),
+            );
+        }
+        if self.delivery_max_attempts < 1 {
+            return Err("delivery_max_attempts must be at least 1".into());
+        }
+        if self.digest_hour_utc > 23 {
+            return Err("digest_hour_utc must be an hour from 0 to 23".into());
+        }
+        self.outbound_policy()?;
         Ok(())
+    }
+
+    /// What webhook deliveries may reach: public addresses, plus the
+    /// networks the operator allow-listed.
+    pub fn outbound_policy(&self) -> Result<lookout_outbound::Policy, String> {
+        let allow = self
+            .webhook_allow
+            .iter()
+            .map(|net| {
+                net.trim()
+                    .parse::<ipnet::IpNet>()
+                    .or_else(|_| {
+                        net.trim()
+                            .parse::<std::net::IpAddr>()
+                            .map(ipnet::IpNet::from)
+                    })
+                    .map_err(|_| {
+                        format!("webhook_allow: {net:?} is not a network such as 10.20.0.0/16")
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(lookout_outbound::Policy {
+            allow,
+            https_only: !self.webhook_allow_http,
+            ..lookout_outbound::Policy::default()
+        })
     }
 }
 

@@ -2,6 +2,8 @@
 //! feature folder holds its model, storage, routes and templates.
 
 pub mod accounts;
+pub mod advisories;
+pub mod alerts;
 pub mod api;
 pub mod audit;
 pub mod config;
@@ -18,6 +20,7 @@ pub mod state;
 pub mod stats;
 pub mod tls;
 pub mod tokens;
+pub mod watchlist;
 pub mod web;
 
 pub use config::Config;

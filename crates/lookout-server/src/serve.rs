@@ -20,6 +20,8 @@ pub async fn run(state: AppState) -> anyhow::Result<()> {
 pub async fn run_on(state: AppState, listener: TcpListener) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
     tokio::spawn(housekeeping(state.clone()));
+    tokio::spawn(crate::alerts::outbox::run(state.clone()));
+    tokio::spawn(crate::alerts::live::run(state.clone()));
     let app = crate::web::router(state.clone());
     if state.config.tls_enabled() {
         crate::tls::serve(state, listener, app).await

@@ -19,6 +19,8 @@ pub struct AppState {
     pub metrics: crate::ops::Metrics,
     /// Tells live statistics pages when figures change.
     pub live: crate::stats::live::Hub,
+    /// Wakes this process's alert worker and live alert streams.
+    pub alerts: crate::alerts::live::Hub,
 }
 
 impl AppState {
@@ -36,6 +38,7 @@ impl AppState {
             mailer,
             metrics: crate::ops::Metrics::default(),
             live: crate::stats::live::Hub::default(),
+            alerts: crate::alerts::live::Hub::default(),
         })
     }
 }

@@ -215,11 +215,12 @@ async fn every_demo_page_fits_the_budget_and_stays_in_the_portal() {
     for (who, client) in &visitors {
         let weights = crawl(&server, client, who).await;
         assert!(weights.len() >= 3, "{who} reached only {weights:?}");
-        // The heaviest pages by design: charts, tables and the world map.
+        // The heaviest pages by design (charts, tables, the world map, the
+        // alert settings with every catalogue list) must be among them.
         let statistics: &[&str] = if who == "visitor" {
             &["/stats/public"]
         } else {
-            &["/stats", "/stats/map"]
+            &["/stats", "/stats/map", "/alerts", "/advisories"]
         };
         for page in statistics {
             let weight = weights

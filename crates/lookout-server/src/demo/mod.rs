@@ -127,7 +127,59 @@ pub async fn seed(state: &crate::state::AppState) -> anyhow::Result<Vec<DemoAcco
     }
     incidents::seed_incidents(state).await?;
     incidents::seed_triage(state).await?;
+    seed_advisories(state).await?;
     Ok(accounts)
+}
+
+/// Two published advisories, so the alerts pages show something. The
+/// demo's past incidents are marked announced: they were "published"
+/// before the demo began, and no one should get 300 alerts at first start.
+async fn seed_advisories(state: &crate::state::AppState) -> anyhow::Result<()> {
+    use crate::advisories::model::Content;
+    use crate::advisories::store::{self as advisories, Origin};
+    let mut tx = state.db.begin_write().await?;
+    sqlx::query("UPDATE incidents SET announced = 1 WHERE visible_from <= $1")
+        .bind(crate::db::now())
+        .execute(&mut *tx)
+        .await?;
+    let analyst: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM users WHERE role = 'analyst' ORDER BY id LIMIT 1")
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(analyst) = analyst else {
+        return Ok(());
+    };
+    for content in [
+        Content {
+            title: "Fake bunker invoices asking for new bank details".into(),
+            severity: 2,
+            tlp: "green".into(),
+            body: "Several members received invoices that copy a real bunker supplier's layout but ask for payment to a **new account**. The sender domains are look-alikes registered days before.".into(),
+            actions: "- Confirm any change of bank details by phone, on a number you already had.\n- Add your own domains to the [watchlist](/watchlist) to hear of look-alikes.".into(),
+            indicators: "bunkers-invoicing[.]example\nhxxps://pay-bunkers[.]example/invoice".into(),
+            classes: "fraud".into(),
+            systems: "email".into(),
+            ..Content::default()
+        },
+        Content {
+            title: "GNSS spoofing reports in the Black Sea".into(),
+            severity: 3,
+            tlp: "amber".into(),
+            body: "Members report ships shown at an airport ashore while 20 to 30 nm offshore, with AIS repeating the false position. Expect it on the approaches to Odesa and Novorossiysk.".into(),
+            actions: "1. Cross-check positions with radar and visual bearings.\n2. Report each occurrence, even short ones: the statistics show where it clusters.".into(),
+            classes: "gnss-spoofing".into(),
+            sea_areas: "black-sea".into(),
+            ..Content::default()
+        },
+    ] {
+        if let Some(advisory) = advisories::create(&mut tx, Origin::Analyst, &content, Some(analyst)).await?
+            && let Some(revision) = advisories::latest_in_tx(&mut tx, advisory.id).await?
+        {
+            advisories::publish(&mut tx, &advisory, &revision, analyst).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Four random groups of five letters and digits (~100 bits).

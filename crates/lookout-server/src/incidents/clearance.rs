@@ -49,28 +49,39 @@ impl Clearance {
     /// A member's clearance: their organisation's level, set by admins
     /// (AMBER+STRICT unless lowered).
     pub async fn of(db: &Db, user: &User) -> Result<Clearance, sqlx::Error> {
-        if user.role == Role::Analyst {
-            return Ok(Clearance {
+        let level: Option<i64> = match user.org_id {
+            Some(org_id) if user.role != Role::Analyst => {
+                sqlx::query_scalar("SELECT tlp_clearance FROM organisations WHERE id = $1")
+                    .bind(org_id)
+                    .fetch_optional(&db.pool)
+                    .await?
+            }
+            _ => None,
+        };
+        Ok(Clearance::for_member(user.role, user.org_id, level))
+    }
+
+    /// The clearance of a user with `role` in organisation `org_id`, whose
+    /// level is `org_level` (read by the caller, so a fan-out over every
+    /// member needs one query, not one each).
+    pub fn for_member(role: Role, org_id: Option<i64>, org_level: Option<i64>) -> Clearance {
+        if role == Role::Analyst {
+            return Clearance {
                 max_rank: ANALYST,
-                org_id: user.org_id,
-            });
+                org_id,
+            };
         }
-        let Some(org_id) = user.org_id else {
-            return Ok(Clearance {
+        match org_id {
+            None => Clearance {
                 max_rank: STAFF,
                 org_id: None,
-            });
-        };
-        let level: Option<i64> =
-            sqlx::query_scalar("SELECT tlp_clearance FROM organisations WHERE id = $1")
-                .bind(org_id)
-                .fetch_optional(&db.pool)
-                .await?;
-        Ok(Clearance {
-            // RED goes to named recipients only, never to a whole organisation.
-            max_rank: level.unwrap_or(0).clamp(0, STAFF),
-            org_id: Some(org_id),
-        })
+            },
+            Some(org_id) => Clearance {
+                // RED goes to named recipients only, never to a whole organisation.
+                max_rank: org_level.unwrap_or(0).clamp(0, STAFF),
+                org_id: Some(org_id),
+            },
+        }
     }
 
     pub fn allows(&self, tlp_rank: i64, reporter_org_id: Option<i64>) -> bool {

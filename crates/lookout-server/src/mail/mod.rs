@@ -55,6 +55,18 @@ impl Mailer {
     }
 
     pub async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), MailError> {
+        self.send_with_id(to, subject, body, None).await
+    }
+
+    /// Sends with a chosen `Message-ID`, so that a message sent twice (a
+    /// retry after a crash) can be recognised as one by the receiver.
+    pub async fn send_with_id(
+        &self,
+        to: &str,
+        subject: &str,
+        body: &str,
+        message_id: Option<String>,
+    ) -> Result<(), MailError> {
         let to: Mailbox = to.parse().map_err(|_| MailError::Address(to.to_string()))?;
         let from = match self {
             Mailer::Smtp { from, .. } | Mailer::Outbox { from, .. } => from.clone(),
@@ -63,6 +75,7 @@ impl Mailer {
             .from(from)
             .to(to)
             .subject(subject)
+            .message_id(message_id)
             .header(ContentType::TEXT_PLAIN)
             .body(body.to_string())?;
         match self {

@@ -315,6 +315,7 @@ async fn claim_and_apply(tx: &mut Tx, incident: &Counted) -> Result<bool, sqlx::
         .rows_affected();
     if claimed == 1 {
         apply(tx, incident, 1).await?;
+        crate::alerts::events::announce_incident(tx, incident.id).await?;
     }
     Ok(claimed == 1)
 }

@@ -38,6 +38,9 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::incidents::routes())
         .merge(crate::tokens::routes())
         .merge(crate::stats::routes())
+        .merge(crate::advisories::routes())
+        .merge(crate::alerts::routes())
+        .merge(crate::watchlist::routes())
         .route("/", get(crate::home::home))
         .layer(from_fn_with_state(state.clone(), visitor::visitor_layer));
 

@@ -46,6 +46,13 @@ impl Page {
             .is_some_and(crate::tokens::issue::may_fetch)
     }
 
+    /// Members of an organisation keep its watchlist.
+    pub fn has_watchlist(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.org_id.is_some() && matches!(u.role, Role::Member | Role::OrgAdmin))
+    }
+
     pub fn is_org_admin(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.role == Role::OrgAdmin)
     }

@@ -11,6 +11,7 @@ use lookout_server::audit::Actor;
 use lookout_server::{AppState, Config};
 use reqwest::redirect::Policy;
 use sqlx::Connection as _;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 
 pub const PASSWORD: &str = "ballast kettle orchid semaphore";
 
@@ -289,4 +290,58 @@ pub fn report_fields<'a>(mode: &'a str, narrative: &'a str) -> Vec<(&'a str, &'a
         ("indicators", "185.220.101.4\nupdate-charts.example"),
         ("tlp", "amber"),
     ]
+}
+
+/// A minimal SMTP receiver: accepts every message and hands its DATA to the
+/// test. Enough of RFC 5321 for lettre's client (EHLO, MAIL, RCPT, DATA,
+/// QUIT).
+pub async fn smtp_sink() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let sender = sender.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = stream.into_split();
+                let mut lines = tokio::io::BufReader::new(read).lines();
+                write.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let verb = line
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or("")
+                        .to_ascii_uppercase();
+                    match verb.as_str() {
+                        "EHLO" | "HELO" => write
+                            .write_all(b"250-sink\r\n250 8BITMIME\r\n")
+                            .await
+                            .unwrap(),
+                        "DATA" => {
+                            write.write_all(b"354 go ahead\r\n").await.unwrap();
+                            let mut message = String::new();
+                            while let Ok(Some(data)) = lines.next_line().await {
+                                if data == "." {
+                                    break;
+                                }
+                                message.push_str(&data);
+                                message.push('\n');
+                            }
+                            let _ = sender.send(message);
+                            write.write_all(b"250 queued\r\n").await.unwrap();
+                        }
+                        "QUIT" => {
+                            write.write_all(b"221 bye\r\n").await.unwrap();
+                            return;
+                        }
+                        _ => write.write_all(b"250 ok\r\n").await.unwrap(),
+                    }
+                }
+            });
+        }
+    });
+    (port, receiver)
 }

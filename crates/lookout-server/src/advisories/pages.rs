@@ -1,0 +1,508 @@
+//! Advisory pages: members read published ones within their sharing level;
+//! analysts write, submit, approve, publish, update, withdraw and dismiss.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::model::{Content, SEVERITIES, severity_label};
+use super::store::{self, AdvisoryRow, Listed, Origin, Revision};
+use crate::accounts::authz::{self, Capability};
+use crate::accounts::model::User;
+use crate::audit::{self, Actor};
+use crate::db::now;
+use crate::incidents::IncidentLabels;
+use crate::incidents::clearance::Clearance;
+use crate::reports::{Catalogue, ReportLabels};
+use crate::state::AppState;
+use crate::web::templates::{Page, render, render_invalid};
+use crate::web::{AppError, Visitor};
+
+fn analyst(visitor: &Visitor) -> Result<&User, AppError> {
+    let user = visitor.require_user()?;
+    authz::require(user, Capability::Triage)?;
+    Ok(user)
+}
+
+/// Labels the advisory templates use.
+pub trait AdvisoryLabels {
+    fn severity(&self, n: &i64) -> &'static str {
+        severity_label(*n)
+    }
+    fn severities(&self) -> &'static [(i64, &'static str)] {
+        &SEVERITIES
+    }
+    fn class_name(&self, id: &str) -> &'static str {
+        crate::reports::catalogue::class_by_id(id).map_or("?", |c| c.label)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "advisories/list.html")]
+struct ListPage {
+    page: Page,
+    advisories: Vec<Listed>,
+    is_analyst: bool,
+}
+impl AdvisoryLabels for ListPage {}
+impl ReportLabels for ListPage {}
+impl IncidentLabels for ListPage {}
+
+pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+    let user = visitor.require_user()?;
+    let clearance = Clearance::of(&state.db, user).await?;
+    render(&ListPage {
+        page: Page::new(&visitor, "Advisories"),
+        advisories: store::list_published(&state.db, clearance.max_rank, 200).await?,
+        is_analyst: authz::require(user, Capability::Triage).is_ok(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "advisories/drafts.html")]
+struct DraftsPage {
+    page: Page,
+    drafts: Vec<Listed>,
+    approval_from: i64,
+}
+impl AdvisoryLabels for DraftsPage {}
+impl ReportLabels for DraftsPage {}
+impl IncidentLabels for DraftsPage {}
+
+pub async fn drafts(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+    analyst(&visitor)?;
+    render(&DraftsPage {
+        page: Page::new(&visitor, "Advisory drafts"),
+        drafts: store::list_drafts(&state.db, 200).await?,
+        approval_from: state.config.advisory_approval_severity,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "advisories/detail.html")]
+struct DetailPage {
+    page: Page,
+    advisory: AdvisoryRow,
+    revision: Revision,
+    body_html: String,
+    actions_html: String,
+    /// Cited incidents the reader may open.
+    incidents: Vec<String>,
+    is_analyst: bool,
+}
+impl AdvisoryLabels for DetailPage {}
+impl ReportLabels for DetailPage {}
+impl IncidentLabels for DetailPage {}
+impl Catalogue for DetailPage {}
+
+fn markdown(text: &str) -> String {
+    lookout_markdown::render(text, &lookout_markdown::Limits::default())
+        .map(|r| r.html)
+        .unwrap_or_else(|e| format!("<p>{}</p>", askama_escape(&e.to_string())))
+}
+
+fn askama_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(reference): Path<String>,
+) -> Result<Response, AppError> {
+    let user = visitor.require_user()?;
+    let clearance = Clearance::of(&state.db, user).await?;
+    let advisory = store::by_reference(&state.db, &reference)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // Unpublished advisories and those above the reader's level do not
+    // exist for them.
+    let revision = store::published(&state.db, &advisory)
+        .await?
+        .filter(|r| r.content.tlp_rank() <= clearance.max_rank)
+        .ok_or(AppError::NotFound)?;
+    let mut incidents = Vec::new();
+    for reference in revision.content.incident_refs() {
+        if crate::incidents::store::visible_by_ref(&state.db, now(), &clearance, reference)
+            .await?
+            .is_some()
+        {
+            incidents.push(reference.to_string());
+        }
+    }
+    render(&DetailPage {
+        page: Page::new(&visitor, &revision.content.title),
+        body_html: markdown(&revision.content.body),
+        actions_html: markdown(&revision.content.actions),
+        advisory,
+        revision,
+        incidents,
+        is_analyst: authz::require(user, Capability::Triage).is_ok(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "advisories/editor.html")]
+struct EditorPage {
+    page: Page,
+    advisory: Option<AdvisoryRow>,
+    form: Content,
+    /// The working draft waits for approval by someone other than this
+    /// analyst: they may approve it.
+    can_approve: bool,
+    waiting_for_other: bool,
+    approval_from: i64,
+    problems: Vec<String>,
+    preview_html: String,
+}
+impl AdvisoryLabels for EditorPage {}
+impl ReportLabels for EditorPage {}
+impl IncidentLabels for EditorPage {}
+impl Catalogue for EditorPage {}
+
+impl EditorPage {
+    fn has(&self, list: &str, id: &str) -> bool {
+        let list = match list {
+            "class" => &self.form.classes,
+            "sea_area" => &self.form.sea_areas,
+            "vessel_type" => &self.form.vessel_types,
+            _ => &self.form.systems,
+        };
+        list.split(' ').any(|x| x == id)
+    }
+    fn action_path(&self) -> String {
+        match &self.advisory {
+            Some(a) => format!("/advisories/{}/edit", a.reference),
+            None => "/advisories/new".into(),
+        }
+    }
+    fn state(&self) -> &str {
+        self.advisory.as_ref().map_or("new", |a| a.state.as_str())
+    }
+    fn needs_approval(&self) -> bool {
+        self.form.severity >= self.approval_from
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewQuery {
+    incident: String,
+}
+
+fn editor(
+    state: &AppState,
+    visitor: &Visitor,
+    advisory: Option<AdvisoryRow>,
+    form: Content,
+) -> EditorPage {
+    EditorPage {
+        page: Page::new(visitor, "Advisory"),
+        preview_html: markdown(&form.body),
+        advisory,
+        form,
+        can_approve: false,
+        waiting_for_other: false,
+        approval_from: state.config.advisory_approval_severity,
+        problems: Vec::new(),
+    }
+}
+
+pub async fn new_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(query): Query<NewQuery>,
+) -> Result<Response, AppError> {
+    analyst(&visitor)?;
+    let mut form = Content {
+        severity: 2,
+        tlp: "amber".into(),
+        ..Content::default()
+    };
+    // "Write an advisory from this incident": its facts as a start.
+    let cited = query.incident.trim().to_uppercase();
+    if let Some(incident) = incident_by_ref(&state, &cited).await? {
+        form.title = incident.title.clone();
+        form.classes = incident.class.clone();
+        form.sea_areas = incident.sea_area.clone();
+        form.vessel_types = incident.vessel_type.clone();
+        form.systems = incident.systems.clone();
+        form.indicators = incident.indicators.clone();
+        form.tlp = incident.tlp.clone();
+        form.incidents = incident.reference.clone();
+    }
+    render(&editor(&state, &visitor, None, form))
+}
+
+async fn incident_by_ref(
+    state: &AppState,
+    reference: &str,
+) -> Result<Option<crate::incidents::store::IncidentRow>, AppError> {
+    if reference.is_empty() {
+        return Ok(None);
+    }
+    let analyst = Clearance {
+        max_rank: 4,
+        org_id: None,
+    };
+    Ok(crate::incidents::store::visible_by_ref(&state.db, now(), &analyst, reference).await?)
+}
+
+/// The form's problems, including cited incidents that do not exist.
+async fn problems(state: &AppState, form: &Content) -> Result<Vec<String>, AppError> {
+    let mut problems = form.problems();
+    for reference in form.incident_refs() {
+        let known: Option<i64> = sqlx::query_scalar("SELECT id FROM incidents WHERE ref = $1")
+            .bind(reference)
+            .fetch_optional(&state.db.pool)
+            .await?;
+        if known.is_none() {
+            problems.push(format!(
+                "There is no incident {reference}: check the reference (like INC-2026-0001)."
+            ));
+        }
+    }
+    Ok(problems)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let user = analyst(&visitor)?;
+    let (form, action) = Content::from_form(&body);
+    let problems = problems(&state, &form).await?;
+    if !problems.is_empty() {
+        let mut page = editor(&state, &visitor, None, form);
+        page.problems = problems;
+        return render_invalid(&page);
+    }
+    let mut tx = state.db.begin_write().await?;
+    let advisory = store::create(&mut tx, Origin::Analyst, &form, Some(user.id))
+        .await?
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("a new advisory conflicted")))?;
+    audit::append(
+        &mut tx,
+        Actor::User(user.id),
+        "advisory.created",
+        &advisory.reference,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    after_save(&state, user, &advisory.reference, &action).await
+}
+
+async fn load(state: &AppState, reference: &str) -> Result<(AdvisoryRow, Revision), AppError> {
+    let advisory = store::by_reference(&state.db, reference)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let latest = store::latest(&state.db, advisory.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((advisory, latest))
+}
+
+fn is_working_draft(advisory: &AdvisoryRow, revision: &Revision) -> bool {
+    Some(revision.number) != advisory.published_revision
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Done {
+    done: String,
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(reference): Path<String>,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
+    let user = analyst(&visitor)?;
+    let (advisory, latest) = load(&state, &reference).await?;
+    let draft = is_working_draft(&advisory, &latest);
+    let submitted_by = latest.submitted_by.filter(|_| draft);
+    let mut page = editor(
+        &state,
+        &visitor,
+        Some(advisory.clone()),
+        latest.content.clone(),
+    );
+    page.can_approve = submitted_by.is_some_and(|s| s != user.id);
+    page.waiting_for_other = submitted_by == Some(user.id);
+    if !advisory.origin_reason.is_empty() && advisory.state == "draft" {
+        page.page = page.page.with_notice(format!(
+            "Drafted by the rule “{}”: {}",
+            advisory.origin, advisory.origin_reason
+        ));
+    }
+    let notice = match done.done.as_str() {
+        "saved" => Some("Saved as a draft: members do not see it yet."),
+        "submitted" => Some(
+            "Submitted: at this severity a second analyst must approve it before it is published.",
+        ),
+        "waiting" => {
+            Some("It still waits for a second analyst: you submitted it, so you cannot approve it.")
+        }
+        _ => None,
+    };
+    if let Some(notice) = notice {
+        page.page = page.page.with_notice(notice);
+    }
+    render(&page)
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(reference): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let user = analyst(&visitor)?;
+    let (advisory, latest) = load(&state, &reference).await?;
+    if !matches!(advisory.state.as_str(), "draft" | "published") {
+        return Err(AppError::Conflict(format!(
+            "This advisory is {}; it can no longer be edited.",
+            advisory.state
+        )));
+    }
+    let (form, action) = Content::from_form(&body);
+    let problems = problems(&state, &form).await?;
+    if !problems.is_empty() {
+        let mut page = editor(&state, &visitor, Some(advisory), form);
+        page.problems = problems;
+        return render_invalid(&page);
+    }
+    // Saving unchanged text keeps a pending draft's submission, so a
+    // second analyst can approve exactly what was submitted.
+    let unchanged = is_working_draft(&advisory, &latest) && latest.content == form;
+    if !unchanged {
+        let mut tx = state.db.begin_write().await?;
+        store::save_draft(&mut tx, &advisory, &form, user.id).await?;
+        audit::append(
+            &mut tx,
+            Actor::User(user.id),
+            "advisory.saved",
+            &advisory.reference,
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    after_save(&state, user, &advisory.reference, &action).await
+}
+
+/// Publishes, submits or approves after a save, as the button asked.
+async fn after_save(
+    state: &AppState,
+    user: &User,
+    reference: &str,
+    action: &str,
+) -> Result<Response, AppError> {
+    let (advisory, latest) = load(state, reference).await?;
+    let edit = format!("/advisories/{reference}/edit");
+    if action != "publish" && action != "approve" {
+        return Ok(Redirect::to(&format!("{edit}?done=saved")).into_response());
+    }
+    if !is_working_draft(&advisory, &latest) {
+        return Ok(Redirect::to(&format!("/advisories/{reference}")).into_response());
+    }
+    let needs_approval = latest.content.severity >= state.config.advisory_approval_severity;
+    let mut tx = state.db.begin_write().await?;
+    let outcome = match latest.submitted_by {
+        _ if !needs_approval => "published",
+        Some(submitter) if submitter != user.id => "published",
+        Some(_) => "waiting",
+        None => {
+            store::submit(&mut tx, latest.id, user.id).await?;
+            audit::append(
+                &mut tx,
+                Actor::User(user.id),
+                "advisory.submitted",
+                reference,
+                "",
+            )
+            .await?;
+            "submitted"
+        }
+    };
+    if outcome == "published" && store::publish(&mut tx, &advisory, &latest, user.id).await? {
+        audit::append(
+            &mut tx,
+            Actor::User(user.id),
+            "advisory.published",
+            reference,
+            &format!("revision {}", latest.number),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    state.alerts.work.notify_one();
+    let target = match outcome {
+        "published" => format!("/advisories/{reference}"),
+        other => format!("{edit}?done={other}"),
+    };
+    Ok(Redirect::to(&target).into_response())
+}
+
+pub async fn withdraw(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(reference): Path<String>,
+) -> Result<Response, AppError> {
+    let user = analyst(&visitor)?;
+    let advisory = store::by_reference(&state.db, &reference)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let published = store::published(&state.db, &advisory)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut tx = state.db.begin_write().await?;
+    if store::withdraw(&mut tx, &advisory, &published).await? {
+        audit::append(
+            &mut tx,
+            Actor::User(user.id),
+            "advisory.withdrawn",
+            &reference,
+            "",
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    state.alerts.work.notify_one();
+    Ok(Redirect::to(&format!("/advisories/{reference}")).into_response())
+}
+
+pub async fn dismiss(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(reference): Path<String>,
+) -> Result<Response, AppError> {
+    let user = analyst(&visitor)?;
+    let advisory = store::by_reference(&state.db, &reference)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut tx = state.db.begin_write().await?;
+    if !store::dismiss(&mut tx, advisory.id).await? {
+        return Err(AppError::Conflict(
+            "Only a draft that was never published can be dismissed; withdraw a published one."
+                .into(),
+        ));
+    }
+    audit::append(
+        &mut tx,
+        Actor::User(user.id),
+        "advisory.dismissed",
+        &reference,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/advisories/drafts").into_response())
+}

@@ -1,0 +1,300 @@
+//! The member's alerts page: what they were told, what they want to be
+//! told and how (email, webhooks, the Atom feed, the live stream).
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::events::AlertRow;
+use super::outbox::Member;
+use super::subscriptions::{self, EmailMode, Subscription};
+use super::webhooks::{self, AddError, Webhook};
+use crate::accounts::model::User;
+use crate::advisories::model::{SEVERITIES, severity_label};
+use crate::audit::{self, Actor};
+use crate::incidents::IncidentLabels;
+use crate::reports::{Catalogue, ReportLabels};
+use crate::state::AppState;
+use crate::web::templates::{Page, render, render_invalid};
+use crate::web::{AppError, Visitor};
+
+/// Notifications the page lists.
+const LISTED: i64 = 100;
+
+#[derive(sqlx::FromRow)]
+struct Notified {
+    watch_hit: Option<String>,
+    read_at: Option<i64>,
+    #[sqlx(flatten)]
+    alert: AlertRow,
+}
+
+const NOTIFIED: &str = "SELECT n.watch_hit, n.read_at, a.id, a.kind, a.subject_ref, a.title, \
+     a.summary, a.severity, a.tlp_rank, a.reporter_org_id, a.classes, a.sea_areas, \
+     a.vessel_types, '' AS match_text, a.created_at FROM notifications n \
+     JOIN alerts a ON a.id = n.alert_id WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2";
+
+/// A member's newest notifications that they may still read, with their
+/// watchlist hits opened: for the page and the feed.
+pub async fn recent(
+    state: &AppState,
+    member: &Member,
+    limit: i64,
+) -> Result<Vec<(AlertRow, Option<String>)>, sqlx::Error> {
+    Ok(notified(state, member, limit)
+        .await?
+        .into_iter()
+        .map(|n| (n.alert, n.hit))
+        .collect())
+}
+
+pub struct Shown {
+    pub alert: AlertRow,
+    pub hit: Option<String>,
+    pub unread: bool,
+}
+
+async fn notified(
+    state: &AppState,
+    member: &Member,
+    limit: i64,
+) -> Result<Vec<Shown>, sqlx::Error> {
+    let rows: Vec<Notified> = sqlx::query_as(NOTIFIED)
+        .bind(member.id)
+        .bind(limit)
+        .fetch_all(&state.db.pool)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|n| member.may_receive(&n.alert))
+        .map(|n| Shown {
+            hit: n
+                .watch_hit
+                .as_deref()
+                .and_then(|s| super::fanout::open_hit(&state.key, member.id, n.alert.id, s)),
+            unread: n.read_at.is_none(),
+            alert: n.alert,
+        })
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "alerts/page.html")]
+struct AlertsPage {
+    page: Page,
+    shown: Vec<Shown>,
+    subscription: Subscription,
+    webhooks: Vec<Webhook>,
+    feed_path: Option<String>,
+    base_url: String,
+    /// A webhook secret, shown once after adding it.
+    new_secret: Option<String>,
+    webhook_url: String,
+    webhook_problem: Option<String>,
+    settings_problem: Option<String>,
+}
+
+impl Catalogue for AlertsPage {}
+impl ReportLabels for AlertsPage {}
+impl IncidentLabels for AlertsPage {}
+
+impl AlertsPage {
+    fn severities(&self) -> &'static [(i64, &'static str)] {
+        &SEVERITIES
+    }
+    fn severity(&self, alert: &AlertRow) -> &'static str {
+        severity_label(alert.severity)
+    }
+    fn email_is(&self, mode: &str) -> bool {
+        self.subscription.email.id() == mode
+    }
+    fn unread(&self) -> usize {
+        self.shown.iter().filter(|s| s.unread).count()
+    }
+}
+
+async fn page(state: &AppState, visitor: &Visitor, user: &User) -> Result<AlertsPage, AppError> {
+    let member = super::outbox::member(&state.db, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(AlertsPage {
+        page: Page::new(visitor, "Alerts"),
+        shown: notified(state, &member, LISTED).await?,
+        subscription: subscriptions::of(&state.db, user.id).await?,
+        webhooks: webhooks::of_member(&state.db, user.id).await?,
+        feed_path: super::feed::path_of(&state.db, &state.key, user.id).await?,
+        base_url: state.config.public_url(),
+        new_secret: None,
+        webhook_url: String::new(),
+        webhook_problem: None,
+        settings_problem: None,
+    })
+}
+
+pub async fn show(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+    let user = visitor.require_user()?;
+    render(&page(&state, &visitor, user).await?)
+}
+
+fn parse_settings(body: &[u8]) -> Subscription {
+    let mut s = Subscription {
+        advisories: false,
+        incidents: false,
+        watchlist_hits: false,
+        ..Subscription::default()
+    };
+    let mut lists: [Vec<String>; 3] = Default::default();
+    for (key, value) in url::form_urlencoded::parse(body) {
+        match key.as_ref() {
+            "advisories" => s.advisories = value == "on",
+            "incidents" => s.incidents = value == "on",
+            "watchlist_hits" => s.watchlist_hits = value == "on",
+            "min_severity" => s.min_severity = value.parse().unwrap_or(0),
+            "email" => {
+                s.email = EmailMode::parse(&value).unwrap_or(EmailMode::Off);
+            }
+            "class" => lists[0].push(value.into_owned()),
+            "sea_area" => lists[1].push(value.into_owned()),
+            "vessel_type" => lists[2].push(value.into_owned()),
+            _ => {}
+        }
+    }
+    let [classes, areas, types] = lists;
+    s.classes = classes.join(" ");
+    s.sea_areas = areas.join(" ");
+    s.vessel_types = types.join(" ");
+    s
+}
+
+fn settings_problem(s: &Subscription) -> Option<String> {
+    use crate::reports::catalogue::{VESSEL_TYPES, class_by_id, find};
+    let words = |list: &str| {
+        list.split(' ')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    if !SEVERITIES.iter().any(|(n, _)| *n == s.min_severity) {
+        return Some("Choose the lowest severity you want to hear about.".into());
+    }
+    let known = words(&s.classes).iter().all(|c| class_by_id(c).is_some())
+        && words(&s.sea_areas)
+            .iter()
+            .all(|a| crate::reports::sea_areas::by_id(a).is_some())
+        && words(&s.vessel_types)
+            .iter()
+            .all(|t| find(VESSEL_TYPES, t).is_some());
+    (!known).then(|| "Choose classes, sea areas and vessel types from the lists.".into())
+}
+
+pub async fn save_settings(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let user = visitor.require_user()?;
+    let wanted = parse_settings(&body);
+    if let Some(problem) = settings_problem(&wanted) {
+        let mut page = page(&state, &visitor, user).await?;
+        page.subscription = wanted;
+        page.settings_problem = Some(problem);
+        return render_invalid(&page);
+    }
+    let mut tx = state.db.begin_write().await?;
+    subscriptions::save(&mut tx, user.id, &wanted).await?;
+    tx.commit().await?;
+    let mut page = page(&state, &visitor, user).await?;
+    page.page = page
+        .page
+        .with_notice("Saved: you will receive alerts as chosen below.");
+    render(&page)
+}
+
+pub async fn mark_read(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, AppError> {
+    let user = visitor.require_user()?;
+    sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
+        .bind(crate::db::now())
+        .bind(user.id)
+        .execute(&state.db.pool)
+        .await?;
+    Ok(Redirect::to("/alerts").into_response())
+}
+
+pub async fn add_webhook(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let user = visitor.require_user()?;
+    let url = url::form_urlencoded::parse(&body)
+        .find(|(k, _)| k == "url")
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default();
+    match webhooks::add(&state, user.id, &url).await {
+        Ok(secret) => {
+            audit::record(
+                &state.db,
+                Actor::User(user.id),
+                "webhook.added",
+                &format!("user:{}", user.id),
+                "",
+            )
+            .await?;
+            let mut page = page(&state, &visitor, user).await?;
+            page.new_secret = Some(secret);
+            page.page = page.page.with_notice(
+                "Webhook added: our test message was accepted. Copy the signing secret now; it is not shown again.",
+            );
+            render(&page)
+        }
+        Err(AddError::Refused(reason)) => {
+            let mut page = page(&state, &visitor, user).await?;
+            page.webhook_url = url;
+            page.webhook_problem = Some(reason);
+            render_invalid(&page)
+        }
+        Err(AddError::Db(e)) => Err(e.into()),
+        Err(AddError::Secret(e)) => Err(e.into()),
+    }
+}
+
+pub async fn remove_webhook(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let user = visitor.require_user()?;
+    let mut tx = state.db.begin_write().await?;
+    // Someone else's webhook is "not found", not "forbidden".
+    if !webhooks::remove(&mut tx, user.id, id).await? {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(Redirect::to("/alerts#webhooks").into_response())
+}
+
+pub async fn create_feed(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, AppError> {
+    let user = visitor.require_user()?;
+    let mut tx = state.db.begin_write().await?;
+    super::feed::create(&mut tx, &state.key, user.id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/alerts#feed").into_response())
+}
+
+pub async fn revoke_feed(
+    State(state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, AppError> {
+    let user = visitor.require_user()?;
+    let mut tx = state.db.begin_write().await?;
+    super::feed::revoke(&mut tx, user.id).await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/alerts#feed").into_response())
+}
