@@ -9,6 +9,7 @@ pub mod audit;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod detection;
 pub mod home;
 pub mod incidents;
 pub mod mail;

@@ -852,3 +852,79 @@ async fn several_processes_send_each_delivery_once_and_stream_to_every_listener(
         assert!(heard.contains("event: alert"));
     }
 }
+
+#[tokio::test]
+async fn a_daily_digest_gathers_the_alerts_into_one_email_once() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let (smtp_port, mut mails) = smtp_sink().await;
+        let tweak = move |config: &mut lookout_server::Config| {
+            config.smtp = Some(lookout_server::config::SmtpConfig {
+                host: "127.0.0.1".into(),
+                port: smtp_port,
+                security: "none".into(),
+                username: None,
+                password: None,
+            });
+        };
+        let data = tempfile::tempdir().unwrap();
+        let server = TestServer::start_in(&url, data.path().to_path_buf(), Some(&tweak)).await;
+        server.org("Harbourline", "ship-owner").await;
+        let cso = member(&server, "cso@harbourline.example", "Harbourline").await;
+        submit(
+            &cso,
+            &server.url("/alerts"),
+            &server.url("/alerts/settings"),
+            &[
+                ("advisories", "on"),
+                ("min_severity", "1"),
+                ("email", "digest"),
+            ],
+        )
+        .await;
+        let writer = analyst(&server, "ana@lookout.example").await;
+        for title in ["First note", "Second note"] {
+            let (status, _, _) = submit(
+                &writer,
+                &server.url("/advisories/new"),
+                &server.url("/advisories/new"),
+                &advisory_fields(title, "1", "green", "publish"),
+            )
+            .await;
+            assert_eq!(status, 303);
+        }
+        let db = server.state.db.clone();
+        eventually("both alerts wait for the digest", || {
+            let db = db.clone();
+            async move {
+                let waiting: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE in_digest = 1")
+                        .fetch_one(&db.pool)
+                        .await
+                        .unwrap();
+                waiting == 2
+            }
+        })
+        .await;
+        nothing_more(&mut mails).await;
+
+        // Tomorrow's digest hour comes (twice, as two processes would see it).
+        let tomorrow = lookout_server::db::now() + 86_400 + 3_600;
+        for _ in 0..2 {
+            lookout_server::alerts::email::queue_digests(&server.state, tomorrow)
+                .await
+                .unwrap();
+        }
+        server.state.alerts.work.notify_one();
+        let mail = next(&mut mails, "digest").await;
+        assert!(mail.contains("Your daily alerts: 2 new"), "{mail}");
+        assert!(mail.contains("First note") && mail.contains("Second note"));
+        nothing_more(&mut mails).await;
+        let waiting: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE in_digest = 1")
+                .fetch_one(&server.state.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(waiting, 0);
+    }
+}

@@ -432,7 +432,7 @@ async fn after_save(
             "submitted"
         }
     };
-    if outcome == "published" && store::publish(&mut tx, &advisory, &latest, user.id).await? {
+    if outcome == "published" && store::publish(&mut tx, &advisory, &latest, Some(user.id)).await? {
         audit::append(
             &mut tx,
             Actor::User(user.id),

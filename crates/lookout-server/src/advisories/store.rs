@@ -140,6 +140,18 @@ async fn by_id_in(tx: &mut Tx, id: i64) -> Result<Option<AdvisoryRow>, sqlx::Err
         .await
 }
 
+/// The advisory a detection rule drafted for a cluster, if any.
+pub async fn by_origin_key_in_tx(
+    tx: &mut Tx,
+    key: &str,
+) -> Result<Option<AdvisoryRow>, sqlx::Error> {
+    let sql = format!("SELECT {ADVISORY} FROM advisories WHERE origin_key = $1");
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(key)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
 pub async fn by_reference(db: &Db, reference: &str) -> Result<Option<AdvisoryRow>, sqlx::Error> {
     let sql = format!("SELECT {ADVISORY} FROM advisories WHERE ref = $1");
     sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -253,13 +265,14 @@ pub async fn submit(tx: &mut Tx, revision_id: i64, analyst_id: i64) -> Result<()
 }
 
 /// Makes `revision` the one members read and announces it: published the
-/// first time, updated afterwards. The conditional update makes a double
+/// first time, updated afterwards. `approver_id` is `None` when a
+/// detection rule an admin allowed to publish did. The conditional update makes a double
 /// click (or two analysts at once) publish it once.
 pub async fn publish(
     tx: &mut Tx,
     advisory: &AdvisoryRow,
     revision: &Revision,
-    approver_id: i64,
+    approver_id: Option<i64>,
 ) -> Result<bool, sqlx::Error> {
     let at = now();
     let changed = sqlx::query(

@@ -408,6 +408,9 @@ pub async fn save(
     )
     .await?;
     tx.commit().await?;
+    if publishing {
+        crate::detection::after_analyst_step(&state, id).await;
+    }
     let done = if publishing && !already_published {
         "published"
     } else {

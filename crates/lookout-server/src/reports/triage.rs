@@ -176,6 +176,7 @@ pub async fn set_status(
     )
     .await?;
     tx.commit().await?;
+    crate::detection::after_analyst_step(&state, id).await;
     Ok(Redirect::to(&format!("/triage/{id}")).into_response())
 }
 

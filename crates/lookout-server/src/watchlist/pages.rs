@@ -66,9 +66,12 @@ pub async fn show(State(state): State<AppState>, visitor: Visitor) -> Result<Res
 }
 
 #[derive(Template)]
-#[template(source = "{% extends \"base.html\" %}{% block content %}<h1>Watchlist</h1>\
+#[template(
+    source = "{% extends \"base.html\" %}{% block content %}<h1>Watchlist</h1>\
 <p id=\"no-watchlist\">Watchlists belong to member organisations: their members register their own \
-ships, networks and domains, and only they see them. Staff accounts have none.</p>{% endblock %}", ext = "html")]
+ships, networks and domains, and only they see them. Staff accounts have none.</p>{% endblock %}",
+    ext = "html"
+)]
 struct NoWatchlist {
     page: Page,
 }

@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::advisories::routes())
         .merge(crate::alerts::routes())
         .merge(crate::watchlist::routes())
+        .merge(crate::detection::routes())
         .route("/", get(crate::home::home))
         .layer(from_fn_with_state(state.clone(), visitor::visitor_layer));
 
