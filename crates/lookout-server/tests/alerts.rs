@@ -99,6 +99,42 @@ where
     panic!("{what}: not within 20 s");
 }
 
+/// Checks the feed with Python's feedparser, an independent reader, when
+/// it is installed; CI installs it and sets `LOOKOUT_FEEDPARSER` so the
+/// check cannot be skipped there.
+fn feedparser_reads(feed: &str, title: &str) {
+    use std::io::Write;
+    let script = "import sys, feedparser\n\
+        d = feedparser.parse(sys.stdin.read())\n\
+        assert not d.bozo, d.bozo_exception\n\
+        assert d.version == 'atom10', d.version\n\
+        print(d.entries[0].title)\n";
+    let child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn();
+    let required = std::env::var("LOOKOUT_FEEDPARSER").is_ok();
+    let Ok(mut child) = child else {
+        assert!(!required, "python3 is needed for the feed check");
+        return;
+    };
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(feed.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if !required && stderr.contains("No module named 'feedparser'") {
+        return;
+    }
+    assert!(output.status.success(), "feedparser: {stderr}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains(title));
+}
+
 fn allow_loopback(config: &mut lookout_server::Config) {
     config.webhook_allow = vec!["127.0.0.0/8".into()];
     config.webhook_allow_http = true;
@@ -353,6 +389,7 @@ async fn advisories_need_a_second_analyst_and_reach_every_channel() {
             .text()
             .await
             .unwrap();
+        feedparser_reads(&feed_text, "Fake chart updates");
         let feed: atom_syndication::Feed = feed_text.parse().expect("a valid Atom feed");
         assert_eq!(feed.entries().len(), 1);
         assert!(
