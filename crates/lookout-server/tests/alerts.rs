@@ -197,13 +197,7 @@ async fn advisories_need_a_second_analyst_and_reach_every_channel() {
         let (smtp_port, mut mails) = smtp_sink().await;
         let tweak = move |config: &mut lookout_server::Config| {
             allow_loopback(config);
-            config.smtp = Some(lookout_server::config::SmtpConfig {
-                host: "127.0.0.1".into(),
-                port: smtp_port,
-                security: "none".into(),
-                username: None,
-                password: None,
-            });
+            config.smtp = Some(local_smtp(smtp_port));
         };
         let data = tempfile::tempdir().unwrap();
         let server = TestServer::start_in(&url, data.path().to_path_buf(), Some(&tweak)).await;
@@ -358,18 +352,12 @@ async fn advisories_need_a_second_analyst_and_reach_every_channel() {
         assert!(mail.contains(&format!("/advisories/{reference}")));
 
         // On the live stream.
-        let heard = tokio::time::timeout(Duration::from_secs(20), async {
-            let mut seen = String::new();
-            while let Some(chunk) = live.chunk().await.unwrap() {
-                seen.push_str(&String::from_utf8_lossy(&chunk));
-                if seen.contains(&reference) {
-                    return seen;
-                }
-            }
-            seen
-        })
-        .await
-        .expect("the live stream carries the advisory");
+        let heard = read_stream_until(
+            &mut live,
+            &reference,
+            "the live stream carries the advisory",
+        )
+        .await;
         assert!(heard.contains("event: alert"));
         assert!(heard.contains("\"watchlist_hit\":true"));
 
@@ -874,18 +862,12 @@ async fn several_processes_send_each_delivery_once_and_stream_to_every_listener(
     }
     nothing_more(&mut hooks).await;
     for mut stream in streams {
-        let heard = tokio::time::timeout(Duration::from_secs(20), async {
-            let mut seen = String::new();
-            while let Some(chunk) = stream.chunk().await.unwrap() {
-                seen.push_str(&String::from_utf8_lossy(&chunk));
-                if seen.contains("For everyone") {
-                    return seen;
-                }
-            }
-            seen
-        })
-        .await
-        .expect("every listener, on every process, hears the advisory");
+        let heard = read_stream_until(
+            &mut stream,
+            "For everyone",
+            "every listener, on every process, hears the advisory",
+        )
+        .await;
         assert!(heard.contains("event: alert"));
     }
 }
@@ -896,13 +878,7 @@ async fn a_daily_digest_gathers_the_alerts_into_one_email_once() {
     for url in backends(dir.path()).await {
         let (smtp_port, mut mails) = smtp_sink().await;
         let tweak = move |config: &mut lookout_server::Config| {
-            config.smtp = Some(lookout_server::config::SmtpConfig {
-                host: "127.0.0.1".into(),
-                port: smtp_port,
-                security: "none".into(),
-                username: None,
-                password: None,
-            });
+            config.smtp = Some(local_smtp(smtp_port));
         };
         let data = tempfile::tempdir().unwrap();
         let server = TestServer::start_in(&url, data.path().to_path_buf(), Some(&tweak)).await;

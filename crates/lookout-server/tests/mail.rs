@@ -11,13 +11,7 @@ async fn invitations_travel_over_smtp() {
         let (port, mut inbox) = smtp_sink().await;
         let data = tempfile::tempdir().unwrap();
         let smtp = move |config: &mut lookout_server::Config| {
-            config.smtp = Some(lookout_server::config::SmtpConfig {
-                host: "127.0.0.1".into(),
-                port,
-                security: "none".into(),
-                username: None,
-                password: None,
-            });
+            config.smtp = Some(local_smtp(port));
         };
         let server = TestServer::start_in(&url, data.path().to_path_buf(), Some(&smtp)).await;
         server.org("Harbourline Terminals", "port").await;

@@ -721,18 +721,12 @@ async fn statistics_pages_downloads_api_and_live_updates() {
             .unwrap();
         publish(&server, &incident("gnss-spoofing", "clear"), now).await;
         for stream in [&mut stream, &mut second] {
-            let heard = tokio::time::timeout(std::time::Duration::from_secs(20), async {
-                let mut seen = String::new();
-                while let Some(chunk) = stream.chunk().await.unwrap() {
-                    seen.push_str(&String::from_utf8_lossy(&chunk));
-                    if seen.contains("event: figures") {
-                        return seen;
-                    }
-                }
-                seen
-            })
-            .await
-            .expect("the live stream reports the new figures");
+            let heard = read_stream_until(
+                stream,
+                "event: figures",
+                "the live stream reports the new figures",
+            )
+            .await;
             assert!(heard.contains("event: figures"));
         }
     }

@@ -113,22 +113,12 @@ async fn fan_out(
         rows.push((r.user_id, sealed, i64::from(r.email == EmailMode::Digest)));
     }
     for chunk in rows.chunks(500) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let b = i * 4;
-                format!(
-                    "(${}, {alert_id}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4
-                )
-            })
-            .collect();
+        let values = tuples(chunk.len(), 4, |p| {
+            format!("({}, {alert_id}, {}, {}, {})", p[0], p[1], p[2], p[3])
+        });
         let sql = format!(
             "INSERT INTO notifications (user_id, alert_id, watch_hit, in_digest, created_at) \
-             VALUES {} ON CONFLICT (user_id, alert_id) DO NOTHING",
-            values.join(", ")
+             VALUES {values} ON CONFLICT (user_id, alert_id) DO NOTHING"
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (user_id, sealed, in_digest) in chunk {
@@ -161,22 +151,15 @@ async fn fan_out(
         }
     }
     for chunk in deliveries.chunks(500) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| {
-                let b = i * 4;
-                format!(
-                    "(${}, ${}, ${}, ${}, {alert_id}, 'pending', {at}, {at})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4
-                )
-            })
-            .collect();
+        let values = tuples(chunk.len(), 4, |p| {
+            format!(
+                "({}, {}, {}, {}, {alert_id}, 'pending', {at}, {at})",
+                p[0], p[1], p[2], p[3]
+            )
+        });
         let sql = format!(
             "INSERT INTO outbox (channel, idempotency_key, user_id, webhook_id, alert_id, state, \
-             next_attempt_at, created_at) VALUES {} ON CONFLICT (idempotency_key) DO NOTHING",
-            values.join(", ")
+             next_attempt_at, created_at) VALUES {values} ON CONFLICT (idempotency_key) DO NOTHING"
         );
         let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
         for (channel, key, user_id, webhook_id) in chunk {
@@ -195,6 +178,20 @@ async fn fan_out(
         super::outbox::announce(tx, backend).await?;
     }
     Ok(())
+}
+
+/// The tuples of a multi-row `VALUES`: `rows` rows of `per_row` numbered
+/// placeholders each, shaped by `tuple`.
+fn tuples(rows: usize, per_row: usize, tuple: impl Fn(&[String]) -> String) -> String {
+    (0..rows)
+        .map(|row| {
+            let placeholders: Vec<String> = (1..=per_row)
+                .map(|column| format!("${}", row * per_row + column))
+                .collect();
+            tuple(&placeholders)
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 async fn webhooks_of(tx: &mut Tx) -> Result<HashMap<i64, Vec<i64>>, sqlx::Error> {

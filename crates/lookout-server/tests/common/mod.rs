@@ -295,6 +295,34 @@ pub fn report_fields<'a>(mode: &'a str, narrative: &'a str) -> Vec<(&'a str, &'a
 /// A minimal SMTP receiver: accepts every message and hands its DATA to the
 /// test. Enough of RFC 5321 for lettre's client (EHLO, MAIL, RCPT, DATA,
 /// QUIT).
+/// Settings for the local SMTP receiver of [`smtp_sink`].
+pub fn local_smtp(port: u16) -> lookout_server::config::SmtpConfig {
+    lookout_server::config::SmtpConfig {
+        host: "127.0.0.1".into(),
+        port,
+        security: "none".into(),
+        username: None,
+        password: None,
+    }
+}
+
+/// Reads a server-sent-event stream until its text contains `needle`
+/// (panics after 20 s); returns what it read.
+pub async fn read_stream_until(stream: &mut reqwest::Response, needle: &str, what: &str) -> String {
+    tokio::time::timeout(std::time::Duration::from_secs(20), async {
+        let mut seen = String::new();
+        while let Some(chunk) = stream.chunk().await.unwrap() {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+            if seen.contains(needle) {
+                break;
+            }
+        }
+        seen
+    })
+    .await
+    .unwrap_or_else(|_| panic!("{what}: not within 20 s"))
+}
+
 pub async fn smtp_sink() -> (u16, tokio::sync::mpsc::UnboundedReceiver<String>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
