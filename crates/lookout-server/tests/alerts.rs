@@ -34,8 +34,8 @@ impl Received {
     }
 }
 
-/// A webhook receiver on loopback that answers with `status` (changeable)
-/// and hands every request to the test.
+/// A webhook receiver on loopback that answers with `status` (changeable;
+/// 0 hangs) and hands every request to the test.
 async fn receiver(status: u16) -> (String, Arc<AtomicU16>, mpsc::UnboundedReceiver<Received>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
@@ -52,6 +52,11 @@ async fn receiver(status: u16) -> (String, Arc<AtomicU16>, mpsc::UnboundedReceiv
                     headers,
                     body: body.to_vec(),
                 });
+                // 0: take the request and never answer in time.
+                if status == 0 {
+                    tokio::time::sleep(Duration::from_secs(60)).await;
+                    return axum::http::StatusCode::OK;
+                }
                 axum::http::StatusCode::from_u16(status).unwrap()
             }
         }),
@@ -226,7 +231,13 @@ async fn advisories_need_a_second_analyst_and_reach_every_channel() {
             ],
         )
         .await;
-        assert_eq!(status, 200, "{page}");
+        assert_eq!(status, 303, "saved, then back to the alerts page: {page}");
+        let (_, page) = get(&cso, &server.url("/alerts?done=saved")).await;
+        assert!(page.contains("Saved: you will receive alerts as chosen below."));
+        assert!(
+            page.contains("name=\"email\" value=\"immediate\" checked"),
+            "the choice is kept"
+        );
         let (hook_url, _, mut hooks) = receiver(200).await;
         let (status, _, page) = submit(
             &cso,
@@ -939,5 +950,57 @@ async fn a_daily_digest_gathers_the_alerts_into_one_email_once() {
                 .await
                 .unwrap();
         assert_eq!(waiting, 0);
+    }
+}
+
+#[tokio::test]
+async fn a_receiver_that_never_answers_delays_no_other_alert() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let data = tempfile::tempdir().unwrap();
+        let server =
+            TestServer::start_in(&url, data.path().to_path_buf(), Some(&allow_loopback)).await;
+        server.org("Harbourline", "ship-owner").await;
+        let (good_url, _, mut good) = receiver(200).await;
+        let (stuck_url, stuck_status, mut stuck) = receiver(200).await;
+        for (email, target) in [
+            ("a@harbourline.example", &stuck_url),
+            ("b@harbourline.example", &good_url),
+        ] {
+            let client = member(&server, email, "Harbourline").await;
+            let (status, _, page) = submit(
+                &client,
+                &server.url("/alerts"),
+                &server.url("/alerts/webhooks"),
+                &[("url", target)],
+            )
+            .await;
+            assert_eq!(status, 200, "{page}");
+        }
+        next(&mut good, "ping").await;
+        next(&mut stuck, "ping").await;
+        stuck_status.store(0, Ordering::SeqCst);
+
+        let writer = analyst(&server, "ana@lookout.example").await;
+        let started = std::time::Instant::now();
+        for title in ["First wave", "Second wave"] {
+            submit(
+                &writer,
+                &server.url("/advisories/new"),
+                &server.url("/advisories/new"),
+                &advisory_fields(title, "1", "green", "publish"),
+            )
+            .await;
+            let delivered = next(&mut good, title).await;
+            assert!(String::from_utf8_lossy(&delivered.body).contains(title));
+        }
+        next(&mut stuck, "the stuck receiver's first request").await;
+        // Both reached the healthy receiver while the stuck one still held
+        // its first request (the outbound deadline is 10 s).
+        assert!(
+            started.elapsed() < Duration::from_secs(8),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }

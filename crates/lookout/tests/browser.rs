@@ -107,6 +107,31 @@ fn photo() -> PathBuf {
         .unwrap()
 }
 
+/// A ship-owner organisation with one member (password [`ADMIN_PASSWORD`]).
+fn create_org_with_member(dir: &Path, data_dir: &Path, org: &str, email: &str) {
+    lookout_admin(
+        dir,
+        data_dir,
+        &["create-org", "--name", org, "--kind", "ship-owner"],
+        "",
+    );
+    lookout_admin(
+        dir,
+        data_dir,
+        &[
+            "create-user",
+            "--email",
+            email,
+            "--role",
+            "member",
+            "--org",
+            org,
+            "--password-stdin",
+        ],
+        &format!("{ADMIN_PASSWORD}\n"),
+    );
+}
+
 fn create_staff(dir: &Path, data_dir: &Path, email: &str, role: &str) {
     let mut child = lookout(dir)
         .args(["admin", "create-user", "--data-dir"])
@@ -338,15 +363,18 @@ impl Portal {
         self.pages.push(url.path().to_string());
     }
 
-    /// No script but the portal's own token client (and none inline), and
-    /// nothing requested from another origin.
+    /// No script but the portal's own (the token client, the statistics'
+    /// and the alerts' live updates; none inline), and nothing requested
+    /// from another origin.
     async fn check_self_contained(&self) {
         let url = self.driver.current_url().await.unwrap();
         for script in self.driver.find_all(By::Tag("script")).await.unwrap() {
             let src = script.attr("src").await.unwrap().unwrap_or_default();
             let inline = script.prop("text").await.unwrap().unwrap_or_default();
             assert!(
-                (src == "/static/tokens.js" || src == "/static/stats.js")
+                (src == "/static/tokens.js"
+                    || src == "/static/stats.js"
+                    || src == "/static/alerts.js")
                     && inline.trim().is_empty(),
                 "{url} has a <script> other than the portal's own ({src:?}, inline {inline:?})"
             );
@@ -1132,27 +1160,7 @@ async fn membership_tokens_in_a_browser() {
     std::fs::create_dir_all(&data_dir).unwrap();
     std::fs::create_dir_all(&profile).unwrap();
     create_staff(dir.path(), &data_dir, "analyst@op.example", "analyst");
-    lookout_admin(
-        dir.path(),
-        &data_dir,
-        &["create-org", "--name", ORG_NAME, "--kind", "ship-owner"],
-        "",
-    );
-    lookout_admin(
-        dir.path(),
-        &data_dir,
-        &[
-            "create-user",
-            "--email",
-            MEMBER,
-            "--role",
-            "member",
-            "--org",
-            ORG_NAME,
-            "--password-stdin",
-        ],
-        &format!("{ADMIN_PASSWORD}\n"),
-    );
+    create_org_with_member(dir.path(), &data_dir, ORG_NAME, MEMBER);
     let (_server, base) = start_portal(dir.path(), &data_dir).await;
     let (_chromedriver, driver_url) = start_chromedriver(dir.path()).await;
     // The tokens are blinded by the page's script: JavaScript on.
@@ -1436,4 +1444,258 @@ async fn statistics_in_a_browser() {
     let Portal { driver, pages, .. } = portal;
     driver.quit().await.unwrap();
     println!("checked {} pages: {}", pages.len(), pages.join(" "));
+}
+
+/// Emails in the portal's file outbox addressed to `to` and containing
+/// `needle` (quoted-printable soft breaks undone).
+fn mails_to(outbox: &Path, to: &str, needle: &str) -> usize {
+    let Ok(entries) = std::fs::read_dir(outbox) else {
+        return 0;
+    };
+    entries
+        .filter_map(|e| std::fs::read_to_string(e.unwrap().path()).ok())
+        .map(|raw| {
+            raw.replace("=\r\n", "")
+                .replace("=\n", "")
+                .replace("=3D", "=")
+        })
+        .filter(|text| {
+            text.lines()
+                .any(|l| l.to_ascii_lowercase().starts_with("to:") && l.contains(to))
+                && text.contains(needle)
+        })
+        .count()
+}
+
+/// Rapid alerts as a member sees them: the member chooses what to receive
+/// on /alerts and keeps the page open; an analyst, in another browser
+/// session, publishes a moderate advisory (one analyst suffices); the
+/// member's open page shows the new alert at the top of the list without
+/// a reload (server-sent events, `static/alerts.js`), and the member
+/// follows it to the advisory, rendered from Markdown. JavaScript is on
+/// (the live update needs it); without it the page shows new alerts on
+/// reload, which the end of the journey checks too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs chromedriver and Chromium; run with --ignored"]
+async fn alerts_in_a_browser() {
+    const MEMBER: &str = "cso@gulfstar.example";
+    const ANALYST: &str = "analyst@op.example";
+    const TITLE: &str = "Fake chart updates on USB sticks";
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    let member_profile = dir.path().join("member-profile");
+    let analyst_profile = dir.path().join("analyst-profile");
+    for path in [&data_dir, &member_profile, &analyst_profile] {
+        std::fs::create_dir_all(path).unwrap();
+    }
+    create_staff(dir.path(), &data_dir, ANALYST, "analyst");
+    create_org_with_member(dir.path(), &data_dir, ORG_NAME, MEMBER);
+    let (_server, base) = start_portal(dir.path(), &data_dir).await;
+    let (_chromedriver, driver_url) = start_chromedriver(dir.path()).await;
+    // Two browser sessions, each with its own cookies: the member's and
+    // the analyst's.
+    let mut member = Portal {
+        driver: start_browser(&driver_url, &member_profile, true).await,
+        base: base.clone(),
+        pages: Vec::new(),
+    };
+    let mut analyst = Portal {
+        driver: start_browser(&driver_url, &analyst_profile, true).await,
+        base: base.clone(),
+        pages: Vec::new(),
+    };
+
+    println!("1. the member chooses what to receive and keeps the alerts page open");
+    member.goto("/").await;
+    member.sign_in(MEMBER, ADMIN_PASSWORD).await;
+    member
+        .follow(
+            By::XPath("//header//a[normalize-space()='Alerts']"),
+            "the Alerts link",
+        )
+        .await;
+    member.expect_page("/alerts", "Alerts").await;
+    assert!(
+        member.driver.find(By::Id("no-alerts")).await.is_ok(),
+        "nothing received yet"
+    );
+    member
+        .click(
+            By::XPath("//label[contains(., 'Every newly published incident')]"),
+            "the incidents box",
+        )
+        .await;
+    member
+        .click(By::Css("#min_severity option[value='1']"), "Low")
+        .await;
+    member
+        .click(
+            By::XPath("//label[contains(., 'Each alert as it happens')]"),
+            "email for each alert",
+        )
+        .await;
+    member
+        .follow(
+            By::Css("form[action='/alerts/settings'] button[type=submit]"),
+            "Save what I receive",
+        )
+        .await;
+    // Saved, then back on the alerts page; the member keeps it open.
+    member.expect_page("/alerts", "Alerts").await;
+    member
+        .expect_notice("Saved: you will receive alerts as chosen below.")
+        .await;
+    for (css, what) in [
+        ("input[name=advisories]", "advisories"),
+        ("input[name=incidents]", "incidents"),
+        ("input[name=email][value=immediate]", "email for each alert"),
+    ] {
+        let field = member.driver.find(By::Css(css)).await.unwrap();
+        assert!(field.is_selected().await.unwrap(), "{what} is kept");
+    }
+    member
+        .wait_for_text("#live-status", "Live: new alerts appear here")
+        .await;
+    // Gone if the page were loaded again.
+    member
+        .driver
+        .execute("window.lookoutSamePage = 'yes'; return 1;", Vec::new())
+        .await
+        .unwrap();
+
+    println!("2. an analyst publishes a moderate advisory in another session");
+    analyst.goto("/").await;
+    analyst.sign_in(ANALYST, ADMIN_PASSWORD).await;
+    analyst.enrol_second_factor().await;
+    analyst.goto("/advisories/new").await;
+    analyst.expect_page("/advisories/new", "New advisory").await;
+    analyst.fill("#title", TITLE).await;
+    analyst
+        .click(By::Css("#severity option[value='2']"), "Moderate")
+        .await;
+    analyst
+        .click(By::Css("#tlp option[value='green']"), "TLP:GREEN")
+        .await;
+    analyst
+        .fill(
+            "#body",
+            "Crews report **fake** chart updates handed over on USB sticks.\n\n\
+             See [the supplier's notice](https://charts.example/notice).\n\n\
+             <script>document.title = 'injected'</script>",
+        )
+        .await;
+    analyst
+        .fill(
+            "#actions",
+            "- Load charts only from the supplier's portal.\n- Report every stick offered.",
+        )
+        .await;
+    analyst
+        .follow(By::Css("button[value=publish]"), "Publish")
+        .await;
+    analyst.expect_page("/advisories/", TITLE).await;
+    let path = analyst
+        .driver
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .to_string();
+
+    println!("3. the member's open page shows it without a reload");
+    member.wait_for_text("#live-status", "New alert at").await;
+    let first = member.text_of("#alert-list li:first-child").await;
+    assert!(
+        first.contains(&format!("New advisory: {TITLE}")) && first.contains("TLP:GREEN"),
+        "the newest alert reads {first:?}"
+    );
+    let items = member
+        .driver
+        .find_all(By::Css("#alert-list li"))
+        .await
+        .unwrap();
+    assert_eq!(items.len(), 1, "one alert, shown once");
+    assert_eq!(
+        items[0].class_name().await.unwrap().as_deref(),
+        Some("unread")
+    );
+    assert!(
+        member.driver.find(By::Id("no-alerts")).await.is_err(),
+        "the empty-list note is gone"
+    );
+    let same: String = member
+        .driver
+        .execute("return String(window.lookoutSamePage);", Vec::new())
+        .await
+        .unwrap()
+        .convert()
+        .unwrap();
+    assert_eq!(same, "yes", "the page was not reloaded");
+
+    println!("4. the member follows the alert to the advisory");
+    member
+        .follow(By::Css("#alert-list li:first-child a"), "the new alert")
+        .await;
+    member.expect_page(&path, TITLE).await;
+    assert_eq!(
+        member.text_of("#advisory .prose strong").await,
+        "fake",
+        "Markdown emphasis is rendered"
+    );
+    let link = member
+        .driver
+        .find(By::Css("#advisory .prose a"))
+        .await
+        .unwrap();
+    assert_eq!(link.text().await.unwrap(), "the supplier's notice");
+    assert_eq!(
+        link.attr("href").await.unwrap().as_deref(),
+        Some("https://charts.example/notice")
+    );
+    let rel = link.attr("rel").await.unwrap().unwrap_or_default();
+    for word in ["noopener", "noreferrer", "nofollow"] {
+        assert!(rel.split(' ').any(|w| w == word), "rel={rel:?}");
+    }
+    let actions = member
+        .driver
+        .find_all(By::Css("#actions li"))
+        .await
+        .unwrap();
+    assert_eq!(actions.len(), 2, "the recommended actions are a list");
+    assert!(
+        !member.body_text().await.contains("**"),
+        "no Markdown left raw"
+    );
+    assert_ne!(
+        member.driver.title().await.unwrap(),
+        "injected",
+        "raw HTML in Markdown does not run"
+    );
+    assert_eq!(member.text_of("#severity").await, "Moderate");
+
+    println!("5. the alert is on the page after a reload, and came by email");
+    member.goto("/alerts").await;
+    member.expect_page("/alerts", "Alerts").await;
+    assert!(
+        member
+            .text_of("#alert-list li:first-child")
+            .await
+            .contains(TITLE)
+    );
+    let outbox = data_dir.join("outbox");
+    let started = Instant::now();
+    while mails_to(&outbox, MEMBER, TITLE) == 0 {
+        assert!(
+            started.elapsed() < PAGE_WAIT,
+            "no alert email to {MEMBER} in {}",
+            outbox.display()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(mails_to(&outbox, MEMBER, TITLE), 1, "one email per alert");
+
+    let Portal { driver, pages, .. } = member;
+    driver.quit().await.unwrap();
+    analyst.driver.quit().await.unwrap();
+    println!("member saw {} pages: {}", pages.len(), pages.join(" "));
 }

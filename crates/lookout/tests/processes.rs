@@ -978,3 +978,743 @@ async fn an_anonymous_report_leaves_no_address_agent_or_time() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------
+// Crash recovery of alert deliveries (docs/alerts.md, "Never lost").
+
+/// Members of the organisation in the crash test, one webhook each.
+const MEMBERS: usize = 30;
+const CRASH_ORG: &str = "Harbourline";
+
+/// How the test's webhook receiver answered one request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Answer {
+    /// 200: accepted.
+    Accept,
+    /// 503: refused; the portal is to retry later.
+    Refuse,
+    /// Read in full and kept, but never answered: the portal is killed
+    /// while it waits, so the receiver has the delivery and the portal has
+    /// not marked it sent.
+    Hold,
+}
+
+/// One request the receiver got.
+#[derive(Clone, Debug)]
+struct Hook {
+    /// The member's index (`/hook/<i>`).
+    member: usize,
+    event: String,
+    /// `Lookout-Delivery`, the idempotency key.
+    key: String,
+    body: serde_json::Value,
+    answer: Answer,
+}
+
+/// Webhook receivers for every member on one loopback port, `/hook/<i>`.
+/// Healthy, each answers 200. In trouble, deliveries (not pings) to even
+/// members are refused with 503 and those to odd members are held.
+struct Receivers {
+    base: String,
+    trouble: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    got: std::sync::Arc<std::sync::Mutex<Vec<Hook>>>,
+}
+
+impl Receivers {
+    async fn start() -> Receivers {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let receivers = Receivers {
+            base: format!("http://{}", listener.local_addr().unwrap()),
+            trouble: Default::default(),
+            got: Default::default(),
+        };
+        let trouble = std::sync::Arc::clone(&receivers.trouble);
+        let got = std::sync::Arc::clone(&receivers.got);
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    return;
+                };
+                tokio::spawn(receive(
+                    stream,
+                    std::sync::Arc::clone(&trouble),
+                    std::sync::Arc::clone(&got),
+                ));
+            }
+        });
+        receivers
+    }
+
+    fn url(&self, member: usize) -> String {
+        format!("{}/hook/{member}", self.base)
+    }
+
+    fn set_trouble(&self, on: bool) {
+        self.trouble.store(on, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// What arrived so far for the advisory `reference`.
+    fn deliveries_of(&self, reference: &str) -> Vec<Hook> {
+        self.got
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|h| h.event != "ping" && h.body["alert"]["reference"] == reference)
+            .cloned()
+            .collect()
+    }
+
+    fn pings(&self) -> usize {
+        self.got
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|h| h.event == "ping")
+            .count()
+    }
+}
+
+/// One HTTP/1.1 exchange (the portal sends one request per connection,
+/// with a Content-Length).
+async fn receive(
+    stream: tokio::net::TcpStream,
+    trouble: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    got: std::sync::Arc<std::sync::Mutex<Vec<Hook>>>,
+) {
+    use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _};
+    let mut reader = tokio::io::BufReader::new(stream);
+    let mut line = String::new();
+    if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+        return;
+    }
+    let member: usize = line
+        .split(' ')
+        .nth(1)
+        .and_then(|path| path.strip_prefix("/hook/"))
+        .and_then(|i| i.parse().ok())
+        .unwrap_or(usize::MAX);
+    let mut headers = std::collections::HashMap::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).await.unwrap_or(0) == 0 {
+            return;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_string());
+        }
+    }
+    let length = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    if reader.read_exact(&mut body).await.is_err() {
+        return;
+    }
+    let event = headers.get("lookout-event").cloned().unwrap_or_default();
+    let answer = if event == "ping" || !trouble.load(std::sync::atomic::Ordering::SeqCst) {
+        Answer::Accept
+    } else if member.is_multiple_of(2) {
+        Answer::Refuse
+    } else {
+        Answer::Hold
+    };
+    got.lock().unwrap().push(Hook {
+        member,
+        event,
+        key: headers.get("lookout-delivery").cloned().unwrap_or_default(),
+        body: serde_json::from_slice(&body).unwrap_or_default(),
+        answer,
+    });
+    let status = match answer {
+        Answer::Accept => "200 OK",
+        Answer::Refuse => "503 Service Unavailable",
+        Answer::Hold => {
+            // Until the portal goes away (the read ends) or gives up.
+            let mut rest = [0_u8; 1];
+            let _ = tokio::time::timeout(Duration::from_secs(60), reader.read(&mut rest)).await;
+            return;
+        }
+    };
+    let mut stream = reader.into_inner();
+    let _ = stream
+        .write_all(
+            format!("HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        )
+        .await;
+    let _ = stream.shutdown().await;
+}
+
+/// A browser-like client with a cookie jar, signed in as `email`.
+async fn signed_in(server: &Server, email: &str) -> reqwest::Client {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let (status, _, page) = post_form(
+        &client,
+        server,
+        "/login",
+        "/login",
+        &[("email", email), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(status, 303, "signing in {email}: {page}");
+    client
+}
+
+/// Opens `form_page`, then posts `fields` with its CSRF token to `action`.
+/// Returns the status, the Location header and the body.
+async fn post_form(
+    client: &reqwest::Client,
+    server: &Server,
+    form_page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+) -> (u16, Option<String>, String) {
+    let page = client
+        .get(format!("{}{form_page}", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = csrf(&page);
+    let mut form = vec![("csrf", token.as_str())];
+    form.extend_from_slice(fields);
+    let response = client
+        .post(format!("{}{action}", server.base))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string());
+    (status, location, response.text().await.unwrap())
+}
+
+/// The value of the first `name="NAME" value="…"` in a page.
+fn field_value(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} field"))
+        + marker.len();
+    html[start..].split('"').next().unwrap().to_string()
+}
+
+/// An analyst signed in, with the second factor staff must enrol.
+async fn analyst_signed_in(server: &Server, email: &str) -> reqwest::Client {
+    let client = signed_in(server, email).await;
+    let page = client
+        .get(format!("{}/account/mfa", server.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let marker = "id=\"totp-secret\">";
+    let start = page.find(marker).expect("a TOTP key to enrol") + marker.len();
+    let secret = page[start..].split('<').next().unwrap().trim().to_string();
+    let code = totp_rs::Builder::new()
+        .with_secret(totp_rs::Secret::try_from_base32(&secret).unwrap())
+        .with_account_name("x".to_string())
+        .with_issuer(Some("Lookout".to_string()))
+        .build()
+        .unwrap()
+        .generate_current()
+        .to_string();
+    let signature = field_value(&page, "signature");
+    let (status, _, page) = post_form(
+        &client,
+        server,
+        "/account/mfa",
+        "/account/mfa",
+        &[
+            ("secret", &secret),
+            ("signature", &signature),
+            ("code", &code),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("recovery-codes"), "{page}");
+    client
+}
+
+/// Publishes a moderate TLP:GREEN advisory (one analyst suffices); returns
+/// its reference.
+async fn publish_advisory(analyst: &reqwest::Client, server: &Server, title: &str) -> String {
+    let (status, location, page) = post_form(
+        analyst,
+        server,
+        "/advisories/new",
+        "/advisories/new",
+        &[
+            ("title", title),
+            ("severity", "2"),
+            ("tlp", "green"),
+            ("body", "Crews report **fake** chart updates."),
+            ("actions", "- Check the chart supplier by phone."),
+            ("action", "publish"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 303, "publishing {title}: {page}");
+    let location = location.unwrap();
+    let reference = location
+        .strip_prefix("/advisories/")
+        .unwrap_or_else(|| panic!("published to {location}"));
+    assert!(reference.starts_with("ADV-"), "{location}");
+    reference.to_string()
+}
+
+/// The test's own connection to the portal's database.
+async fn database(data: &Path, db: &Option<String>) -> lookout_server::db::Db {
+    let url = match db {
+        Some(url) => url.clone(),
+        None => lookout_server::db::Db::sqlite_url_in(data).unwrap(),
+    };
+    lookout_server::db::Db::connect(&url).await.unwrap()
+}
+
+async fn count(db: &lookout_server::db::Db, sql: &'static str, alert: i64) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(alert)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+async fn scalar(db: &lookout_server::db::Db, sql: &'static str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+async fn alert_of(db: &lookout_server::db::Db, reference: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT id FROM alerts WHERE subject_ref = $1 AND kind = 'advisory.published'",
+    )
+    .bind(reference)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap()
+}
+
+/// Polls `check` every 100 ms until it holds; fails after `limit`.
+async fn within<F, Fut>(limit: Duration, what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = std::time::Instant::now();
+    while !check().await {
+        assert!(started.elapsed() < limit, "{what}: not within {limit:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// SIGKILL: no shutdown code runs, nothing is flushed or finished.
+fn sigkill(mut server: Server) {
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-KILL", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = server.child.wait().unwrap();
+    use std::os::unix::process::ExitStatusExt as _;
+    assert_eq!(status.signal(), Some(9), "killed by SIGKILL: {status}");
+}
+
+/// Stands in for the passing of time while the portal was down: a failed
+/// attempt waits 30 s or more before the next, and a delivery a dead
+/// worker had claimed stays leased for two minutes. Done while no portal
+/// runs, so no live worker's lease is touched.
+async fn let_time_pass(db: &lookout_server::db::Db) {
+    sqlx::query("UPDATE outbox SET next_attempt_at = 0, lease_until = 0 WHERE state = 'pending'")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+}
+
+/// Checks what the receivers got for `reference`: each member's webhook
+/// one delivery key, its own (distinct from every other member's), in the
+/// body too; accepted at least once; a repeat only with the same key.
+/// Returns the keys, and how many repeats there were.
+fn one_key_each(receivers: &Receivers, reference: &str) -> (Vec<String>, usize) {
+    let got = receivers.deliveries_of(reference);
+    let mut keys = Vec::new();
+    for member in 0..MEMBERS {
+        let mine: Vec<&Hook> = got.iter().filter(|h| h.member == member).collect();
+        assert!(
+            !mine.is_empty(),
+            "member {member} got nothing for {reference}"
+        );
+        let key = mine[0].key.clone();
+        assert!(key.starts_with("webhook:"), "{key}");
+        for hook in &mine {
+            assert_eq!(hook.event, "advisory.published");
+            assert_eq!(
+                hook.key, key,
+                "member {member}: every attempt at one delivery carries the same key"
+            );
+            assert_eq!(hook.body["delivery"], key.as_str());
+        }
+        assert!(
+            mine.iter().any(|h| h.answer == Answer::Accept),
+            "member {member}: {reference} was never accepted"
+        );
+        keys.push(key);
+    }
+    assert_eq!(
+        got.iter().filter(|h| h.member >= MEMBERS).count(),
+        0,
+        "nothing to other addresses"
+    );
+    let distinct: std::collections::BTreeSet<&String> = keys.iter().collect();
+    assert_eq!(distinct.len(), MEMBERS, "one distinct key per webhook");
+    let repeats = got.len() - MEMBERS;
+    (keys, repeats)
+}
+
+/// docs/alerts.md promises that queued deliveries survive a crash: the
+/// portal is killed with SIGKILL (1) while every member's webhook delivery
+/// of an advisory is pending, half after a refused attempt and half
+/// accepted by the receiver but not yet marked sent; and (2) in the middle
+/// of an alert's fan-out (deterministically on PostgreSQL, where the test
+/// holds a lock the fan-out's transaction waits for; on SQLite, whatever
+/// the worker was doing when the publish request returned). After a
+/// restart on the same database and data directory, each member's webhook
+/// has its delivery under one key of its own, repeats carry that key, and
+/// the outbox ends with every row sent.
+#[tokio::test]
+async fn deliveries_survive_a_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    for db in backends(dir.path()) {
+        let started = std::time::Instant::now();
+        let postgres = db.is_some();
+        let data = tempfile::tempdir().unwrap();
+        // Webhook receivers on loopback, over plain HTTP: allowed by the
+        // operator, as for an internal chat server.
+        let config = data.path().join("lookout.toml");
+        std::fs::write(
+            &config,
+            "webhook_allow = [\"127.0.0.0/8\"]\nwebhook_allow_http = true\n",
+        )
+        .unwrap();
+        let config = config.display().to_string();
+        let extra = ["--config", config.as_str()];
+        admin(
+            data.path(),
+            &db,
+            &["create-org", "--name", CRASH_ORG, "--kind", "ship-owner"],
+            None,
+        );
+        let emails: Vec<String> = (0..MEMBERS)
+            .map(|i| format!("m{i}@harbourline.example"))
+            .collect();
+        // Two at a time: each is a process hashing a password.
+        for pair in emails.chunks(2) {
+            std::thread::scope(|scope| {
+                for email in pair {
+                    let (data, db) = (data.path(), &db);
+                    scope.spawn(move || {
+                        admin(
+                            data,
+                            db,
+                            &[
+                                "create-user",
+                                "--email",
+                                email,
+                                "--role",
+                                "member",
+                                "--org",
+                                CRASH_ORG,
+                                "--password-stdin",
+                            ],
+                            Some(PASSWORD),
+                        )
+                    });
+                }
+            });
+        }
+        admin(
+            data.path(),
+            &db,
+            &[
+                "create-user",
+                "--email",
+                "ana@lookout.example",
+                "--role",
+                "analyst",
+                "--password-stdin",
+            ],
+            Some(PASSWORD),
+        );
+        let server = serve(data.path(), &db, &extra).await;
+        let database = database(data.path(), &db).await;
+
+        // Every member adds a webhook; each answers the signed ping.
+        let receivers = Receivers::start().await;
+        for (i, email) in emails.iter().enumerate() {
+            let member = signed_in(&server, email).await;
+            let (status, _, page) = post_form(
+                &member,
+                &server,
+                "/alerts",
+                "/alerts/webhooks",
+                &[("url", &receivers.url(i))],
+            )
+            .await;
+            assert_eq!(status, 200, "{page}");
+            assert!(page.contains("id=\"webhook-secret\""), "{page}");
+        }
+        assert_eq!(receivers.pings(), MEMBERS);
+        let analyst = analyst_signed_in(&server, "ana@lookout.example").await;
+        println!("set up in {:?}", started.elapsed());
+
+        // 1. Receivers in trouble: deliveries to even members are refused
+        // (they wait 30 s or more for the next attempt), those to odd
+        // members are accepted but never answered (in flight, leased).
+        receivers.set_trouble(true);
+        let first = publish_advisory(&analyst, &server, "Fake chart updates").await;
+        let alert = alert_of(&database, &first).await;
+        within(
+            Duration::from_secs(8),
+            "refused and held deliveries",
+            || {
+                let (database, receivers, first) = (&database, &receivers, &first);
+                async move {
+                    let refused = count(
+                        database,
+                        "SELECT COUNT(*) FROM outbox WHERE alert_id = $1 \
+                         AND state = 'pending' AND lease_until = 0 AND last_error LIKE '%503%'",
+                        alert,
+                    )
+                    .await;
+                    let held = receivers
+                        .deliveries_of(first)
+                        .iter()
+                        .filter(|h| h.answer == Answer::Hold)
+                        .count();
+                    refused == (MEMBERS / 2) as i64 && held == MEMBERS / 2
+                }
+            },
+        )
+        .await;
+        let pending = count(
+            &database,
+            "SELECT COUNT(*) FROM outbox WHERE alert_id = $1 AND state = 'pending'",
+            alert,
+        )
+        .await;
+        assert_eq!(pending, MEMBERS as i64, "every delivery is pending");
+        let in_flight = count(
+            &database,
+            "SELECT COUNT(*) FROM outbox WHERE alert_id = $1 AND state = 'pending' AND lease_until > 0",
+            alert,
+        )
+        .await;
+        assert_eq!(
+            in_flight,
+            (MEMBERS / 2) as i64,
+            "the held deliveries are in flight (the portal gives up on them after 10 s)"
+        );
+        sigkill(server);
+        println!("killed with {pending} deliveries pending, {in_flight} in flight");
+
+        let_time_pass(&database).await;
+        receivers.set_trouble(false);
+        let server = serve(data.path(), &db, &extra).await;
+        within(Duration::from_secs(30), "every delivery sent", || {
+            let database = &database;
+            async move {
+                count(
+                    database,
+                    "SELECT COUNT(*) FROM outbox WHERE alert_id = $1 AND state <> 'sent'",
+                    alert,
+                )
+                .await
+                    == 0
+            }
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let (first_keys, repeats) = one_key_each(&receivers, &first);
+        let got = receivers.deliveries_of(&first);
+        for member in 0..MEMBERS {
+            let answers: Vec<Answer> = got
+                .iter()
+                .filter(|h| h.member == member)
+                .map(|h| h.answer)
+                .collect();
+            let before = if member.is_multiple_of(2) {
+                Answer::Refuse
+            } else {
+                // The repeat of a delivery the receiver already had: the
+                // same key tells it so.
+                Answer::Hold
+            };
+            assert_eq!(
+                answers,
+                [before, Answer::Accept],
+                "member {member}: one attempt before the kill, one after"
+            );
+        }
+        println!(
+            "after the restart: {MEMBERS} deliveries accepted; {repeats} earlier attempts \
+             (refused or held) under the same keys"
+        );
+
+        // 2. Killed during fan-out.
+        let second;
+        if postgres {
+            // The fan-out is one transaction: it claims the alert, writes
+            // notifications and queues deliveries. Holding a lock on the
+            // notifications table stops it in the middle, where it is
+            // killed.
+            let mut lock = database.pool.begin().await.unwrap();
+            sqlx::query("LOCK TABLE notifications IN EXCLUSIVE MODE")
+                .execute(&mut *lock)
+                .await
+                .unwrap();
+            second = publish_advisory(&analyst, &server, "Fake bunker invoices").await;
+            within(Duration::from_secs(10), "the fan-out waits", || {
+                let database = &database;
+                async move {
+                    scalar(
+                        database,
+                        "SELECT COUNT(*) FROM pg_locks WHERE NOT granted \
+                         AND relation = 'notifications'::regclass",
+                    )
+                    .await
+                        == 1
+                }
+            })
+            .await;
+            sigkill(server);
+            lock.commit().await.unwrap();
+            // The killed process's transaction is rolled back once its
+            // backend notices the connection is gone.
+            within(Duration::from_secs(10), "the fan-out rolled back", || {
+                let database = &database;
+                async move {
+                    scalar(
+                        database,
+                        "SELECT COUNT(*) FROM pg_locks WHERE relation = 'alerts'::regclass \
+                         AND mode = 'RowExclusiveLock' AND pid <> pg_backend_pid()",
+                    )
+                    .await
+                        == 0
+                }
+            })
+            .await;
+            let alert = alert_of(&database, &second).await;
+            for sql in [
+                "SELECT fanned_out FROM alerts WHERE id = $1",
+                "SELECT COUNT(*) FROM notifications WHERE alert_id = $1",
+                "SELECT COUNT(*) FROM outbox WHERE alert_id = $1",
+            ] {
+                assert_eq!(count(&database, sql, alert).await, 0, "{sql}");
+            }
+            println!("killed in the middle of the fan-out; nothing of it kept");
+        } else {
+            // SQLite's one writer cannot be held back without holding back
+            // the publishing request too: kill as soon as it returns, in
+            // whatever step the worker is.
+            second = publish_advisory(&analyst, &server, "Fake bunker invoices").await;
+            sigkill(server);
+            let alert = alert_of(&database, &second).await;
+            let fanned = count(
+                &database,
+                "SELECT fanned_out FROM alerts WHERE id = $1",
+                alert,
+            )
+            .await;
+            let queued = count(
+                &database,
+                "SELECT COUNT(*) FROM outbox WHERE alert_id = $1",
+                alert,
+            )
+            .await;
+            let sent = count(
+                &database,
+                "SELECT COUNT(*) FROM outbox WHERE alert_id = $1 AND state = 'sent'",
+                alert,
+            )
+            .await;
+            assert!(
+                fanned == 0 && queued == 0 || fanned == 1 && queued == MEMBERS as i64,
+                "the fan-out is done completely or not at all: fanned_out {fanned}, {queued} queued"
+            );
+            println!(
+                "killed right after publishing: fanned_out {fanned}, {queued} queued, {sent} sent"
+            );
+        }
+        let_time_pass(&database).await;
+        let server = serve(data.path(), &db, &extra).await;
+        let alert = alert_of(&database, &second).await;
+        within(Duration::from_secs(30), "the second advisory sent", || {
+            let database = &database;
+            async move {
+                count(
+                    database,
+                    "SELECT COUNT(*) FROM outbox WHERE alert_id = $1 AND state = 'sent'",
+                    alert,
+                )
+                .await
+                    == MEMBERS as i64
+            }
+        })
+        .await;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let (second_keys, repeats) = one_key_each(&receivers, &second);
+        assert!(
+            second_keys.iter().all(|k| !first_keys.contains(k)),
+            "a new delivery has a new key"
+        );
+        if postgres {
+            assert_eq!(repeats, 0, "nothing was sent before the kill");
+        }
+        println!("second advisory: {MEMBERS} deliveries, {repeats} repeats");
+        let notified = count(
+            &database,
+            "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id \
+             WHERE n.alert_id = $1 AND u.role = 'member'",
+            alert,
+        )
+        .await;
+        assert_eq!(notified, MEMBERS as i64, "each member notified once");
+
+        // Nothing left behind, nothing dead or cancelled.
+        let rows: Vec<(String, i64)> =
+            sqlx::query_as("SELECT state, COUNT(*) FROM outbox GROUP BY state")
+                .fetch_all(&database.pool)
+                .await
+                .unwrap();
+        assert_eq!(rows, [("sent".to_string(), 2 * MEMBERS as i64)]);
+        drop(server);
+        database.pool.close().await;
+        println!(
+            "{} done in {:?}",
+            if postgres { "PostgreSQL" } else { "SQLite" },
+            started.elapsed()
+        );
+    }
+}

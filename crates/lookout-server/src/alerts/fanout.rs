@@ -86,6 +86,11 @@ async fn fan_out(
     key: &MasterKey,
     alert_id: i64,
 ) -> Result<(), FanOutError> {
+    // Lock the version row first: fan-outs then commit one after another
+    // in the order their notification ids were drawn, so a live reader
+    // that reads "every id above the last one seen" never skips one that
+    // commits late (PostgreSQL; SQLite has one writer anyway).
+    super::live::bump(tx, backend).await?;
     let sql = format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = $1");
     let alert: AlertRow = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(alert_id)
@@ -170,9 +175,6 @@ async fn fan_out(
                 .bind(*webhook_id);
         }
         query.execute(&mut **tx).await?;
-    }
-    if !recipients.is_empty() {
-        super::live::bump(tx, backend).await?;
     }
     if !deliveries.is_empty() {
         super::outbox::announce(tx, backend).await?;

@@ -15,7 +15,10 @@
 //! Deliveries are sent concurrently, each with its own deadline, so a slow
 //! or failing receiver never holds up the others.
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use tokio::sync::Semaphore;
 
 use futures_util::StreamExt;
 use serde::Serialize;
@@ -31,7 +34,7 @@ use crate::state::AppState;
 /// longer than any one send may take (the outbound deadline is 10 s, SMTP
 /// has its own).
 const LEASE_SECONDS: i64 = 120;
-/// Rows one worker claims at a time, and sends at once.
+/// Rows claimed at a time, and deliveries one process sends at once.
 const BATCH: i64 = 200;
 const CONCURRENCY: usize = 64;
 /// How often a worker looks for due rows without being woken.
@@ -235,39 +238,84 @@ async fn deliver(state: &AppState, row: &Claimed) -> Result<(), Failure> {
     }
 }
 
-/// Sends what is due now; returns how many rows it handled.
+/// Sends one claimed delivery and records the outcome.
+async fn send_one(state: &AppState, row: Claimed) {
+    let result = deliver(state, &row).await;
+    // The reason (which may name the receiver's address) goes to the
+    // outbox row for admins, not to the log.
+    if let Err(Failure::Retry(_)) = &result {
+        tracing::info!(delivery = row.id, channel = %row.channel, attempt = row.attempts, "delivery failed; will retry");
+    }
+    if let Err(err) = finish(&state.db, &row, result, state.config.delivery_max_attempts).await {
+        // The lease expires and another attempt follows.
+        tracing::warn!(delivery = row.id, error = %err, "could not record a delivery's outcome");
+    }
+}
+
+/// Sends what is due now and waits for it; returns how many rows it
+/// handled. For tests and benchmarks: the worker does not wait.
 pub async fn deliver_due(state: &AppState) -> Result<usize, DbError> {
     let claimed = claim(&state.db, now(), BATCH).await?;
     let count = claimed.len();
-    let max_attempts = state.config.delivery_max_attempts;
     futures_util::stream::iter(claimed)
-        .for_each_concurrent(CONCURRENCY, |row| async move {
-            let result = deliver(state, &row).await;
-            if let Err(Failure::Retry(reason)) = &result {
-                tracing::info!(delivery = row.id, channel = %row.channel, attempt = row.attempts, reason = %reason, "delivery failed; will retry");
-            }
-            if let Err(err) = finish(&state.db, &row, result, max_attempts).await {
-                // The lease expires and another attempt follows.
-                tracing::warn!(delivery = row.id, error = %err, "could not record a delivery's outcome");
-            }
-        })
+        .for_each_concurrent(CONCURRENCY, |row| send_one(state, row))
         .await;
     Ok(count)
 }
 
-/// The worker: fans out new alerts, queues digests when their hour comes,
-/// announces released incidents, and sends what is due. Runs for the life
-/// of the server.
+/// Claims as many due deliveries as there are free sending slots and
+/// starts each as its own task, so a receiver that answers slowly (or
+/// never, until its deadline) holds one slot and delays nothing else.
+async fn start_due(state: &AppState, slots: &Arc<Semaphore>) -> Result<(), DbError> {
+    loop {
+        let free = slots.available_permits();
+        if free == 0 {
+            return Ok(());
+        }
+        let claimed = claim(
+            &state.db,
+            now(),
+            i64::try_from(free).unwrap_or(BATCH).min(BATCH),
+        )
+        .await?;
+        let count = claimed.len();
+        for row in claimed {
+            let Ok(slot) = Arc::clone(slots).try_acquire_owned() else {
+                // Cannot happen (one task claims); the lease expires and
+                // the row is claimed again.
+                return Ok(());
+            };
+            let state = state.clone();
+            tokio::spawn(async move {
+                send_one(&state, row).await;
+                drop(slot);
+                // A slot is free: look for more.
+                state.alerts.work.notify_one();
+            });
+        }
+        if count < free {
+            return Ok(());
+        }
+    }
+}
+
+/// The worker: announces released incidents, fans out new alerts, queues
+/// digests when their hour comes, and starts what is due. Runs for the
+/// life of the server.
 pub async fn run(state: AppState) {
-    let wake = std::sync::Arc::new(tokio::sync::Notify::new());
+    let wake = Arc::new(tokio::sync::Notify::new());
     if state.db.backend == Backend::Postgres
         && let Ok(url) = state.config.database_url()
     {
-        tokio::spawn(listen_postgres(url, std::sync::Arc::clone(&wake)));
+        tokio::spawn(listen_postgres(url, Arc::clone(&wake)));
     }
+    let slots = Arc::new(Semaphore::new(CONCURRENCY));
     loop {
-        if let Err(err) = round(&state).await {
-            tracing::warn!(error = %err, "alert worker round failed; retrying");
+        if let Err(err) = prepare(&state).await {
+            tracing::warn!(error = %err, "alert worker: preparing deliveries failed; retrying");
+        }
+        if let Err(err) = start_due(&state, &slots).await {
+            tracing::warn!(error = %err, "alert worker: claiming deliveries failed; retrying");
         }
         tokio::select! {
             () = wake.notified() => {}
@@ -287,19 +335,26 @@ pub enum RoundError {
     Sqlx(#[from] sqlx::Error),
 }
 
-/// One pass of the worker; tests call it to run the pipeline to the end.
-pub async fn round(state: &AppState) -> Result<(), RoundError> {
+/// What the worker does before sending: releases, fan-out, digests.
+async fn prepare(state: &AppState) -> Result<(), RoundError> {
     crate::stats::rollup::catch_up(&state.db, now()).await?;
     if fanout::fan_out_pending(&state.db, &state.key).await? > 0 {
         // Wake this process's live streams at once.
         state.alerts.wake.notify_one();
     }
     super::email::queue_digests(state, now()).await?;
+    Ok(())
+}
+
+/// One pass of the whole pipeline, waiting for every delivery: tests and
+/// benchmarks call it to run it to the end.
+pub async fn round(state: &AppState) -> Result<(), RoundError> {
+    prepare(state).await?;
     while deliver_due(state).await? == usize::try_from(BATCH).unwrap_or(usize::MAX) {}
     Ok(())
 }
 
-async fn listen_postgres(url: String, wake: std::sync::Arc<tokio::sync::Notify>) {
+async fn listen_postgres(url: String, wake: Arc<tokio::sync::Notify>) {
     loop {
         if let Ok(mut listener) = sqlx::postgres::PgListener::connect(&url).await
             && listener.listen("lookout_outbox").await.is_ok()

@@ -132,9 +132,25 @@ async fn page(state: &AppState, visitor: &Visitor, user: &User) -> Result<Alerts
     })
 }
 
-pub async fn show(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct Done {
+    done: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    axum::extract::Query(done): axum::extract::Query<Done>,
+) -> Result<Response, AppError> {
     let user = visitor.require_user()?;
-    render(&page(&state, &visitor, user).await?)
+    let mut page = page(&state, &visitor, user).await?;
+    if done.done == "saved" {
+        page.page = page
+            .page
+            .with_notice("Saved: you will receive alerts as chosen below.");
+    }
+    render(&page)
 }
 
 fn parse_settings(body: &[u8]) -> Subscription {
@@ -204,11 +220,7 @@ pub async fn save_settings(
     let mut tx = state.db.begin_write().await?;
     subscriptions::save(&mut tx, user.id, &wanted).await?;
     tx.commit().await?;
-    let mut page = page(&state, &visitor, user).await?;
-    page.page = page
-        .page
-        .with_notice("Saved: you will receive alerts as chosen below.");
-    render(&page)
+    Ok(Redirect::to("/alerts?done=saved").into_response())
 }
 
 pub async fn mark_read(
