@@ -105,7 +105,7 @@ where
 }
 
 /// Checks the feed with Python's feedparser, an independent reader, when
-/// it is installed; CI installs it and sets `LOOKOUT_FEEDPARSER` so the
+/// it is installed; CI installs it and sets `REQUIRE_FEEDPARSER` so the
 /// check cannot be skipped there.
 fn feedparser_reads(feed: &str, title: &str) {
     use std::io::Write;
@@ -120,7 +120,7 @@ fn feedparser_reads(feed: &str, title: &str) {
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn();
-    let required = std::env::var("LOOKOUT_FEEDPARSER").is_ok();
+    let required = std::env::var("REQUIRE_FEEDPARSER").is_ok();
     let Ok(mut child) = child else {
         assert!(!required, "python3 is needed for the feed check");
         return;
