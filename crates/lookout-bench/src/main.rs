@@ -8,6 +8,7 @@
 //! cargo run --release -p lookout-bench -- all
 //! ```
 
+mod alerts;
 mod intake;
 mod stats;
 mod tokens;
@@ -78,6 +79,23 @@ enum Scenario {
         #[arg(long, default_value_t = 100)]
         iterations: usize,
     },
+    /// Rapid alerts: publish-to-receipt latency on members' open live
+    /// streams (`/alerts/live`) and at their webhook receivers
+    Alerts {
+        /// Members, each with an open live stream
+        #[arg(long, default_value_t = 10_000)]
+        subscribers: usize,
+        /// Members (the first ones) with a webhook, one receiver each
+        #[arg(long, default_value_t = 1_000)]
+        webhooks: usize,
+        /// Advisories published, one after another
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+    },
+    /// The members' side of `alerts` (its streams and webhook receivers),
+    /// which that scenario runs in a second process
+    #[command(hide = true)]
+    AlertsClients,
     /// Every scenario with its defaults
     All,
 }
@@ -113,15 +131,24 @@ struct Portal {
 }
 
 async fn portal(database_url: &Option<String>) -> anyhow::Result<Portal> {
+    portal_with(database_url, |_| {}).await
+}
+
+/// A portal whose configuration `tweak` adjusted first.
+async fn portal_with(
+    database_url: &Option<String>,
+    tweak: impl FnOnce(&mut Config),
+) -> anyhow::Result<Portal> {
     let dir = tempfile::tempdir()?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let config = Config {
+    let mut config = Config {
         data_dir: dir.path().to_path_buf(),
         database_url: database_url.clone(),
         listen: addr,
         ..Config::default()
     };
+    tweak(&mut config);
     let state = AppState::open(config).await?;
     // Scenarios share one PostgreSQL database; the organisation may exist.
     if lookout_server::accounts::store::org_by_name(&state.db, "Bench Shipping")
@@ -307,6 +334,10 @@ async fn wrk(url: &str, cookie: &str, connections: usize, seconds: u64) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Scenario::AlertsClients = cli.scenario {
+        // Its stdout carries its reports to the `alerts` scenario.
+        return alerts::clients().await;
+    }
     let backend = if cli.database_url.is_some() {
         "PostgreSQL"
     } else {
@@ -330,13 +361,20 @@ async fn main() -> anyhow::Result<()> {
             incidents,
             iterations,
         } => stats::stats(&cli.database_url, incidents, iterations).await,
+        Scenario::Alerts {
+            subscribers,
+            webhooks,
+            rounds,
+        } => alerts::alerts(&cli.database_url, subscribers, webhooks, rounds).await,
+        Scenario::AlertsClients => alerts::clients().await,
         Scenario::All => {
             argon2(40).await?;
             login(&cli.database_url, 40).await?;
             page(&cli.database_url, 32, 10).await?;
             intake::intake(&cli.database_url, 16, 10, 3).await?;
             tokens::tokens(&cli.database_url, 20).await?;
-            stats::stats(&cli.database_url, 1_000_000, 100).await
+            stats::stats(&cli.database_url, 1_000_000, 100).await?;
+            alerts::alerts(&cli.database_url, 10_000, 1_000, 5).await
         }
     }
 }

@@ -31,13 +31,45 @@ pub async fn run_on(state: AppState, listener: TcpListener) -> anyhow::Result<()
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown_signal(state.stopping.clone()))
         .await?;
         Ok(())
     }
 }
 
-pub async fn shutdown_signal() {
+/// Tells what runs for as long as a connection (live event streams) that
+/// the server is stopping, so a graceful shutdown does not wait for pages
+/// that never close. Shared by clones; one per process.
+#[derive(Clone)]
+pub struct Stopping(std::sync::Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Default for Stopping {
+    fn default() -> Self {
+        Stopping(std::sync::Arc::new(tokio::sync::watch::channel(false).0))
+    }
+}
+
+impl Stopping {
+    pub fn stop(&self) {
+        self.0.send_replace(true);
+    }
+
+    /// Completes once the server is stopping.
+    pub fn wait(&self) -> impl std::future::Future<Output = ()> + Send + use<> {
+        let mut stopping = self.0.subscribe();
+        async move {
+            let _ = stopping.wait_for(|stopping| *stopping).await;
+        }
+    }
+}
+
+/// Waits for SIGTERM or Ctrl-C, then tells long-lived responses to end.
+pub async fn shutdown_signal(stopping: Stopping) {
+    os_signal().await;
+    stopping.stop();
+}
+
+async fn os_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -21,6 +21,8 @@ pub struct AppState {
     pub live: crate::stats::live::Hub,
     /// Wakes this process's alert worker and live alert streams.
     pub alerts: crate::alerts::live::Hub,
+    /// Ends live event streams when the server stops.
+    pub stopping: crate::serve::Stopping,
 }
 
 impl AppState {
@@ -39,6 +41,7 @@ impl AppState {
             metrics: crate::ops::Metrics::default(),
             live: crate::stats::live::Hub::default(),
             alerts: crate::alerts::live::Hub::default(),
+            stopping: crate::serve::Stopping::default(),
         })
     }
 }

@@ -1004,3 +1004,75 @@ async fn a_receiver_that_never_answers_delays_no_other_alert() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_claim_takes_at_most_its_limit_and_never_a_row_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = TestServer::start(&url).await;
+        server.org("Harbourline", "ship-owner").await;
+        let user = server
+            .user("cso@harbourline.example", "member", Some("Harbourline"))
+            .await;
+        let db = &server.state.db;
+        // Due in the future, so the server's own worker leaves them alone;
+        // the claims below look from further ahead. All sent when the
+        // planner last looked, then many pending at once (a portal that ran
+        // quietly, then a big alert): the statistics that made PostgreSQL
+        // rerun the locking subquery per row and claim 275 for a limit of 64.
+        let future = lookout_server::db::now() + 10_000;
+        let mut tx = db.begin_write().await.unwrap();
+        for i in 0..1200 {
+            sqlx::query(
+                "INSERT INTO outbox (channel, idempotency_key, user_id, state, next_attempt_at, created_at) \
+                 VALUES ('email', $1, $2, 'sent', $3, $3)",
+            )
+            .bind(format!("test:{i}"))
+            .bind(user)
+            .bind(future)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        }
+        tx.commit().await.unwrap();
+        if db.backend == lookout_server::db::Backend::Postgres {
+            sqlx::query("ANALYZE outbox")
+                .execute(&db.pool)
+                .await
+                .unwrap();
+        }
+        sqlx::query("UPDATE outbox SET state = 'pending' WHERE idempotency_key < 'test:5'")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        let pending: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE state = 'pending'")
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        let mut seen = std::collections::BTreeSet::new();
+        let mut total = 0;
+        loop {
+            let claimed = lookout_server::alerts::outbox::claim(db, future + 1, 64)
+                .await
+                .unwrap();
+            assert!(
+                claimed.len() <= 64,
+                "claimed {} for a limit of 64",
+                claimed.len()
+            );
+            if claimed.is_empty() {
+                break;
+            }
+            for row in &claimed {
+                assert!(seen.insert(row.id), "row {} claimed twice", row.id);
+            }
+            total += claimed.len();
+        }
+        assert_eq!(
+            i64::try_from(total).unwrap(),
+            pending,
+            "every pending row claimed once"
+        );
+    }
+}

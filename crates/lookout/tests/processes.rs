@@ -555,6 +555,13 @@ async fn serves_https_with_hsts_and_secure_host_cookies() {
 async fn sigterm_lets_the_server_stop_cleanly() {
     let data = tempfile::tempdir().unwrap();
     let mut server = serve(data.path(), &None, &[]).await;
+    // An open live page must not hold the shutdown: its stream ends.
+    let mut live = client()
+        .get(format!("{}/stats/public/live", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(live.status(), 200);
     let pid = server.child.id().to_string();
     assert!(
         Command::new("kill")
@@ -566,6 +573,8 @@ async fn sigterm_lets_the_server_stop_cleanly() {
     for _ in 0..100 {
         if let Some(status) = server.child.try_wait().unwrap() {
             assert!(status.success(), "exit status {status}");
+            // The stream was ended, not cut.
+            while let Ok(Some(_)) = live.chunk().await {}
             return;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;

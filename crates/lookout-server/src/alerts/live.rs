@@ -248,5 +248,6 @@ pub async fn stream(
         };
         Some((Ok(event), l))
     });
+    let events = futures_util::StreamExt::take_until(events, state.stopping.wait());
     Ok(Sse::new(events).keep_alive(KeepAlive::default()))
 }

@@ -175,15 +175,17 @@ async fn stream(
     let version = *versions.borrow_and_update();
     let view = (year, focus, max_rank);
     let seen = state.live.signature(&state.db, version, &view).await?;
-    Ok(Sse::new(events(Listener {
+    let events = events(Listener {
         versions,
         db: state.db.clone(),
         hub: state.live.clone(),
         view,
         seen,
         _slot: slot,
-    }))
-    .keep_alive(KeepAlive::default()))
+    });
+    // Ends with the server, so a graceful shutdown does not wait for it.
+    let events = futures_util::StreamExt::take_until(events, state.stopping.wait());
+    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
 }
 
 pub async fn members(
