@@ -513,7 +513,7 @@ async fn publish(portal: &Portal, title: &str) -> anyhow::Result<(String, i64)> 
     let advisory = advisories::create(&mut tx, Origin::Analyst, &content, None)
         .await?
         .context("a new advisory conflicted")?;
-    let latest = advisories::latest_in_tx(&mut tx, advisory.id)
+    let latest = advisories::latest(&mut *tx, advisory.id)
         .await?
         .context("no revision")?;
     anyhow::ensure!(

@@ -21,7 +21,7 @@
     item.appendChild(link);
     var meta = document.createElement('span');
     meta.className = 'muted';
-    meta.textContent = ' ' + alert.reference + ' · TLP:' + alert.tlp.toUpperCase().replace('-STRICT', '+STRICT');
+    meta.textContent = ' ' + alert.reference + ' · ' + alert.tlp_tag;
     item.appendChild(meta);
     if (alert.watchlist_hit) {
       var hit = document.createElement('strong');

@@ -140,6 +140,31 @@ fn feedparser_reads(feed: &str, title: &str) {
     assert!(String::from_utf8_lossy(&output.stdout).contains(title));
 }
 
+/// Adds a webhook through the member's alerts page, whose test message the
+/// receiver must accept; returns the page, which shows the secret once.
+async fn add_webhook(server: &TestServer, client: &reqwest::Client, target: &str) -> String {
+    let (status, _, page) = submit(
+        client,
+        &server.url("/alerts"),
+        &server.url("/alerts/webhooks"),
+        &[("url", target)],
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    page
+}
+
+/// Sends the new-advisory form; returns the status and where it leads.
+async fn new_advisory(
+    server: &TestServer,
+    analyst: &reqwest::Client,
+    fields: &[(&str, &str)],
+) -> (u16, Option<String>) {
+    let form = server.url("/advisories/new");
+    let (status, location, _) = submit(analyst, &form, &form, fields).await;
+    (status, location)
+}
+
 fn allow_loopback(config: &mut lookout_server::Config) {
     config.webhook_allow = vec!["127.0.0.0/8".into()];
     config.webhook_allow_http = true;
@@ -239,14 +264,7 @@ async fn advisories_need_a_second_analyst_and_reach_every_channel() {
             "the choice is kept"
         );
         let (hook_url, _, mut hooks) = receiver(200).await;
-        let (status, _, page) = submit(
-            &cso,
-            &server.url("/alerts"),
-            &server.url("/alerts/webhooks"),
-            &[("url", &hook_url)],
-        )
-        .await;
-        assert_eq!(status, 200, "{page}");
+        let page = add_webhook(&server, &cso, &hook_url).await;
         let secret = element_text(&page, "webhook-secret");
         assert!(secret.starts_with("whsec_"));
         let ping = next(&mut hooks, "ping").await;
@@ -285,10 +303,9 @@ async fn advisories_need_a_second_analyst_and_reach_every_channel() {
         assert_eq!(live.status(), 200);
 
         // High severity: the first analyst submits, cannot approve alone.
-        let (status, location, _) = submit(
+        let (status, location) = new_advisory(
+            &server,
             &first,
-            &server.url("/advisories/new"),
-            &server.url("/advisories/new"),
             &advisory_fields("Fake chart updates", "3", "amber", "publish"),
         )
         .await;
@@ -608,27 +625,23 @@ async fn a_failing_receiver_is_retried_then_dead_lettered_and_blocks_no_one() {
         let (good_url, _, mut good) = receiver(200).await;
         let (bad_url, bad_status, mut bad) = receiver(200).await;
         for target in [&good_url, &bad_url] {
-            let (status, _, page) = submit(
-                &cso,
-                &server.url("/alerts"),
-                &server.url("/alerts/webhooks"),
-                &[("url", target)],
-            )
-            .await;
-            assert_eq!(status, 200, "{page}");
+            add_webhook(&server, &cso, target).await;
         }
         next(&mut good, "ping").await;
         next(&mut bad, "ping").await;
         bad_status.store(503, Ordering::SeqCst);
 
         let writer = analyst(&server, "ana@lookout.example").await;
-        submit(
-            &writer,
-            &server.url("/advisories/new"),
-            &server.url("/advisories/new"),
-            &advisory_fields("Low-level note", "1", "green", "publish"),
-        )
-        .await;
+        assert_eq!(
+            new_advisory(
+                &server,
+                &writer,
+                &advisory_fields("Low-level note", "1", "green", "publish")
+            )
+            .await
+            .0,
+            303
+        );
         assert_eq!(
             next(&mut good, "delivery").await.header("lookout-event"),
             "advisory.published"
@@ -833,14 +846,7 @@ async fn several_processes_send_each_delivery_once_and_stream_to_every_listener(
     for i in 0..20 {
         let email = format!("m{i}@harbourline.example");
         let client = member(&servers[0], &email, "Harbourline").await;
-        let (status, _, _) = submit(
-            &client,
-            &servers[0].url("/alerts"),
-            &servers[0].url("/alerts/webhooks"),
-            &[("url", &hook_url)],
-        )
-        .await;
-        assert_eq!(status, 200);
+        add_webhook(&servers[0], &client, &hook_url).await;
         next(&mut hooks, "ping").await;
         // Each member listens on one of the other processes.
         let server = &servers[1 + i % 2];
@@ -855,10 +861,9 @@ async fn several_processes_send_each_delivery_once_and_stream_to_every_listener(
         );
     }
     let writer = analyst(&servers[0], "ana@lookout.example").await;
-    let (status, location, _) = submit(
+    let (status, location) = new_advisory(
+        &servers[0],
         &writer,
-        &servers[0].url("/advisories/new"),
-        &servers[0].url("/advisories/new"),
         &advisory_fields("For everyone", "2", "green", "publish"),
     )
     .await;
@@ -908,10 +913,9 @@ async fn a_daily_digest_gathers_the_alerts_into_one_email_once() {
         .await;
         let writer = analyst(&server, "ana@lookout.example").await;
         for title in ["First note", "Second note"] {
-            let (status, _, _) = submit(
+            let (status, _) = new_advisory(
+                &server,
                 &writer,
-                &server.url("/advisories/new"),
-                &server.url("/advisories/new"),
                 &advisory_fields(title, "1", "green", "publish"),
             )
             .await;
@@ -968,14 +972,7 @@ async fn a_receiver_that_never_answers_delays_no_other_alert() {
             ("b@harbourline.example", &good_url),
         ] {
             let client = member(&server, email, "Harbourline").await;
-            let (status, _, page) = submit(
-                &client,
-                &server.url("/alerts"),
-                &server.url("/alerts/webhooks"),
-                &[("url", target)],
-            )
-            .await;
-            assert_eq!(status, 200, "{page}");
+            add_webhook(&server, &client, target).await;
         }
         next(&mut good, "ping").await;
         next(&mut stuck, "ping").await;
@@ -984,13 +981,16 @@ async fn a_receiver_that_never_answers_delays_no_other_alert() {
         let writer = analyst(&server, "ana@lookout.example").await;
         let started = std::time::Instant::now();
         for title in ["First wave", "Second wave"] {
-            submit(
-                &writer,
-                &server.url("/advisories/new"),
-                &server.url("/advisories/new"),
-                &advisory_fields(title, "1", "green", "publish"),
-            )
-            .await;
+            assert_eq!(
+                new_advisory(
+                    &server,
+                    &writer,
+                    &advisory_fields(title, "1", "green", "publish")
+                )
+                .await
+                .0,
+                303
+            );
             let delivered = next(&mut good, title).await;
             assert!(String::from_utf8_lossy(&delivered.body).contains(title));
         }

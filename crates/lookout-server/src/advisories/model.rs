@@ -25,6 +25,16 @@ pub fn severity_label(severity: i64) -> &'static str {
         .map_or("Unknown", |(_, label)| label)
 }
 
+/// Whether every id in these space-joined lists is in its catalogue (an
+/// advisory's affected lists, a subscription's filters).
+pub fn all_in_catalogue(classes: &str, areas: &str, vessel_types: &str, systems: &str) -> bool {
+    stored_systems(classes).all(|id| catalogue::class_by_id(id).is_some())
+        && stored_systems(areas).all(|id| sea_areas::by_id(id).is_some())
+        && stored_systems(vessel_types)
+            .all(|id| catalogue::find(catalogue::VESSEL_TYPES, id).is_some())
+        && stored_systems(systems).all(|id| catalogue::find(catalogue::SYSTEMS, id).is_some())
+}
+
 /// The content of one revision of an advisory. Lists are catalogue ids.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct Content {
@@ -106,23 +116,12 @@ impl Content {
                 ));
             }
         }
-        if self
-            .class_ids()
-            .iter()
-            .any(|id| catalogue::class_by_id(id).is_none())
-            || self
-                .sea_area_ids()
-                .iter()
-                .any(|id| sea_areas::by_id(id).is_none())
-            || self
-                .vessel_type_ids()
-                .iter()
-                .any(|id| catalogue::find(catalogue::VESSEL_TYPES, id).is_none())
-            || self
-                .system_ids()
-                .iter()
-                .any(|id| catalogue::find(catalogue::SYSTEMS, id).is_none())
-        {
+        if !all_in_catalogue(
+            &self.classes,
+            &self.sea_areas,
+            &self.vessel_types,
+            &self.systems,
+        ) {
             problems
                 .push("Choose classes, sea areas, vessel types and systems from the lists.".into());
         }

@@ -97,16 +97,14 @@ impl ReportLabels for DetailPage {}
 impl IncidentLabels for DetailPage {}
 impl Catalogue for DetailPage {}
 
+/// Safe HTML for the text; if it is too large to render (only a preview of
+/// an unsaved form can be), the reason, rendered the same safe way.
 fn markdown(text: &str) -> String {
-    lookout_markdown::render(text, &lookout_markdown::Limits::default())
+    let limits = lookout_markdown::Limits::default();
+    lookout_markdown::render(text, &limits)
+        .or_else(|e| lookout_markdown::render(&e.to_string(), &limits))
         .map(|r| r.html)
-        .unwrap_or_else(|e| format!("<p>{}</p>", askama_escape(&e.to_string())))
-}
-
-fn askama_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+        .unwrap_or_default()
 }
 
 pub async fn detail(
@@ -302,7 +300,7 @@ async fn load(state: &AppState, reference: &str) -> Result<(AdvisoryRow, Revisio
     let advisory = store::by_reference(&state.db, reference)
         .await?
         .ok_or(AppError::NotFound)?;
-    let latest = store::latest(&state.db, advisory.id)
+    let latest = store::latest(&state.db.pool, advisory.id)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok((advisory, latest))

@@ -179,25 +179,19 @@ async fn revision(db: &Db, advisory_id: i64, number: i64) -> Result<Option<Revis
 }
 
 /// The newest revision, published or not: what the editor opens.
-pub async fn latest(db: &Db, advisory_id: i64) -> Result<Option<Revision>, sqlx::Error> {
+/// Reads through the pool (`&db.pool`) or inside a transaction
+/// (`&mut **tx`).
+pub async fn latest<'e>(
+    executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    advisory_id: i64,
+) -> Result<Option<Revision>, sqlx::Error> {
     let sql = format!(
         "SELECT {REVISION} FROM advisory_revisions WHERE advisory_id = $1 \
          ORDER BY number DESC LIMIT 1"
     );
     sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(advisory_id)
-        .fetch_optional(&db.pool)
-        .await
-}
-
-pub async fn latest_in_tx(tx: &mut Tx, advisory_id: i64) -> Result<Option<Revision>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {REVISION} FROM advisory_revisions WHERE advisory_id = $1 \
-         ORDER BY number DESC LIMIT 1"
-    );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(advisory_id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(executor)
         .await
 }
 
@@ -210,7 +204,7 @@ pub async fn save_draft(
     content: &Content,
     author_id: i64,
 ) -> Result<(), sqlx::Error> {
-    let latest = latest_in_tx(tx, advisory.id).await?;
+    let latest = latest(&mut **tx, advisory.id).await?;
     match latest {
         Some(draft) if Some(draft.number) != advisory.published_revision => {
             sqlx::query(

@@ -3,17 +3,12 @@
 //! only (no tracking, no remote content); the sharing level leads the
 //! subject so mail filters and readers see it first.
 
-use super::events::AlertRow;
+use super::events::{AlertRow, NOTIFIED_ALERT_COLUMNS};
 use super::outbox::{Claimed, Failure, Member};
 use super::subscriptions::EmailMode;
 use crate::advisories::model::severity_label;
 use crate::db::{DbError, now};
 use crate::state::AppState;
-
-/// TLP as it is written in subjects: `TLP:AMBER+STRICT`.
-pub fn tlp_tag(alert: &AlertRow) -> String {
-    format!("TLP:{}", alert.tlp().to_uppercase().replace('-', "+"))
-}
 
 /// A `Message-ID` that is the same for every attempt at one delivery.
 fn message_id(row: &Claimed) -> String {
@@ -26,7 +21,7 @@ fn describe(state: &AppState, alert: &AlertRow, hit: Option<&str>) -> String {
     if alert.is_advisory() {
         text.push_str(&format!(" — severity {}", severity_label(alert.severity)));
     }
-    text.push_str(&format!(" — {}\n{}\n", tlp_tag(alert), alert.title));
+    text.push_str(&format!(" — {}\n{}\n", alert.tlp_tag(), alert.title));
     if let Some(hit) = hit {
         text.push_str(&format!(
             "\nThis matches your organisation's watchlist: {hit}.\n"
@@ -60,7 +55,7 @@ pub async fn send_alert(
 ) -> Result<(), Failure> {
     let subject = format!(
         "[Lookout {}] {}: {}",
-        tlp_tag(alert),
+        alert.tlp_tag(),
         alert.kind_label(),
         alert.title
     );
@@ -89,17 +84,17 @@ const DIGEST_MAX: i64 = 200;
 
 pub async fn send_digest(state: &AppState, member: &Member, row: &Claimed) -> Result<(), Failure> {
     let retry = |e: sqlx::Error| Failure::Retry(e.to_string());
-    let waiting: Vec<Waiting> = sqlx::query_as(
-        "SELECT n.id AS notification_id, a.id, a.kind, a.subject_ref, a.title, a.summary, \
-         a.severity, a.tlp_rank, a.reporter_org_id, a.classes, a.sea_areas, a.vessel_types, \
-         '' AS match_text, a.created_at FROM notifications n JOIN alerts a ON a.id = n.alert_id \
-         WHERE n.user_id = $1 AND n.in_digest = 1 ORDER BY n.id LIMIT $2",
-    )
-    .bind(member.id)
-    .bind(DIGEST_MAX)
-    .fetch_all(&state.db.pool)
-    .await
-    .map_err(retry)?;
+    let sql = format!(
+        "SELECT n.id AS notification_id, {NOTIFIED_ALERT_COLUMNS} FROM notifications n \
+         JOIN alerts a ON a.id = n.alert_id \
+         WHERE n.user_id = $1 AND n.in_digest = 1 ORDER BY n.id LIMIT $2"
+    );
+    let waiting: Vec<Waiting> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(member.id)
+        .bind(DIGEST_MAX)
+        .fetch_all(&state.db.pool)
+        .await
+        .map_err(retry)?;
     let Some(last) = waiting.last().map(|w| w.notification_id) else {
         return Ok(());
     };
@@ -113,10 +108,8 @@ pub async fn send_digest(state: &AppState, member: &Member, row: &Claimed) -> Re
     if !sections.is_empty() {
         let highest = waiting.iter().map(|w| w.alert.tlp_rank).max().unwrap_or(0);
         let subject = format!(
-            "[Lookout TLP:{}] Your daily alerts: {} new",
-            crate::incidents::clearance::tlp_of_rank(highest)
-                .to_uppercase()
-                .replace('-', "+"),
+            "[Lookout {}] Your daily alerts: {} new",
+            crate::incidents::clearance::tlp_tag(crate::incidents::clearance::tlp_of_rank(highest)),
             sections.len()
         );
         let body = format!(

@@ -52,6 +52,13 @@ pub struct AlertRow {
 pub const ALERT_COLUMNS: &str = "id, kind, subject_ref, title, summary, severity, tlp_rank, \
      reporter_org_id, classes, sea_areas, vessel_types, match_text, created_at";
 
+/// An [`AlertRow`] read through the alias `a` beside its notifications,
+/// without the text watchlists were matched against (large, and of no use
+/// once the alert is fanned out).
+pub const NOTIFIED_ALERT_COLUMNS: &str = "a.id, a.kind, a.subject_ref, a.title, a.summary, \
+     a.severity, a.tlp_rank, a.reporter_org_id, a.classes, a.sea_areas, a.vessel_types, \
+     '' AS match_text, a.created_at";
+
 impl AlertRow {
     /// Where the portal shows the subject.
     pub fn path(&self) -> String {
@@ -75,6 +82,11 @@ impl AlertRow {
 
     pub fn tlp(&self) -> &'static str {
         crate::incidents::clearance::tlp_of_rank(self.tlp_rank)
+    }
+
+    /// `TLP:AMBER` and the like, for people.
+    pub fn tlp_tag(&self) -> String {
+        crate::incidents::clearance::tlp_tag(self.tlp())
     }
 
     pub fn is_advisory(&self) -> bool {

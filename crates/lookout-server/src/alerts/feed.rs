@@ -93,7 +93,7 @@ pub fn document(
                 "{} · {} · {}",
                 alert.kind_label(),
                 alert.subject_ref,
-                super::email::tlp_tag(alert)
+                alert.tlp_tag()
             );
             if let Some(hit) = hit {
                 text.push_str(&format!(" · matches your watchlist: {hit}"));

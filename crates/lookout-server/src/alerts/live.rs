@@ -16,7 +16,7 @@ use futures_util::Stream;
 use serde::Serialize;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, broadcast};
 
-use super::events::AlertRow;
+use super::events::{AlertRow, NOTIFIED_ALERT_COLUMNS};
 use crate::db::{Backend, Db, Tx};
 use crate::state::AppState;
 use crate::web::{AppError, Visitor};
@@ -50,7 +50,8 @@ pub struct LiveAlert {
     pub label: String,
     pub title: String,
     pub url: String,
-    pub tlp: String,
+    /// `TLP:GREEN` and the like, as the page shows it.
+    pub tlp_tag: String,
     pub watchlist_hit: bool,
 }
 
@@ -161,17 +162,16 @@ pub async fn run(state: AppState) {
 async fn dispatch(db: &Db, hub: &Hub, after: i64) -> Result<i64, sqlx::Error> {
     let mut after = after;
     loop {
-        let rows: Vec<Fresh> = sqlx::query_as(
+        let sql = format!(
             "SELECT n.id AS notification_id, n.user_id, \
-             CASE WHEN n.watch_hit IS NULL THEN 0 ELSE 1 END AS watched, a.id, a.kind, \
-             a.subject_ref, a.title, a.summary, a.severity, a.tlp_rank, a.reporter_org_id, \
-             a.classes, a.sea_areas, a.vessel_types, '' AS match_text, a.created_at \
+             CASE WHEN n.watch_hit IS NULL THEN 0 ELSE 1 END AS watched, {NOTIFIED_ALERT_COLUMNS} \
              FROM notifications n JOIN alerts a ON a.id = n.alert_id \
-             WHERE n.id > $1 ORDER BY n.id LIMIT 5000",
-        )
-        .bind(after)
-        .fetch_all(&db.pool)
-        .await?;
+             WHERE n.id > $1 ORDER BY n.id LIMIT 5000"
+        );
+        let rows: Vec<Fresh> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(after)
+            .fetch_all(&db.pool)
+            .await?;
         let Some(last) = rows.last() else {
             return Ok(after);
         };
@@ -188,7 +188,7 @@ async fn dispatch(db: &Db, hub: &Hub, after: i64) -> Result<i64, sqlx::Error> {
                         label: row.alert.kind_label().to_string(),
                         title: row.alert.title.clone(),
                         url: row.alert.path(),
-                        tlp: row.alert.tlp().to_string(),
+                        tlp_tag: row.alert.tlp_tag(),
                         watchlist_hit: row.watched == 1,
                     })
                 })

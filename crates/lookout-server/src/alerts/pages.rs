@@ -6,14 +6,13 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::events::AlertRow;
+use super::events::{AlertRow, NOTIFIED_ALERT_COLUMNS};
 use super::outbox::Member;
 use super::subscriptions::{self, EmailMode, Subscription};
 use super::webhooks::{self, AddError, Webhook};
 use crate::accounts::model::User;
 use crate::advisories::model::{SEVERITIES, severity_label};
 use crate::audit::{self, Actor};
-use crate::incidents::IncidentLabels;
 use crate::reports::{Catalogue, ReportLabels};
 use crate::state::AppState;
 use crate::web::templates::{Page, render, render_invalid};
@@ -29,11 +28,6 @@ struct Notified {
     #[sqlx(flatten)]
     alert: AlertRow,
 }
-
-const NOTIFIED: &str = "SELECT n.watch_hit, n.read_at, a.id, a.kind, a.subject_ref, a.title, \
-     a.summary, a.severity, a.tlp_rank, a.reporter_org_id, a.classes, a.sea_areas, \
-     a.vessel_types, '' AS match_text, a.created_at FROM notifications n \
-     JOIN alerts a ON a.id = n.alert_id WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2";
 
 /// A member's newest notifications that they may still read, with their
 /// watchlist hits opened: for the page and the feed.
@@ -60,7 +54,11 @@ async fn notified(
     member: &Member,
     limit: i64,
 ) -> Result<Vec<Shown>, sqlx::Error> {
-    let rows: Vec<Notified> = sqlx::query_as(NOTIFIED)
+    let sql = format!(
+        "SELECT n.watch_hit, n.read_at, {NOTIFIED_ALERT_COLUMNS} FROM notifications n \
+         JOIN alerts a ON a.id = n.alert_id WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2"
+    );
+    let rows: Vec<Notified> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(member.id)
         .bind(limit)
         .fetch_all(&state.db.pool)
@@ -97,7 +95,6 @@ struct AlertsPage {
 
 impl Catalogue for AlertsPage {}
 impl ReportLabels for AlertsPage {}
-impl IncidentLabels for AlertsPage {}
 
 impl AlertsPage {
     fn severities(&self) -> &'static [(i64, &'static str)] {
@@ -184,23 +181,11 @@ fn parse_settings(body: &[u8]) -> Subscription {
 }
 
 fn settings_problem(s: &Subscription) -> Option<String> {
-    use crate::reports::catalogue::{VESSEL_TYPES, class_by_id, find};
-    let words = |list: &str| {
-        list.split(' ')
-            .filter(|w| !w.is_empty())
-            .map(str::to_string)
-            .collect::<Vec<_>>()
-    };
     if !SEVERITIES.iter().any(|(n, _)| *n == s.min_severity) {
         return Some("Choose the lowest severity you want to hear about.".into());
     }
-    let known = words(&s.classes).iter().all(|c| class_by_id(c).is_some())
-        && words(&s.sea_areas)
-            .iter()
-            .all(|a| crate::reports::sea_areas::by_id(a).is_some())
-        && words(&s.vessel_types)
-            .iter()
-            .all(|t| find(VESSEL_TYPES, t).is_some());
+    let known =
+        crate::advisories::model::all_in_catalogue(&s.classes, &s.sea_areas, &s.vessel_types, "");
     (!known).then(|| "Choose classes, sea areas and vessel types from the lists.".into())
 }
 

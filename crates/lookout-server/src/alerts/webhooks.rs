@@ -18,6 +18,7 @@ use sha2::Sha256;
 use super::events::AlertRow;
 use super::outbox::{Claimed, Failure};
 use crate::db::{Db, Tx, now};
+use crate::reports::catalogue::stored_systems;
 use crate::secrets::MasterKey;
 use crate::state::AppState;
 
@@ -92,10 +93,6 @@ struct AlertPayload<'a> {
     created_at: i64,
 }
 
-fn words(list: &str) -> Vec<&str> {
-    list.split(' ').filter(|w| !w.is_empty()).collect()
-}
-
 pub fn body(state: &AppState, delivery: &str, alert: &AlertRow, hit: Option<&str>) -> Vec<u8> {
     let payload = Payload {
         delivery,
@@ -106,9 +103,9 @@ pub fn body(state: &AppState, delivery: &str, alert: &AlertRow, hit: Option<&str
             summary: &alert.summary,
             severity: alert.severity,
             tlp: alert.tlp(),
-            classes: words(&alert.classes),
-            sea_areas: words(&alert.sea_areas),
-            vessel_types: words(&alert.vessel_types),
+            classes: stored_systems(&alert.classes).collect(),
+            sea_areas: stored_systems(&alert.sea_areas).collect(),
+            vessel_types: stored_systems(&alert.vessel_types).collect(),
             url: format!("{}{}", state.config.public_url(), alert.path()),
             created_at: alert.created_at,
         }),

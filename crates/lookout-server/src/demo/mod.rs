@@ -173,7 +173,7 @@ async fn seed_advisories(state: &crate::state::AppState) -> anyhow::Result<()> {
         },
     ] {
         if let Some(advisory) = advisories::create(&mut tx, Origin::Analyst, &content, Some(analyst)).await?
-            && let Some(revision) = advisories::latest_in_tx(&mut tx, advisory.id).await?
+            && let Some(revision) = advisories::latest(&mut *tx, advisory.id).await?
         {
             advisories::publish(&mut tx, &advisory, &revision, Some(analyst)).await?;
         }

@@ -193,7 +193,7 @@ async fn draft(
     };
     if auto
         && advisory.state == "draft"
-        && let Some(revision) = advisories::latest_in_tx(tx, advisory.id).await?
+        && let Some(revision) = advisories::latest(&mut **tx, advisory.id).await?
         && revision.author_id.is_none()
         && advisories::publish(tx, &advisory, &revision, None).await?
     {

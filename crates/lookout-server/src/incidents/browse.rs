@@ -36,7 +36,7 @@ pub trait IncidentLabels {
         sea_areas::by_id(id).map_or("?", |a| a.name)
     }
     fn tlp_tag(&self, id: &str) -> String {
-        format!("TLP:{}", id.replace("-strict", "+STRICT").to_uppercase())
+        super::clearance::tlp_tag(id)
     }
     fn system_labels(&self, systems: &str) -> String {
         catalogue::stored_systems(systems)

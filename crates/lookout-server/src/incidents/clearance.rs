@@ -24,6 +24,11 @@ pub fn tlp_of_rank(rank: i64) -> &'static str {
         .unwrap_or("red")
 }
 
+/// A level as it is written for people: `TLP:AMBER+STRICT`.
+pub fn tlp_tag(id: &str) -> String {
+    format!("TLP:{}", id.replace("-strict", "+STRICT").to_uppercase())
+}
+
 /// What one reader may see.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Clearance {
