@@ -23,6 +23,8 @@ pub struct AppState {
     pub alerts: crate::alerts::live::Hub,
     /// Ends live event streams when the server stops.
     pub stopping: crate::serve::Stopping,
+    /// What webhook deliveries may reach, read from the settings once.
+    pub outbound: Arc<lookout_outbound::Policy>,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
         let key = load_key(&config)?;
         let hasher = Hasher::new(config.hash_concurrency)?;
         let mailer = Mailer::from_config(&config)?;
+        let outbound = Arc::new(config.outbound_policy().map_err(anyhow::Error::msg)?);
         Ok(AppState {
             db,
             config: Arc::new(config),
@@ -42,6 +45,7 @@ impl AppState {
             live: crate::stats::live::Hub::default(),
             alerts: crate::alerts::live::Hub::default(),
             stopping: crate::serve::Stopping::default(),
+            outbound,
         })
     }
 }

@@ -152,11 +152,8 @@ async fn post(
     event: &str,
     body: Vec<u8>,
 ) -> Result<u16, lookout_outbound::OutboundError> {
-    let policy = state
-        .config
-        .outbound_policy()
-        .map_err(lookout_outbound::OutboundError::BadUrl)?;
-    let url = lookout_outbound::check_url(url, &policy)?;
+    let policy = &*state.outbound;
+    let url = lookout_outbound::check_url(url, policy)?;
     let timestamp = now();
     let request = lookout_outbound::Request {
         method: axum::http::Method::POST,
@@ -172,7 +169,7 @@ async fn post(
         ],
         body,
     };
-    Ok(lookout_outbound::send(request, &policy).await?.status)
+    Ok(lookout_outbound::send(request, policy).await?.status)
 }
 
 fn open_secret(key: &MasterKey, webhook: &Webhook) -> Option<String> {
@@ -262,9 +259,8 @@ pub async fn add(state: &AppState, user_id: i64, url: &str) -> Result<String, Ad
             "You have {PER_MEMBER} webhooks already; remove one first."
         )));
     }
-    let policy = state.config.outbound_policy().map_err(AddError::Refused)?;
-    let url =
-        lookout_outbound::check_url(url, &policy).map_err(|e| AddError::Refused(e.to_string()))?;
+    let url = lookout_outbound::check_url(url, &state.outbound)
+        .map_err(|e| AddError::Refused(e.to_string()))?;
     let secret = format!(
         "whsec_{}",
         hex::encode(crate::secrets::random_bytes::<24>()?)
