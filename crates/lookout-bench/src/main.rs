@@ -9,10 +9,13 @@
 //! ```
 
 mod alerts;
+mod analysis;
 mod intake;
+mod samples;
 mod stats;
 mod tokens;
 
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
@@ -34,7 +37,7 @@ struct Cli {
     scenario: Scenario,
 }
 
-#[derive(Subcommand, Clone, Copy)]
+#[derive(Subcommand, Clone)]
 enum Scenario {
     /// argon2id hash and verify at the portal's parameters
     Argon2 {
@@ -96,6 +99,38 @@ enum Scenario {
     /// which that scenario runs in a second process
     #[command(hide = true)]
     AlertsClients,
+    /// Static analysis of a generated corpus of mixed files with a
+    /// generated rule set: boreal alone, the whole analysis, and the C
+    /// engine (yara-python) and yara-x when their Python packages are
+    /// installed
+    Analysis {
+        /// Corpus size in megabytes (10^6 bytes)
+        #[arg(long, default_value_t = 200)]
+        corpus_mb: usize,
+        /// Rules in all, the starter rules included
+        #[arg(long, default_value_t = 500)]
+        rules: usize,
+        /// Write the corpus and the rule files here (DIR/files, DIR/rules)
+        /// and reuse a corpus of the same size found there
+        #[arg(long)]
+        keep: Option<PathBuf>,
+    },
+    /// Writes the harmless sample files, for .ci/yara_crosscheck.py
+    #[command(hide = true)]
+    WriteSamples {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Prints boreal's rule matches on every file of a directory as JSON,
+    /// for .ci/yara_crosscheck.py
+    #[command(hide = true)]
+    RuleMatches {
+        /// A directory of .yar files, each its own namespace (repeatable)
+        #[arg(long, required = true)]
+        rules: Vec<PathBuf>,
+        #[arg(long)]
+        files: PathBuf,
+    },
     /// Every scenario with its defaults
     All,
 }
@@ -334,9 +369,19 @@ async fn wrk(url: &str, cookie: &str, connections: usize, seconds: u64) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    if let Scenario::AlertsClients = cli.scenario {
+    match &cli.scenario {
         // Its stdout carries its reports to the `alerts` scenario.
-        return alerts::clients().await;
+        Scenario::AlertsClients => return alerts::clients().await,
+        // Their stdout is read by .ci/yara_crosscheck.py.
+        Scenario::WriteSamples { out } => return samples::write(out),
+        Scenario::RuleMatches { rules, files } => return samples::rule_matches(rules, files),
+        // No database: no backend line.
+        Scenario::Analysis {
+            corpus_mb,
+            rules,
+            keep,
+        } => return analysis::analysis(*corpus_mb, *rules, keep.as_deref()),
+        _ => {}
     }
     let backend = if cli.database_url.is_some() {
         "PostgreSQL"
@@ -367,6 +412,13 @@ async fn main() -> anyhow::Result<()> {
             rounds,
         } => alerts::alerts(&cli.database_url, subscribers, webhooks, rounds).await,
         Scenario::AlertsClients => alerts::clients().await,
+        Scenario::Analysis {
+            corpus_mb,
+            rules,
+            keep,
+        } => analysis::analysis(corpus_mb, rules, keep.as_deref()),
+        Scenario::WriteSamples { out } => samples::write(&out),
+        Scenario::RuleMatches { rules, files } => samples::rule_matches(&rules, &files),
         Scenario::All => {
             argon2(40).await?;
             login(&cli.database_url, 40).await?;
@@ -374,7 +426,8 @@ async fn main() -> anyhow::Result<()> {
             intake::intake(&cli.database_url, 16, 10, 3).await?;
             tokens::tokens(&cli.database_url, 20).await?;
             stats::stats(&cli.database_url, 1_000_000, 100).await?;
-            alerts::alerts(&cli.database_url, 10_000, 1_000, 5).await
+            alerts::alerts(&cli.database_url, 10_000, 1_000, 5).await?;
+            analysis::analysis(200, 500, None)
         }
     }
 }

@@ -69,6 +69,14 @@ pub struct Config {
     pub delivery_max_attempts: i64,
     /// The UTC hour at which daily digest emails go out.
     pub digest_hour_utc: u32,
+    /// Largest file members may upload for analysis, in MiB.
+    pub analysis_max_upload_mb: usize,
+    /// Files this process analyses at once (0: this process analyses
+    /// none, and leaves the queue to others).
+    pub analysis_workers: usize,
+    /// Seconds one file's analysis may take before it stops unpacking and
+    /// scanning and reports what it has.
+    pub analysis_time_limit_secs: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -126,6 +134,9 @@ impl Default for Config {
             webhook_allow_http: false,
             delivery_max_attempts: 10,
             digest_hour_utc: 6,
+            analysis_max_upload_mb: 64,
+            analysis_workers: 1,
+            analysis_time_limit_secs: 60,
         }
     }
 }
@@ -154,10 +165,18 @@ impl Config {
     /// The largest request an upload route accepts: every attachment at
     /// its limit, and the form around them.
     pub fn upload_limit(&self) -> usize {
-        self.attachment_max_mb
+        let report = self
+            .attachment_max_mb
             .saturating_mul(1024 * 1024)
-            .saturating_mul(self.attachments_per_report)
+            .saturating_mul(self.attachments_per_report);
+        report
+            .max(self.analysis_upload_limit())
             .saturating_add(crate::web::BODY_LIMIT)
+    }
+
+    /// Largest sample accepted for analysis, in bytes.
+    pub fn analysis_upload_limit(&self) -> usize {
+        self.analysis_max_upload_mb.saturating_mul(1024 * 1024)
     }
 
     pub fn database_url(&self) -> Result<String, crate::db::DbError> {
@@ -202,6 +221,12 @@ impl Config {
         }
         if self.digest_hour_utc > 23 {
             return Err("digest_hour_utc must be an hour from 0 to 23".into());
+        }
+        if !(1..=1024).contains(&self.analysis_max_upload_mb) {
+            return Err("analysis_max_upload_mb must be 1 to 1024".into());
+        }
+        if !(1..=3600).contains(&self.analysis_time_limit_secs) {
+            return Err("analysis_time_limit_secs must be 1 to 3600".into());
         }
         self.outbound_policy()?;
         Ok(())

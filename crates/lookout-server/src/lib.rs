@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod advisories;
 pub mod alerts;
+pub mod analysis;
 pub mod api;
 pub mod audit;
 pub mod config;

@@ -25,6 +25,10 @@ pub struct AppState {
     pub stopping: crate::serve::Stopping,
     /// What webhook deliveries may reach, read from the settings once.
     pub outbound: Arc<lookout_outbound::Policy>,
+    /// Wakes this process's analysis workers on an upload.
+    pub analysis_wake: crate::analysis::worker::Wake,
+    /// This process's compiled analysis rules, rebuilt when they change.
+    pub analysis_rules: crate::analysis::worker::RuleCache,
 }
 
 impl AppState {
@@ -46,6 +50,8 @@ impl AppState {
             alerts: crate::alerts::live::Hub::default(),
             stopping: crate::serve::Stopping::default(),
             outbound,
+            analysis_wake: Default::default(),
+            analysis_rules: Default::default(),
         })
     }
 }

@@ -54,6 +54,10 @@ enum Command {
     /// reports (`report submit --token-file`).
     #[command(subcommand)]
     Token(crate::token::TokenCommand),
+    /// Analyse a suspicious file offline, without a server: hashes, type,
+    /// structure, macros, scripts, archive members, rule matches and a
+    /// verdict.
+    Analyze(crate::analyze::AnalyzeArgs),
 }
 
 /// Where the data lives; accepted by every command, anywhere on the line.
@@ -203,6 +207,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Scrub { known_names } => scrub(known_names.as_deref()),
         Command::Report(command) => crate::report::run(command).await,
         Command::Token(command) => crate::token::run(command).await,
+        Command::Analyze(args) => crate::analyze::run(args),
     }
 }
 

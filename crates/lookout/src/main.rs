@@ -1,5 +1,6 @@
 //! `lookout`: the portal server and its operator command line.
 
+mod analyze;
 mod cli;
 mod report;
 mod token;

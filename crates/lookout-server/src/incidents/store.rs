@@ -184,6 +184,25 @@ pub async fn visible_position_cells(
     .await
 }
 
+/// The reference, title and indicators of the most recent incidents the
+/// reader may see that list any indicators (for "seen before" on analyses).
+pub async fn visible_indicators(
+    db: &Db,
+    now: i64,
+    clearance: &Clearance,
+) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT ref, title, indicators FROM incidents WHERE {VISIBLE} AND indicators <> '' \
+         ORDER BY occurred_on DESC, id DESC LIMIT 5000"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(now)
+        .bind(clearance.max_rank)
+        .bind(clearance.org_id.unwrap_or(-1))
+        .fetch_all(&db.pool)
+        .await
+}
+
 /// One incident, if the reader may see it.
 pub async fn visible_by_ref(
     db: &Db,

@@ -53,13 +53,32 @@ impl FormPage {
     }
 }
 
-pub async fn form(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+#[derive(serde::Deserialize)]
+pub struct FormQuery {
+    /// An analysis to start the report from (its hashes and indicators).
+    analysis: Option<String>,
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    axum::extract::Query(query): axum::extract::Query<FormQuery>,
+) -> Result<Response, AppError> {
     let signed_in = visitor.user.is_some();
-    let form = ReportForm {
+    let mut form = ReportForm {
         mode: if signed_in { "attributed" } else { "anonymous" }.into(),
         tlp: "green".into(),
         ..ReportForm::default()
     };
+    if let (Some(reference), Some(user)) = (&query.analysis, &visitor.user)
+        && let Some((narrative, indicators)) =
+            crate::analysis::pages::report_prefill(&state, user, reference).await?
+    {
+        // Text only, nothing linked: the report keeps whatever anonymity
+        // the reporter chooses, and they can edit or delete any of it.
+        form.narrative = narrative;
+        form.indicators = indicators;
+    }
     let mut response = render(&FormPage::new(&state, &visitor, form, Vec::new()))?;
     response.extensions_mut().insert(Unlogged);
     Ok(response)

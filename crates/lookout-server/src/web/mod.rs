@@ -28,7 +28,10 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// Routes that take files; they may receive up to `Config::upload_limit`.
 pub fn is_upload_path(path: &str) -> bool {
-    matches!(path, "/report" | "/report/follow-up") || path.starts_with("/reports/mine/")
+    matches!(
+        path,
+        "/report" | "/report/follow-up" | "/analysis" | "/analysis-rules"
+    ) || path.starts_with("/reports/mine/")
 }
 
 pub fn router(state: AppState) -> Router {
@@ -42,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::alerts::routes())
         .merge(crate::watchlist::routes())
         .merge(crate::detection::routes())
+        .merge(crate::analysis::routes())
         .route("/", get(crate::home::home))
         .layer(from_fn_with_state(state.clone(), visitor::visitor_layer));
 

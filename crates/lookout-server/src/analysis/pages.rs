@@ -1,0 +1,502 @@
+//! Upload, progress and result pages, the JSON export and the analysts'
+//! sample download.
+
+use askama::Template;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use lookout_analysis::{Analysis, ArchiveEntry, VerdictLevel};
+
+use super::seen::{self, SeenBefore, may_view};
+use super::store::{self, AnalysisRow, NewAnalysis, StoreError};
+use crate::accounts::model::{Role, User};
+use crate::audit::{self, Actor};
+use crate::incidents::clearance::{Clearance, tlp_rank, tlp_tag};
+use crate::reports::ReportLabels;
+use crate::state::AppState;
+use crate::web::templates::{Page, render};
+use crate::web::{AppError, Visitor};
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        AppError::internal(err)
+    }
+}
+
+/// Sharing levels offered for an analysis, with what each means here.
+const SHARING: [(&str, &str); 4] = [
+    (
+        "green",
+        "all members may open it and find it by its hashes and indicators",
+    ),
+    (
+        "amber",
+        "members cleared for TLP:AMBER may open it (the default)",
+    ),
+    ("amber-strict", "your organisation and the analysts only"),
+    ("red", "you and the analysts only"),
+];
+
+#[derive(Template)]
+#[template(path = "analysis/index.html")]
+struct IndexPage {
+    page: Page,
+    mine: Vec<Listed>,
+    /// Analysts see every upload.
+    everyone: Vec<Listed>,
+    tlp: String,
+    max_mb: usize,
+    problem: Option<String>,
+}
+
+impl ReportLabels for IndexPage {}
+
+impl IndexPage {
+    fn sharing(&self) -> &'static [(&'static str, &'static str)] {
+        &SHARING
+    }
+    fn tag(&self, tlp: &str) -> String {
+        tlp_tag(tlp)
+    }
+    fn verdict_label(&self, level: &str) -> &'static str {
+        verdict_label(level)
+    }
+}
+
+/// One line of a list: never the file's name to anyone but its uploader.
+struct Listed {
+    reference: String,
+    name: Option<String>,
+    created_at: i64,
+    state: String,
+    verdict: String,
+    file_type: String,
+    tlp: String,
+}
+
+fn listed(row: &AnalysisRow, name: Option<String>) -> Listed {
+    Listed {
+        reference: row.reference.clone(),
+        name,
+        created_at: row.created_at,
+        state: row.state.clone(),
+        verdict: row.verdict.clone().unwrap_or_default(),
+        file_type: row.file_type.clone().unwrap_or_default(),
+        tlp: row.tlp.clone(),
+    }
+}
+
+fn verdict_label(level: &str) -> &'static str {
+    match level {
+        "malicious" => "Malicious",
+        "suspicious" => "Suspicious",
+        "no_findings" => "No findings",
+        _ => "",
+    }
+}
+
+async fn index_page(
+    state: &AppState,
+    visitor: &Visitor,
+    user: &User,
+) -> Result<IndexPage, AppError> {
+    let mut mine = Vec::new();
+    for row in store::submitted_by(&state.db, user.id, 50).await? {
+        let name = row.name(&state.key).ok();
+        mine.push(listed(&row, name));
+    }
+    let everyone = if user.role == Role::Analyst {
+        store::recent(&state.db, 100)
+            .await?
+            .iter()
+            .map(|row| listed(row, None))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(IndexPage {
+        page: Page::new(visitor, "File analysis"),
+        mine,
+        everyone,
+        tlp: "amber".into(),
+        max_mb: state.config.analysis_max_upload_mb,
+        problem: None,
+    })
+}
+
+pub async fn index(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+    let user = visitor.require_user()?;
+    render(&index_page(&state, &visitor, user).await?)
+}
+
+/// The file and sharing level of an upload form.
+struct Upload {
+    file_name: String,
+    bytes: Vec<u8>,
+    tlp: String,
+}
+
+async fn read_upload(state: &AppState, request: Request) -> Result<Upload, AppError> {
+    let mut multipart = Multipart::from_request(request, state).await.map_err(|_| {
+        AppError::BadRequest(
+            "Send the form from the File analysis page, with a file chosen.".into(),
+        )
+    })?;
+    let unreadable = |err: axum::extract::multipart::MultipartError| {
+        if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::BadRequest("The upload could not be read: send it again.".into())
+        }
+    };
+    let mut upload = Upload {
+        file_name: String::new(),
+        bytes: Vec::new(),
+        tlp: String::new(),
+    };
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        match field.name().unwrap_or_default() {
+            "file" => {
+                upload.file_name = field.file_name().map(plain_name).unwrap_or_default();
+                upload.bytes = field.bytes().await.map_err(unreadable)?.to_vec();
+            }
+            "tlp" => upload.tlp = field.text().await.map_err(unreadable)?,
+            _ => {}
+        }
+    }
+    Ok(upload)
+}
+
+/// The last path component, without control characters, at most 200
+/// characters: only ever shown to the uploader and analysts.
+fn plain_name(name: &str) -> String {
+    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
+    let clean: String = last.chars().filter(|c| !c.is_control()).take(200).collect();
+    if clean.trim().is_empty() {
+        "sample".into()
+    } else {
+        clean
+    }
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    request: Request,
+) -> Result<Response, AppError> {
+    let user = visitor.require_user()?.clone();
+    let upload = read_upload(&state, request).await?;
+    let limit = state.config.analysis_upload_limit();
+    let problem = if upload.bytes.is_empty() {
+        Some((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Choose a file to analyse (it is empty or none was chosen).".to_string(),
+        ))
+    } else if upload.bytes.len() > limit {
+        Some((
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "The file is {:.1} MiB; the portal analyses files up to {} MiB. Analyse it on board with `lookout analyze`, or send a smaller extract.",
+                upload.bytes.len() as f64 / (1024.0 * 1024.0),
+                state.config.analysis_max_upload_mb
+            ),
+        ))
+    } else if tlp_rank(&upload.tlp).is_none_or(|rank| rank == 0) {
+        Some((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Choose who may see the analysis.".to_string(),
+        ))
+    } else {
+        None
+    };
+    if let Some((status, message)) = problem {
+        let mut page = index_page(&state, &visitor, &user).await?;
+        if tlp_rank(&upload.tlp).is_some() {
+            page.tlp = upload.tlp;
+        }
+        page.problem = Some(message);
+        return Ok((status, Html(page.render()?)).into_response());
+    }
+
+    let bytes = upload.bytes;
+    let (digests, bytes) =
+        tokio::task::spawn_blocking(move || (lookout_analysis::digests(&bytes), bytes))
+            .await
+            .map_err(AppError::internal)?;
+    let reference = new_reference()?;
+    let mut tx = state.db.begin_write().await?;
+    store::queue(
+        &mut tx,
+        &state.key,
+        &NewAnalysis {
+            reference: &reference,
+            bytes: &bytes,
+            digests: &digests,
+            file_name: &upload.file_name,
+            submitted_by: user.id,
+            org_id: user.org_id,
+            tlp: &upload.tlp,
+            tlp_rank: tlp_rank(&upload.tlp).unwrap_or(4),
+        },
+    )
+    .await?;
+    // The hash, not the name: the name can identify the company.
+    audit::append(
+        &mut tx,
+        Actor::User(user.id),
+        "analysis.uploaded",
+        &format!("analysis:{reference}"),
+        &digests.sha256,
+    )
+    .await?;
+    tx.commit().await?;
+    state.analysis_wake.notify();
+    Ok(Redirect::to(&format!("/analysis/{reference}")).into_response())
+}
+
+fn new_reference() -> Result<String, crate::secrets::SecretError> {
+    Ok(format!(
+        "A-{}",
+        hex::encode(crate::secrets::random_bytes::<5>()?).to_uppercase()
+    ))
+}
+
+/// The analysis, if this user may open it. A reference they may not open
+/// is answered as missing, so references cannot be probed.
+async fn viewable(
+    state: &AppState,
+    user: &User,
+    reference: &str,
+) -> Result<(AnalysisRow, Clearance), AppError> {
+    let row = store::by_reference(&state.db, reference)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let clearance = Clearance::of(&state.db, user).await?;
+    if may_view(&row, user, &clearance) {
+        Ok((row, clearance))
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "analysis/detail.html")]
+struct DetailPage {
+    page: Page,
+    row: AnalysisRow,
+    /// Shown to the uploader and analysts only.
+    name: Option<String>,
+    analysis: Option<Analysis>,
+    members: Vec<Member>,
+    seen: SeenBefore,
+    is_analyst: bool,
+}
+
+impl ReportLabels for DetailPage {}
+
+impl DetailPage {
+    fn tag(&self, tlp: &str) -> String {
+        tlp_tag(tlp)
+    }
+    fn verdict_class(&self, level: &VerdictLevel) -> &'static str {
+        match level {
+            VerdictLevel::Malicious => "verdict malicious",
+            VerdictLevel::Suspicious => "verdict suspicious",
+            VerdictLevel::NoFindings => "verdict clean",
+        }
+    }
+    fn verdict_label(&self, level: &str) -> &'static str {
+        verdict_label(level)
+    }
+    fn level_label(&self, level: &VerdictLevel) -> &'static str {
+        match level {
+            VerdictLevel::Malicious => "Malicious",
+            VerdictLevel::Suspicious => "Suspicious",
+            VerdictLevel::NoFindings => "No findings",
+        }
+    }
+    fn pending(&self) -> bool {
+        self.row.state == "queued" || self.row.state == "running"
+    }
+    fn link_time(&self, secs: &u64) -> String {
+        crate::web::templates::format_time(&i64::try_from(*secs).unwrap_or(i64::MAX))
+    }
+    fn kib(&self, bytes: &u64) -> String {
+        if *bytes < 1024 {
+            format!("{bytes} bytes")
+        } else {
+            format!("{:.1} KiB", *bytes as f64 / 1024.0)
+        }
+    }
+}
+
+/// An unpacked member or embedded file, flattened for the page.
+struct Member {
+    depth: usize,
+    path: String,
+    analysis: Option<Analysis>,
+    skipped: Option<String>,
+}
+
+fn flatten(entries: &[ArchiveEntry], depth: usize, out: &mut Vec<Member>) {
+    for entry in entries {
+        out.push(Member {
+            depth,
+            path: entry.path.clone(),
+            analysis: entry.analysis.as_deref().cloned(),
+            skipped: entry.skipped.clone(),
+        });
+        if let Some(inner) = &entry.analysis {
+            nested(inner, depth + 1, out);
+        }
+    }
+}
+
+fn nested(analysis: &Analysis, depth: usize, out: &mut Vec<Member>) {
+    if out.len() >= 500 {
+        return;
+    }
+    if let Some(archive) = &analysis.archive {
+        flatten(&archive.entries, depth, out);
+    }
+    if let Some(pdf) = &analysis.pdf {
+        flatten(&pdf.embedded_files, depth, out);
+    }
+}
+
+pub async fn detail(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(reference): Path<String>,
+) -> Result<Response, AppError> {
+    let user = visitor.require_user()?;
+    let (row, clearance) = viewable(&state, user, &reference).await?;
+    let is_analyst = user.role == Role::Analyst;
+    let name = if row.submitted_by == user.id || is_analyst {
+        row.name(&state.key).ok()
+    } else {
+        None
+    };
+    let analysis = row.result(&state.key)?;
+    let mut members = Vec::new();
+    let mut seen = SeenBefore::default();
+    if let Some(analysis) = &analysis {
+        nested(analysis, 0, &mut members);
+        seen = seen::find(&state, &row, analysis, user, &clearance).await?;
+    }
+    let title = format!("Analysis {}", row.reference);
+    let pending = row.state == "queued" || row.state == "running";
+    let mut response = render(&DetailPage {
+        page: Page::new(&visitor, &title),
+        row,
+        name,
+        analysis,
+        members,
+        seen,
+        is_analyst,
+    })?;
+    if pending {
+        // Without JavaScript: the page reloads itself until the result is in.
+        response
+            .headers_mut()
+            .insert(header::REFRESH, HeaderValue::from_static("3"));
+    }
+    Ok(response)
+}
+
+/// The analysis as JSON (schema: docs/analysis.schema.json).
+pub async fn json(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(reference): Path<String>,
+) -> Result<Response, AppError> {
+    let user = visitor.require_user()?;
+    let (row, _) = viewable(&state, user, &reference).await?;
+    let analysis = row.result(&state.key)?.ok_or(AppError::NotFound)?;
+    let body = serde_json::to_vec_pretty(&analysis).map_err(AppError::internal)?;
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Ok(value) =
+        HeaderValue::from_str(&format!("attachment; filename=\"{}.json\"", row.reference))
+    {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+/// The sample, for analysts only, as a zip encrypted with "infected".
+pub async fn sample_zip(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(reference): Path<String>,
+) -> Result<Response, AppError> {
+    let user = visitor.require_user()?;
+    if user.role != Role::Analyst {
+        return Err(AppError::Forbidden);
+    }
+    let row = store::by_reference(&state.db, &reference)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let bytes = store::sample(&state.db, &state.key, &row.sha256)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // Named by hash: the uploaded name stays sealed, and tools expect it.
+    let member = format!("{}.bin", row.sha256);
+    let zip = tokio::task::spawn_blocking(move || lookout_analysis::infected_zip(&member, &bytes))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    let mut tx = state.db.begin_write().await?;
+    audit::append(
+        &mut tx,
+        Actor::User(user.id),
+        "analysis.sample_downloaded",
+        &format!("analysis:{}", row.reference),
+        &row.sha256,
+    )
+    .await?;
+    tx.commit().await?;
+    let mut response = zip.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/zip"),
+    );
+    if let Ok(value) =
+        HeaderValue::from_str(&format!("attachment; filename=\"{}.zip\"", row.sha256))
+    {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    Ok(response)
+}
+
+/// A report's narrative and indicators, started from an analysis the user
+/// may open: the verdict, the file's hashes and the indicators found.
+pub async fn report_prefill(
+    state: &AppState,
+    user: &User,
+    reference: &str,
+) -> Result<Option<(String, String)>, AppError> {
+    let Ok((row, _)) = viewable(state, user, reference).await else {
+        return Ok(None);
+    };
+    let Some(analysis) = row.result(&state.key)? else {
+        return Ok(None);
+    };
+    let narrative = format!(
+        "We received a suspicious file ({}). Lookout analysis {}: {}\n\n(Say how it arrived, on which system, and what happened after.)",
+        analysis.file_type.name, row.reference, analysis.verdict.summary
+    );
+    let mut indicators = vec![
+        format!("SHA-256 {}", analysis.hashes.sha256),
+        format!("MD5 {}", analysis.hashes.md5),
+    ];
+    for (_, value) in seen::correlatable(&analysis).into_iter().take(50) {
+        indicators.push(value);
+    }
+    Ok(Some((narrative, indicators.join("\n"))))
+}

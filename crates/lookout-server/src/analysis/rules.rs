@@ -1,0 +1,177 @@
+//! Analysts' rule files: uploaded as text, compiled with the starter rules
+//! and every other file before they are kept, so a broken file is refused
+//! with its errors and never reaches the workers.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use lookout_analysis::{RuleSource, Rules, STARTER_RULES};
+
+use super::store::{self, RulesetRow};
+use crate::accounts::model::{Role, User};
+use crate::audit::{self, Actor};
+use crate::reports::ReportLabels;
+use crate::state::AppState;
+use crate::web::templates::{Page, render};
+use crate::web::{AppError, Visitor};
+
+fn analyst(visitor: &Visitor) -> Result<&User, AppError> {
+    let user = visitor.require_user()?;
+    if user.role == Role::Analyst {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "analysis/rules.html")]
+struct RulesPage {
+    page: Page,
+    starter: Vec<(&'static str, usize)>,
+    files: Vec<RulesetRow>,
+    name: String,
+    body: String,
+    problems: Vec<String>,
+}
+
+impl ReportLabels for RulesPage {}
+
+async fn rules_page(state: &AppState, visitor: &Visitor) -> Result<RulesPage, AppError> {
+    let starter = STARTER_RULES
+        .iter()
+        .map(|(name, text)| {
+            let count = Rules::compile(&[RuleSource::new(*name, *text)]).map_or(0, |r| r.len());
+            (*name, count)
+        })
+        .collect();
+    Ok(RulesPage {
+        page: Page::new(visitor, "Analysis rules"),
+        starter,
+        files: store::rulesets(&state.db).await?,
+        name: String::new(),
+        body: String::new(),
+        problems: Vec::new(),
+    })
+}
+
+pub async fn page(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+    analyst(&visitor)?;
+    render(&rules_page(&state, &visitor).await?)
+}
+
+/// A rule file's name: letters, digits, `-`, `_`, ending in `.yar` or `.yara`.
+fn valid_name(name: &str) -> bool {
+    let stem = name
+        .strip_suffix(".yara")
+        .or_else(|| name.strip_suffix(".yar"));
+    stem.is_some_and(|s| {
+        !s.is_empty()
+            && s.len() <= 64
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    }) && !STARTER_RULES.iter().any(|(starter, _)| *starter == name)
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let user = analyst(&visitor)?.clone();
+    let mut name = String::new();
+    let mut text = String::new();
+    for (key, value) in url::form_urlencoded::parse(&body) {
+        match key.as_ref() {
+            "name" => name = value.trim().to_owned(),
+            "body" => text = value.into_owned(),
+            _ => {}
+        }
+    }
+    let mut problems = Vec::new();
+    if !valid_name(&name) {
+        problems.push(
+            "Name the file like `phishing-2026.yar`: letters, digits, - and _, ending in .yar or .yara, and not the name of a starter file."
+                .to_string(),
+        );
+    }
+    if text.trim().is_empty() {
+        problems.push("Paste the rules.".to_string());
+    }
+    let mut rule_count = 0;
+    if problems.is_empty() {
+        // Checked together with the files already kept (minus the one this
+        // replaces), exactly as the workers will compile them.
+        let mut files: Vec<RuleSource> = store::rulesets(&state.db)
+            .await?
+            .into_iter()
+            .filter(|f| f.name != name)
+            .map(|f| RuleSource::new(f.name, f.body))
+            .collect();
+        files.push(RuleSource::new(name.clone(), text.clone()));
+        let alone = RuleSource::new(name.clone(), text.clone());
+        let compiled = tokio::task::spawn_blocking(move || {
+            Rules::starter_and(&files).map(|_| Rules::compile(&[alone]).map_or(0, |r| r.len()))
+        })
+        .await
+        .map_err(AppError::internal)?;
+        match compiled {
+            Ok(count) if count == 0 => problems.push("The file holds no rules.".to_string()),
+            Ok(count) => rule_count = count,
+            Err(lookout_analysis::Error::Rules(errors)) => {
+                problems.extend(errors.iter().map(ToString::to_string))
+            }
+            Err(other) => problems.push(other.to_string()),
+        }
+    }
+    if !problems.is_empty() {
+        let mut page = rules_page(&state, &visitor).await?;
+        page.name = name;
+        page.body = text;
+        page.problems = problems;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(page.render()?)).into_response());
+    }
+    let mut tx = state.db.begin_write().await?;
+    store::save_ruleset(
+        &mut tx,
+        &name,
+        &text,
+        i64::try_from(rule_count).unwrap_or(i64::MAX),
+        user.id,
+    )
+    .await?;
+    audit::append(
+        &mut tx,
+        Actor::User(user.id),
+        "analysis.rules_saved",
+        &format!("rules:{name}"),
+        &format!("{rule_count} rules"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/analysis-rules").into_response())
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let user = analyst(&visitor)?.clone();
+    let mut tx = state.db.begin_write().await?;
+    let Some(name) = store::delete_ruleset(&mut tx, id).await? else {
+        return Err(AppError::NotFound);
+    };
+    audit::append(
+        &mut tx,
+        Actor::User(user.id),
+        "analysis.rules_deleted",
+        &format!("rules:{name}"),
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to("/analysis-rules").into_response())
+}

@@ -1,0 +1,535 @@
+//! File analysis in the portal: upload, analysis off the request path,
+//! results, "seen before" within sharing levels, the analysts' sample zip
+//! and rule files, and bad input.
+
+mod common;
+
+use std::io::Read;
+use std::time::Duration;
+
+use common::*;
+use lookout_analysis::{Analysis, samples};
+use lookout_server::Config;
+use sha2::{Digest, Sha256};
+
+/// Uploads a file as the page's form does; returns status, Location and body.
+async fn upload(
+    server: &TestServer,
+    client: &reqwest::Client,
+    name: &str,
+    bytes: &[u8],
+    tlp: &str,
+) -> (u16, Option<String>, String) {
+    let (_, page) = get(client, &server.url("/analysis")).await;
+    let token = page
+        .split("action=\"/analysis?csrf=")
+        .nth(1)
+        .map(|s| s[..64].to_string())
+        .expect("upload form");
+    let form = reqwest::multipart::Form::new()
+        .text("tlp", tlp.to_string())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()),
+        );
+    let response = client
+        .post(server.url(&format!("/analysis?csrf={token}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string());
+    (status, location, response.text().await.unwrap())
+}
+
+/// The analysis page once the workers are done with it.
+async fn finished(server: &TestServer, client: &reqwest::Client, path: &str) -> String {
+    for _ in 0..300 {
+        let (status, page) = get(client, &server.url(path)).await;
+        assert_eq!(status, 200, "{page}");
+        if !page.contains("id=\"pending\"") {
+            return page;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("{path} was not analysed within a minute");
+}
+
+async fn analyse(
+    server: &TestServer,
+    client: &reqwest::Client,
+    name: &str,
+    bytes: &[u8],
+    tlp: &str,
+) -> (String, String) {
+    let (status, location, body) = upload(server, client, name, bytes, tlp).await;
+    assert_eq!(status, 303, "{body}");
+    let path = location.expect("redirect to the analysis");
+    let page = finished(server, client, &path).await;
+    (path, page)
+}
+
+async fn member(server: &TestServer, org: &str, email: &str) -> reqwest::Client {
+    server.org(org, "ship-owner").await;
+    server.user(email, "member", Some(org)).await;
+    let client = browser();
+    let (status, _, body) = sign_in(server, &client, email, PASSWORD).await;
+    assert_eq!(status, 303, "{body}");
+    client
+}
+
+async fn analyst(server: &TestServer) -> reqwest::Client {
+    server.user("ana@lookout.example", "analyst", None).await;
+    let client = browser();
+    sign_in_enrolling(server, &client, "ana@lookout.example").await;
+    client
+}
+
+#[tokio::test]
+async fn samples_are_analysed_and_shown_with_a_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = TestServer::start(&url).await;
+        let client = member(&server, "Northwind Shipping", "cso@northwind.example").await;
+        let cases: Vec<(&str, Vec<u8>, &str, &str)> = vec![
+            (
+                "test.com",
+                samples::EICAR.to_vec(),
+                "EICAR anti-virus test file",
+                "EICAR_test_file",
+            ),
+            (
+                "update.exe",
+                samples::pe(
+                    &[
+                        ("KERNEL32.dll", &["ExitProcess"]),
+                        ("urlmon.dll", &["URLDownloadToFileA"]),
+                        ("SHELL32.dll", &["ShellExecuteA"]),
+                    ],
+                    &[],
+                ),
+                "Suspicious",
+                "Downloader_APIs_and_execution",
+            ),
+            (
+                "agent",
+                samples::elf(&["/bin/sh", "/dev/tcp/198.51.100.7/4444"]),
+                "Malicious",
+                "ELF_reverse_shell",
+            ),
+            (
+                "invoice.doc",
+                samples::word_doc_with_macro(),
+                "AutoOpen",
+                "Office_OLE_with_VBA_macros",
+            ),
+            (
+                "notice.pdf",
+                samples::pdf_with_javascript(),
+                "JavaScript",
+                "PDF_JavaScript_on_open",
+            ),
+        ];
+        for (name, bytes, expected, rule) in cases {
+            let (path, page) = analyse(&server, &client, name, &bytes, "amber").await;
+            assert!(page.contains(expected), "{name}: {page}");
+            assert!(page.contains(rule), "{name}: no {rule}");
+            assert_eq!(
+                element_text(&page, "sha256"),
+                hex::encode(Sha256::digest(&bytes)),
+                "{name}"
+            );
+            assert_eq!(
+                element_text(&page, "file-name"),
+                name,
+                "the uploader sees the name"
+            );
+            // The JSON export is the library's analysis.
+            let json = client
+                .get(server.url(&format!("{path}/json")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(json.headers()["content-type"], "application/json");
+            let analysis: Analysis = json.json().await.unwrap();
+            assert_eq!(analysis.hashes.sha256, hex::encode(Sha256::digest(&bytes)));
+            assert_eq!(analysis.size, bytes.len() as u64);
+        }
+
+        // Samples are sealed at rest: the EICAR string is nowhere in the table.
+        let stored: Vec<Vec<u8>> = sqlx::query_scalar("SELECT sealed_bytes FROM analysis_samples")
+            .fetch_all(&server.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(stored.len(), 5);
+        assert!(
+            stored
+                .iter()
+                .all(|s| !s.windows(20).any(|w| w == &samples::EICAR[..20]))
+        );
+        // The macro document's page shows the macro and what it calls.
+        let (_, page) = get(&client, &server.url("/analysis")).await;
+        assert!(page.contains("invoice.doc"));
+    }
+}
+
+#[tokio::test]
+async fn samples_leave_only_as_an_infected_zip_to_analysts() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = TestServer::start(&url).await;
+        let client = member(&server, "Northwind Shipping", "cso@northwind.example").await;
+        let bytes = samples::pe(&[("KERNEL32.dll", &["ExitProcess"])], &[]);
+        let (path, page) = analyse(&server, &client, "tool.exe", &bytes, "red").await;
+        assert!(!page.contains("id=\"sample-zip\""));
+        let response = client
+            .get(server.url(&format!("{path}/sample.zip")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 403, "members never download samples");
+
+        let analyst = analyst(&server).await;
+        let (status, page) = get(&analyst, &server.url(&path)).await;
+        assert_eq!(status, 200, "analysts read every analysis, RED included");
+        assert!(page.contains("id=\"sample-zip\""));
+        let response = analyst
+            .get(server.url(&format!("{path}/sample.zip")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "application/zip");
+        let zip = response.bytes().await.unwrap();
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.to_vec())).unwrap();
+        assert!(archive.by_index(0).is_err(), "the zip needs the password");
+        let mut member = archive.by_index_decrypt(0, b"infected").unwrap();
+        assert_eq!(
+            member.name().unwrap(),
+            format!("{}.bin", hex::encode(Sha256::digest(&bytes)))
+        );
+        let mut content = Vec::new();
+        member.read_to_end(&mut content).unwrap();
+        assert_eq!(content, bytes);
+        let audited: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'analysis.sample_downloaded'",
+        )
+        .fetch_one(&server.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(audited, 1);
+    }
+}
+
+#[tokio::test]
+async fn seen_before_respects_sharing_levels() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = TestServer::start(&url).await;
+        let alice = member(&server, "Northwind Shipping", "cso@northwind.example").await;
+        let bob = member(&server, "Southport Lines", "ciso@southport.example").await;
+        // Enough varied text for a fuzzy hash (TLSH skips near-empty files).
+        let manual: String = (1..60)
+            .map(|i| {
+                format!(
+                    "step {i}: check chart cell {} and route leg {}\n",
+                    i * 37 % 101,
+                    i * 13 % 29
+                )
+            })
+            .collect();
+        let dropper = samples::pe(
+            &[
+                ("KERNEL32.dll", &["ExitProcess", "GetProcAddress"]),
+                ("urlmon.dll", &["URLDownloadToFileA"]),
+            ],
+            &[
+                "hxxp://charts-update[.]example/ecdis.exe",
+                "Voyage planning update for all vessels of the fleet",
+                &manual,
+            ],
+        );
+        let (alice_path, _) = analyse(
+            &server,
+            &alice,
+            "Northwind-ECDIS-update.exe",
+            &dropper,
+            "amber",
+        )
+        .await;
+        // Bob uploads the same file, keeping his upload to himself.
+        let (bob_path, bob_page) = analyse(&server, &bob, "ecdis.exe", &dropper, "red").await;
+        let same = bob_page
+            .split("id=\"seen-same\"")
+            .nth(1)
+            .expect("Bob sees the earlier upload");
+        assert!(
+            same.contains(alice_path.trim_start_matches("/analysis/")),
+            "{same}"
+        );
+        assert!(
+            !bob_page.contains("Northwind"),
+            "never who uploaded it, nor its name"
+        );
+        let (_, alice_page) = get(&alice, &server.url(&alice_path)).await;
+        assert!(
+            alice_page.contains("uploaded 1 more time(s) under a sharing level you do not have")
+        );
+        assert_eq!(
+            get(&alice, &server.url(&bob_path)).await.0,
+            404,
+            "RED stays with its uploader"
+        );
+        let (status, page) = get(&bob, &server.url(&alice_path)).await;
+        assert_eq!(status, 200, "AMBER is open to other members");
+        assert!(
+            !page.contains("id=\"file-name\""),
+            "only the uploader sees the file name"
+        );
+
+        // A variant: similar by TLSH.
+        let mut variant = dropper.clone();
+        let at = variant.windows(6).position(|w| w == b"Voyage").unwrap();
+        variant[at..at + 6].copy_from_slice(b"voyage");
+        let (_, page) = analyse(&server, &bob, "variant.exe", &variant, "amber").await;
+        let similar = page
+            .split("id=\"seen-similar\"")
+            .nth(1)
+            .expect("similar files listed");
+        assert!(
+            similar.contains(alice_path.trim_start_matches("/analysis/")),
+            "{similar}"
+        );
+
+        // A different file sharing the download URL.
+        let note =
+            b"Please run the update from hxxp://charts-update[.]example/ecdis.exe before sailing.";
+        let (_, page) = analyse(&server, &bob, "note.txt", note, "amber").await;
+        let shared = page
+            .split("id=\"seen-shared\"")
+            .nth(1)
+            .expect("shared indicators listed");
+        assert!(
+            shared.contains("http://charts-update.example/ecdis.exe"),
+            "{shared}"
+        );
+
+        // A published incident that names the file's hash.
+        let sha256 = hex::encode(Sha256::digest(&dropper));
+        publish_incident(&server, &format!("ECDIS update dropper, SHA-256 {sha256}")).await;
+        let (_, page) = get(&alice, &server.url(&alice_path)).await;
+        let incidents = page
+            .split("id=\"seen-incidents\"")
+            .nth(1)
+            .expect("incident listed");
+        assert!(incidents.contains("Fake chart update"), "{incidents}");
+
+        // One step to a report: the form starts with the hashes.
+        let (_, form) = get(
+            &alice,
+            &server.url(&format!(
+                "/report?{}",
+                alice_path.replace("/analysis/", "analysis=")
+            )),
+        )
+        .await;
+        assert!(form.contains(&format!("SHA-256 {sha256}")), "{form}");
+        assert!(form.contains("http://charts-update.example/ecdis.exe"));
+    }
+}
+
+async fn publish_incident(server: &TestServer, indicators: &str) {
+    use lookout_server::incidents::store::{Content, Publication, new_reference, save};
+    use lookout_server::reports::model::{Mode, ReportForm};
+    use lookout_server::reports::store::{Reporter, insert};
+    let mut tx = server.state.db.begin_write().await.unwrap();
+    let reporter = Reporter::Anonymous {
+        receipt_lookup: hex::encode(lookout_server::secrets::random_bytes::<16>().unwrap()),
+    };
+    let (id, _, _) = insert(
+        &mut tx,
+        &server.state.key,
+        &ReportForm::default(),
+        Mode::Anonymous,
+        reporter,
+        None,
+        false,
+    )
+    .await
+    .unwrap();
+    let content = Content {
+        title: "Fake chart update".into(),
+        indicators: indicators.into(),
+        class: "malware".into(),
+        occurred_on: "2026-11-01".into(),
+        tlp: "green".into(),
+        ..Content::default()
+    };
+    let now = lookout_server::db::now();
+    let publication = Publication {
+        state: "published",
+        visible_from: Some(now - 1),
+        reporter_org_id: None,
+        named_org: None,
+    };
+    save(
+        &mut tx,
+        id,
+        &new_reference().unwrap(),
+        &content,
+        &publication,
+        now,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn bad_uploads_are_explained_and_leave_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let small = |config: &mut Config| config.analysis_max_upload_mb = 1;
+        let data = tempfile::tempdir().unwrap();
+        let server = TestServer::start_in(&url, data.path().to_path_buf(), Some(&small)).await;
+        let client = member(&server, "Northwind Shipping", "cso@northwind.example").await;
+
+        let (status, _, page) = upload(&server, &client, "empty.bin", b"", "amber").await;
+        assert_eq!(status, 422);
+        assert!(
+            element_text(&page, "upload-problem").is_empty()
+                || page.contains("Choose a file to analyse")
+        );
+
+        let big = vec![b'A'; 1024 * 1024 + 1];
+        let (status, _, page) = upload(&server, &client, "big.bin", &big, "green").await;
+        assert_eq!(status, 413);
+        assert!(page.contains("up to 1 MiB"), "{page}");
+        assert!(
+            page.contains("value=\"green\" checked"),
+            "the chosen level is kept"
+        );
+
+        let (status, _, page) = upload(&server, &client, "x.bin", b"data", "purple").await;
+        assert_eq!(status, 422);
+        assert!(page.contains("Choose who may see the analysis"));
+
+        // Without the form's token.
+        let form = reqwest::multipart::Form::new().text("tlp", "amber").part(
+            "file",
+            reqwest::multipart::Part::bytes(b"data".to_vec()).file_name("x"),
+        );
+        let response = client
+            .post(server.url("/analysis"))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400);
+
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM analyses")
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+        let samples: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM analysis_samples")
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!((count, samples), (0, 0));
+
+        // Hostile files are analysed and reported, not fatal.
+        let (_, page) = analyse(&server, &client, "bomb.zip", &samples::zip_bomb(), "amber").await;
+        assert!(page.contains("decompression bomb"), "{page}");
+        let truncated = samples::pdf_with_javascript();
+        let (_, page) = analyse(
+            &server,
+            &client,
+            "cut.pdf",
+            &truncated[..truncated.len() / 2],
+            "amber",
+        )
+        .await;
+        assert!(page.contains("id=\"problems\""), "{page}");
+    }
+}
+
+#[tokio::test]
+async fn analysts_add_rules_that_compile_and_are_used() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = TestServer::start(&url).await;
+        let client = member(&server, "Northwind Shipping", "cso@northwind.example").await;
+        assert_eq!(get(&client, &server.url("/analysis-rules")).await.0, 403);
+        let analyst = analyst(&server).await;
+
+        let broken = "rule Bunker_fraud {\n  strings: $a = \"IBAN change\"\n  condition: $b\n}\n";
+        let (status, _, page) = submit(
+            &analyst,
+            &server.url("/analysis-rules"),
+            &server.url("/analysis-rules"),
+            &[("name", "bec.yar"), ("body", broken)],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(page.contains("bec.yar, line 3"), "{page}");
+        assert!(
+            page.contains("IBAN change"),
+            "the text comes back for fixing"
+        );
+
+        let fixed = broken.replace("$b", "$a");
+        let (status, location, _) = submit(
+            &analyst,
+            &server.url("/analysis-rules"),
+            &server.url("/analysis-rules"),
+            &[("name", "bec.yar"), ("body", &fixed)],
+        )
+        .await;
+        assert_eq!(
+            (status, location.as_deref()),
+            (303, Some("/analysis-rules"))
+        );
+        let (_, page) = get(&analyst, &server.url("/analysis-rules")).await;
+        assert!(page.contains("bec.yar"));
+
+        let (_, page) = analyse(
+            &server,
+            &client,
+            "mail.txt",
+            b"Dear accounts, please note our IBAN change before the bunker payment.",
+            "amber",
+        )
+        .await;
+        assert!(page.contains("bec:Bunker_fraud"), "{page}");
+    }
+}
+
+/// A process that takes uploads but analyses nothing leaves the queue to
+/// another process on the same database.
+#[tokio::test]
+async fn another_process_analyses_what_one_received() {
+    let Ok(base) = std::env::var("LOOKOUT_TEST_DATABASE_URL") else {
+        return;
+    };
+    if base.is_empty() {
+        return;
+    }
+    let url = fresh_postgres(&base).await;
+    let data = tempfile::tempdir().unwrap();
+    let web_only = |config: &mut Config| config.analysis_workers = 0;
+    let front = TestServer::start_in(&url, data.path().to_path_buf(), Some(&web_only)).await;
+    let client = member(&front, "Northwind Shipping", "cso@northwind.example").await;
+    let (status, location, _) = upload(&front, &client, "test.com", samples::EICAR, "amber").await;
+    assert_eq!(status, 303);
+    let path = location.unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let (_, page) = get(&client, &front.url(&path)).await;
+    assert!(page.contains("id=\"pending\""), "no worker here");
+    let _back = TestServer::start_in(&url, data.path().to_path_buf(), None).await;
+    let page = finished(&front, &client, &path).await;
+    assert!(page.contains("EICAR"));
+}
