@@ -200,27 +200,28 @@ pub(crate) fn admit(ctx: &Ctx, declared: Option<u64>, compressed: u64) -> Result
     ctx.may_unpack(declared.unwrap_or(compressed))
         .map_err(Skip::limit)?;
     let budget = ctx.unpack_allowance().min(MEMBER_CAP);
-    if let Some(size) = declared {
-        // The ratio check above already bounds it by the compressed size.
-        return match size <= budget {
-            true => Ok(Bound {
-                cap: size.saturating_add(1),
-                limit: Limit::Declared(size),
-            }),
-            false => Err(Skip::limit(too_large(budget))),
-        };
+    match declared {
+        Some(size) if size > budget => Err(Skip::limit(too_large(budget))),
+        // The tightest bound: one byte more than declared shows the lie.
+        Some(size) => Ok(Bound {
+            cap: size.saturating_add(1),
+            limit: Limit::Declared(size),
+        }),
+        None => {
+            let by_ratio = compressed.saturating_mul(ratio).max(BOMB_FLOOR);
+            Ok(if by_ratio < budget {
+                Bound {
+                    cap: by_ratio,
+                    limit: Limit::Ratio(ratio),
+                }
+            } else {
+                Bound {
+                    cap: budget,
+                    limit: Limit::Budget,
+                }
+            })
+        }
     }
-    let by_ratio = compressed.saturating_mul(ratio).max(BOMB_FLOOR);
-    Ok(match by_ratio < budget {
-        true => Bound {
-            cap: by_ratio,
-            limit: Limit::Ratio(ratio),
-        },
-        false => Bound {
-            cap: budget,
-            limit: Limit::Budget,
-        },
-    })
 }
 
 fn too_large(budget: u64) -> String {

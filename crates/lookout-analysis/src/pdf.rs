@@ -435,6 +435,17 @@ impl<'a> Walk<'a, '_> {
                     push_unique(&mut self.pdf.uris, cut(uri, MAX_TEXT));
                 }
             }
+            // Where form data (typed credentials) is sent.
+            Ok(b"SubmitForm") => {
+                let target = match dict.get(b"F").ok().and_then(|target| self.deref(target)) {
+                    Some(Object::Dictionary(spec)) => self.file_name(spec),
+                    Some(target) => self.string(target),
+                    None => None,
+                };
+                if let Some(target) = target {
+                    push_unique(&mut self.pdf.uris, cut(target, MAX_TEXT));
+                }
+            }
             _ => {}
         }
         if let Ok(action) = dict.get(b"OpenAction")
@@ -678,12 +689,19 @@ fn raw_scan(data: &[u8], pdf: &mut Pdf) {
         b"URI" if uris.len() < MAX_LISTED => uris.push(end),
         _ => {}
     });
-    let mut raw = Raw { data, objects: None, followed: HashSet::new(), budget: RAW_BUDGET };
+    let mut raw = Raw {
+        data,
+        objects: None,
+        followed: HashSet::new(),
+        budget: RAW_BUDGET,
+    };
     for end in scripts {
         if pdf.javascript.len() >= MAX_SCRIPTS {
             break;
         }
-        let Some(code) = raw.value(end, true) else { continue };
+        let Some(code) = raw.value(end, true) else {
+            continue;
+        };
         let code = cut(code, MAX_SCRIPT_BYTES);
         if !code.trim().is_empty() && !pdf.javascript.contains(&code) {
             pdf.javascript.push(code);
@@ -717,7 +735,12 @@ impl Raw<'_> {
         }
         // An indirect reference: `N G R`.
         let captures = REFERENCE.captures(data.get(at..)?)?;
-        let number = |index| std::str::from_utf8(captures.get(index)?.as_bytes()).ok()?.parse::<u64>().ok();
+        let number = |index| {
+            std::str::from_utf8(captures.get(index)?.as_bytes())
+                .ok()?
+                .parse::<u64>()
+                .ok()
+        };
         let id = (number(1)?, number(2)?);
         if !self.followed.insert(id) {
             return None;
@@ -731,14 +754,19 @@ impl Raw<'_> {
             return None;
         }
         let window = data.get(start..)?;
-        let window = window.get(..window.len().min(RAW_STREAM_SPAN)).unwrap_or(window);
+        let window = window
+            .get(..window.len().min(RAW_STREAM_SPAN))
+            .unwrap_or(window);
         self.budget = self.budget.saturating_sub(window.len());
         raw_stream(window).map(|bytes| text(&bytes))
     }
 }
 
 fn skip_space(data: &[u8], mut at: usize) -> usize {
-    while data.get(at).is_some_and(|byte| byte.is_ascii_whitespace() || *byte == 0) {
+    while data
+        .get(at)
+        .is_some_and(|byte| byte.is_ascii_whitespace() || *byte == 0)
+    {
         at += 1;
     }
     at
@@ -749,8 +777,14 @@ fn skip_space(data: &[u8], mut at: usize) -> usize {
 fn index_objects(data: &[u8]) -> HashMap<(u64, u64), usize> {
     let mut index = HashMap::new();
     for captures in OBJECT.captures_iter(data) {
-        let number = |index| std::str::from_utf8(captures.get(index)?.as_bytes()).ok()?.parse::<u64>().ok();
-        if let (Some(number), Some(generation), Some(all)) = (number(1), number(2), captures.get(0)) {
+        let number = |index| {
+            std::str::from_utf8(captures.get(index)?.as_bytes())
+                .ok()?
+                .parse::<u64>()
+                .ok()
+        };
+        if let (Some(number), Some(generation), Some(all)) = (number(1), number(2), captures.get(0))
+        {
             index.insert((number, generation), all.end());
         }
     }
@@ -815,9 +849,14 @@ fn raw_string(data: &[u8], at: usize) -> Option<Vec<u8>> {
             Some(out)
         }
         (Some(b'<'), Some(next)) if *next != b'<' => {
-            let digits: Vec<u8> =
-                window.iter().take_while(|&&byte| byte != b'>').filter_map(|&byte| hex_digit(byte)).collect();
-            let pair = |pair: &[u8]| (pair.first().copied().unwrap_or(0) << 4) | pair.get(1).copied().unwrap_or(0);
+            let digits: Vec<u8> = window
+                .iter()
+                .take_while(|&&byte| byte != b'>')
+                .filter_map(|&byte| hex_digit(byte))
+                .collect();
+            let pair = |pair: &[u8]| {
+                (pair.first().copied().unwrap_or(0) << 4) | pair.get(1).copied().unwrap_or(0)
+            };
             Some(digits.chunks(2).map(pair).collect())
         }
         _ => None,

@@ -133,6 +133,13 @@ impl Rules {
     }
 
     pub(crate) fn scan(&self, data: &[u8], ctx: &mut Ctx) -> Vec<RuleMatch> {
+        if ctx.out_of_time() {
+            ctx.problem(
+                "rules",
+                "the time limit was reached before the rules were matched",
+            );
+            return Vec::new();
+        }
         let mut scanner = self.scanner.clone();
         scanner.set_scan_params(ScanParams::default().timeout_duration(Some(ctx.time_left())));
         let result = match scanner.scan_mem(data) {

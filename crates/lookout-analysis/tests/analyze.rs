@@ -189,6 +189,46 @@ fn an_elf_reverse_shell_lookalike_is_malicious() {
 }
 
 #[test]
+fn a_macho_program_shows_its_structure() {
+    let analysis = analyse(&samples::macho(&["stratum+tcp://pool.example:3333"]));
+    let exe = analysis.executable.as_ref().expect("Mach-O structure");
+    assert_eq!(
+        (
+            exe.format.as_str(),
+            exe.machine.as_str(),
+            exe.bits,
+            exe.role.as_str()
+        ),
+        ("macho", "x86_64", 64, "executable")
+    );
+    let sections: Vec<&str> = exe.sections.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(sections, ["__TEXT,__text"]);
+    assert_eq!(exe.sections[0].permissions, "rx");
+    assert!(analysis.problems.is_empty(), "{:?}", analysis.problems);
+    assert_eq!(rule_names(&analysis), ["Cryptocurrency_miner"]);
+    assert_eq!(analysis.verdict.level, VerdictLevel::Malicious);
+}
+
+#[test]
+fn the_time_limit_stops_the_work_and_says_so() {
+    let nested = samples::zip(&[("inner.zip", &samples::zip(&[("note.txt", b"hello")]))]);
+    let limits = Limits {
+        time_limit: std::time::Duration::ZERO,
+        ..Limits::default()
+    };
+    let analysis = analyze(&nested, Rules::starter().ok().as_ref(), &limits);
+    let archive = analysis
+        .archive
+        .as_ref()
+        .expect("the zip is still recognised");
+    assert!(archive.entries.is_empty());
+    assert_eq!(archive.entries_not_listed, 1);
+    let problems: Vec<&str> = analysis.problems.iter().map(|p| p.part.as_str()).collect();
+    assert_eq!(problems, ["limits", "rules"], "{:?}", analysis.problems);
+    assert!(analysis.problems[0].message.contains("time limit"));
+}
+
+#[test]
 fn plain_text_has_no_findings_and_says_so_carefully() {
     let analysis =
         analyse(b"Noon report: position 51 54.3N 001 18.2E, speed 12.1 kn, ETA Rotterdam 0600.\n");

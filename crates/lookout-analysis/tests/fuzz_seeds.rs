@@ -64,7 +64,11 @@ fn write_executable_and_analyze_seeds() {
         &["hxxp://x[.]example/a"],
     );
     let elf = samples::elf(&["/bin/sh", "/dev/tcp/198.51.100.7/4444"]);
-    let executables: [(&str, &[u8]); 5] = [
+    let executables: [(&str, &[u8]); 6] = [
+        (
+            "macho-x86-64",
+            &samples::macho(&["stratum+tcp://pool.example:3333"]),
+        ),
         ("pe-imports.exe", &pe),
         ("pe-packed.exe", &samples::pe_packed()),
         ("pe-truncated.exe", &pe[..0x250]),

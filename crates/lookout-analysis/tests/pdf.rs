@@ -114,6 +114,16 @@ fn obfuscated_names_are_counted_and_whole_names_only() {
 }
 
 #[test]
+fn form_submission_target_is_listed_with_links() {
+    let text = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /OpenAction 2 0 R >>\nendobj\n\
+        2 0 obj\n<< /S /SubmitForm /F << /FS /URL /F (https://example.com/collect) >> >>\nendobj\n\
+        trailer\n<< /Root 1 0 R >>\n%%EOF\n";
+    let pdf = run(text).pdf.expect("a PDF result");
+    assert_eq!(pdf.uris, ["https://example.com/collect"]);
+    assert_eq!(pdf.auto_actions, ["OpenAction runs SubmitForm"]);
+}
+
+#[test]
 fn encrypted_pdf_is_reported() {
     let text = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n2 0 obj\n<< /Filter /Standard /V 1 /R 2 /O <00> /U <00> /P -4 >>\nendobj\n\
         trailer\n<< /Root 1 0 R /Encrypt 2 0 R >>\n%%EOF\n";

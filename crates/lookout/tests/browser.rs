@@ -1699,3 +1699,128 @@ async fn alerts_in_a_browser() {
     analyst.driver.quit().await.unwrap();
     println!("member saw {} pages: {}", pages.len(), pages.join(" "));
 }
+
+/// A member analyses a macro document with JavaScript off (the result page
+/// reloads itself), reads the verdict and starts a report from it; an
+/// analyst finds the upload and the sample download.
+#[tokio::test]
+#[ignore = "needs chromedriver and Chromium; run with --ignored"]
+async fn file_analysis_in_a_browser() {
+    const MEMBER: &str = "cso@gulfstar.example";
+    const ANALYST: &str = "analyst@op.example";
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().join("data");
+    let member_profile = dir.path().join("member-profile");
+    let analyst_profile = dir.path().join("analyst-profile");
+    for path in [&data_dir, &member_profile, &analyst_profile] {
+        std::fs::create_dir_all(path).unwrap();
+    }
+    let document = dir.path().join("Bunker_invoice_0412.doc");
+    std::fs::write(&document, lookout_analysis::samples::word_doc_with_macro()).unwrap();
+    create_staff(dir.path(), &data_dir, ANALYST, "analyst");
+    create_org_with_member(dir.path(), &data_dir, ORG_NAME, MEMBER);
+    let (_server, base) = start_portal(dir.path(), &data_dir).await;
+    let (_chromedriver, driver_url) = start_chromedriver(dir.path()).await;
+    let mut member = Portal {
+        driver: start_browser(&driver_url, &member_profile, false).await,
+        base: base.clone(),
+        pages: Vec::new(),
+    };
+
+    println!("1. the member uploads the document, sharing it with all members");
+    member.goto("/").await;
+    member.sign_in(MEMBER, ADMIN_PASSWORD).await;
+    member
+        .follow(
+            By::XPath("//header//a[normalize-space()='File analysis']"),
+            "the File analysis link",
+        )
+        .await;
+    member.expect_page("/analysis", "File analysis").await;
+    member.attach("#file", &document).await;
+    member
+        .click(By::Css("input[name=tlp][value=green]"), "TLP:GREEN")
+        .await;
+    member
+        .follow(
+            By::XPath("//button[normalize-space()='Analyse']"),
+            "Analyse",
+        )
+        .await;
+    member.expect_page("/analysis/", "Analysis A-").await;
+
+    println!("2. the page reloads by itself until the verdict is in");
+    member
+        .wait_for_text("#summary", "behaves like malware")
+        .await;
+    member.check_self_contained().await;
+    let reasons = member.text_of("#reasons").await;
+    assert!(
+        reasons.contains("AutoOpen") && reasons.contains("Shell"),
+        "the reasons name the auto-run macro and what it calls: {reasons}"
+    );
+    assert_eq!(
+        member.text_of("#file-name").await,
+        "Bunker_invoice_0412.doc"
+    );
+    let sha256 = member.text_of("#sha256").await;
+    assert_eq!(sha256.len(), 64);
+    assert!(
+        member.driver.find(By::Id("sample-zip")).await.is_err(),
+        "members are never offered the sample"
+    );
+    let analysis_path = member
+        .driver
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .to_string();
+
+    println!("3. one link starts a report with the file's hashes");
+    member
+        .follow(By::Id("attach"), "Report an incident with this file")
+        .await;
+    member.expect_page("/report", "Report").await;
+    let indicators = member.value_of("#indicators").await;
+    assert!(
+        indicators.contains(&format!("SHA-256 {sha256}")),
+        "{indicators}"
+    );
+    assert!(
+        member
+            .value_of("#narrative")
+            .await
+            .contains("Lookout analysis A-")
+    );
+
+    println!("4. an analyst finds the upload and may take the sample");
+    let mut analyst = Portal {
+        driver: start_browser(&driver_url, &analyst_profile, false).await,
+        base: base.clone(),
+        pages: Vec::new(),
+    };
+    analyst.goto("/").await;
+    analyst.sign_in(ANALYST, ADMIN_PASSWORD).await;
+    analyst.enrol_second_factor().await;
+    analyst.goto("/analysis").await;
+    analyst.expect_page("/analysis", "File analysis").await;
+    analyst
+        .follow(By::Css("#everyone a"), "the member's upload")
+        .await;
+    analyst.expect_page(&analysis_path, "Analysis A-").await;
+    let link = analyst.driver.find(By::Id("sample-zip")).await.unwrap();
+    assert_eq!(
+        link.attr("href").await.unwrap().as_deref(),
+        Some(format!("{analysis_path}/sample.zip").as_str())
+    );
+    assert!(
+        analyst.driver.find(By::Id("file-name")).await.is_ok(),
+        "analysts see the file name"
+    );
+
+    let Portal { driver, pages, .. } = member;
+    driver.quit().await.unwrap();
+    analyst.driver.quit().await.unwrap();
+    println!("member saw {} pages: {}", pages.len(), pages.join(" "));
+}

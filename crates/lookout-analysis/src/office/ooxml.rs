@@ -20,6 +20,7 @@ const XML_NODES_LIMIT: u32 = 200_000;
 const MAX_LINKS: usize = 1000;
 /// VBA projects read from one package; real ones have one.
 const MAX_VBA_PARTS: usize = 16;
+const CONTENT_TYPES: &[u8] = b"[Content_Types].xml";
 /// Characters kept of a link target.
 const TARGET_CAP: usize = 2048;
 
@@ -74,16 +75,15 @@ fn could_be_zip(data: &[u8], file_type: &FileType) -> bool {
 /// Whether the first local header is `[Content_Types].xml`, as Office and
 /// most tools write packages.
 fn starts_with_content_types(data: &[u8]) -> bool {
-    const NAME: &[u8] = b"[Content_Types].xml";
     let name_len = data
         .get(26..28)
         .and_then(|b| b.try_into().ok())
         .map(u16::from_le_bytes);
     data.starts_with(b"PK\x03\x04")
-        && name_len == Some(NAME.len() as u16)
+        && name_len == Some(CONTENT_TYPES.len() as u16)
         && data
-            .get(30..30 + NAME.len())
-            .is_some_and(|name| name.eq_ignore_ascii_case(NAME))
+            .get(30..30 + CONTENT_TYPES.len())
+            .is_some_and(|name| name.eq_ignore_ascii_case(CONTENT_TYPES))
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -115,18 +115,17 @@ struct Package {
 impl Package {
     /// Returns false when the zip is not an OOXML package.
     fn read_archive(&mut self, mut archive: ZipArchive<Cursor<&[u8]>>, ctx: &mut Ctx) -> bool {
-        let names: Vec<String> = (0..archive.len())
-            .map(|i| match archive.by_index_data(i) {
-                Ok(entry) => String::from_utf8_lossy(entry.name_raw()).into_owned(),
-                Err(_) => String::new(),
-            })
-            .collect();
-        if !names
-            .iter()
-            .any(|n| n.eq_ignore_ascii_case("[Content_Types].xml"))
+        if !archive
+            .file_names_raw()
+            .any(|n| n.eq_ignore_ascii_case(CONTENT_TYPES))
         {
             return false;
         }
+        // In index order, which `by_index` takes.
+        let names: Vec<String> = archive
+            .file_names_raw()
+            .map(|name| String::from_utf8_lossy(name).into_owned())
+            .collect();
         // Relationships first: they also name VBA projects saved under
         // another name than vbaProject.bin, which Office loads all the same.
         let mut vba_parts: Vec<String> = names

@@ -79,137 +79,179 @@ fn read_project<F: Read + Seek>(
     let dir = match read_stream(cfb, &vba.join("dir"), 0, DIR_STREAM_CAP) {
         Ok((bytes, _)) => bytes,
         Err(e) => {
-            ctx.problem(
-                "office",
-                format!("the VBA dir stream of {where_} could not be read: {e}"),
-            );
+            let message = format!("the VBA dir stream of {where_} could not be read: {e}");
+            ctx.problem("office", message);
             return;
         }
     };
     let dir = ovba::decompress(&dir, DIR_DECOMPRESSED_CAP);
+    let mut damaged = true;
     if let Some(why) = dir.error {
-        let message = format!(
-            "the VBA dir stream of {where_} is damaged ({why}); \
-             modules listed before the damage are read"
-        );
+        let message = format!("the VBA dir stream of {where_} is damaged ({why})");
         ctx.problem("office", message);
     } else if dir.truncated {
-        ctx.problem(
-            "office",
-            format!("the VBA dir stream of {where_} expands past 4 MiB; the rest was not read"),
-        );
+        let message = format!("the VBA dir stream of {where_} expands past 4 MiB");
+        ctx.problem("office", message);
+    } else {
+        damaged = false;
     }
     let (modules, error) = parse_dir(&dir.bytes);
     if let Some(why) = error {
-        ctx.problem(
-            "office",
-            format!("the VBA dir stream of {where_} could not be parsed to the end: {why}"),
-        );
+        damaged = true;
+        let message =
+            format!("the VBA dir stream of {where_} could not be parsed to the end: {why}");
+        ctx.problem("office", message);
     }
     // Stream names are matched as the compound file compares them (case
     // aside), without going through path syntax a crafted name could abuse.
     let streams: Vec<(String, PathBuf)> = match cfb.read_storage(vba) {
         Ok(entries) => entries
             .filter(|e| e.is_stream())
-            .map(|e| (e.name().to_owned(), e.path().to_path_buf()))
+            .map(|e| (e.name().to_uppercase(), e.path().to_path_buf()))
             .collect(),
         Err(_) => Vec::new(),
     };
-    for module in modules {
-        if ctx.out_of_time() {
-            ctx.problem(
-                "office",
-                "the time limit was reached before all VBA modules were read",
-            );
-            return;
-        }
-        if found.macros.len() >= MAX_MODULES {
-            ctx.problem(
-                "office",
-                format!("more than {MAX_MODULES} VBA modules; the rest were not read"),
-            );
+    let mut read: Vec<&str> = Vec::new();
+    for module in &modules {
+        if !may_read_more(found, ctx) {
             return;
         }
         let name = module.name();
-        let Some(stream_name) = module.stream_name() else {
-            ctx.problem(
-                "office",
-                format!("VBA module {name:?} in {where_} names no stream"),
-            );
+        let (Some(stream_name), Some(offset)) = (module.stream_name(), module.offset) else {
+            let message = format!("VBA module {name:?} in {where_} names no stream or no offset");
+            ctx.problem("office", message);
             continue;
         };
-        let Some((_, path)) = streams
-            .iter()
-            .find(|(n, _)| n.to_uppercase() == stream_name.to_uppercase())
-        else {
-            ctx.problem(
-                "office",
-                format!(
-                    "the stream {stream_name:?} of VBA module {name:?} is missing from {where_}"
-                ),
-            );
+        let stream_name = stream_name.to_uppercase();
+        let Some((key, path)) = streams.iter().find(|(n, _)| *n == stream_name) else {
+            let message = format!("the stream of VBA module {name:?} is missing from {where_}");
+            ctx.problem("office", message);
             continue;
         };
-        let Some(offset) = module.offset else {
-            ctx.problem(
-                "office",
-                format!("VBA module {name:?} in {where_} gives no source offset"),
-            );
-            continue;
-        };
-        let stream = display_path(label, path);
-        let cap = CODE_CAP.min(TOTAL_CODE_CAP.saturating_sub(found.code_bytes));
-        let read_cap = MODULE_STREAM_CAP.min(TOTAL_STREAM_READ.saturating_sub(found.stream_bytes));
-        if cap == 0 || read_cap == 0 {
-            if !found.code_cap_reported {
-                found.code_cap_reported = true;
-                let message = "more than 4 MiB of VBA source (or 64 MiB of module streams) in all; \
-                               later modules are listed without their code";
-                ctx.problem("office", message);
-            }
-            found.macros.push(Macro {
-                module: name,
-                stream,
-                code: String::new(),
-                truncated: true,
-                auto_exec: Vec::new(),
-                suspicious: Vec::new(),
-            });
-            continue;
+        read.push(key);
+        read_module(cfb, path, offset, name, label, found, ctx);
+    }
+    if !damaged {
+        return;
+    }
+    // As olevba does: with the dir stream damaged, source is still found
+    // by the compressed form of the `Attribute VB_Name` line every module
+    // starts with. Office may not run such a project, but it is evidence.
+    let others = streams.iter().filter(|(key, _)| {
+        !read.contains(&key.as_str())
+            && key != "DIR"
+            && key != "_VBA_PROJECT"
+            && !key.starts_with("__SRP_")
+    });
+    for (_, path) in others {
+        if !may_read_more(found, ctx) {
+            return;
         }
-        let (compressed, cut) = match read_stream(cfb, path, offset, read_cap) {
-            Ok(read) => read,
-            Err(e) => {
-                ctx.problem(
-                    "office",
-                    format!("VBA module stream {stream} could not be read: {e}"),
-                );
-                continue;
-            }
+        let budget = MODULE_STREAM_CAP.min(TOTAL_STREAM_READ.saturating_sub(found.stream_bytes));
+        let Ok((head, _)) = read_stream(cfb, path, 0, budget) else {
+            continue;
         };
-        found.stream_bytes = found.stream_bytes.saturating_add(compressed.len() as u64);
-        let source = ovba::decompress(&compressed, cap);
-        let truncated = source.truncated || cut;
-        // Where our own read limit cut the container, its end is not damage.
-        if let Some(why) = source.error.filter(|_| !cut) {
-            let message = format!(
-                "the source of VBA module {name:?} ({stream}) is damaged ({why}); \
-                 the part before the damage is kept"
-            );
+        found.stream_bytes = found.stream_bytes.saturating_add(head.len() as u64);
+        let Some(offset) = find_source(&head) else {
+            continue;
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let message = format!("VBA module {name:?} of {where_} was found without the dir stream");
+        ctx.problem("office", message);
+        read_module(cfb, path, offset as u64, name, label, found, ctx);
+    }
+}
+
+fn may_read_more(found: &Found, ctx: &mut Ctx) -> bool {
+    if ctx.out_of_time() {
+        ctx.problem(
+            "office",
+            "the time limit was reached before all VBA modules were read",
+        );
+        return false;
+    }
+    if found.macros.len() >= MAX_MODULES {
+        let message = format!("more than {MAX_MODULES} VBA modules; the rest were not read");
+        ctx.problem("office", message);
+        return false;
+    }
+    true
+}
+
+/// Where a module's compressed source starts, found by its first bytes:
+/// the container signature, a chunk header, a flag byte of literals and
+/// "Attribut".
+fn find_source(stream: &[u8]) -> Option<usize> {
+    let at = stream.windows(9).position(|w| w == b"\x00Attribut")?;
+    let start = at.checked_sub(3)?;
+    (stream.get(start) == Some(&0x01)).then_some(start)
+}
+
+/// Reads one module's source into `found`, within the caps.
+fn read_module<F: Read + Seek>(
+    cfb: &mut CompoundFile<F>,
+    path: &Path,
+    offset: u64,
+    name: String,
+    label: &str,
+    found: &mut Found,
+    ctx: &mut Ctx,
+) {
+    let stream = display_path(label, path);
+    let cap = CODE_CAP.min(TOTAL_CODE_CAP.saturating_sub(found.code_bytes));
+    let read_cap = MODULE_STREAM_CAP.min(TOTAL_STREAM_READ.saturating_sub(found.stream_bytes));
+    if cap == 0 || read_cap == 0 {
+        if !found.code_cap_reported {
+            found.code_cap_reported = true;
+            let message = "more than 4 MiB of VBA source (or 64 MiB of module streams) in all; \
+                           later modules are listed without their code";
             ctx.problem("office", message);
         }
-        found.code_bytes = found.code_bytes.saturating_add(source.bytes.len());
-        let code: String = source.bytes.iter().map(|&b| char::from(b)).collect();
-        let (auto_exec, suspicious) = scan(&code);
         found.macros.push(Macro {
             module: name,
             stream,
-            code,
-            truncated,
-            auto_exec,
-            suspicious,
+            code: String::new(),
+            truncated: true,
+            auto_exec: Vec::new(),
+            suspicious: Vec::new(),
         });
+        return;
     }
+    let (compressed, cut) = match read_stream(cfb, path, offset, read_cap) {
+        Ok(read) => read,
+        Err(e) => {
+            ctx.problem(
+                "office",
+                format!("VBA module stream {stream} could not be read: {e}"),
+            );
+            return;
+        }
+    };
+    found.stream_bytes = found.stream_bytes.saturating_add(compressed.len() as u64);
+    let source = ovba::decompress(&compressed, cap);
+    let truncated = source.truncated || cut;
+    // Where our own read limit cut the container, its end is not damage.
+    if let Some(why) = source.error.filter(|_| !cut) {
+        let message = format!(
+            "the source of VBA module {name:?} ({stream}) is damaged ({why}); \
+             the part before the damage is kept"
+        );
+        ctx.problem("office", message);
+    }
+    found.code_bytes = found.code_bytes.saturating_add(source.bytes.len());
+    let code: String = source.bytes.iter().map(|&b| char::from(b)).collect();
+    let (auto_exec, suspicious) = scan(&code);
+    found.macros.push(Macro {
+        module: name,
+        stream,
+        code,
+        truncated,
+        auto_exec,
+        suspicious,
+    });
 }
 
 /// Reads a stream from `offset`, at most `cap` bytes; also says whether
@@ -296,7 +338,7 @@ pub(crate) fn parse_dir(dir: &[u8]) -> (Vec<ModuleRecord>, Option<String>) {
             .and_then(|start| dir.get(start..start.checked_add(len)?))
         else {
             error = Some(format!(
-                "record 0x{id:04X} claims {len} bytes past the end of the stream"
+                "record 0x{id:04X} ({len} bytes) runs past the end of the stream"
             ));
             break;
         };
@@ -544,6 +586,15 @@ mod tests {
         let (auto_exec, suspicious) = scan(&code);
         assert_eq!(auto_exec, ["Document_Open", "InkPicture1_Painted"]);
         assert_eq!(suspicious, ["Shell", "cmd.exe", "Environ", "Chr", "Lib"]);
+    }
+
+    #[test]
+    fn source_is_found_by_its_first_bytes() {
+        let mut stream = vec![0xCC; 40];
+        stream.extend(b"\x01\x9E\xB0\x00Attribut");
+        assert_eq!(find_source(&stream), Some(40));
+        assert_eq!(find_source(b"\x00Attribut"), None);
+        assert_eq!(find_source(b"\x02\x9E\xB0\x00Attribut"), None);
     }
 
     #[test]

@@ -272,3 +272,52 @@ pub fn elf(strings: &[&str]) -> Vec<u8> {
     }
     out
 }
+
+/// A 64-bit macOS (x86-64) program with `strings` after its code; the
+/// code is `exit(0)`.
+pub fn macho(strings: &[&str]) -> Vec<u8> {
+    const BASE: u64 = 0x1_0000_0000;
+    // mov eax, 0x2000001; xor edi, edi; syscall
+    let code: &[u8] = &[0xB8, 0x01, 0x00, 0x00, 0x02, 0x31, 0xFF, 0x0F, 0x05];
+    let segment_size = 72 + 80;
+    let main_size = 24;
+    let code_at = 32 + segment_size + main_size;
+    let mut text = code.to_vec();
+    for s in strings {
+        text.extend_from_slice(s.as_bytes());
+        text.push(0);
+    }
+    let total = code_at + text.len();
+    let mut out = vec![0u8; total];
+    put32(&mut out, 0, 0xFEED_FACF);
+    put32(&mut out, 4, 0x0100_0007); // x86-64
+    put32(&mut out, 8, 3);
+    put32(&mut out, 12, 2); // executable
+    put32(&mut out, 16, 2); // two load commands
+    put32(&mut out, 20, (segment_size + main_size) as u32);
+    // LC_SEGMENT_64 __TEXT with one section, __text.
+    let seg = 32;
+    put32(&mut out, seg, 0x19);
+    put32(&mut out, seg + 4, segment_size as u32);
+    out[seg + 8..seg + 14].copy_from_slice(b"__TEXT");
+    put64(&mut out, seg + 24, BASE);
+    put64(&mut out, seg + 32, 0x1000);
+    put64(&mut out, seg + 40, 0);
+    put64(&mut out, seg + 48, total as u64);
+    put32(&mut out, seg + 56, 5);
+    put32(&mut out, seg + 60, 5);
+    put32(&mut out, seg + 64, 1);
+    let sect = seg + 72;
+    out[sect..sect + 6].copy_from_slice(b"__text");
+    out[sect + 16..sect + 22].copy_from_slice(b"__TEXT");
+    put64(&mut out, sect + 32, BASE + code_at as u64);
+    put64(&mut out, sect + 40, text.len() as u64);
+    put32(&mut out, sect + 48, code_at as u32);
+    // LC_MAIN: the entry point as an offset into the file.
+    let main = seg + segment_size;
+    put32(&mut out, main, 0x8000_0028);
+    put32(&mut out, main + 4, main_size as u32);
+    put64(&mut out, main + 8, code_at as u64);
+    out[code_at..].copy_from_slice(&text);
+    out
+}

@@ -223,7 +223,7 @@ pub async fn upload(
         tokio::task::spawn_blocking(move || (lookout_analysis::digests(&bytes), bytes))
             .await
             .map_err(AppError::internal)?;
-    let reference = new_reference()?;
+    let reference = store::new_reference()?;
     let mut tx = state.db.begin_write().await?;
     store::queue(
         &mut tx,

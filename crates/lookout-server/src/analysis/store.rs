@@ -104,6 +104,15 @@ pub fn indicator_lookup(key: &MasterKey, kind: &str, value: &str) -> String {
     )
 }
 
+/// A new analysis's public reference: random, so references reveal
+/// neither how many files were analysed nor when.
+pub fn new_reference() -> Result<String, SecretError> {
+    Ok(format!(
+        "A-{}",
+        hex::encode(crate::secrets::random_bytes::<5>()?).to_uppercase()
+    ))
+}
+
 /// An upload to queue.
 pub struct NewAnalysis<'a> {
     pub reference: &'a str,

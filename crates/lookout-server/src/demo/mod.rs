@@ -128,7 +128,77 @@ pub async fn seed(state: &crate::state::AppState) -> anyhow::Result<Vec<DemoAcco
     incidents::seed_incidents(state).await?;
     incidents::seed_triage(state).await?;
     seed_advisories(state).await?;
+    seed_analyses(state).await?;
     Ok(accounts)
+}
+
+/// A few uploads for the analysis pages, all harmless files built in code
+/// (the workers analyse them once the portal runs): one file uploaded by
+/// two organisations, so "seen before" has something to show.
+async fn seed_analyses(state: &crate::state::AppState) -> anyhow::Result<()> {
+    use crate::analysis::store::{NewAnalysis, queue};
+    use lookout_analysis::samples;
+    let dropper = samples::pe(
+        &[
+            ("KERNEL32.dll", &["ExitProcess", "GetProcAddress"]),
+            ("urlmon.dll", &["URLDownloadToFileA"]),
+            ("SHELL32.dll", &["ShellExecuteA"]),
+        ],
+        &[
+            "hxxp://ecdis-charts-update[.]example/update.exe",
+            "Chart update for all ECDIS units",
+        ],
+    );
+    let uploads: [(&str, &str, Vec<u8>, &str); 4] = [
+        (
+            "it@northwind-tankers.example",
+            "ECDIS_chart_update.exe",
+            dropper.clone(),
+            "green",
+        ),
+        (
+            "it@northwind-tankers.example",
+            "Bunker_invoice_0412.doc",
+            samples::word_doc_with_macro(),
+            "amber",
+        ),
+        (
+            "it@northwind-tankers.example",
+            "av-test.com",
+            samples::EICAR.to_vec(),
+            "amber-strict",
+        ),
+        ("ciso@meridian-lines.example", "update.exe", dropper, "red"),
+    ];
+    let mut tx = state.db.begin_write().await?;
+    for (email, name, bytes, tlp) in uploads {
+        let user: Option<(i64, Option<i64>)> =
+            sqlx::query_as("SELECT id, org_id FROM users WHERE email = $1")
+                .bind(email)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some((user_id, org_id)) = user else {
+            continue;
+        };
+        let reference = crate::analysis::store::new_reference()?;
+        queue(
+            &mut tx,
+            &state.key,
+            &NewAnalysis {
+                reference: &reference,
+                bytes: &bytes,
+                digests: &lookout_analysis::digests(&bytes),
+                file_name: name,
+                submitted_by: user_id,
+                org_id,
+                tlp,
+                tlp_rank: crate::incidents::clearance::tlp_rank(tlp).unwrap_or(4),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Two published advisories, so the alerts pages show something. The
