@@ -15,7 +15,7 @@ struct Finding {
 pub(crate) fn judge(analysis: &Analysis) -> Verdict {
     let mut findings = Vec::new();
     collect(analysis, "", &mut findings);
-    findings.sort_by(|a, b| b.level.cmp(&a.level));
+    findings.sort_by_key(|f| std::cmp::Reverse(f.level));
     let mut reasons: Vec<String> = Vec::new();
     for finding in &findings {
         if !reasons.contains(&finding.reason) {

@@ -254,13 +254,6 @@ pub async fn upload(
     Ok(Redirect::to(&format!("/analysis/{reference}")).into_response())
 }
 
-fn new_reference() -> Result<String, crate::secrets::SecretError> {
-    Ok(format!(
-        "A-{}",
-        hex::encode(crate::secrets::random_bytes::<5>()?).to_uppercase()
-    ))
-}
-
 /// The analysis, if this user may open it. A reference they may not open
 /// is answered as missing, so references cannot be probed.
 async fn viewable(

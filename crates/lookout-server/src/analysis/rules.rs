@@ -118,7 +118,7 @@ pub async fn upload(
         .await
         .map_err(AppError::internal)?;
         match compiled {
-            Ok(count) if count == 0 => problems.push("The file holds no rules.".to_string()),
+            Ok(0) => problems.push("The file holds no rules.".to_string()),
             Ok(count) => rule_count = count,
             Err(lookout_analysis::Error::Rules(errors)) => {
                 problems.extend(errors.iter().map(ToString::to_string))

@@ -30,7 +30,10 @@ impl Wake {
 /// The compiled rules, shared by this process's workers and rebuilt when
 /// an analyst changes a rule file (any process: the version is a row).
 #[derive(Clone, Default)]
-pub struct RuleCache(Arc<Mutex<Option<(i64, Arc<Rules>)>>>);
+pub struct RuleCache(Arc<Mutex<Option<Compiled>>>);
+
+/// Rules compiled at one rules version.
+type Compiled = (i64, Arc<Rules>);
 
 /// Extra time a worker allows past the analysis's own limit before it
 /// gives up waiting: the limit is checked between steps, not inside one.
