@@ -296,6 +296,8 @@ pub struct RuleMatch {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
+// Named apart from the API's RFC 9457 `Problem` in the portal's document.
+#[cfg_attr(feature = "schema", schema(as = AnalysisProblem))]
 pub struct Problem {
     /// Which part of the analysis: `pe`, `elf`, `office`, `pdf`, `zip`, `limits`, ...
     pub part: String,

@@ -37,20 +37,29 @@ pub fn analysis(corpus_mb: usize, rule_count: usize, keep: Option<&Path>) -> any
     let corpus = load(&files_dir)?;
     let total: u64 = corpus.iter().map(|(_, data)| data.len() as u64).sum();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Other work on the machine slows every engine alike; say how much.
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
     println!(
-        "analysis: {} files, {:.1} MB ({}) in {}; {rules_written} rules in {} (the {starter} \
-         starter rules and generated ones) in {:.1} s; {cores} cores, one thread per engine, \
-         files read into memory first",
+        "analysis: {} files, {:.1} MB in {} ({} in {:.1} s)",
         corpus.len(),
         total as f64 / MB,
+        files_dir.display(),
         if generated {
             "generated"
         } else {
             "reused from --keep"
         },
-        files_dir.display(),
-        rules_dir.display(),
         started.elapsed().as_secs_f64()
+    );
+    println!(
+        "  rules: {rules_written} in {} (the {starter} starter rules, the rest generated)",
+        rules_dir.display()
+    );
+    println!(
+        "  {cores} cores, load average {}; one thread per engine, files read into memory first, \
+         only the scans timed",
+        load.join(" ")
     );
     println!("  corpus: {}", composition(&corpus));
 

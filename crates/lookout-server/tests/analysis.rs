@@ -328,6 +328,57 @@ async fn seen_before_respects_sharing_levels() {
             .expect("incident listed");
         assert!(incidents.contains("Fake chart update"), "{incidents}");
 
+        // Through the API, within the same sharing rules.
+        let token = |email: &'static str| {
+            let server = &server;
+            async move {
+                let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+                    .bind(email)
+                    .fetch_one(&server.state.db.pool)
+                    .await
+                    .unwrap();
+                let mut tx = server.state.db.begin_write().await.unwrap();
+                let (_, token) =
+                    lookout_server::accounts::api_tokens::create(&mut tx, id, "soc", "read")
+                        .await
+                        .unwrap();
+                tx.commit().await.unwrap();
+                token
+            }
+        };
+        let api = reqwest::Client::new();
+        let alice_token = token("cso@northwind.example").await;
+        let bob_ref = bob_path.trim_start_matches("/analysis/");
+        let alice_ref = alice_path.trim_start_matches("/analysis/");
+        let response = api
+            .get(server.url(&format!("/api/v1/analyses/{alice_ref}")))
+            .bearer_auth(&alice_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let record: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(record["state"], "done");
+        assert_eq!(
+            record["analysis"]["hashes"]["sha256"],
+            hex::encode(Sha256::digest(&dropper))
+        );
+        let response = api
+            .get(server.url(&format!("/api/v1/analyses/{bob_ref}")))
+            .bearer_auth(&alice_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            response.status(),
+            404,
+            "RED stays with its uploader, in the API too"
+        );
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/problem+json"
+        );
+
         // One step to a report: the form starts with the hashes.
         let (_, form) = get(
             &alice,

@@ -132,6 +132,7 @@ async fn the_openapi_document_describes_every_route() {
         ("/api/v1/catalogue", "get", Some("")),
         ("/api/v1/tokens", "post", Some("write")),
         ("/api/v1/statistics", "get", Some("read")),
+        ("/api/v1/analyses/{reference}", "get", Some("read")),
     ];
     let paths = doc["paths"].as_object().unwrap();
     let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();

@@ -35,25 +35,38 @@ fn sha256sum(path: &Path) -> String {
 #[test]
 fn json_output_is_the_library_analysis() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let samples: [(&str, Vec<u8>); 3] = [
-        ("eicar.com", samples::EICAR.to_vec()),
+    let samples: [(&str, Vec<u8>, &str); 5] = [
+        ("eicar.com", samples::EICAR.to_vec(), "EICAR_test_file"),
         (
             "update.exe",
             samples::pe(
                 &[
                     ("KERNEL32.dll", &["ExitProcess"]),
                     ("urlmon.dll", &["URLDownloadToFileW"]),
+                    ("SHELL32.dll", &["ShellExecuteW"]),
                 ],
                 &["hxxp://charts[.]example/u"],
             ),
+            "Downloader_APIs_and_execution",
         ),
         (
             "agent",
             samples::elf(&["/bin/sh", "/dev/tcp/198.51.100.7/4444"]),
+            "ELF_reverse_shell",
+        ),
+        (
+            "invoice.doc",
+            samples::word_doc_with_macro(),
+            "Office_OLE_with_VBA_macros",
+        ),
+        (
+            "notice.pdf",
+            samples::pdf_with_javascript(),
+            "PDF_JavaScript_on_open",
         ),
     ];
     let rules = Rules::starter().expect("starter rules");
-    for (name, data) in samples {
+    for (name, data, rule) in samples {
         let path = write(dir.path(), name, &data);
         let output = analyze(&[path.as_os_str(), "--json".as_ref()]);
         assert!(
@@ -69,6 +82,10 @@ fn json_output_is_the_library_analysis() {
             "{name}"
         );
         assert_eq!(printed.hashes.sha256, sha256sum(&path), "{name}");
+        assert!(
+            printed.rule_matches.iter().any(|m| m.rule == rule),
+            "{name}: no {rule}"
+        );
     }
 }
 

@@ -104,7 +104,7 @@ fn chunk(body: &[u8], cap: usize, out: &mut Vec<u8>) -> Result<(), Stop> {
 /// Splits a copy token into (offset, length). The split between the two
 /// fields depends on how far into the chunk decompression is (MS-OVBA
 /// 2.4.1.3.19.1): the further in, the more bits the offset needs.
-pub(crate) fn unpack_copy_token(token: u16, position_in_chunk: usize) -> (usize, usize) {
+fn unpack_copy_token(token: u16, position_in_chunk: usize) -> (usize, usize) {
     let bits = offset_bits(position_in_chunk);
     let token = u32::from(token);
     let length_mask = 0xFFFF_u32 >> bits;

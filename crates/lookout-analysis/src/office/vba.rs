@@ -17,14 +17,14 @@ const DIR_STREAM_CAP: u64 = 1024 * 1024;
 const DIR_DECOMPRESSED_CAP: usize = 4 * 1024 * 1024;
 /// Source text kept per module: enough for any real macro and for the
 /// padding droppers add, small enough to show and store.
-pub(crate) const CODE_CAP: usize = 256 * 1024;
+const CODE_CAP: usize = 256 * 1024;
 /// Compressed source read per module. Source compresses, so this holds far
 /// more than `CODE_CAP` of text, even behind a run of empty chunks.
 const MODULE_STREAM_CAP: u64 = 4 * 1024 * 1024;
 /// Source text kept, and module stream bytes read, for the whole document:
 /// a project listing the same stream a thousand times must not multiply
 /// the caps per module.
-pub(crate) const TOTAL_CODE_CAP: usize = 4 * 1024 * 1024;
+const TOTAL_CODE_CAP: usize = 4 * 1024 * 1024;
 const TOTAL_STREAM_READ: u64 = 64 * 1024 * 1024;
 /// Modules read in all; real projects have tens.
 const MAX_MODULES: usize = 1000;
@@ -287,7 +287,7 @@ fn display_path(label: &str, path: &Path) -> String {
 
 /// A module as the `dir` stream describes it.
 #[derive(Debug, Default)]
-pub(crate) struct ModuleRecord {
+struct ModuleRecord {
     name: Option<String>,
     name_unicode: Option<String>,
     stream: Option<String>,
@@ -321,7 +321,7 @@ fn first_named(names: &[&Option<String>]) -> Option<String> {
 /// The modules of a decompressed `dir` stream, and why parsing stopped
 /// early if it did. Records are (id u16, size u32, data); unknown ones are
 /// skipped by their size, so only the module records need knowing.
-pub(crate) fn parse_dir(dir: &[u8]) -> (Vec<ModuleRecord>, Option<String>) {
+fn parse_dir(dir: &[u8]) -> (Vec<ModuleRecord>, Option<String>) {
     let mut modules = Vec::new();
     let mut current: Option<ModuleRecord> = None;
     let mut pos = 0usize;
@@ -523,7 +523,7 @@ static SUSPICIOUS_PATTERNS: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new
 
 /// The auto-run procedures declared in `code`, in order, and the
 /// suspicious keywords it uses, in [`SUSPICIOUS`] order.
-pub(crate) fn scan(code: &str) -> (Vec<String>, Vec<String>) {
+fn scan(code: &str) -> (Vec<String>, Vec<String>) {
     // A declaration split with line continuations (`Sub _` / `AutoOpen()`)
     // still runs.
     let code = code.replace(" _\r\n", " ").replace(" _\n", " ");

@@ -5,6 +5,7 @@
 //! Every route is registered through [`utoipa_axum::routes!`], so a route
 //! cannot exist without being documented, nor the other way round.
 
+mod analyses;
 pub(crate) mod auth;
 pub(crate) mod json;
 pub(crate) mod problem;
@@ -50,6 +51,7 @@ pub const PREFIX: &str = "/api";
             problem::Unauthorized,
             problem::Forbidden,
             problem::Conflict,
+            problem::NotFound,
             problem::PayloadTooLarge,
             problem::UnsupportedMediaType,
             problem::UnprocessableContent,
@@ -63,6 +65,7 @@ pub const PREFIX: &str = "/api";
         (name = "reports", description = "Incident reports, attributed, confidential or anonymous"),
         (name = "tokens", description = "Membership tokens for verified-anonymous reports"),
         (name = "statistics", description = "Published incident statistics, without small cells"),
+        (name = "analysis", description = "Static analyses of suspicious files"),
         (name = "meta", description = "This document"),
     )
 )]
@@ -106,6 +109,7 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reports::catalogue))
         .routes(routes!(crate::tokens::issue::fetch_tokens))
         .routes(routes!(stats::get_statistics))
+        .routes(routes!(analyses::get_analysis))
 }
 
 /// The API's routes, to be nested under [`PREFIX`].

@@ -160,6 +160,11 @@ pub struct Forbidden(#[allow(dead_code)] ProblemDetails);
 #[response(content_type = "application/problem+json")]
 pub struct BadRequest(#[allow(dead_code)] ProblemDetails);
 
+/// There is nothing at this address that the token owner may see.
+#[derive(ToResponse)]
+#[response(content_type = "application/problem+json")]
+pub struct NotFound(#[allow(dead_code)] ProblemDetails);
+
 /// The resource already exists.
 #[derive(ToResponse)]
 #[response(content_type = "application/problem+json")]
