@@ -190,7 +190,7 @@ pub struct Overlay {
 }
 
 /// Office document structure (OLE2 compound files and OOXML packages).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 pub struct Office {
     /// `ole` or `ooxml`.
@@ -201,6 +201,10 @@ pub struct Office {
     /// Relationships that point outside the package (remote templates,
     /// frames, OLE links): the document fetches them when opened.
     pub external_links: Vec<ExternalLink>,
+    /// Objects embedded in the package (`*/embeddings/*`: OLE packages,
+    /// other documents, programs), each analysed like an archive member.
+    #[serde(default)]
+    pub embedded_files: Vec<ArchiveEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -179,6 +179,9 @@ fn collect(analysis: &Analysis, within: &str, findings: &mut Vec<Finding>) {
                 ),
             );
         }
+        for entry in &office.embedded_files {
+            visit_entry(entry, within, findings);
+        }
     }
 
     if let Some(pdf) = &analysis.pdf {

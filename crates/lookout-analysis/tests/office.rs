@@ -371,3 +371,35 @@ proptest! {
         lookout_analysis::fuzzing::office(&bytes);
     }
 }
+
+#[test]
+fn embedded_objects_are_analysed_like_archive_members() {
+    let program = samples::pe(
+        &[
+            ("KERNEL32.dll", &["ExitProcess"]),
+            ("urlmon.dll", &["URLDownloadToFileA"]),
+        ],
+        &[],
+    );
+    let document = samples::docx_with_embedded(&program);
+    let rules = lookout_analysis::Rules::starter().expect("starter rules");
+    let analysis = analyze(&document, Some(&rules), &Limits::default());
+    let office = analysis.office.as_ref().expect("an Office package");
+    assert_eq!(office.embedded_files.len(), 1);
+    let entry = &office.embedded_files[0];
+    assert_eq!(entry.path, "word/embeddings/oleObject1.bin");
+    let inner = entry.analysis.as_ref().expect("analysed");
+    assert_eq!(
+        inner.executable.as_ref().map(|e| e.format.as_str()),
+        Some("pe")
+    );
+    assert!(
+        analysis
+            .verdict
+            .reasons
+            .iter()
+            .any(|r| r.starts_with("In word/embeddings/oleObject1.bin: It is a program")),
+        "{:?}",
+        analysis.verdict.reasons
+    );
+}

@@ -220,6 +220,7 @@ fn details(analysis: &Analysis, indent: &str, out: &mut String) {
                 link.relationship, link.target, link.part
             );
         }
+        entries(&office.embedded_files, indent, out);
     }
     if let Some(pdf) = &analysis.pdf {
         let _ = writeln!(

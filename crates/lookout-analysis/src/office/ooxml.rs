@@ -8,7 +8,7 @@ use zip::ZipArchive;
 use zip::read::ZipFile;
 
 use super::vba;
-use crate::{Ctx, ExternalLink, FileType, Office};
+use crate::{ArchiveEntry, Ctx, ExternalLink, FileType, Office};
 
 /// Largest part read: relationship parts are kilobytes, VBA projects rarely
 /// reach a few megabytes.
@@ -20,6 +20,8 @@ const XML_NODES_LIMIT: u32 = 200_000;
 const MAX_LINKS: usize = 1000;
 /// VBA projects read from one package; real ones have one.
 const MAX_VBA_PARTS: usize = 16;
+/// Embedded objects analysed in one package.
+const MAX_EMBEDDED: usize = 50;
 const CONTENT_TYPES: &[u8] = b"[Content_Types].xml";
 /// Characters kept of a link target.
 const TARGET_CAP: usize = 2048;
@@ -162,7 +164,52 @@ impl Package {
                 format!("more than {MAX_VBA_PARTS} VBA projects; the rest were not read"),
             );
         }
+        self.embedded(&mut archive, &names, ctx);
         true
+    }
+
+    /// Objects embedded in the document (`word/embeddings/oleObject1.bin`,
+    /// a workbook in a presentation, a program wrapped in an OLE package):
+    /// droppers hide their payload there, so each is analysed in turn.
+    fn embedded(
+        &mut self,
+        archive: &mut ZipArchive<Cursor<&[u8]>>,
+        names: &[String],
+        ctx: &mut Ctx,
+    ) {
+        let embedded = names
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.to_ascii_lowercase().contains("/embeddings/") && !n.ends_with('/'));
+        for (index, name) in embedded {
+            if self.office.embedded_files.len() >= MAX_EMBEDDED {
+                ctx.problem(
+                    "office",
+                    format!(
+                        "more than {MAX_EMBEDDED} embedded objects; the rest were not analysed"
+                    ),
+                );
+                break;
+            }
+            let declared = archive.by_index_raw(index).map(|f| f.size()).ok();
+            let mut entry = ArchiveEntry {
+                path: name.clone(),
+                declared_size: declared,
+                encrypted: false,
+                analysis: None,
+                skipped: None,
+            };
+            match ctx.may_unpack(declared.unwrap_or(0)) {
+                Err(reason) => entry.skipped = Some(reason),
+                Ok(()) => match self.read_part(archive, index, name, ctx) {
+                    Some(bytes) => entry.analysis = Some(ctx.analyze_member(&bytes)),
+                    None => {
+                        entry.skipped = Some("it could not be read (see the problems)".to_owned())
+                    }
+                },
+            }
+            self.office.embedded_files.push(entry);
+        }
     }
 
     /// Reads the parts in file order through their local headers, for a

@@ -168,6 +168,26 @@ pub fn docm_with_macro() -> Vec<u8> {
     ])
 }
 
+/// A Word document (.docx) carrying `object` as an embedded object, as
+/// droppers wrap their payload.
+pub fn docx_with_embedded(object: &[u8]) -> Vec<u8> {
+    let types = content_types(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        r#"<Default Extension="bin" ContentType="application/vnd.openxmlformats-officedocument.oleObject"/>"#,
+    );
+    let ole = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/oleObject";
+    package(&[
+        ("[Content_Types].xml", types.as_bytes()),
+        ("_rels/.rels", root_relationships().as_bytes()),
+        ("word/document.xml", DOCUMENT.as_bytes()),
+        (
+            "word/_rels/document.xml.rels",
+            relationships(&[(ole, "embeddings/oleObject1.bin", false)]).as_bytes(),
+        ),
+        ("word/embeddings/oleObject1.bin", object),
+    ])
+}
+
 /// A Word document (.docx) without macros whose settings attach the
 /// template at `url`, fetched when the document opens: how remote
 /// template injection starts. It also has an ordinary hyperlink.

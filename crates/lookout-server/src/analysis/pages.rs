@@ -355,6 +355,9 @@ fn nested(analysis: &Analysis, depth: usize, out: &mut Vec<Member>) {
     if let Some(pdf) = &analysis.pdf {
         flatten(&pdf.embedded_files, depth, out);
     }
+    if let Some(office) = &analysis.office {
+        flatten(&office.embedded_files, depth, out);
+    }
 }
 
 pub async fn detail(

@@ -93,7 +93,8 @@ fn collect(analysis: &Analysis, found: &mut BTreeSet<(&'static str, String)>) {
         .archive
         .iter()
         .flat_map(|a| &a.entries)
-        .chain(analysis.pdf.iter().flat_map(|p| &p.embedded_files));
+        .chain(analysis.pdf.iter().flat_map(|p| &p.embedded_files))
+        .chain(analysis.office.iter().flat_map(|o| &o.embedded_files));
     for member in members {
         if let Some(inner) = &member.analysis {
             found.insert(("sha256", inner.hashes.sha256.clone()));
