@@ -16,7 +16,6 @@ use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::timeout::TimeoutLayer;
 
 pub use error::{ApiError, AppError};
 pub use visitor::{ClientAddr, CookieChange, Visitor};
@@ -63,10 +62,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), crate::ops::observe))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(state.config.upload_limit()))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
+        .layer(from_fn(deadline))
         .layer(CatchPanicLayer::custom(|_| {
             AppError::internal(anyhow::anyhow!("handler panicked")).into_response()
         }))
@@ -74,6 +70,26 @@ pub fn router(state: AppState) -> Router {
         .layer(CompressionLayer::new())
         .layer(from_fn_with_state(state.clone(), headers::security_headers))
         .with_state(state)
+}
+
+/// How long a request may take: 30 s, except on the routes that take files,
+/// where a member behind a slow satellite link may need many minutes to
+/// send a 64 MiB sample (their bodies are bounded by `upload_limit`).
+const REQUEST_DEADLINE: Duration = Duration::from_secs(30);
+const UPLOAD_DEADLINE: Duration = Duration::from_secs(45 * 60);
+
+async fn deadline(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let limit =
+        if request.method() == axum::http::Method::POST && is_upload_path(request.uri().path()) {
+            UPLOAD_DEADLINE
+        } else {
+            REQUEST_DEADLINE
+        };
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        // No body: `error::error_bodies` writes the page or problem.
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
 }
 
 async fn not_found() -> StatusCode {
