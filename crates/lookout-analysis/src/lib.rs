@@ -300,12 +300,15 @@ pub mod fuzzing {
         with_ctx(|ctx| archive::inspect(data, &file_type, ctx));
     }
 
-    /// The whole analysis, with the starter rules.
+    /// The whole analysis, with the starter rules (compiled once: the
+    /// fuzzer runs this millions of times).
     pub fn analyze(data: &[u8]) -> Analysis {
+        static RULES: std::sync::LazyLock<Option<Rules>> =
+            std::sync::LazyLock::new(|| Rules::starter().ok());
         let limits = Limits {
             time_limit: Duration::from_secs(10),
             ..Limits::default()
         };
-        super::analyze(data, Rules::starter().ok().as_ref(), &limits)
+        super::analyze(data, RULES.as_ref(), &limits)
     }
 }
