@@ -4,8 +4,9 @@
 Compiles the `.yar` files of --rules (each its own namespace, the file
 stem, as lookout-analysis does), reads every file of --files into memory,
 then times only the scans, on one thread. Prints one JSON line:
-{"engine", "compile_seconds", "scan_seconds", "files", "bytes", "matches"},
-or {"skipped": why} when the engine's Python package is not installed.
+{"engine", "compile_seconds", "scan_seconds", "kind_seconds", "files",
+"bytes", "matches"} (a file's kind is its name up to the first "-"), or
+{"skipped": why} when the engine's Python package is not installed.
 
     pip install yara-python   # the C engine (libyara), --engine yara
     pip install yara-x        # VirusTotal's Rust rewrite, --engine yara-x
@@ -34,7 +35,7 @@ def corpus(directory):
         if name.startswith(".") or not os.path.isfile(path):
             continue
         with open(path, "rb") as f:
-            files.append(f.read())
+            files.append((name.split("-")[0], f.read()))
     return files
 
 
@@ -82,18 +83,20 @@ def main():
 
     files = corpus(args.files)
     matches = 0
-    started = time.perf_counter()
-    for data in files:
+    kind_seconds = {}
+    for kind, data in files:
+        started = time.perf_counter()
         matches += scan(data)
-    scanned = time.perf_counter() - started
+        kind_seconds[kind] = kind_seconds.get(kind, 0.0) + time.perf_counter() - started
     print(
         json.dumps(
             {
                 "engine": engine,
                 "compile_seconds": compiled,
-                "scan_seconds": scanned,
+                "scan_seconds": sum(kind_seconds.values()),
+                "kind_seconds": kind_seconds,
                 "files": len(files),
-                "bytes": sum(len(data) for data in files),
+                "bytes": sum(len(data) for _, data in files),
                 "matches": matches,
             }
         )

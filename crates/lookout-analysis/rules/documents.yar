@@ -1,7 +1,10 @@
 /*
  * Lookout starter rules: Office documents and PDFs.
  * Written against the raw file bytes, the way YARA sees them, so that the
- * same rules give the same answers in boreal and in the C engine.
+ * same rules give the same answers in boreal and in the C engine. What only
+ * shows once unpacked (macro source, which VBA compresses; relationships,
+ * which OOXML deflates) is judged by the Office parser instead: auto-run
+ * macros and remote templates are reasons in the verdict without a rule.
  */
 rule Office_OLE_with_VBA_macros
 {
@@ -25,37 +28,6 @@ rule Office_OOXML_with_VBA_macros
         $types = "[Content_Types].xml"
     condition:
         uint32be(0) == 0x504B0304 and $bin and $types
-}
-
-rule Office_macro_autoexec_with_execution
-{
-    meta:
-        description = "VBA macro that runs on opening and starts programs or downloads"
-        severity = "malicious"
-    strings:
-        $auto1 = "AutoOpen" nocase
-        $auto2 = "Document_Open" nocase
-        $auto3 = "Workbook_Open" nocase
-        $auto4 = "Auto_Open" nocase
-        $exec1 = "WScript.Shell" nocase
-        $exec2 = "Shell" nocase
-        $exec3 = "URLDownloadToFile" nocase
-        $exec4 = "powershell" nocase
-    condition:
-        (uint32be(0) == 0xD0CF11E0 or uint32be(0) == 0x504B0304) and any of ($auto*) and any of ($exec*)
-}
-
-rule Office_remote_template_injection
-{
-    meta:
-        description = "Word document that loads its template from a remote address when opened"
-        severity = "malicious"
-    strings:
-        $rel = "relationships/attachedTemplate"
-        $ext = "TargetMode=\"External\""
-        $http = "Target=\"http" nocase
-    condition:
-        $rel and $ext and $http
 }
 
 rule PDF_JavaScript_on_open

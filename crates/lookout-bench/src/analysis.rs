@@ -6,6 +6,7 @@
 //! Every engine runs on one thread over files already in memory, so the
 //! figures compare engines, not disks or core counts.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -74,36 +75,46 @@ pub fn analysis(corpus_mb: usize, rule_count: usize, keep: Option<&Path>) -> any
     );
 
     let mut scan_time = Duration::ZERO;
+    let mut by_kind = BTreeMap::new();
     let mut boreal_matches = 0;
-    for (_, data) in &corpus {
+    for (name, data) in &corpus {
         let started = Instant::now();
         boreal_matches += rules.matching(data).len();
-        scan_time += started.elapsed();
+        let took = started.elapsed();
+        scan_time += took;
+        *by_kind.entry(kind(name).to_owned()).or_default() += took;
     }
     rows.push(Row {
         engine: "boreal (Rules::matching)".into(),
+        short: "boreal".into(),
         compile: Some(compile),
         scan: scan_time,
+        by_kind,
         matches: Some(boreal_matches),
     });
 
-    for (label, with_rules) in [
-        ("lookout_analysis::analyze + rules", true),
-        ("lookout_analysis::analyze, no rules", false),
+    for (label, short, with_rules) in [
+        ("lookout_analysis::analyze + rules", "analyze+rules", true),
+        ("lookout_analysis::analyze, no rules", "analyze", false),
     ] {
         let limits = Limits::default();
         let mut time = Duration::ZERO;
+        let mut by_kind = BTreeMap::new();
         let mut matches = 0;
-        for (_, data) in &corpus {
+        for (name, data) in &corpus {
             let started = Instant::now();
             let analysis = analyze(data, with_rules.then_some(&rules), &limits);
-            time += started.elapsed();
+            let took = started.elapsed();
+            time += took;
+            *by_kind.entry(kind(name).to_owned()).or_default() += took;
             matches += analysis.rule_matches.len();
         }
         rows.push(Row {
             engine: label.into(),
+            short: short.into(),
             compile: None,
             scan: time,
+            by_kind,
             // Counted on the top-level files only: members' own matches
             // are inside the analysis and not comparable with the engines.
             matches: with_rules.then_some(matches),
@@ -132,6 +143,7 @@ pub fn analysis(corpus_mb: usize, rule_count: usize, keep: Option<&Path>) -> any
     }
 
     print_table(&rows, total, corpus.len());
+    print_kinds(&rows, &corpus);
     for note in notes {
         println!("  {note}");
     }
@@ -147,8 +159,11 @@ pub fn analysis(corpus_mb: usize, rule_count: usize, keep: Option<&Path>) -> any
 
 struct Row {
     engine: String,
+    /// Column heading in the table by kind.
+    short: String,
     compile: Option<Duration>,
     scan: Duration,
+    by_kind: BTreeMap<String, Duration>,
     /// Matching (file, rule) pairs.
     matches: Option<usize>,
 }
@@ -171,6 +186,35 @@ fn print_table(rows: &[Row], total: u64, files: usize) {
             row.matches.map_or("-".into(), |m| m.to_string()),
         );
     }
+}
+
+/// MB/s of each engine on each kind of file of a megabyte or more in all:
+/// text-heavy files and random data favour different engines.
+fn print_kinds(rows: &[Row], corpus: &[(String, Vec<u8>)]) {
+    let mut bytes: BTreeMap<&str, u64> = BTreeMap::new();
+    for (name, data) in corpus {
+        *bytes.entry(kind(name)).or_default() += data.len() as u64;
+    }
+    let mut heading = format!("  {:<16}", "MB/s by kind");
+    for row in rows {
+        let _ = write!(heading, " {:>14}", row.short);
+    }
+    println!("{heading}");
+    for (kind, size) in bytes.iter().filter(|(_, size)| **size as f64 >= MB) {
+        let mut line = format!("  {:<16}", format!("{kind} ({:.0} MB)", *size as f64 / MB));
+        for row in rows {
+            let cell = row.by_kind.get(*kind).map_or("-".into(), |d| {
+                format!("{:.1}", *size as f64 / MB / d.as_secs_f64().max(1e-9))
+            });
+            let _ = write!(line, " {cell:>14}");
+        }
+        println!("{line}");
+    }
+}
+
+/// The kind of a corpus file: its name up to the first `-`.
+fn kind(name: &str) -> &str {
+    name.split('-').next().unwrap_or(name)
 }
 
 /// Runs `yara_scan.py` for `engine`: the row, or why it was skipped.
@@ -213,10 +257,22 @@ fn python_engine(
             .with_context(|| format!("no {key} in {line}"))?;
         Ok(Duration::from_secs_f64(value))
     };
+    let by_kind = report["kind_seconds"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(kind, s)| Some((kind.clone(), Duration::from_secs_f64(s.as_f64()?))))
+        .collect();
     Ok(Ok(Row {
         engine: report["engine"].as_str().unwrap_or(engine).to_owned(),
+        short: if engine == "yara" {
+            "yara-python".into()
+        } else {
+            engine.into()
+        },
         compile: Some(seconds("compile_seconds")?),
         scan: seconds("scan_seconds")?,
+        by_kind,
         matches: report["matches"].as_u64().map(|m| m as usize),
     }))
 }
@@ -237,12 +293,11 @@ fn load(dir: &Path) -> anyhow::Result<Vec<(String, Vec<u8>)>> {
     Ok(corpus)
 }
 
-/// Files and megabytes per kind (the part of the name before `-`).
+/// Files and megabytes per kind.
 fn composition(corpus: &[(String, Vec<u8>)]) -> String {
-    let mut kinds: std::collections::BTreeMap<&str, (usize, u64)> = Default::default();
+    let mut kinds: BTreeMap<&str, (usize, u64)> = BTreeMap::new();
     for (name, data) in corpus {
-        let kind = name.split('-').next().unwrap_or(name);
-        let entry = kinds.entry(kind).or_default();
+        let entry = kinds.entry(kind(name)).or_default();
         entry.0 += 1;
         entry.1 += data.len() as u64;
     }
