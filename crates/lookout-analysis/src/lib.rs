@@ -45,7 +45,7 @@ pub use error::{Error, RuleError};
 pub use hashes::tlsh_distance;
 pub use neutralise::{PASSWORD as SAMPLE_ZIP_PASSWORD, infected_zip};
 pub use report::*;
-pub use rules::{RuleSource, Rules, STARTER_RULES};
+pub use rules::{MAX_RULE_FILE, RuleSource, Rules, STARTER_RULES};
 
 /// Bounds on the work one analysis may do. The defaults suit files up to
 /// the portal's 64 MiB upload limit on a small server.

@@ -164,14 +164,20 @@ impl Config {
 
     /// The largest request an upload route accepts: every attachment at
     /// its limit, and the form around them.
+    /// The largest request any route accepts (the outer guard; each upload
+    /// route has its own, `web::upload_limit`).
     pub fn upload_limit(&self) -> usize {
-        let report = self
-            .attachment_max_mb
-            .saturating_mul(1024 * 1024)
-            .saturating_mul(self.attachments_per_report);
-        report
+        self.report_upload_limit()
             .max(self.analysis_upload_limit())
+            .max(lookout_analysis::MAX_RULE_FILE)
             .saturating_add(crate::web::BODY_LIMIT)
+    }
+
+    /// The files one report may carry, in bytes.
+    pub fn report_upload_limit(&self) -> usize {
+        self.attachment_max_mb
+            .saturating_mul(1024 * 1024)
+            .saturating_mul(self.attachments_per_report)
     }
 
     /// Largest sample accepted for analysis, in bytes.

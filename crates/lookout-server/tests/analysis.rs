@@ -518,13 +518,7 @@ async fn analysts_add_rules_that_compile_and_are_used() {
         let analyst = analyst(&server).await;
 
         let broken = "rule Bunker_fraud {\n  strings: $a = \"IBAN change\"\n  condition: $b\n}\n";
-        let (status, _, page) = submit(
-            &analyst,
-            &server.url("/analysis-rules"),
-            &server.url("/analysis-rules"),
-            &[("name", "bec.yar"), ("body", broken)],
-        )
-        .await;
+        let (status, page) = post_rules(&server, &analyst, "bec.yar", broken, None).await;
         assert_eq!(status, 422);
         assert!(page.contains("bec.yar, line 3"), "{page}");
         assert!(
@@ -533,19 +527,27 @@ async fn analysts_add_rules_that_compile_and_are_used() {
         );
 
         let fixed = broken.replace("$b", "$a");
-        let (status, location, _) = submit(
+        let (status, _) = post_rules(&server, &analyst, "bec.yar", &fixed, None).await;
+        assert_eq!(status, 303);
+        // A file chosen instead of pasted text, named after the file.
+        let file = b"rule Fake_charts { strings: $u = \"chart-update\" condition: $u }".to_vec();
+        let (status, _) = post_rules(&server, &analyst, "", "", Some(("charts.yar", file))).await;
+        assert_eq!(status, 303);
+        let (_, page) = get(&analyst, &server.url("/analysis-rules")).await;
+        assert!(
+            page.contains("bec.yar") && page.contains("charts.yar"),
+            "{page}"
+        );
+        let (status, page) = post_rules(
+            &server,
             &analyst,
-            &server.url("/analysis-rules"),
-            &server.url("/analysis-rules"),
-            &[("name", "bec.yar"), ("body", &fixed)],
+            "",
+            "",
+            Some(("binary.yar", vec![0xff, 0xfe, 0])),
         )
         .await;
-        assert_eq!(
-            (status, location.as_deref()),
-            (303, Some("/analysis-rules"))
-        );
-        let (_, page) = get(&analyst, &server.url("/analysis-rules")).await;
-        assert!(page.contains("bec.yar"));
+        assert_eq!(status, 422);
+        assert!(page.contains("not text"), "{page}");
 
         let (_, page) = analyse(
             &server,
@@ -556,7 +558,49 @@ async fn analysts_add_rules_that_compile_and_are_used() {
         )
         .await;
         assert!(page.contains("bec:Bunker_fraud"), "{page}");
+        let (_, page) = analyse(
+            &server,
+            &client,
+            "note.txt",
+            b"Install the chart-update tool today.",
+            "amber",
+        )
+        .await;
+        assert!(page.contains("charts:Fake_charts"), "{page}");
     }
+}
+
+/// Posts the analysts' rule form as the page does (multipart).
+async fn post_rules(
+    server: &TestServer,
+    client: &reqwest::Client,
+    name: &str,
+    body: &str,
+    file: Option<(&str, Vec<u8>)>,
+) -> (u16, String) {
+    let (_, page) = get(client, &server.url("/analysis-rules")).await;
+    let token = page
+        .split("action=\"/analysis-rules?csrf=")
+        .nth(1)
+        .map(|s| s[..64].to_string())
+        .expect("rules form");
+    let mut form = reqwest::multipart::Form::new()
+        .text("name", name.to_string())
+        .text("body", body.to_string());
+    if let Some((file_name, bytes)) = file {
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string()),
+        );
+    }
+    let response = client
+        .post(server.url(&format!("/analysis-rules?csrf={token}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
 }
 
 /// A process that takes uploads but analyses nothing leaves the queue to

@@ -13,9 +13,10 @@ use crate::accounts::model::{Role, User};
 use crate::audit::{self, Actor};
 use crate::incidents::clearance::{Clearance, tlp_rank, tlp_tag};
 use crate::reports::ReportLabels;
+use crate::reports::attachments::plain_name;
 use crate::state::AppState;
 use crate::web::templates::{Page, render};
-use crate::web::{AppError, Visitor};
+use crate::web::{AppError, Visitor, attachment};
 
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
@@ -157,7 +158,7 @@ async fn read_upload(state: &AppState, request: Request) -> Result<Upload, AppEr
     while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
         match field.name().unwrap_or_default() {
             "file" => {
-                upload.file_name = field.file_name().map(plain_name).unwrap_or_default();
+                upload.file_name = plain_name(field.file_name().unwrap_or_default(), "sample");
                 upload.bytes = field.bytes().await.map_err(unreadable)?.to_vec();
             }
             "tlp" => upload.tlp = field.text().await.map_err(unreadable)?,
@@ -165,18 +166,6 @@ async fn read_upload(state: &AppState, request: Request) -> Result<Upload, AppEr
         }
     }
     Ok(upload)
-}
-
-/// The last path component, without control characters, at most 200
-/// characters: only ever shown to the uploader and analysts.
-fn plain_name(name: &str) -> String {
-    let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
-    let clean: String = last.chars().filter(|c| !c.is_control()).take(200).collect();
-    if clean.trim().is_empty() {
-        "sample".into()
-    } else {
-        clean
-    }
 }
 
 pub async fn upload(
@@ -410,18 +399,11 @@ pub async fn json(
     let (row, _) = viewable(&state, user, &reference).await?;
     let analysis = row.result(&state.key)?.ok_or(AppError::NotFound)?;
     let body = serde_json::to_vec_pretty(&analysis).map_err(AppError::internal)?;
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    if let Ok(value) =
-        HeaderValue::from_str(&format!("attachment; filename=\"{}.json\"", row.reference))
-    {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    Ok(attachment(
+        body,
+        "application/json",
+        &format!("{}.json", row.reference),
+    ))
 }
 
 /// The sample, for analysts only, as a zip encrypted with "infected".
@@ -456,18 +438,11 @@ pub async fn sample_zip(
     )
     .await?;
     tx.commit().await?;
-    let mut response = zip.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/zip"),
-    );
-    if let Ok(value) =
-        HeaderValue::from_str(&format!("attachment; filename=\"{}.zip\"", row.sha256))
-    {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    Ok(response)
+    Ok(attachment(
+        zip,
+        "application/zip",
+        &format!("{}.zip", row.sha256),
+    ))
 }
 
 /// A report's narrative and indicators, started from an analysis the user

@@ -3,8 +3,7 @@
 //! with its errors and never reaches the workers.
 
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use lookout_analysis::{RuleSource, Rules, STARTER_RULES};
@@ -78,15 +77,37 @@ fn valid_name(name: &str) -> bool {
 pub async fn upload(
     State(state): State<AppState>,
     visitor: Visitor,
-    body: Bytes,
+    request: Request,
 ) -> Result<Response, AppError> {
     let user = analyst(&visitor)?.clone();
-    let mut name = String::new();
-    let mut text = String::new();
-    for (key, value) in url::form_urlencoded::parse(&body) {
-        match key.as_ref() {
-            "name" => name = value.trim().to_owned(),
-            "body" => text = value.into_owned(),
+    let (mut name, mut text) = (String::new(), String::new());
+    let mut multipart = Multipart::from_request(request, &state)
+        .await
+        .map_err(|_| AppError::BadRequest("Send the form from the Analysis rules page.".into()))?;
+    let unreadable = |_| AppError::BadRequest("The form could not be read: send it again.".into());
+    let mut not_text = false;
+    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+        match field.name().unwrap_or_default() {
+            "name" => name = field.text().await.map_err(unreadable)?.trim().to_owned(),
+            "body" => {
+                let typed = field.text().await.map_err(unreadable)?;
+                if !typed.trim().is_empty() {
+                    text = typed;
+                }
+            }
+            "file" => {
+                let file_name = field.file_name().map(str::to_owned).unwrap_or_default();
+                let bytes = field.bytes().await.map_err(unreadable)?;
+                if !bytes.is_empty() {
+                    match String::from_utf8(bytes.to_vec()) {
+                        Ok(uploaded) => text = uploaded,
+                        Err(_) => not_text = true,
+                    }
+                    if name.is_empty() {
+                        name = file_name;
+                    }
+                }
+            }
             _ => {}
         }
     }
@@ -97,8 +118,10 @@ pub async fn upload(
                 .to_string(),
         );
     }
-    if text.trim().is_empty() {
-        problems.push("Paste the rules.".to_string());
+    if not_text {
+        problems.push("The file is not text (UTF-8): choose the .yar file itself.".to_string());
+    } else if text.trim().is_empty() {
+        problems.push("Paste the rules or choose a .yar file.".to_string());
     }
     let mut rule_count = 0;
     if problems.is_empty() {

@@ -59,12 +59,12 @@ pub struct Prepared {
 }
 
 /// A name of at most 200 characters without any folder: the last path
-/// component, control characters dropped.
-fn plain_name(name: &str) -> String {
+/// component, control characters dropped; `fallback` when nothing is left.
+pub fn plain_name(name: &str, fallback: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or_default();
     let clean: String = last.chars().filter(|c| !c.is_control()).take(200).collect();
     if clean.trim().is_empty() {
-        "attachment".into()
+        fallback.into()
     } else {
         clean
     }
@@ -100,7 +100,7 @@ pub async fn prepare(uploads: Vec<Upload>, config: &Config) -> Result<Vec<Prepar
     let mut prepared = Vec::new();
     let mut problems = Vec::new();
     for (upload, result) in cleaned {
-        let filename = plain_name(&upload.filename);
+        let filename = plain_name(&upload.filename, "attachment");
         match result {
             Err(err) => problems.push(format!("{filename}: {err}")),
             Ok(result) => {
@@ -342,11 +342,14 @@ mod tests {
     #[test]
     fn names_lose_their_folders() {
         assert_eq!(
-            plain_name("C:\\Users\\ivan.petrov\\Desktop\\ecdis.jpg"),
+            plain_name("C:\\Users\\ivan.petrov\\Desktop\\ecdis.jpg", "attachment"),
             "ecdis.jpg"
         );
-        assert_eq!(plain_name("/home/ivan/ecdis.jpg"), "ecdis.jpg");
-        assert_eq!(plain_name("a\u{7}b.png"), "ab.png");
-        assert_eq!(plain_name(""), "attachment");
+        assert_eq!(
+            plain_name("/home/ivan/ecdis.jpg", "attachment"),
+            "ecdis.jpg"
+        );
+        assert_eq!(plain_name("a\u{7}b.png", "attachment"), "ab.png");
+        assert_eq!(plain_name("", "attachment"), "attachment");
     }
 }

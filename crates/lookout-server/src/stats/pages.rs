@@ -7,8 +7,7 @@ use std::fmt::Write as _;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use lookout_privacy::suppress::Cell;
 use serde::Deserialize;
 
@@ -19,7 +18,7 @@ use crate::incidents::clearance::{Clearance, tlp_of_rank};
 use crate::reports::{Catalogue, catalogue, sea_areas};
 use crate::state::AppState;
 use crate::web::templates::{Page, render};
-use crate::web::{AppError, Visitor};
+use crate::web::{AppError, Visitor, attachment};
 
 /// How many calendar years a reader can pick, this one included.
 pub const YEARS: i32 = 5;
@@ -460,16 +459,6 @@ pub fn trends_csv(trends: &[Trend]) -> String {
         );
     }
     out
-}
-
-fn attachment(body: String, content_type: &'static str, name: &str) -> Response {
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    response
 }
 
 async fn download(

@@ -25,12 +25,23 @@ use crate::state::AppState;
 /// Largest request body the portal accepts outside upload routes.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
-/// Routes that take files; they may receive up to `Config::upload_limit`.
+/// Routes that take files, and the largest body each accepts (its files'
+/// limit and room for the other fields); `None` for every other route.
+/// The analysis pages then refuse a sample over its own limit with a page
+/// that names it.
+pub fn upload_limit(config: &crate::Config, path: &str) -> Option<usize> {
+    let files = match path {
+        "/report" | "/report/follow-up" => config.report_upload_limit(),
+        _ if path.starts_with("/reports/mine/") => config.report_upload_limit(),
+        "/analysis" => config.analysis_upload_limit(),
+        "/analysis-rules" => lookout_analysis::MAX_RULE_FILE,
+        _ => return None,
+    };
+    Some(files.saturating_add(BODY_LIMIT))
+}
+
 pub fn is_upload_path(path: &str) -> bool {
-    matches!(
-        path,
-        "/report" | "/report/follow-up" | "/analysis" | "/analysis-rules"
-    ) || path.starts_with("/reports/mine/")
+    upload_limit(&crate::Config::default(), path).is_some()
 }
 
 pub fn router(state: AppState) -> Router {
@@ -102,6 +113,22 @@ async fn stylesheet() -> Response {
         "text/css; charset=utf-8",
         "public, max-age=86400",
     )
+}
+
+/// A download: always an attachment (never rendered in the portal's
+/// origin), of `content_type`, saved as `file_name`.
+pub fn attachment(
+    body: impl Into<axum::body::Body>,
+    content_type: &'static str,
+    file_name: &str,
+) -> Response {
+    let mut response = Response::new(body.into());
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
 }
 
 /// A file built into the binary, with its type and how long browsers and

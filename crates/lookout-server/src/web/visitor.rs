@@ -156,7 +156,7 @@ async fn visit(state: AppState, request: Request<Body>, next: Next) -> Result<Re
 
     let body = if is_state_changing(&parts.method) {
         check_origin(&state, &parts.headers)?;
-        let upload = super::is_upload_path(parts.uri.path());
+        let upload = super::upload_limit(&state.config, parts.uri.path());
         let bytes = read_form_body(&parts.headers, body, upload).await?;
         let sent = parts
             .headers
@@ -285,19 +285,19 @@ fn check_origin(state: &AppState, headers: &HeaderMap) -> Result<(), AppError> {
     Ok(())
 }
 
-async fn read_form_body(headers: &HeaderMap, body: Body, upload: bool) -> Result<Bytes, AppError> {
+async fn read_form_body(
+    headers: &HeaderMap,
+    body: Body,
+    upload: Option<usize>,
+) -> Result<Bytes, AppError> {
     let is_form = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
     if !is_form {
         // Other bodies pass through untouched (the token comes in a header or
-        // the query). Upload routes are bounded by the outer request limit.
-        let limit = if upload {
-            usize::MAX
-        } else {
-            super::BODY_LIMIT
-        };
+        // the query), within their route's limit.
+        let limit = upload.unwrap_or(super::BODY_LIMIT);
         return axum::body::to_bytes(body, limit)
             .await
             .map_err(|_| AppError::PayloadTooLarge);
