@@ -300,6 +300,14 @@ pub mod fuzzing {
         with_ctx(|ctx| archive::inspect(data, &file_type, ctx));
     }
 
+    /// A rule file as an analyst uploads it: compiled, or refused with
+    /// errors, never a panic or a hang.
+    pub fn rules(data: &[u8]) {
+        if let Ok(text) = std::str::from_utf8(data) {
+            let _ = Rules::compile(&[RuleSource::new("fuzz.yar", text)]);
+        }
+    }
+
     /// The whole analysis, with the starter rules (compiled once: the
     /// fuzzer runs this millions of times).
     pub fn analyze(data: &[u8]) -> Analysis {

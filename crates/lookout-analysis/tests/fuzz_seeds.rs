@@ -48,6 +48,11 @@ fn archive_seeds() {
     replay("archive", fuzzing::archive);
 }
 
+#[test]
+fn rules_seeds() {
+    replay("rules", fuzzing::rules);
+}
+
 /// Writes this crate's own seeds from the sample builders (run by hand
 /// after changing a builder: `cargo test -p lookout-analysis --test
 /// fuzz_seeds -- --ignored`).

@@ -1,0 +1,2 @@
+rule broken {
+  strings: $a = { 4D 5A [2-
