@@ -277,7 +277,8 @@ async fn seen_before_respects_sharing_levels() {
         );
         let (_, alice_page) = get(&alice, &server.url(&alice_path)).await;
         assert!(
-            alice_page.contains("uploaded 1 more time(s) under a sharing level you do not have")
+            !alice_page.contains("seen-same"),
+            "a RED upload is not even counted"
         );
         assert_eq!(
             get(&alice, &server.url(&bob_path)).await.0,
@@ -290,6 +291,15 @@ async fn seen_before_respects_sharing_levels() {
             !page.contains("id=\"file-name\""),
             "only the uploader sees the file name"
         );
+        // Carol keeps hers to her organisation: Alice learns it exists, no more.
+        let carol = member(&server, "Eastbay Ferries", "cso@eastbay.example").await;
+        let (carol_path, _) =
+            analyse(&server, &carol, "update.exe", &dropper, "amber-strict").await;
+        let (_, alice_page) = get(&alice, &server.url(&alice_path)).await;
+        assert!(
+            alice_page.contains("uploaded 1 more time(s) under a sharing level you do not have")
+        );
+        assert!(!alice_page.contains(carol_path.trim_start_matches("/analysis/")));
 
         // A variant: similar by TLSH.
         let mut variant = dropper.clone();

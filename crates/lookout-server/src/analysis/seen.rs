@@ -103,12 +103,18 @@ fn collect(analysis: &Analysis, found: &mut BTreeSet<(&'static str, String)>) {
     }
 }
 
-/// Who may open an analysis: its uploader and analysts always; others by
-/// its sharing level and their clearance (RED: nobody else).
+/// Who may open an analysis: its uploader and analysts always; at
+/// AMBER+STRICT, their organisation; at GREEN and AMBER, members cleared
+/// for the level; at RED, nobody else.
 pub fn may_view(row: &AnalysisRow, user: &User, clearance: &Clearance) -> bool {
-    row.submitted_by == user.id
-        || user.role == Role::Analyst
-        || (row.tlp != "red" && clearance.allows(row.tlp_rank, row.org_id))
+    if row.submitted_by == user.id || user.role == Role::Analyst {
+        return true;
+    }
+    match row.tlp.as_str() {
+        "red" => false,
+        "amber-strict" => row.org_id.is_some() && row.org_id == user.org_id,
+        _ => clearance.allows(row.tlp_rank, row.org_id),
+    }
 }
 
 /// Another analysis, as a viewer may see it listed.
@@ -139,7 +145,8 @@ pub struct IncidentMatch {
 #[derive(Default)]
 pub struct SeenBefore {
     pub same_file: Vec<Related>,
-    /// Uploads of the same file the viewer may not open.
+    /// Uploads of the same file the viewer may not open (RED ones not
+    /// counted).
     pub same_file_hidden: usize,
     pub similar: Vec<(Related, i32)>,
     pub shared: Vec<(Related, Vec<String>)>,
@@ -167,7 +174,8 @@ pub async fn find(
     for other in store::same_sample(&state.db, &row.sha256, row.id).await? {
         if may_view(&other, user, clearance) {
             seen.same_file.push(Related::of(&other));
-        } else {
+        } else if other.tlp != "red" {
+            // RED tells nobody anything, not even that it exists.
             seen.same_file_hidden += 1;
         }
     }
