@@ -638,3 +638,48 @@ async fn another_process_analyses_what_one_received() {
     let page = finished(&front, &client, &path).await;
     assert!(page.contains("EICAR"));
 }
+
+/// A worker that died mid-analysis (its process crashed) leaves the job
+/// leased; once the lease runs out another worker takes it, and a file
+/// that has taken down the analyser too often is failed, not retried.
+#[tokio::test]
+async fn abandoned_analyses_are_taken_over_and_killers_given_up() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let manual = |config: &mut Config| config.analysis_workers = 0;
+        let data = tempfile::tempdir().unwrap();
+        let server = TestServer::start_in(&url, data.path().to_path_buf(), Some(&manual)).await;
+        let client = member(&server, "Northwind Shipping", "cso@northwind.example").await;
+        let mut paths = Vec::new();
+        for name in ["first.com", "second.com"] {
+            let bytes = [samples::EICAR, name.as_bytes()].concat();
+            let (status, location, _) = upload(&server, &client, name, &bytes, "amber").await;
+            assert_eq!(status, 303);
+            paths.push(location.unwrap());
+        }
+        let past = lookout_server::db::now() - 1;
+        let refs: Vec<String> = paths
+            .iter()
+            .map(|p| p.trim_start_matches("/analysis/").to_string())
+            .collect();
+        for (reference, attempts) in [(&refs[0], 1), (&refs[1], 3)] {
+            sqlx::query("UPDATE analyses SET state = 'running', attempts = $1, lease_until = $2 WHERE ref = $3")
+                .bind(attempts)
+                .bind(past)
+                .bind(reference)
+                .execute(&server.state.db.pool)
+                .await
+                .unwrap();
+        }
+        let worker = &server.state;
+        while lookout_server::analysis::worker::round(worker)
+            .await
+            .unwrap()
+        {}
+        let (_, page) = get(&client, &server.url(&paths[0])).await;
+        assert!(page.contains("EICAR"), "taken over and finished");
+        let (_, page) = get(&client, &server.url(&paths[1])).await;
+        assert!(page.contains("id=\"failed\""), "{page}");
+        assert!(page.contains("built to crash analysers"));
+    }
+}

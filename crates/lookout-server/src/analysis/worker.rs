@@ -72,6 +72,17 @@ pub async fn round(state: &AppState) -> Result<bool, StoreError> {
     let Some(job) = store::claim(&state.db, now(), lease).await? else {
         return Ok(false);
     };
+    if job.attempts > store::MAX_ATTEMPTS {
+        // Its earlier workers died with it (the process crashed or was
+        // killed mid-analysis): stop before it takes another one down.
+        store::fail(
+            &state.db,
+            &job,
+            "The analysis stopped the analyser several times: the file may be built to crash analysers. Treat it as malicious and ask an analyst.",
+        )
+        .await?;
+        return Ok(true);
+    }
     let Some(bytes) = store::sample(&state.db, &state.key, &job.sha256).await? else {
         store::fail(&state.db, &job, "The file is no longer stored.").await?;
         return Ok(true);
