@@ -30,10 +30,27 @@ fn generated() -> serde_json::Value {
     })
 }
 
+/// Objects with their keys sorted, whatever map serde_json is built with
+/// (the workspace turns on `preserve_order` for other crates), so the file
+/// is the same from `cargo test -p` and from `cargo test --workspace`.
+fn sorted(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(sorted).collect())
+        }
+        other => other,
+    }
+}
+
 #[test]
 fn the_committed_schema_matches_the_types() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/analysis.schema.json");
-    let schema = generated();
+    let schema = sorted(generated());
     let text = serde_json::to_string_pretty(&schema).expect("json") + "\n";
     if std::env::var_os("LOOKOUT_WRITE_SCHEMA").is_some() {
         std::fs::write(&path, &text).expect("write schema");
