@@ -126,6 +126,11 @@ fn analyze_at(
         _ => None,
     };
     let office = office::inspect(data, &file_type, &mut ctx);
+    // Magic numbers say "zip" or "compound file"; the parser knows better.
+    let file_type = match &office {
+        Some(office) => office_type(file_type, &office.container),
+        None => file_type,
+    };
     let pdf = if file_type.media_type == "application/pdf" {
         pdf::inspect(data, &mut ctx)
     } else {
@@ -164,6 +169,18 @@ fn analyze_at(
     };
     analysis.verdict = verdict::judge(&analysis);
     analysis
+}
+
+fn office_type(detected: FileType, container: &str) -> FileType {
+    let name = match container {
+        "ooxml" => "Office Open XML document",
+        _ => "Microsoft Office document (OLE2)",
+    };
+    FileType {
+        name: name.to_owned(),
+        kind: FileKind::Document,
+        ..detected
+    }
 }
 
 /// Handed to each parser: the limits, a place to report problems, and the
