@@ -44,3 +44,19 @@ rule Cryptocurrency_ransom_note
     condition:
         filesize < 200KB and any of ($pay*) and any of ($enc*) and ($tor or #enc2 > 1)
 }
+
+rule VBA_autoexec_runs_commands
+{
+    meta:
+        description = "VBA macro that runs by itself when the document opens and starts programs or downloads"
+        severity = "malicious"
+    strings:
+        $auto1 = /\bSub\s+(AutoOpen|Auto_Open|AutoExec|Document_Open|DocumentOpen|Workbook_Open)\b/ nocase
+        $run1 = /\bShell\s*[\(\"]/ nocase
+        $run2 = "WScript.Shell" nocase
+        $run3 = "URLDownloadToFile" nocase
+        $run4 = "powershell" nocase
+        $run5 = "MSXML2.XMLHTTP" nocase
+    condition:
+        any of ($auto*) and any of ($run*)
+}

@@ -141,10 +141,24 @@ fn analyze_at(
     } else {
         None
     };
-    let rule_matches = match rules {
+    let mut rule_matches = match rules {
         Some(rules) => rules.scan(data, &mut ctx),
         None => Vec::new(),
     };
+    // VBA compresses macro source, so rules for it only see it unpacked.
+    if let (Some(rules), Some(office)) = (rules, &office) {
+        for code in &office.macros {
+            for mut found in rules.scan(code.code.as_bytes(), &mut ctx) {
+                let known = rule_matches
+                    .iter()
+                    .any(|m| m.namespace == found.namespace && m.rule == found.rule);
+                if !known {
+                    found.found_in = Some(format!("macro {}", code.module));
+                    rule_matches.push(found);
+                }
+            }
+        }
+    }
     let problems = ctx.problems;
     let mut analysis = Analysis {
         schema: SCHEMA.to_owned(),

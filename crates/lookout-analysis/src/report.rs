@@ -296,6 +296,10 @@ pub struct RuleMatch {
     pub tags: Vec<String>,
     /// The rule's metadata as text (`description`, `severity`, ...).
     pub meta: BTreeMap<String, String>,
+    /// Where it matched when not in the file's own bytes: `macro NAME` for
+    /// a VBA module's decompressed source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub found_in: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -174,6 +174,7 @@ impl Rules {
                         (scanner.get_string_symbol(m.name).to_owned(), value)
                     })
                     .collect::<BTreeMap<_, _>>(),
+                found_in: None,
             })
             .collect()
     }

@@ -110,7 +110,12 @@ fn collect(analysis: &Analysis, within: &str, findings: &mut Vec<Finding>) {
             Some("malicious" | "test" | "high" | "critical") => VerdictLevel::Malicious,
             _ => VerdictLevel::Suspicious,
         };
-        add(level, format!("{description} (rule {}).", rule.rule));
+        let place = rule
+            .found_in
+            .as_deref()
+            .map(|p| format!(", in {p}"))
+            .unwrap_or_default();
+        add(level, format!("{description} (rule {}{place}).", rule.rule));
     }
 
     if let Some(exe) = &analysis.executable {

@@ -403,3 +403,36 @@ fn embedded_objects_are_analysed_like_archive_members() {
         analysis.verdict.reasons
     );
 }
+
+#[test]
+fn rules_see_macro_source_that_vba_compresses() {
+    let rules = lookout_analysis::Rules::starter().expect("starter rules");
+    // On the raw bytes the compressed source does not match...
+    assert!(
+        !rules
+            .matching(&samples::word_doc_with_macro())
+            .iter()
+            .any(|r| r.ends_with("VBA_autoexec_runs_commands"))
+    );
+    // ...on the macro the analysis unpacked, it does.
+    let analysis = analyze(
+        &samples::word_doc_with_macro(),
+        Some(&rules),
+        &Limits::default(),
+    );
+    let found = analysis
+        .rule_matches
+        .iter()
+        .find(|m| m.rule == "VBA_autoexec_runs_commands")
+        .expect("matched in the macro");
+    assert_eq!(found.found_in.as_deref(), Some("macro Module1"));
+    assert!(
+        analysis
+            .verdict
+            .reasons
+            .iter()
+            .any(|r| r.contains("(rule VBA_autoexec_runs_commands, in macro Module1)")),
+        "{:?}",
+        analysis.verdict.reasons
+    );
+}

@@ -271,7 +271,10 @@ fn details(analysis: &Analysis, indent: &str, out: &mut String) {
         let names: Vec<String> = analysis
             .rule_matches
             .iter()
-            .map(|m| format!("{}:{}", m.namespace, m.rule))
+            .map(|m| match &m.found_in {
+                Some(place) => format!("{}:{} (in {place})", m.namespace, m.rule),
+                None => format!("{}:{}", m.namespace, m.rule),
+            })
             .collect();
         let _ = writeln!(out, "{indent}Rules    {}", names.join(", "));
     }
