@@ -89,12 +89,7 @@ pub fn digests(data: &[u8]) -> Hashes {
 /// Analyses `data`, matching `rules` when given (on the file and on every
 /// unpacked member).
 pub fn analyze(data: &[u8], rules: Option<&Rules>, limits: &Limits) -> Analysis {
-    let mut budget = Budget {
-        deadline: Instant::now() + limits.time_limit,
-        unpacked_bytes: 0,
-        members: 0,
-    };
-    analyze_at(data, rules, limits, &mut budget, 0)
+    analyze_at(data, rules, limits, &mut Budget::starting(limits), 0)
 }
 
 /// What all levels of one analysis share.
@@ -102,6 +97,16 @@ struct Budget {
     deadline: Instant,
     unpacked_bytes: u64,
     members: usize,
+}
+
+impl Budget {
+    fn starting(limits: &Limits) -> Budget {
+        Budget {
+            deadline: Instant::now() + limits.time_limit,
+            unpacked_bytes: 0,
+            members: 0,
+        }
+    }
 }
 
 fn analyze_at(
@@ -293,16 +298,17 @@ const MAX_PROBLEMS: usize = 50;
 pub mod fuzzing {
     use super::*;
 
-    fn with_ctx<T>(run: impl FnOnce(&mut Ctx) -> T) -> T {
-        let limits = Limits {
+    /// The defaults, with a time limit libFuzzer's own timeout stays above.
+    fn fuzz_limits() -> Limits {
+        Limits {
             time_limit: Duration::from_secs(10),
             ..Limits::default()
-        };
-        let mut budget = Budget {
-            deadline: Instant::now() + limits.time_limit,
-            unpacked_bytes: 0,
-            members: 0,
-        };
+        }
+    }
+
+    fn with_ctx<T>(run: impl FnOnce(&mut Ctx) -> T) -> T {
+        let limits = fuzz_limits();
+        let mut budget = Budget::starting(&limits);
         let mut ctx = Ctx {
             rules: None,
             limits: &limits,
@@ -344,10 +350,7 @@ pub mod fuzzing {
     pub fn analyze(data: &[u8]) -> Analysis {
         static RULES: std::sync::LazyLock<Option<Rules>> =
             std::sync::LazyLock::new(|| Rules::starter().ok());
-        let limits = Limits {
-            time_limit: Duration::from_secs(10),
-            ..Limits::default()
-        };
+        let limits = fuzz_limits();
         super::analyze(data, RULES.as_ref(), &limits)
     }
 }

@@ -337,3 +337,50 @@ pub enum VerdictLevel {
     /// something no benign file of its type does.
     Malicious,
 }
+
+impl VerdictLevel {
+    pub const ALL: [VerdictLevel; 3] = [
+        VerdictLevel::NoFindings,
+        VerdictLevel::Suspicious,
+        VerdictLevel::Malicious,
+    ];
+
+    /// As in the JSON (`no_findings`, `suspicious`, `malicious`).
+    pub fn id(self) -> &'static str {
+        match self {
+            VerdictLevel::NoFindings => "no_findings",
+            VerdictLevel::Suspicious => "suspicious",
+            VerdictLevel::Malicious => "malicious",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<VerdictLevel> {
+        VerdictLevel::ALL.into_iter().find(|level| level.id() == id)
+    }
+
+    /// For people: `No findings`, `Suspicious`, `Malicious`.
+    pub fn label(self) -> &'static str {
+        match self {
+            VerdictLevel::NoFindings => "No findings",
+            VerdictLevel::Suspicious => "Suspicious",
+            VerdictLevel::Malicious => "Malicious",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::VerdictLevel;
+
+    #[test]
+    fn verdict_ids_are_the_json_names() {
+        for level in VerdictLevel::ALL {
+            assert_eq!(
+                serde_json::to_value(level).ok(),
+                Some(serde_json::json!(level.id()))
+            );
+            assert_eq!(VerdictLevel::from_id(level.id()), Some(level));
+        }
+        assert_eq!(VerdictLevel::from_id("clean"), None);
+    }
+}

@@ -118,6 +118,15 @@ impl Rules {
         self.rule_count == 0
     }
 
+    /// Rules compiled from the file with this namespace (its name without
+    /// the extension, [`RuleSource::namespace`]).
+    pub fn count_in(&self, namespace: &str) -> usize {
+        self.scanner
+            .rules()
+            .filter(|rule| rule.namespace == namespace)
+            .count()
+    }
+
     /// Names of the matching rules (`namespace:rule`), for tools that only
     /// need the list (the benchmark and the cross-check with YARA).
     pub fn matching(&self, data: &[u8]) -> Vec<String> {
@@ -232,6 +241,24 @@ mod tests {
         assert_eq!(errors[0].source, "bad.yar");
         assert_eq!(errors[0].line, Some(3));
         assert!(errors[0].message.contains("$b"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn rules_are_counted_by_file() {
+        let a = RuleSource::new(
+            "a.yar",
+            "rule one { condition: true } rule two { condition: false }",
+        );
+        let b = RuleSource::new("b.yara", "rule three { condition: true }");
+        let rules = Rules::compile(&[a, b]).expect("compiles");
+        assert_eq!(
+            (
+                rules.count_in("a"),
+                rules.count_in("b"),
+                rules.count_in("c")
+            ),
+            (2, 1, 0)
+        );
     }
 
     #[test]

@@ -166,6 +166,16 @@ pub fn random_bytes<const N: usize>() -> Result<[u8; N], SecretError> {
     Ok(buf)
 }
 
+/// A public reference such as `R-3F2A9C01BE`: the prefix and 40 random
+/// bits in upper-case hex, so references reveal neither how many records
+/// there are nor when they were made.
+pub fn public_reference(prefix: &str) -> Result<String, SecretError> {
+    Ok(format!(
+        "{prefix}-{}",
+        hex::encode(random_bytes::<5>()?).to_uppercase()
+    ))
+}
+
 /// A 256-bit random token, hex-encoded, for sessions, invitations, resets and
 /// API tokens.
 pub fn random_token() -> Result<String, SecretError> {

@@ -548,6 +548,7 @@ async fn analysts_add_rules_that_compile_and_are_used() {
             page.contains("bec.yar") && page.contains("charts.yar"),
             "{page}"
         );
+        assert!(page.contains("<code>eicar.yar</code>: 1 rules"), "{page}");
         let (status, page) = post_rules(
             &server,
             &analyst,

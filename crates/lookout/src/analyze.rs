@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::Args;
-use lookout_analysis::{Analysis, ArchiveEntry, Limits, RuleSource, Rules, VerdictLevel};
+use lookout_analysis::{Analysis, ArchiveEntry, Limits, RuleSource, Rules};
 
 /// Largest file read: the portal takes 64 MiB by default; on board, a
 /// larger image is better sent ashore than parsed on a bridge PC.
@@ -99,11 +99,7 @@ fn read_rule_dir(dir: &Path) -> anyhow::Result<Vec<RuleSource>> {
 /// The report for a terminal: the verdict first, then the details.
 fn render(analysis: &Analysis, path: &Path) -> String {
     let mut out = String::new();
-    let level = match analysis.verdict.level {
-        VerdictLevel::Malicious => "MALICIOUS",
-        VerdictLevel::Suspicious => "SUSPICIOUS",
-        VerdictLevel::NoFindings => "NO FINDINGS",
-    };
+    let level = analysis.verdict.level.label().to_uppercase();
     let _ = writeln!(out, "{level}: {}", analysis.verdict.summary);
     if !analysis.verdict.reasons.is_empty() {
         let _ = writeln!(out, "\nWhy:");

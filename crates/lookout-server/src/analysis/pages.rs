@@ -87,13 +87,9 @@ fn listed(row: &AnalysisRow, name: Option<String>) -> Listed {
     }
 }
 
-fn verdict_label(level: &str) -> &'static str {
-    match level {
-        "malicious" => "Malicious",
-        "suspicious" => "Suspicious",
-        "no_findings" => "No findings",
-        _ => "",
-    }
+/// A stored verdict id in words (empty for none yet).
+fn verdict_label(id: &str) -> &'static str {
+    VerdictLevel::from_id(id).map_or("", VerdictLevel::label)
 }
 
 async fn index_page(
@@ -143,25 +139,18 @@ async fn read_upload(state: &AppState, request: Request) -> Result<Upload, AppEr
             "Send the form from the File analysis page, with a file chosen.".into(),
         )
     })?;
-    let unreadable = |err: axum::extract::multipart::MultipartError| {
-        if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::PayloadTooLarge
-        } else {
-            AppError::BadRequest("The upload could not be read: send it again.".into())
-        }
-    };
     let mut upload = Upload {
         file_name: String::new(),
         bytes: Vec::new(),
         tlp: String::new(),
     };
-    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+    while let Some(field) = multipart.next_field().await? {
         match field.name().unwrap_or_default() {
             "file" => {
                 upload.file_name = plain_name(field.file_name().unwrap_or_default(), "sample");
-                upload.bytes = field.bytes().await.map_err(unreadable)?.to_vec();
+                upload.bytes = field.bytes().await?.to_vec();
             }
-            "tlp" => upload.tlp = field.text().await.map_err(unreadable)?,
+            "tlp" => upload.tlp = field.text().await?,
             _ => {}
         }
     }
@@ -225,7 +214,6 @@ pub async fn upload(
             submitted_by: user.id,
             org_id: user.org_id,
             tlp: &upload.tlp,
-            tlp_rank: tlp_rank(&upload.tlp).unwrap_or(4),
         },
     )
     .await?;
@@ -291,14 +279,7 @@ impl DetailPage {
         verdict_label(level)
     }
     fn level_label(&self, level: &VerdictLevel) -> &'static str {
-        match level {
-            VerdictLevel::Malicious => "Malicious",
-            VerdictLevel::Suspicious => "Suspicious",
-            VerdictLevel::NoFindings => "No findings",
-        }
-    }
-    fn pending(&self) -> bool {
-        self.row.state == "queued" || self.row.state == "running"
+        level.label()
     }
     fn link_time(&self, secs: &u64) -> String {
         crate::web::templates::format_time(&i64::try_from(*secs).unwrap_or(i64::MAX))
@@ -370,7 +351,7 @@ pub async fn detail(
         seen = seen::find(&state, &row, analysis, user, &clearance).await?;
     }
     let title = format!("Analysis {}", row.reference);
-    let pending = row.state == "queued" || row.state == "running";
+    let pending = row.is_pending();
     let mut response = render(&DetailPage {
         page: Page::new(&visitor, &title),
         row,

@@ -39,11 +39,15 @@ struct RulesPage {
 impl ReportLabels for RulesPage {}
 
 async fn rules_page(state: &AppState, visitor: &Visitor) -> Result<RulesPage, AppError> {
+    // Counted in the set the workers use: nothing compiled for the page.
+    let compiled = super::worker::rules(state).await?;
     let starter = STARTER_RULES
         .iter()
         .map(|(name, text)| {
-            let count = Rules::compile(&[RuleSource::new(*name, *text)]).map_or(0, |r| r.len());
-            (*name, count)
+            (
+                *name,
+                compiled.count_in(RuleSource::new(*name, *text).namespace()),
+            )
         })
         .collect();
     Ok(RulesPage {
@@ -84,20 +88,19 @@ pub async fn upload(
     let mut multipart = Multipart::from_request(request, &state)
         .await
         .map_err(|_| AppError::BadRequest("Send the form from the Analysis rules page.".into()))?;
-    let unreadable = |_| AppError::BadRequest("The form could not be read: send it again.".into());
     let mut not_text = false;
-    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+    while let Some(field) = multipart.next_field().await? {
         match field.name().unwrap_or_default() {
-            "name" => name = field.text().await.map_err(unreadable)?.trim().to_owned(),
+            "name" => name = field.text().await?.trim().to_owned(),
             "body" => {
-                let typed = field.text().await.map_err(unreadable)?;
+                let typed = field.text().await?;
                 if !typed.trim().is_empty() {
                     text = typed;
                 }
             }
             "file" => {
                 let file_name = field.file_name().map(str::to_owned).unwrap_or_default();
-                let bytes = field.bytes().await.map_err(unreadable)?;
+                let bytes = field.bytes().await?;
                 if !bytes.is_empty() {
                     match String::from_utf8(bytes.to_vec()) {
                         Ok(uploaded) => text = uploaded,
@@ -133,10 +136,11 @@ pub async fn upload(
             .filter(|f| f.name != name)
             .map(|f| RuleSource::new(f.name, f.body))
             .collect();
-        files.push(RuleSource::new(name.clone(), text.clone()));
-        let alone = RuleSource::new(name.clone(), text.clone());
+        let added = RuleSource::new(name.clone(), text.clone());
+        let namespace = added.namespace().to_owned();
+        files.push(added);
         let compiled = tokio::task::spawn_blocking(move || {
-            Rules::starter_and(&files).map(|_| Rules::compile(&[alone]).map_or(0, |r| r.len()))
+            Rules::starter_and(&files).map(|rules| rules.count_in(&namespace))
         })
         .await
         .map_err(AppError::internal)?;

@@ -11,6 +11,7 @@ use lookout_analysis::Analysis;
 use sqlx::FromRow;
 
 use crate::db::{Backend, Db, DbError, Tx, now};
+use crate::incidents::clearance::tlp_rank;
 use crate::secrets::{MasterKey, SecretError, open_bytes, seal_bytes};
 
 const SAMPLE_PURPOSE: &str = "analysis-samples";
@@ -73,6 +74,11 @@ impl AnalysisRow {
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
+    /// Queued or being analysed: the page reloads itself.
+    pub fn is_pending(&self) -> bool {
+        self.state == "queued" || self.state == "running"
+    }
+
     pub fn result(&self, key: &MasterKey) -> Result<Option<Analysis>, StoreError> {
         match &self.sealed_result {
             None => Ok(None),
@@ -104,13 +110,9 @@ pub fn indicator_lookup(key: &MasterKey, kind: &str, value: &str) -> String {
     )
 }
 
-/// A new analysis's public reference: random, so references reveal
-/// neither how many files were analysed nor when.
+/// A new analysis's public reference (`A-` and 40 random bits).
 pub fn new_reference() -> Result<String, SecretError> {
-    Ok(format!(
-        "A-{}",
-        hex::encode(crate::secrets::random_bytes::<5>()?).to_uppercase()
-    ))
+    crate::secrets::public_reference("A")
 }
 
 /// An upload to queue.
@@ -122,8 +124,8 @@ pub struct NewAnalysis<'a> {
     pub file_name: &'a str,
     pub submitted_by: i64,
     pub org_id: Option<i64>,
+    /// A TLP id (`green` … `red`); its rank is derived.
     pub tlp: &'a str,
-    pub tlp_rank: i64,
 }
 
 /// Stores the sample (once per content) and queues its analysis.
@@ -168,7 +170,8 @@ pub async fn queue(tx: &mut Tx, key: &MasterKey, new: &NewAnalysis<'_>) -> Resul
     .bind(new.submitted_by)
     .bind(new.org_id)
     .bind(new.tlp)
-    .bind(new.tlp_rank)
+    // An unknown level ranks as RED: the most restricted, never wider.
+    .bind(tlp_rank(new.tlp).unwrap_or(4))
     .bind(sealed_name)
     .bind(at)
     .fetch_one(&mut **tx)
@@ -197,14 +200,6 @@ pub async fn by_reference(db: &Db, reference: &str) -> Result<Option<AnalysisRow
     let sql = format!("SELECT {COLUMNS} FROM analyses WHERE ref = $1");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(reference)
-        .fetch_optional(&db.pool)
-        .await?)
-}
-
-pub async fn by_id(db: &Db, id: i64) -> Result<Option<AnalysisRow>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM analyses WHERE id = $1");
-    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id)
         .fetch_optional(&db.pool)
         .await?)
 }
@@ -284,14 +279,14 @@ pub async fn finish(
 ) -> Result<bool, StoreError> {
     let json = serde_json::to_vec(analysis)?;
     let sealed = key.seal(RESULT_PURPOSE, &result_context(&job.reference), &json)?;
-    let level = serde_json::to_value(analysis.verdict.level)?;
+
     let mut tx = db.begin_write().await?;
     let updated = sqlx::query(
         "UPDATE analyses SET state = 'done', sealed_result = $1, verdict = $2, file_type = $3, tlsh = $4, \
          finished_at = $5, lease_until = NULL, failure = NULL WHERE id = $6 AND state = 'running' AND attempts = $7",
     )
     .bind(sealed)
-    .bind(level.as_str().unwrap_or("no_findings"))
+    .bind(analysis.verdict.level.id())
     .bind(&analysis.file_type.name)
     .bind(&analysis.hashes.tlsh)
     .bind(now())
@@ -387,13 +382,28 @@ pub async fn sharing_indicators(
             shared.entry(analysis_id).or_default().push(lookup);
         }
     }
-    let mut found = Vec::new();
-    for (analysis_id, lookups) in shared.into_iter().rev().take(50) {
-        if let Some(row) = by_id(db, analysis_id).await? {
-            found.push((row, lookups));
-        }
+    // The newest 50, read in one query.
+    let newest: Vec<(i64, Vec<String>)> = shared.into_iter().rev().take(50).collect();
+    if newest.is_empty() {
+        return Ok(Vec::new());
     }
-    Ok(found)
+    let placeholders: Vec<String> = (1..=newest.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM analyses WHERE id IN ({}) ORDER BY id DESC",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, AnalysisRow>(sqlx::AssertSqlSafe(sql));
+    for (id, _) in &newest {
+        query = query.bind(*id);
+    }
+    let mut rows = query.fetch_all(&db.pool).await?;
+    Ok(newest
+        .into_iter()
+        .filter_map(|(id, lookups)| {
+            let at = rows.iter().position(|row| row.id == id)?;
+            Some((rows.swap_remove(at), lookups))
+        })
+        .collect())
 }
 
 /// Analysts' rule files.

@@ -192,7 +192,6 @@ async fn seed_analyses(state: &crate::state::AppState) -> anyhow::Result<()> {
                 submitted_by: user_id,
                 org_id,
                 tlp,
-                tlp_rank: crate::incidents::clearance::tlp_rank(tlp).unwrap_or(4),
             },
         )
         .await?;

@@ -240,10 +240,7 @@ pub struct Publication {
 
 /// Creates or updates the incident of `report_id`; returns its reference.
 pub fn new_reference() -> Result<String, crate::secrets::SecretError> {
-    Ok(format!(
-        "I-{}",
-        hex::encode(crate::secrets::random_bytes::<5>()?).to_uppercase()
-    ))
+    crate::secrets::public_reference("I")
 }
 
 /// Creates or updates the incident of `report_id` (a new one gets

@@ -122,7 +122,7 @@ pub async fn insert(
     sealed_identity: Option<&str>,
     verified_member: bool,
 ) -> Result<(i64, String, [u8; 32]), ReportStoreError> {
-    let reference = format!("R-{}", hex::encode(random_bytes::<5>()?).to_uppercase());
+    let reference = crate::secrets::public_reference("R")?;
     let record_key = random_bytes::<32>()?;
     let wrapped_key = master.seal("report-key", &key_context(&reference), &record_key)?;
     let body = serde_json::to_vec(&form.sealed_body())?;

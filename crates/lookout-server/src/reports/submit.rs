@@ -124,18 +124,11 @@ pub(crate) async fn read_submission(
         .map_err(|_| AppError::BadRequest("The form could not be read: send it again.".into()))?;
     let mut pairs = Vec::new();
     let mut uploads = Vec::new();
-    let unreadable = |err: axum::extract::multipart::MultipartError| {
-        if err.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            AppError::PayloadTooLarge
-        } else {
-            AppError::BadRequest("The form could not be read: send it again.".into())
-        }
-    };
-    while let Some(field) = multipart.next_field().await.map_err(unreadable)? {
+    while let Some(field) = multipart.next_field().await? {
         let name = field.name().unwrap_or_default().to_string();
         match field.file_name().map(str::to_string) {
             Some(filename) => {
-                let bytes = field.bytes().await.map_err(unreadable)?;
+                let bytes = field.bytes().await?;
                 // A file input left empty still sends a nameless, empty part.
                 if !(filename.is_empty() && bytes.is_empty()) {
                     uploads.push(Upload {
@@ -144,7 +137,7 @@ pub(crate) async fn read_submission(
                     });
                 }
             }
-            None => pairs.push((name, field.text().await.map_err(unreadable)?)),
+            None => pairs.push((name, field.text().await?)),
         }
     }
     Ok((pairs, uploads))

@@ -106,6 +106,18 @@ impl From<crate::secrets::SecretError> for AppError {
     }
 }
 
+/// A file-upload form that could not be read: too large (413, the route's
+/// limit), or cut off or malformed on the way.
+impl From<axum::extract::multipart::MultipartError> for AppError {
+    fn from(err: axum::extract::multipart::MultipartError) -> Self {
+        if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::BadRequest("The form could not be read: send it again.".into())
+        }
+    }
+}
+
 impl From<askama::Error> for AppError {
     fn from(err: askama::Error) -> Self {
         AppError::internal(err)
