@@ -168,6 +168,7 @@ impl Config {
     /// route has its own, `web::upload_limit`).
     pub fn upload_limit(&self) -> usize {
         self.report_upload_limit()
+            .max(self.forum_upload_limit())
             .max(self.analysis_upload_limit())
             .max(lookout_analysis::MAX_RULE_FILE)
             .saturating_add(crate::web::BODY_LIMIT)
@@ -178,6 +179,13 @@ impl Config {
         self.attachment_max_mb
             .saturating_mul(1024 * 1024)
             .saturating_mul(self.attachments_per_report)
+    }
+
+    /// The files one forum post may carry, in bytes.
+    pub fn forum_upload_limit(&self) -> usize {
+        self.attachment_max_mb
+            .saturating_mul(1024 * 1024)
+            .saturating_mul(crate::forum::model::FILES_PER_POST)
     }
 
     /// Largest sample accepted for analysis, in bytes.

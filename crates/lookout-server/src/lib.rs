@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod detection;
+pub mod forum;
 pub mod home;
 pub mod incidents;
 pub mod mail;

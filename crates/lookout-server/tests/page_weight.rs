@@ -220,7 +220,7 @@ async fn every_demo_page_fits_the_budget_and_stays_in_the_portal() {
         let statistics: &[&str] = if who == "visitor" {
             &["/stats/public"]
         } else {
-            &["/stats", "/stats/map", "/alerts", "/advisories"]
+            &["/stats", "/stats/map", "/alerts", "/advisories", "/forum"]
         };
         for page in statistics {
             let weight = weights

@@ -13,12 +13,20 @@ pub enum Capability {
     ReadAudit,
     /// Read and triage incoming reports, talk with reporters.
     Triage,
+    /// Keep order in the forum: hide posts, lock, pin and move threads,
+    /// handle members' reports. Also enter every forum category.
+    Moderate,
+    /// Write, review and publish knowledge-base articles; run the news
+    /// intake.
+    Curate,
 }
 
 pub fn require(user: &User, capability: Capability) -> Result<(), AppError> {
     let allowed = match capability {
         Capability::Administer | Capability::ReadAudit => user.role == Role::Admin,
         Capability::Triage => user.role == Role::Analyst,
+        Capability::Moderate => matches!(user.role, Role::Moderator | Role::Admin),
+        Capability::Curate => user.role == Role::Editor,
     };
     if allowed {
         Ok(())

@@ -64,6 +64,15 @@ impl AlertRow {
     pub fn path(&self) -> String {
         if self.kind.starts_with("advisory.") {
             format!("/advisories/{}", self.subject_ref)
+        } else if self.is_forum() {
+            // `T-…#p12`: the thread and the post's anchor.
+            let (thread, post) = self
+                .subject_ref
+                .split_once('#')
+                .unwrap_or((&self.subject_ref, ""));
+            let number = post.trim_start_matches('p').parse::<i64>().unwrap_or(1);
+            let page = (number - 1).max(0) / crate::forum::model::POSTS_PER_PAGE + 1;
+            format!("/forum/t/{thread}?page={page}#p{number}")
         } else {
             format!("/incidents/{}", self.subject_ref)
         }
@@ -76,6 +85,9 @@ impl AlertRow {
             "advisory.updated" => "Advisory updated",
             "advisory.withdrawn" => "Advisory withdrawn",
             "incident.published" => "New incident",
+            "forum.mention" => "Mentioned in the forum",
+            "forum.reply" => "New post in a thread you follow",
+            "forum.thread" => "New thread in a category you follow",
             _ => "Alert",
         }
     }
@@ -91,6 +103,12 @@ impl AlertRow {
 
     pub fn is_advisory(&self) -> bool {
         self.kind.starts_with("advisory.")
+    }
+
+    /// Addressed to named members (`alert_recipients`), never to
+    /// subscribers or webhooks.
+    pub fn is_forum(&self) -> bool {
+        self.kind.starts_with("forum.")
     }
 }
 
@@ -125,6 +143,49 @@ pub async fn record(tx: &mut Tx, alert: &NewAlert) -> Result<(), sqlx::Error> {
     .bind(now())
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// Records an alert for named members only (a forum mention, a reply in a
+/// thread they follow): the fan-out tells them, and no one else, once it
+/// has checked they may still read its subject.
+pub async fn record_for(
+    tx: &mut Tx,
+    alert: &NewAlert,
+    recipients: &[i64],
+) -> Result<(), sqlx::Error> {
+    if recipients.is_empty() {
+        return Ok(());
+    }
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO alerts (kind, subject_ref, title, summary, severity, tlp_rank, \
+         reporter_org_id, classes, sea_areas, vessel_types, match_text, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    )
+    .bind(&alert.kind)
+    .bind(&alert.subject_ref)
+    .bind(&alert.title)
+    .bind(&alert.summary)
+    .bind(alert.severity)
+    .bind(alert.tlp_rank)
+    .bind(alert.reporter_org_id)
+    .bind(&alert.classes)
+    .bind(&alert.sea_areas)
+    .bind(&alert.vessel_types)
+    .bind(&alert.match_text)
+    .bind(now())
+    .fetch_one(&mut **tx)
+    .await?;
+    for user_id in recipients {
+        sqlx::query(
+            "INSERT INTO alert_recipients (alert_id, user_id) VALUES ($1, $2) \
+             ON CONFLICT (alert_id, user_id) DO NOTHING",
+        )
+        .bind(id)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    }
     Ok(())
 }
 

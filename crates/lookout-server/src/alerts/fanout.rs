@@ -96,14 +96,18 @@ async fn fan_out(
         .bind(alert_id)
         .fetch_one(&mut **tx)
         .await?;
-    let hits = if alert.kind == "advisory.withdrawn" {
+    let hits = if alert.kind == "advisory.withdrawn" || alert.is_forum() {
         // A withdrawal reaches whoever got the advisory through their
         // subscription; the hit was announced with the advisory itself.
         Vec::new()
     } else {
         watchlist::hits(tx, key, &lookout_indicators::extract(&alert.match_text)).await?
     };
-    let recipients = recipients(tx, &alert, &hits).await?;
+    let recipients = if alert.is_forum() {
+        addressed(tx, &alert).await?
+    } else {
+        recipients(tx, &alert, &hits).await?
+    };
     let at = now();
     let mut rows = Vec::with_capacity(recipients.len());
     for r in &recipients {
@@ -135,7 +139,12 @@ async fn fan_out(
         }
         query.execute(&mut **tx).await?;
     }
-    let webhooks = webhooks_of(tx).await?;
+    // Webhooks feed members' security tools: forum chatter is not for them.
+    let webhooks = if alert.is_forum() {
+        HashMap::new()
+    } else {
+        webhooks_of(tx).await?
+    };
     let mut deliveries: Vec<(&str, String, i64, Option<i64>)> = Vec::new();
     for r in &recipients {
         if r.email == EmailMode::Immediate {
@@ -244,6 +253,65 @@ async fn recipients(
                 email: subscription.email,
             });
         }
+    }
+    Ok(recipients)
+}
+
+#[derive(sqlx::FromRow)]
+struct Addressee {
+    id: i64,
+    role: String,
+    org_id: Option<i64>,
+    org_kind: Option<String>,
+    tlp_clearance: Option<i64>,
+    email: Option<String>,
+}
+
+/// The named members an alert is addressed to (a forum mention or a
+/// followed thread), each only if they may still read its subject. Forum
+/// news waits for the daily digest rather than mailing at once, whatever
+/// the member chose for advisories; `off` still means no mail.
+async fn addressed(tx: &mut Tx, alert: &AlertRow) -> Result<Vec<Recipient>, sqlx::Error> {
+    let candidates: Vec<Addressee> = sqlx::query_as(
+        "SELECT u.id, u.role, u.org_id, o.kind AS org_kind, o.tlp_clearance, s.email \
+         FROM alert_recipients r JOIN users u ON u.id = r.user_id \
+         LEFT JOIN organisations o ON o.id = u.org_id \
+         LEFT JOIN alert_subscriptions s ON s.user_id = u.id \
+         WHERE r.alert_id = $1 AND u.disabled = 0 ORDER BY u.id",
+    )
+    .bind(alert.id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let thread = alert
+        .subject_ref
+        .split_once('#')
+        .map_or(alert.subject_ref.as_str(), |(thread, _)| thread);
+    let mut recipients = Vec::new();
+    for c in candidates {
+        let Some(role) = Role::parse(&c.role) else {
+            continue;
+        };
+        let readable = crate::forum::access::may_still_read(
+            tx,
+            thread,
+            role,
+            c.org_id,
+            c.org_kind.as_deref(),
+            c.tlp_clearance,
+        )
+        .await?;
+        if !readable {
+            continue;
+        }
+        let email = match c.email.as_deref().and_then(EmailMode::parse) {
+            None | Some(EmailMode::Off) => EmailMode::Off,
+            Some(_) => EmailMode::Digest,
+        };
+        recipients.push(Recipient {
+            user_id: c.id,
+            watch_hit: None,
+            email,
+        });
     }
     Ok(recipients)
 }

@@ -4,6 +4,7 @@
 //! (`incidents.rs`). Passwords are random, printed once, and never stored
 //! anywhere but as argon2id hashes.
 
+mod forum;
 mod incidents;
 
 pub use incidents::{DEMO_INCIDENTS, Synthetic};
@@ -129,6 +130,7 @@ pub async fn seed(state: &crate::state::AppState) -> anyhow::Result<Vec<DemoAcco
     incidents::seed_triage(state).await?;
     seed_advisories(state).await?;
     seed_analyses(state).await?;
+    forum::seed_forum(state).await?;
     Ok(accounts)
 }
 

@@ -70,13 +70,29 @@ pub fn plain_name(name: &str, fallback: &str) -> String {
     }
 }
 
-/// Cleans every upload. Any refused file refuses the lot, with one sentence
-/// a file, so the reporter can fix it and send again.
+impl Prepared {
+    /// The copy with metadata removed, when members may be shown one.
+    pub fn cleaned(&self) -> Option<&[u8]> {
+        self.cleaned.as_deref()
+    }
+}
+
+/// Cleans every upload of a report. Any refused file refuses the lot, with
+/// one sentence a file, so the reporter can fix it and send again.
 pub async fn prepare(uploads: Vec<Upload>, config: &Config) -> Result<Vec<Prepared>, Vec<String>> {
-    if uploads.len() > config.attachments_per_report {
+    prepare_at_most(uploads, config.attachments_per_report, "report", config).await
+}
+
+/// [`prepare`] for at most `max_files` files of one `what` (report, post).
+pub async fn prepare_at_most(
+    uploads: Vec<Upload>,
+    max_files: usize,
+    what: &str,
+    config: &Config,
+) -> Result<Vec<Prepared>, Vec<String>> {
+    if uploads.len() > max_files {
         return Err(vec![format!(
-            "Attach at most {} files to one report (you chose {}); put the others in a zip archive.",
-            config.attachments_per_report,
+            "Attach at most {max_files} files to one {what} (you chose {}); put the others in a zip archive.",
             uploads.len()
         )]);
     }

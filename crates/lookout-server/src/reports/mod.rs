@@ -10,7 +10,7 @@ pub mod model;
 pub mod preview;
 pub mod receipt;
 pub mod store;
-mod submit;
+pub(crate) mod submit;
 mod triage;
 
 pub(crate) use lookout_geo as sea_areas;

@@ -35,6 +35,7 @@ pub fn upload_limit(config: &crate::Config, path: &str) -> Option<usize> {
         _ if path.starts_with("/reports/mine/") => config.report_upload_limit(),
         "/analysis" => config.analysis_upload_limit(),
         "/analysis-rules" => lookout_analysis::MAX_RULE_FILE,
+        _ if crate::forum::takes_files(path) => config.forum_upload_limit(),
         _ => return None,
     };
     Some(files.saturating_add(BODY_LIMIT))
@@ -56,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::watchlist::routes())
         .merge(crate::detection::routes())
         .merge(crate::analysis::routes())
+        .merge(crate::forum::routes())
         .route("/", get(crate::home::home))
         .layer(from_fn_with_state(state.clone(), visitor::visitor_layer));
 

@@ -1,0 +1,838 @@
+//! The forum end to end, on every backend: categories an admin sets, who
+//! may enter them and read each thread, posting named and under a
+//! pseudonym, quoting, editing with history, deleting, files cleaned like
+//! report attachments, mentions and follows reaching the alerts page,
+//! moderation in the audit log, and hostile Markdown rendered harmless.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use lookout_server::Config;
+
+fn photo() -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../lookout-attachments/tests/data/photo-with-gps.jpg");
+    std::fs::read(path).unwrap()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+fn small_files(config: &mut Config) {
+    config.attachment_max_mb = 1;
+}
+
+/// Posts a forum form as the browser does (multipart, token in the query).
+async fn post_form(
+    server: &TestServer,
+    client: &reqwest::Client,
+    form_page: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+    files: &[(&str, Vec<u8>)],
+) -> (u16, Option<String>, String) {
+    let (status, page) = get(client, &server.url(form_page)).await;
+    assert_eq!(status, 200, "{form_page}: {page}");
+    let token = csrf(&page);
+    let mut form = reqwest::multipart::Form::new().text("csrf", token.clone());
+    for (key, value) in fields {
+        form = form.text(key.to_string(), value.to_string());
+    }
+    for (name, bytes) in files {
+        form = form.part(
+            "files",
+            reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()),
+        );
+    }
+    let response = client
+        .post(server.url(&format!("{action}?csrf={token}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_string());
+    (status, location, response.text().await.unwrap())
+}
+
+/// Starts a thread; returns its path (`/forum/t/T-…`).
+async fn start_thread(
+    server: &TestServer,
+    client: &reqwest::Client,
+    category: &str,
+    title: &str,
+    tlp: &str,
+    body: &str,
+    pseudonymous: bool,
+) -> String {
+    let mut fields = vec![
+        ("title", title),
+        ("tlp", tlp),
+        ("body", body),
+        ("action", "post"),
+    ];
+    if pseudonymous {
+        fields.push(("pseudonymous", "1"));
+    }
+    let new = format!("/forum/c/{category}/new");
+    let (status, location, page) = post_form(server, client, &new, &new, &fields, &[]).await;
+    assert_eq!(status, 303, "{page}");
+    location.unwrap().split('?').next().unwrap().to_string()
+}
+
+async fn reply(
+    server: &TestServer,
+    client: &reqwest::Client,
+    thread: &str,
+    body: &str,
+    pseudonymous: bool,
+) -> (u16, Option<String>, String) {
+    let mut fields = vec![("body", body), ("action", "post")];
+    if pseudonymous {
+        fields.push(("pseudonymous", "1"));
+    }
+    post_form(server, client, thread, thread, &fields, &[]).await
+}
+
+/// Polls the alerts page until it mentions `needle`.
+async fn alerted(server: &TestServer, client: &reqwest::Client, needle: &str) -> String {
+    for _ in 0..100 {
+        let (_, page) = get(client, &server.url("/alerts")).await;
+        if page.contains(needle) {
+            return page;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    panic!("the alerts page never showed {needle}");
+}
+
+/// The text of post `number` on a thread page.
+fn post_html(page: &str, number: i64) -> String {
+    let start = page
+        .find(&format!("id=\"p{number}\""))
+        .unwrap_or_else(|| panic!("no post {number}"));
+    let end = page[start..].find("</article>").unwrap() + start;
+    page[start..end].to_string()
+}
+
+/// Sets up categories through the admin page; returns the signed-in admin.
+async fn categories(server: &TestServer) -> reqwest::Client {
+    server.user("admin@op.example", "admin", None).await;
+    let admin = browser();
+    sign_in_enrolling(server, &admin, "admin@op.example").await;
+    for (slug, name, kinds) in [
+        ("general", "General discussion", vec![]),
+        ("ports", "Ports and terminals", vec!["port"]),
+    ] {
+        let mut fields = vec![("slug", slug), ("name", name), ("description", "")];
+        for kind in kinds {
+            fields.push(("org_kind", kind));
+        }
+        let (status, _, body) = submit(
+            &admin,
+            &server.url("/admin/forum"),
+            &server.url("/admin/forum"),
+            &fields,
+        )
+        .await;
+        assert_eq!(status, 303, "{body}");
+    }
+    // A bad address comes back with the name kept.
+    let (status, _, body) = submit(
+        &admin,
+        &server.url("/admin/forum"),
+        &server.url("/admin/forum"),
+        &[("slug", "Ports & Co"), ("name", "Kept name")],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(body.contains("lower-case letters") && body.contains("value=\"Kept name\""));
+    admin
+}
+
+async fn member(server: &TestServer, email: &str, org: &str) -> reqwest::Client {
+    server.user(email, "member", Some(org)).await;
+    let client = browser();
+    let (status, _, _) = sign_in(server, &client, email, PASSWORD).await;
+    assert_eq!(status, 303);
+    client
+}
+
+#[tokio::test]
+async fn members_post_quote_edit_and_delete_named_or_under_a_pseudonym() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let data = tempfile::tempdir().unwrap();
+        let server =
+            TestServer::start_in(&url, data.path().to_path_buf(), Some(&small_files)).await;
+        server.org("Northwind Tankers", "ship-owner").await;
+        server.org("Baltic Bulk", "ship-owner").await;
+        server.org("Port of Kestrel Bay", "port").await;
+        let admin = categories(&server).await;
+        let tom = member(&server, "tom.brandt@northwind.example", "Northwind Tankers").await;
+        let oskar = member(&server, "oskar.lind@baltic.example", "Baltic Bulk").await;
+        let luis = member(&server, "luis@kestrel.example", "Port of Kestrel Bay").await;
+
+        // Tom starts a thread mentioning Oskar, with a photo carrying GPS.
+        let new = "/forum/c/general/new";
+        let (status, location, page) = post_form(
+            &server,
+            &tom,
+            new,
+            new,
+            &[
+                ("title", "Fake bunker invoices"),
+                ("tlp", "amber"),
+                ("body", "Two invoices with new bank details. @oskar.lind have you seen them? @no.such.member"),
+                ("action", "post"),
+            ],
+            &[("bridge.jpg", photo())],
+        )
+        .await;
+        assert_eq!(status, 303, "{page}");
+        let location = location.unwrap();
+        assert!(location.contains("done=unknown"), "{location}");
+        let thread = location.split('?').next().unwrap().to_string();
+        let (_, page) = get(&tom, &server.url(&location)).await;
+        assert!(page.contains("goes by @no.such.member"), "{page}");
+        assert!(
+            post_html(&page, 1).contains("@tom.brandt"),
+            "named posts show the handle"
+        );
+
+        // Oskar is told, reads it and gets the photo without its position.
+        let alerts = alerted(&server, &oskar, "Mentioned in the forum").await;
+        assert!(alerts.contains("Fake bunker invoices"));
+        let (status, page) = get(&oskar, &server.url(&thread)).await;
+        assert_eq!(status, 200);
+        let file = page
+            .split("href=\"/forum/files/")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string();
+        let response = oskar
+            .get(server.url(&format!("/forum/files/{file}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert!(
+            response.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment")
+        );
+        let cleaned = response.bytes().await.unwrap();
+        assert!(cleaned.starts_with(&[0xFF, 0xD8]));
+        assert!(contains(&photo(), b"GPS") && !contains(&cleaned, b"GPS"));
+
+        // Oskar answers twice under his pseudonym: one name, never his.
+        let (status, _, body) =
+            reply(&server, &oskar, &thread, "Yes, three weeks ago.", true).await;
+        assert_eq!(status, 303, "{body}");
+        reply(
+            &server,
+            &oskar,
+            &thread,
+            "We now call back on a known number.",
+            true,
+        )
+        .await;
+        let (_, page) = get(&tom, &server.url(&thread)).await;
+        let second = post_html(&page, 2);
+        let third = post_html(&page, 3);
+        let name_of = |html: &str| {
+            html.split("class=\"author\">")
+                .nth(1)
+                .unwrap()
+                .split('<')
+                .next()
+                .unwrap()
+                .to_string()
+        };
+        let oskar_here = name_of(&second);
+        assert_eq!(oskar_here, name_of(&third));
+        for html in [&second, &third] {
+            assert!(html.contains("(pseudonym)"));
+            assert!(
+                !html.contains("oskar") && !html.contains("Baltic Bulk"),
+                "{html}"
+            );
+        }
+        assert!(!page.contains("Baltic Bulk"));
+        // Moderators and admins see the pseudonym too, nothing more.
+        let (_, admin_page) = get(&admin, &server.url(&thread)).await;
+        assert!(admin_page.contains(&oskar_here));
+        assert!(
+            !post_html(&admin_page, 2).contains("oskar") && !admin_page.contains("Baltic Bulk")
+        );
+        // Another thread, another pseudonym.
+        let other = start_thread(
+            &server,
+            &oskar,
+            "general",
+            "Crew Wi-Fi",
+            "green",
+            "How do you separate it?",
+            true,
+        )
+        .await;
+        let (_, page) = get(&tom, &server.url(&other)).await;
+        assert!(!page.contains(&oskar_here));
+        // The database keeps no account for a pseudonymous post.
+        let oskar_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind("oskar.lind@baltic.example")
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+        let rows: Vec<(Option<i64>, Option<String>, String)> = sqlx::query_as(
+            "SELECT author_id, author_tag, pseudonym FROM forum_posts WHERE pseudonym IS NOT NULL",
+        )
+        .fetch_all(&server.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(rows.len(), 3);
+        for (author_id, tag, _) in &rows {
+            assert_eq!(*author_id, None);
+            let tag = tag.as_deref().unwrap();
+            assert!(tag.len() == 64 && tag.bytes().all(|b| b.is_ascii_hexdigit()));
+            assert_ne!(tag, oskar_id.to_string());
+        }
+        let follows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM forum_follows")
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(follows, 0, "posting follows nothing by itself");
+
+        // Quoting fills the reply form with the quoted post.
+        let (_, page) = get(&tom, &server.url(&format!("{thread}?quote=2"))).await;
+        assert!(
+            page.contains(&format!("{oskar_here} wrote in [#2](#p2):")),
+            "{page}"
+        );
+        assert!(
+            page.contains("&gt; Yes, three weeks ago.")
+                || page.contains("&#62; Yes, three weeks ago."),
+            "{page}"
+        );
+
+        // Oskar edits his pseudonymous post; its history keeps the old text.
+        let post_id: i64 = sqlx::query_scalar(
+            "SELECT p.id FROM forum_posts p JOIN forum_threads t ON t.id = p.thread_id \
+             WHERE t.ref = $1 AND p.number = 2",
+        )
+        .bind(thread.trim_start_matches("/forum/t/"))
+        .fetch_one(&server.state.db.pool)
+        .await
+        .unwrap();
+        let edit = format!("/forum/p/{post_id}/edit");
+        let (status, _) = get(&tom, &server.url(&edit)).await;
+        assert_eq!(status, 403, "only its author edits a post");
+        let (status, _, _) = submit(
+            &tom,
+            &server.url(&thread),
+            &server.url(&edit),
+            &[("body", "mine now")],
+        )
+        .await;
+        assert_eq!(status, 403);
+        let (status, _, body) = submit(
+            &oskar,
+            &server.url(&edit),
+            &server.url(&edit),
+            &[("body", " ")],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(body.contains("the post is empty"));
+        let (status, location, _) = submit(
+            &oskar,
+            &server.url(&edit),
+            &server.url(&edit),
+            &[("body", "Yes, three weeks ago, from a look-alike domain.")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        assert!(location.unwrap().contains("done=edited"));
+        let (_, history) = get(&tom, &server.url(&format!("/forum/p/{post_id}/history"))).await;
+        assert!(
+            history.contains("from a look-alike domain")
+                && history.contains("Yes, three weeks ago.")
+        );
+        assert!(history.contains(&oskar_here) && !history.contains("oskar"));
+
+        // Deleting leaves a placeholder and nothing of the text.
+        let (_, page) = get(&oskar, &server.url(&thread)).await;
+        let token = csrf(&page);
+        let response = oskar
+            .post(server.url(&format!("/forum/p/{post_id}/delete")))
+            .form(&[("csrf", token.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+        let (_, page) = get(&tom, &server.url(&thread)).await;
+        assert!(post_html(&page, 2).contains("Deleted by its author."));
+        let left: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM forum_post_revisions WHERE post_id = $1")
+                .bind(post_id)
+                .fetch_one(&server.state.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(left, 0);
+        let body: String = sqlx::query_scalar("SELECT body FROM forum_posts WHERE id = $1")
+            .bind(post_id)
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(body, "");
+
+        // Categories and sharing levels: a port-only category and an AMBER
+        // thread do not exist for those outside them.
+        let ports = start_thread(
+            &server,
+            &luis,
+            "ports",
+            "Agents phished",
+            "green",
+            "PCS look-alike page.",
+            false,
+        )
+        .await;
+        let (status, _) = get(&tom, &server.url(&ports)).await;
+        assert_eq!(status, 404);
+        let (status, _) = get(&tom, &server.url("/forum/c/ports")).await;
+        assert_eq!(status, 404);
+        let (_, index) = get(&tom, &server.url("/forum")).await;
+        assert!(!index.contains("Ports and terminals"));
+        sqlx::query("UPDATE organisations SET tlp_clearance = 1 WHERE name = 'Baltic Bulk'")
+            .execute(&server.state.db.pool)
+            .await
+            .unwrap();
+        let (status, _) = get(&oskar, &server.url(&thread)).await;
+        assert_eq!(
+            status, 404,
+            "an AMBER thread is above a GREEN organisation's level"
+        );
+        let (_, category) = get(&oskar, &server.url("/forum/c/general")).await;
+        assert!(!category.contains("Fake bunker invoices") && category.contains("Crew Wi-Fi"));
+
+        // Following: Luis follows nothing in general; Tom follows Crew Wi-Fi
+        // and hears of the next post there.
+        let (_, page) = get(&tom, &server.url(&other)).await;
+        let token = csrf(&page);
+        let response = tom
+            .post(server.url("/forum/follow"))
+            .form(&[
+                ("csrf", token.as_str()),
+                ("kind", "thread"),
+                ("target", other.trim_start_matches("/forum/t/")),
+                ("on", "1"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+        reply(
+            &server,
+            &luis,
+            &other,
+            "Separate VLANs and a captive portal.",
+            false,
+        )
+        .await;
+        let alerts = alerted(&server, &tom, "New post in a thread you follow").await;
+        assert!(alerts.contains("Crew Wi-Fi"));
+    }
+}
+
+#[tokio::test]
+async fn bad_posts_come_back_with_the_text_and_store_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let data = tempfile::tempdir().unwrap();
+        let server =
+            TestServer::start_in(&url, data.path().to_path_buf(), Some(&small_files)).await;
+        server.org("Northwind Tankers", "ship-owner").await;
+        categories(&server).await;
+        let tom = member(&server, "tom@northwind.example", "Northwind Tankers").await;
+        let new = "/forum/c/general/new";
+        let kept = "A long careful write-up I do not want to lose.";
+
+        // No title: the form comes back with the text.
+        let (status, _, page) = post_form(
+            &server,
+            &tom,
+            new,
+            new,
+            &[
+                ("title", ""),
+                ("tlp", "amber"),
+                ("body", kept),
+                ("action", "post"),
+            ],
+            &[],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(page.contains(kept) && page.contains("The title must contain"));
+        // RED is not a forum level.
+        let (status, _, page) = post_form(
+            &server,
+            &tom,
+            new,
+            new,
+            &[
+                ("title", "T"),
+                ("tlp", "red"),
+                ("body", kept),
+                ("action", "post"),
+            ],
+            &[],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(page.contains("RED is for named recipients"));
+        // A program cannot be shared: what to do instead, text kept.
+        let (status, _, page) = post_form(
+            &server,
+            &tom,
+            new,
+            new,
+            &[
+                ("title", "Loader"),
+                ("tlp", "amber"),
+                ("body", kept),
+                ("action", "post"),
+            ],
+            &[(
+                "loader.exe",
+                b"MZ\x90\0\x03\0\0\0\x04\0\0\0\xff\xff\0\0".to_vec(),
+            )],
+        )
+        .await;
+        assert_eq!(status, 422, "{page}");
+        assert!(
+            page.contains(kept) && page.contains("File analysis"),
+            "{page}"
+        );
+        assert!(page.contains("Choose your files again"));
+        // Too large: 413 with a readable message.
+        let (status, _, page) = post_form(
+            &server,
+            &tom,
+            new,
+            new,
+            &[
+                ("title", "Big"),
+                ("tlp", "amber"),
+                ("body", kept),
+                ("action", "post"),
+            ],
+            &[("huge.jpg", vec![0u8; 7 * 1024 * 1024])],
+        )
+        .await;
+        assert_eq!(status, 413);
+        assert!(page.contains("larger than this portal accepts"), "{page}");
+        // A preview stores nothing and shows the rendering.
+        let (status, _, page) = post_form(
+            &server,
+            &tom,
+            new,
+            new,
+            &[
+                ("title", "T"),
+                ("tlp", "amber"),
+                ("body", "**bold** idea"),
+                ("action", "preview"),
+            ],
+            &[],
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert!(page.contains("<strong>bold</strong>"));
+        for table in ["forum_threads", "forum_posts", "forum_attachments"] {
+            let n: i64 =
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                    .fetch_one(&server.state.db.pool)
+                    .await
+                    .unwrap();
+            assert_eq!(n, 0, "{table}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn moderators_hide_lock_pin_and_move_and_the_audit_log_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = TestServer::start(&url).await;
+        server.org("Northwind Tankers", "ship-owner").await;
+        let admin = categories(&server).await;
+        let tom = member(&server, "tom@northwind.example", "Northwind Tankers").await;
+        let grace = member(&server, "grace@northwind.example", "Northwind Tankers").await;
+        server.user("mo@op.example", "moderator", None).await;
+        let mo = browser();
+        sign_in_enrolling(&server, &mo, "mo@op.example").await;
+
+        let thread = start_thread(
+            &server,
+            &tom,
+            "general",
+            "Engine-room USB",
+            "green",
+            "Use the kiosk.",
+            false,
+        )
+        .await;
+        reply(
+            &server,
+            &grace,
+            &thread,
+            "Call Northwind's master on +47 555 0100, he knows.",
+            true,
+        )
+        .await;
+
+        // A member reports the post; it waits in the moderators' queue.
+        let (status, _, page) = submit(
+            &tom,
+            &server.url("/forum/p/2/report"),
+            &server.url("/forum/p/2/report"),
+            &[("reason", "")],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(page.contains("what is wrong"));
+        let (status, _, page) = submit(
+            &tom,
+            &server.url("/forum/p/2/report"),
+            &server.url("/forum/p/2/report"),
+            &[("reason", "It names a master and his phone.")],
+        )
+        .await;
+        assert_eq!(status, 200, "{page}");
+        let (status, _) = get(&tom, &server.url("/forum/moderation")).await;
+        assert_eq!(status, 403);
+        let (_, queue) = get(&mo, &server.url("/forum/moderation")).await;
+        assert!(
+            queue.contains("It names a master and his phone.") && queue.contains("Engine-room USB")
+        );
+
+        // Hidden: members see the reason, not the words; the moderator both.
+        let (status, _, _) = submit(
+            &mo,
+            &server.url("/forum/p/2/moderate"),
+            &server.url("/forum/p/2/moderate"),
+            &[("action", "hide"), ("reason", "")],
+        )
+        .await;
+        assert_eq!(status, 422, "a hidden post needs a reason");
+        let (status, _, _) = submit(
+            &mo,
+            &server.url("/forum/p/2/moderate"),
+            &server.url("/forum/p/2/moderate"),
+            &[("action", "hide"), ("reason", "Named a person")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (_, page) = get(&tom, &server.url(&thread)).await;
+        let hidden = post_html(&page, 2);
+        assert!(hidden.contains("Hidden by a moderator: Named a person"));
+        assert!(!hidden.contains("555 0100"));
+        let (_, page) = get(&mo, &server.url(&thread)).await;
+        assert!(post_html(&page, 2).contains("555 0100"));
+        let (_, queue) = get(&mo, &server.url("/forum/moderation")).await;
+        assert!(queue.contains("No open reports"));
+        // Its author cannot edit it back.
+        let (status, _) = get(&grace, &server.url("/forum/p/2/edit")).await;
+        assert_eq!(status, 409);
+
+        // Members cannot moderate.
+        let (status, _, _) = submit(
+            &tom,
+            &server.url(&thread),
+            &server.url(&format!("{thread}/moderate")),
+            &[("action", "lock")],
+        )
+        .await;
+        assert_eq!(status, 403);
+        // Locked: no replies from members.
+        let (status, _, _) = submit(
+            &mo,
+            &server.url(&thread),
+            &server.url(&format!("{thread}/moderate")),
+            &[("action", "lock")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (status, _, page) = reply(&server, &tom, &thread, "One more thing", false).await;
+        assert_eq!(status, 422);
+        assert!(page.contains("locked this thread") && page.contains("One more thing"));
+        // Pinned and moved.
+        for fields in [
+            vec![("action", "pin")],
+            vec![("action", "move"), ("category", "ports")],
+        ] {
+            let (status, _, _) = submit(
+                &mo,
+                &server.url(&thread),
+                &server.url(&format!("{thread}/moderate")),
+                &fields,
+            )
+            .await;
+            assert_eq!(status, 303);
+        }
+        let (status, _) = get(&tom, &server.url(&thread)).await;
+        assert_eq!(
+            status, 404,
+            "moved to the ports' category, which a ship owner cannot enter"
+        );
+
+        let (_, audit) = get(&admin, &server.url("/admin/audit")).await;
+        for action in [
+            "forum.post.hidden",
+            "forum.thread.locked",
+            "forum.thread.pinned",
+            "forum.thread.moved",
+        ] {
+            assert!(
+                audit.contains(action),
+                "{action} missing from the audit log"
+            );
+        }
+        // The pseudonymous author is in no audit entry.
+        let grace_id: i64 =
+            sqlx::query_scalar("SELECT id FROM users WHERE email = 'grace@northwind.example'")
+                .fetch_one(&server.state.db.pool)
+                .await
+                .unwrap();
+        let mentions: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM audit_log WHERE actor = $1 AND action LIKE 'forum.%'",
+        )
+        .bind(format!("user:{grace_id}"))
+        .fetch_one(&server.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(mentions, 0);
+    }
+}
+
+/// Elements a rendered post may contain; anything else in a post's HTML
+/// came from the author and must never reach the page.
+const ALLOWED: &[&str] = &[
+    "p",
+    "a",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "del",
+    "br",
+    "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+];
+
+fn check_rendered(html: &str) -> Result<(), String> {
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        let tag = &rest[at + 1..];
+        let end = tag.find('>').ok_or("unclosed tag")?;
+        let inside = &tag[..end];
+        rest = &tag[end..];
+        if inside.starts_with('/') {
+            continue;
+        }
+        let name: String = inside
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect();
+        if !ALLOWED.contains(&name.as_str()) {
+            return Err(format!("element <{inside}>"));
+        }
+        let lower = inside.to_ascii_lowercase();
+        if lower.contains(" on")
+            || lower.contains("javascript:")
+            || lower.contains("data:")
+            || lower.contains("style")
+        {
+            return Err(format!("attribute in <{inside}>"));
+        }
+        if name == "a"
+            && !(lower.contains("href=\"http")
+                || lower.contains("href=\"mailto:")
+                || lower.contains("href=\"/"))
+            && lower != "a"
+        {
+            return Err(format!("link <{inside}>"));
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_xss_corpus_posted_in_the_forum_renders_harmless() {
+    let corpus: Vec<String> = include_str!("../../lookout-markdown/tests/xss-corpus.txt")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|l| l.replace("\\n", "\n").replace("\\t", "\t"))
+        .collect();
+    assert!(corpus.len() > 100);
+    let dir = tempfile::tempdir().unwrap();
+    let url = &backends(dir.path()).await[0];
+    let server = TestServer::start(url).await;
+    server.org("Northwind Tankers", "ship-owner").await;
+    categories(&server).await;
+    let tom = member(&server, "tom@northwind.example", "Northwind Tankers").await;
+    let thread = start_thread(
+        &server,
+        &tom,
+        "general",
+        "<script>alert('title')</script>",
+        "green",
+        &corpus[0],
+        false,
+    )
+    .await;
+    for payload in &corpus[1..] {
+        let (status, _, body) = reply(&server, &tom, &thread, payload, false).await;
+        assert!(status == 303 || status == 422, "{status}: {body}");
+    }
+    let pages = (corpus.len() as i64 + 29) / 30;
+    let mut checked = 0;
+    for n in 1..=pages {
+        let (_, page) = get(&tom, &server.url(&format!("{thread}?page={n}"))).await;
+        assert!(!page.contains("<script>alert"), "the title is escaped");
+        for block in page.split("<div class=\"prose\">").skip(1) {
+            let html = block.split("</div>").next().unwrap();
+            if let Err(problem) = check_rendered(html) {
+                panic!("{problem} in a rendered post: {html}");
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= corpus.len() - 2, "checked {checked} posts");
+}
