@@ -14,6 +14,7 @@ pub mod detection;
 pub mod forum;
 pub mod home;
 pub mod incidents;
+pub mod kb;
 pub mod mail;
 pub mod ops;
 pub mod reports;

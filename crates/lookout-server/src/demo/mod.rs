@@ -6,6 +6,7 @@
 
 mod forum;
 mod incidents;
+mod knowledge;
 
 pub use incidents::{DEMO_INCIDENTS, Synthetic};
 
@@ -131,6 +132,7 @@ pub async fn seed(state: &crate::state::AppState) -> anyhow::Result<Vec<DemoAcco
     seed_advisories(state).await?;
     seed_analyses(state).await?;
     forum::seed_forum(state).await?;
+    knowledge::seed_knowledge(state).await?;
     Ok(accounts)
 }
 

@@ -1,0 +1,495 @@
+//! Knowledge-base pages: members read published articles within their
+//! sharing level, by kind and tag; editors write drafts, ask a second
+//! editor to review, publish new versions and archive.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::model::{ARTICLE_TLPS, ArticleForm, Content, KINDS, kind_label, normalise_tags};
+use super::store::{self, Article, Listed, Version};
+use crate::accounts::authz::{self, Capability};
+use crate::accounts::model::User;
+use crate::audit::{self, Actor};
+use crate::db::now;
+use crate::forum::pages::{ForumLabels, markdown};
+use crate::incidents::clearance::Clearance;
+use crate::reports::ReportLabels;
+use crate::state::AppState;
+use crate::web::templates::{Page, render, render_invalid};
+use crate::web::{AppError, Visitor};
+
+fn editor(visitor: &Visitor) -> Result<&User, AppError> {
+    let user = visitor.require_user()?;
+    authz::require(user, Capability::Curate)?;
+    Ok(user)
+}
+
+/// Labels the knowledge-base templates use.
+pub trait KbLabels {
+    fn kind_label(&self, id: &str) -> &'static str {
+        kind_label(id)
+    }
+    fn kinds(&self) -> &'static [(&'static str, &'static str, &'static str)] {
+        &KINDS
+    }
+    fn levels(&self) -> &'static [&'static str] {
+        &ARTICLE_TLPS
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    kind: String,
+    tag: String,
+}
+
+#[derive(Template)]
+#[template(path = "kb/list.html")]
+struct ListPage {
+    page: Page,
+    articles: Vec<Listed>,
+    kind: String,
+    tag: String,
+    is_editor: bool,
+}
+impl KbLabels for ListPage {}
+impl ForumLabels for ListPage {}
+impl ReportLabels for ListPage {}
+
+pub async fn list(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
+    let user = visitor.require_user()?;
+    let clearance = Clearance::of(&state.db, user).await?;
+    let kind = KINDS
+        .iter()
+        .map(|(k, _, _)| *k)
+        .find(|k| *k == query.kind)
+        .unwrap_or("");
+    // One tag, cleaned like stored tags (no wildcard reaches the LIKE).
+    let tag = normalise_tags(&query.tag)
+        .split(' ')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    let articles = store::list_published(
+        &state.db,
+        clearance.max_rank,
+        Some(kind),
+        Some(tag.as_str()),
+    )
+    .await?;
+    render(&ListPage {
+        page: Page::new(&visitor, "Knowledge base"),
+        articles,
+        kind: kind.to_string(),
+        tag,
+        is_editor: authz::require(user, Capability::Curate).is_ok(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "kb/article.html")]
+struct ArticlePage {
+    page: Page,
+    article: Article,
+    version: Version,
+    body_html: String,
+    /// Related incidents and advisories the reader may open.
+    incidents: Vec<String>,
+    advisories: Vec<(String, String)>,
+    is_editor: bool,
+    /// An editor reading an older or unpublished version.
+    viewing_other: bool,
+}
+impl KbLabels for ArticlePage {}
+impl ForumLabels for ArticlePage {}
+impl ReportLabels for ArticlePage {}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct VersionQuery {
+    version: i64,
+}
+
+pub async fn article(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(slug): Path<String>,
+    Query(query): Query<VersionQuery>,
+) -> Result<Response, AppError> {
+    let user = visitor.require_user()?;
+    let is_editor = authz::require(user, Capability::Curate).is_ok();
+    let clearance = Clearance::of(&state.db, user).await?;
+    let article = store::by_slug(&state.db.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // Members read the published version of a published article within
+    // their level; editors any version.
+    let number = if is_editor && query.version > 0 {
+        Some(query.version)
+    } else if article.state == "published" {
+        article.published_version
+    } else if is_editor {
+        store::latest(&state.db.pool, article.id)
+            .await?
+            .map(|v| v.number)
+    } else {
+        None
+    };
+    let version = match number {
+        Some(n) => store::version(&state.db.pool, article.id, n).await?,
+        None => None,
+    }
+    .filter(|v| is_editor || v.content.tlp_rank() <= clearance.max_rank)
+    .ok_or(AppError::NotFound)?;
+    let mut incidents = Vec::new();
+    for reference in version.content.incident_refs() {
+        if crate::incidents::store::visible_by_ref(&state.db, now(), &clearance, reference)
+            .await?
+            .is_some()
+        {
+            incidents.push(reference.to_string());
+        }
+    }
+    let mut advisories = Vec::new();
+    for reference in version.content.advisory_refs() {
+        if let Some(advisory) = crate::advisories::store::by_reference(&state.db, reference).await?
+            && advisory.state == "published"
+            && let Some(revision) =
+                crate::advisories::store::published(&state.db, &advisory).await?
+            && revision.content.tlp_rank() <= clearance.max_rank
+        {
+            advisories.push((reference.to_string(), revision.content.title));
+        }
+    }
+    render(&ArticlePage {
+        page: Page::new(&visitor, &version.content.title),
+        body_html: markdown(&version.content.body),
+        viewing_other: Some(version.number) != article.published_version,
+        article,
+        version,
+        incidents,
+        advisories,
+        is_editor,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "kb/drafts.html")]
+struct DraftsPage {
+    page: Page,
+    drafts: Vec<Listed>,
+    me: i64,
+}
+impl KbLabels for DraftsPage {}
+impl ReportLabels for DraftsPage {}
+
+pub async fn drafts(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+    let user = editor(&visitor)?;
+    render(&DraftsPage {
+        page: Page::new(&visitor, "Knowledge-base drafts"),
+        drafts: store::list_drafts(&state.db).await?,
+        me: user.id,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "kb/editor.html")]
+struct EditorPage {
+    page: Page,
+    article: Option<Article>,
+    form: ArticleForm,
+    versions: Vec<Version>,
+    /// Submitted by another editor: this one may review and publish it.
+    can_review: bool,
+    waiting_for_other: bool,
+    problems: Vec<String>,
+    preview_html: String,
+}
+impl KbLabels for EditorPage {}
+impl ForumLabels for EditorPage {}
+impl ReportLabels for EditorPage {}
+
+impl EditorPage {
+    fn action_path(&self) -> String {
+        match &self.article {
+            Some(a) => format!("/kb/{}/edit", a.slug),
+            None => "/kb/new".into(),
+        }
+    }
+}
+
+fn editor_page(visitor: &Visitor, article: Option<Article>, form: ArticleForm) -> EditorPage {
+    EditorPage {
+        page: Page::new(visitor, "Article"),
+        preview_html: markdown(&form.content.body),
+        article,
+        form,
+        versions: Vec::new(),
+        can_review: false,
+        waiting_for_other: false,
+        problems: Vec::new(),
+    }
+}
+
+/// The form's problems, including related items that do not exist.
+async fn problems(state: &AppState, content: &Content) -> Result<Vec<String>, AppError> {
+    let mut problems = content.problems();
+    for reference in content.incident_refs() {
+        let known: Option<i64> = sqlx::query_scalar("SELECT id FROM incidents WHERE ref = $1")
+            .bind(reference)
+            .fetch_optional(&state.db.pool)
+            .await?;
+        if known.is_none() {
+            problems.push(format!(
+                "There is no incident {reference}: check the reference (like INC-2026-0001)."
+            ));
+        }
+    }
+    for reference in content.advisory_refs() {
+        if crate::advisories::store::by_reference(&state.db, reference)
+            .await?
+            .is_none()
+        {
+            problems.push(format!(
+                "There is no advisory {reference}: check the reference (like ADV-2026-0001)."
+            ));
+        }
+    }
+    Ok(problems)
+}
+
+pub async fn new_form(
+    State(_state): State<AppState>,
+    visitor: Visitor,
+) -> Result<Response, AppError> {
+    editor(&visitor)?;
+    let form = ArticleForm {
+        kind: "playbook".into(),
+        content: Content {
+            tlp: "green".into(),
+            ..Content::default()
+        },
+        ..ArticleForm::default()
+    };
+    render(&editor_page(&visitor, None, form))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let user = editor(&visitor)?;
+    let mut form = ArticleForm::from_form(&body);
+    if form.slug.is_empty() {
+        form.slug = super::model::slug_of(&form.content.title);
+    }
+    let mut problems = problems(&state, &form.content).await?;
+    problems.extend(form.new_article_problems());
+    if store::by_slug(&state.db.pool, &form.slug).await?.is_some() {
+        problems.push(format!(
+            "An article already lives at /kb/{}: choose another address.",
+            form.slug
+        ));
+    }
+    if !problems.is_empty() || form.action == "preview" {
+        let invalid = !problems.is_empty();
+        let mut page = editor_page(&visitor, None, form);
+        page.problems = problems;
+        return if invalid {
+            render_invalid(&page)
+        } else {
+            render(&page)
+        };
+    }
+    let mut tx = state.db.begin_write().await?;
+    let article = store::create(
+        &mut tx,
+        &form.slug,
+        &form.kind,
+        &form.content,
+        Some(user.id),
+    )
+    .await?
+    .ok_or_else(|| {
+        AppError::Conflict("Another editor just took this address: choose another.".into())
+    })?;
+    audit::append(
+        &mut tx,
+        Actor::User(user.id),
+        "kb.created",
+        &article.slug,
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    after_save(&state, user, &article.slug, &form.action).await
+}
+
+async fn load(state: &AppState, slug: &str) -> Result<(Article, Version), AppError> {
+    let article = store::by_slug(&state.db.pool, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let latest = store::latest(&state.db.pool, article.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((article, latest))
+}
+
+fn is_working_draft(article: &Article, version: &Version) -> bool {
+    Some(version.number) != article.published_version
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Done {
+    done: String,
+}
+
+pub async fn edit(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(slug): Path<String>,
+    Query(done): Query<Done>,
+) -> Result<Response, AppError> {
+    let user = editor(&visitor)?;
+    let (article, latest) = load(&state, &slug).await?;
+    let submitted_by = latest
+        .submitted_by
+        .filter(|_| is_working_draft(&article, &latest));
+    let form = ArticleForm {
+        content: latest.content.clone(),
+        kind: article.kind.clone(),
+        slug: article.slug.clone(),
+        action: String::new(),
+    };
+    let mut page = editor_page(&visitor, Some(article.clone()), form);
+    page.versions = store::versions(&state.db, article.id).await?;
+    page.can_review = submitted_by.is_some_and(|s| s != user.id);
+    page.waiting_for_other = submitted_by == Some(user.id);
+    let notice = match done.done.as_str() {
+        "saved" => Some("Saved as a draft: members do not see it yet."),
+        "submitted" => Some("Submitted for review: another editor publishes it."),
+        "waiting" => Some("It still waits for another editor: you submitted it."),
+        "archived" => Some("Archived: members no longer see it."),
+        "restored" => Some("Published again."),
+        _ => None,
+    };
+    if let Some(notice) = notice {
+        page.page = page.page.with_notice(notice);
+    }
+    render(&page)
+}
+
+pub async fn save(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(slug): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let user = editor(&visitor)?;
+    let (article, latest) = load(&state, &slug).await?;
+    let mut form = ArticleForm::from_form(&body);
+    form.kind = article.kind.clone();
+    form.slug = article.slug.clone();
+    let problems = problems(&state, &form.content).await?;
+    if !problems.is_empty() || form.action == "preview" {
+        let invalid = !problems.is_empty();
+        let mut page = editor_page(&visitor, Some(article.clone()), form);
+        page.versions = store::versions(&state.db, article.id).await?;
+        page.problems = problems;
+        return if invalid {
+            render_invalid(&page)
+        } else {
+            render(&page)
+        };
+    }
+    // Unchanged text keeps a pending review request, so the reviewer
+    // publishes exactly what was submitted.
+    let unchanged = is_working_draft(&article, &latest) && latest.content == form.content;
+    if !unchanged {
+        let mut tx = state.db.begin_write().await?;
+        store::save_draft(&mut tx, &article, &form.content, user.id).await?;
+        audit::append(&mut tx, Actor::User(user.id), "kb.saved", &slug, "").await?;
+        tx.commit().await?;
+    }
+    after_save(&state, user, &slug, &form.action).await
+}
+
+/// Submits for review, or publishes a draft another editor submitted.
+async fn after_save(
+    state: &AppState,
+    user: &User,
+    slug: &str,
+    action: &str,
+) -> Result<Response, AppError> {
+    let (article, latest) = load(state, slug).await?;
+    let edit = format!("/kb/{slug}/edit");
+    if action != "publish" || !is_working_draft(&article, &latest) {
+        return Ok(Redirect::to(&format!("{edit}?done=saved")).into_response());
+    }
+    let mut tx = state.db.begin_write().await?;
+    let outcome = match latest.submitted_by {
+        Some(submitter) if submitter != user.id => {
+            if store::publish(&mut tx, &article, &latest, Some(user.id)).await? {
+                audit::append(
+                    &mut tx,
+                    Actor::User(user.id),
+                    "kb.published",
+                    slug,
+                    &format!("version {}", latest.number),
+                )
+                .await?;
+            }
+            "published"
+        }
+        Some(_) => "waiting",
+        None => {
+            store::submit(&mut tx, latest.id, user.id).await?;
+            audit::append(&mut tx, Actor::User(user.id), "kb.submitted", slug, "").await?;
+            "submitted"
+        }
+    };
+    tx.commit().await?;
+    let target = match outcome {
+        "published" => format!("/kb/{slug}"),
+        other => format!("{edit}?done={other}"),
+    };
+    Ok(Redirect::to(&target).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ArchiveForm {
+    archived: String,
+}
+
+pub async fn archive(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path(slug): Path<String>,
+    axum::Form(form): axum::Form<ArchiveForm>,
+) -> Result<Response, AppError> {
+    let user = editor(&visitor)?;
+    let (article, _) = load(&state, &slug).await?;
+    let archived = form.archived == "1";
+    let mut tx = state.db.begin_write().await?;
+    if store::set_archived(&mut tx, article.id, archived).await? {
+        let action = if archived {
+            "kb.archived"
+        } else {
+            "kb.restored"
+        };
+        audit::append(&mut tx, Actor::User(user.id), action, &slug, "").await?;
+    }
+    tx.commit().await?;
+    let done = if archived { "archived" } else { "restored" };
+    Ok(Redirect::to(&format!("/kb/{slug}/edit?done={done}")).into_response())
+}
