@@ -18,6 +18,7 @@ pub mod kb;
 pub mod mail;
 pub mod ops;
 pub mod reports;
+pub mod search;
 pub mod secrets;
 pub mod serve;
 pub mod state;

@@ -35,6 +35,7 @@ impl AppState {
     /// Connects to the database (applying migrations) and loads the key.
     pub async fn open(config: Config) -> anyhow::Result<AppState> {
         let db = Db::connect(&config.database_url()?).await?;
+        crate::search::index::rebuild_if_stale(&db).await?;
         let key = load_key(&config)?;
         let hasher = Hasher::new(config.hash_concurrency)?;
         let mailer = Mailer::from_config(&config)?;

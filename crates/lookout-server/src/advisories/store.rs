@@ -295,6 +295,7 @@ pub async fn publish(
         "advisory.published"
     };
     events::record(tx, &alert_of(kind, &advisory.reference, &revision.content)).await?;
+    crate::search::index::advisory(tx, advisory.id).await?;
     Ok(true)
 }
 
@@ -322,6 +323,7 @@ pub async fn withdraw(
             ),
         )
         .await?;
+        crate::search::index::advisory(tx, advisory.id).await?;
     }
     Ok(changed == 1)
 }

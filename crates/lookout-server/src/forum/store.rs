@@ -228,7 +228,7 @@ pub async fn move_thread(tx: &mut Tx, thread_id: i64, category_id: i64) -> Resul
         .bind(thread_id)
         .execute(&mut **tx)
         .await?;
-    Ok(())
+    crate::search::index::thread_moved(tx, thread_id, category_id).await
 }
 
 /// Who a post is by, as stored.
@@ -391,6 +391,7 @@ pub async fn add_post(
     .bind(at)
     .fetch_one(&mut **tx)
     .await?;
+    crate::search::index::post(tx, id).await?;
     Ok((id, number))
 }
 
@@ -417,6 +418,7 @@ pub async fn edit_post(tx: &mut Tx, post: &Post, body: &str) -> Result<bool, sql
         .bind(at)
         .execute(&mut **tx)
         .await?;
+        crate::search::index::post(tx, post.id).await?;
     }
     Ok(changed == 1)
 }
@@ -456,6 +458,7 @@ pub async fn delete_post(tx: &mut Tx, post_id: i64) -> Result<bool, sqlx::Error>
             .execute(&mut **tx)
             .await?;
     }
+    crate::search::index::post(tx, post_id).await?;
     Ok(changed == 1)
 }
 
@@ -481,6 +484,7 @@ pub async fn set_hidden(
     .execute(&mut **tx)
     .await?
     .rows_affected();
+    crate::search::index::post(tx, post_id).await?;
     Ok(changed == 1)
 }
 

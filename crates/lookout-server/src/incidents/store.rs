@@ -292,6 +292,7 @@ pub async fn save(
         .fetch_one(&mut **tx)
         .await?;
     crate::stats::rollup::count_if_released(tx, report_id, now).await?;
+    crate::search::index::incident(tx, report_id).await?;
     Ok(reference)
 }
 
@@ -304,5 +305,6 @@ pub async fn withdraw(tx: &mut Tx, report_id: i64, now: i64) -> Result<bool, sql
     .bind(report_id)
     .execute(&mut **tx)
     .await?;
+    crate::search::index::incident(tx, report_id).await?;
     Ok(done.rows_affected() == 1)
 }

@@ -222,6 +222,7 @@ pub async fn publish(
             .bind(version.id)
             .execute(&mut **tx)
             .await?;
+        crate::search::index::article(tx, article.id).await?;
     }
     Ok(changed == 1)
 }
@@ -247,6 +248,7 @@ pub async fn set_archived(
     .execute(&mut **tx)
     .await?
     .rows_affected();
+    crate::search::index::article(tx, article_id).await?;
     Ok(changed == 1)
 }
 
