@@ -77,6 +77,10 @@ pub struct Config {
     /// Seconds one file's analysis may take before it stops unpacking and
     /// scanning and reports what it has.
     pub analysis_time_limit_secs: u64,
+    /// Minutes between two fetches of a news feed (at least 5).
+    pub news_fetch_minutes: u64,
+    /// Seconds one feed fetch (each redirect included) may take.
+    pub news_fetch_timeout_secs: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -137,6 +141,8 @@ impl Default for Config {
             analysis_max_upload_mb: 64,
             analysis_workers: 1,
             analysis_time_limit_secs: 60,
+            news_fetch_minutes: 60,
+            news_fetch_timeout_secs: 20,
         }
     }
 }

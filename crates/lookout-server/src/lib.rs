@@ -16,6 +16,7 @@ pub mod home;
 pub mod incidents;
 pub mod kb;
 pub mod mail;
+pub mod news;
 pub mod ops;
 pub mod reports;
 pub mod search;

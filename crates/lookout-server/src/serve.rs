@@ -22,6 +22,7 @@ pub async fn run_on(state: AppState, listener: TcpListener) -> anyhow::Result<()
     tokio::spawn(housekeeping(state.clone()));
     tokio::spawn(crate::alerts::outbox::run(state.clone()));
     tokio::spawn(crate::alerts::live::run(state.clone()));
+    tokio::spawn(crate::news::run(state.clone()));
     crate::analysis::worker::run(state.clone()).await;
     let app = crate::web::router(state.clone());
     if state.config.tls_enabled() {

@@ -29,6 +29,8 @@ pub struct AppState {
     pub analysis_wake: crate::analysis::worker::Wake,
     /// This process's compiled analysis rules, rebuilt when they change.
     pub analysis_rules: crate::analysis::worker::RuleCache,
+    /// Wakes this process's news-feed worker.
+    pub news_wake: crate::news::Wake,
 }
 
 impl AppState {
@@ -53,6 +55,7 @@ impl AppState {
             outbound,
             analysis_wake: Default::default(),
             analysis_rules: Default::default(),
+            news_wake: Default::default(),
         })
     }
 }

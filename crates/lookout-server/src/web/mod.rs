@@ -60,6 +60,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::forum::routes())
         .merge(crate::kb::routes())
         .merge(crate::search::routes())
+        .merge(crate::news::routes())
         .route("/", get(crate::home::home))
         .layer(from_fn_with_state(state.clone(), visitor::visitor_layer));
 
