@@ -18,7 +18,10 @@ fn check_text(s: &str, max: usize) {
     while let Some(c) = chars.next() {
         if c == '<' {
             let next = chars.peek().copied().unwrap_or(' ');
-            assert!(!(next.is_ascii_alphabetic() || matches!(next, '/' | '!' | '?')), "{s:?}");
+            assert!(
+                !(next.is_ascii_alphabetic() || matches!(next, '/' | '!' | '?')),
+                "{s:?}"
+            );
         }
     }
 }
@@ -37,14 +40,25 @@ fuzz_target!(|data: &[u8]| {
         let Ok(feed) = result else { continue };
         assert!(feed.items.len() <= limits.max_items);
         check_text(&feed.title, limits.max_title_chars);
-        for link in feed.link.iter().chain(feed.items.iter().filter_map(|i| i.link.as_ref())) {
+        for link in feed
+            .link
+            .iter()
+            .chain(feed.items.iter().filter_map(|i| i.link.as_ref()))
+        {
             assert!(matches!(link.scheme(), "http" | "https"), "{link}");
-            assert!(link.username().is_empty() && link.password().is_none(), "{link}");
+            assert!(
+                link.username().is_empty() && link.password().is_none(),
+                "{link}"
+            );
         }
         for item in &feed.items {
             check_text(&item.title, limits.max_title_chars);
             check_text(&item.summary, limits.max_summary_chars);
-            assert!(!item.id.is_empty() && item.id.chars().count() <= 500, "{:?}", item.id);
+            assert!(
+                !item.id.is_empty() && item.id.chars().count() <= 500,
+                "{:?}",
+                item.id
+            );
             assert!(!item.id.chars().any(unwanted), "{:?}", item.id);
         }
     }
