@@ -179,6 +179,39 @@ async fn members_post_quote_edit_and_delete_named_or_under_a_pseudonym() {
         let oskar = member(&server, "oskar.lind@baltic.example", "Baltic Bulk").await;
         let luis = member(&server, "luis@kestrel.example", "Port of Kestrel Bay").await;
 
+        // Oskar reads alerts in a daily digest; Luis follows the category.
+        let oskar_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind("oskar.lind@baltic.example")
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+        let mut tx = server.state.db.begin_write().await.unwrap();
+        lookout_server::alerts::subscriptions::save(
+            &mut tx,
+            oskar_id,
+            &lookout_server::alerts::subscriptions::Subscription {
+                email: lookout_server::alerts::subscriptions::EmailMode::Immediate,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let (_, page) = get(&luis, &server.url("/forum/c/general")).await;
+        let token = csrf(&page);
+        let response = luis
+            .post(server.url("/forum/follow"))
+            .form(&[
+                ("csrf", token.as_str()),
+                ("kind", "category"),
+                ("target", "general"),
+                ("on", "1"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+
         // Tom starts a thread mentioning Oskar, with a photo carrying GPS.
         let new = "/forum/c/general/new";
         let (status, location, page) = post_form(
@@ -208,6 +241,22 @@ async fn members_post_quote_edit_and_delete_named_or_under_a_pseudonym() {
 
         // Oskar is told, reads it and gets the photo without its position.
         let alerts = alerted(&server, &oskar, "Mentioned in the forum").await;
+        assert!(alerts.contains("Fake bunker invoices"));
+        // By mail only in the digest, though he asked for immediate mail
+        // for advisories; never by webhook.
+        let (in_digest, immediate): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM notifications n JOIN alerts a ON a.id = n.alert_id \
+             WHERE n.user_id = $1 AND a.kind = 'forum.mention' AND n.in_digest = 1), \
+             (SELECT COUNT(*) FROM outbox o JOIN alerts a ON a.id = o.alert_id \
+             WHERE a.kind LIKE 'forum.%')",
+        )
+        .bind(oskar_id)
+        .fetch_one(&server.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!((in_digest, immediate), (1, 0));
+        // Luis, following the category, hears of the new thread.
+        let alerts = alerted(&server, &luis, "New thread in a category you follow").await;
         assert!(alerts.contains("Fake bunker invoices"));
         let (status, page) = get(&oskar, &server.url(&thread)).await;
         assert_eq!(status, 200);
@@ -289,11 +338,6 @@ async fn members_post_quote_edit_and_delete_named_or_under_a_pseudonym() {
         let (_, page) = get(&tom, &server.url(&other)).await;
         assert!(!page.contains(&oskar_here));
         // The database keeps no account for a pseudonymous post.
-        let oskar_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-            .bind("oskar.lind@baltic.example")
-            .fetch_one(&server.state.db.pool)
-            .await
-            .unwrap();
         let rows: Vec<(Option<i64>, Option<String>, String)> = sqlx::query_as(
             "SELECT author_id, author_tag, pseudonym FROM forum_posts WHERE pseudonym IS NOT NULL",
         )
@@ -311,7 +355,10 @@ async fn members_post_quote_edit_and_delete_named_or_under_a_pseudonym() {
             .fetch_one(&server.state.db.pool)
             .await
             .unwrap();
-        assert_eq!(follows, 0, "posting follows nothing by itself");
+        assert_eq!(
+            follows, 1,
+            "posting follows nothing by itself (Luis's one follow)"
+        );
 
         // Quoting fills the reply form with the quoted post.
         let (_, page) = get(&tom, &server.url(&format!("{thread}?quote=2"))).await;

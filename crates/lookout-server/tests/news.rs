@@ -261,6 +261,21 @@ async fn editors_take_news_from_feeds_and_bad_feeds_are_refused_with_the_reason(
         .await;
         assert_eq!(status, 409, "a decided item cannot be decided again");
 
+        // A due feed is claimed by one worker only (several processes).
+        sqlx::query("UPDATE news_feeds SET next_fetch_at = 0")
+            .execute(&server.state.db.pool)
+            .await
+            .unwrap();
+        let (first, second) = tokio::join!(
+            lookout_server::news::store::claim_due(&server.state.db, 8, 300),
+            lookout_server::news::store::claim_due(&server.state.db, 8, 300)
+        );
+        assert_eq!(first.unwrap().len() + second.unwrap().len(), 1);
+        sqlx::query("UPDATE news_feeds SET lease_until = 0")
+            .execute(&server.state.db.pool)
+            .await
+            .unwrap();
+
         // The schedule: due again, the new item only is queued.
         feeds.mode.store(1, Ordering::SeqCst);
         sqlx::query("UPDATE news_feeds SET next_fetch_at = 0")
