@@ -10,6 +10,7 @@
 
 mod alerts;
 mod analysis;
+mod forum;
 mod intake;
 mod samples;
 mod stats;
@@ -80,6 +81,14 @@ enum Scenario {
         #[arg(long, default_value_t = 1_000_000)]
         incidents: usize,
         #[arg(long, default_value_t = 100)]
+        iterations: usize,
+    },
+    /// The forum and search at scale: many posts loaded and indexed, then
+    /// a thread page, a reply and searches over HTTP, p50/p95
+    Forum {
+        #[arg(long, default_value_t = 50_000)]
+        posts: usize,
+        #[arg(long, default_value_t = 50)]
         iterations: usize,
     },
     /// Rapid alerts: publish-to-receipt latency on members' open live
@@ -406,6 +415,9 @@ async fn main() -> anyhow::Result<()> {
             incidents,
             iterations,
         } => stats::stats(&cli.database_url, incidents, iterations).await,
+        Scenario::Forum { posts, iterations } => {
+            forum::forum(&cli.database_url, posts, iterations).await
+        }
         Scenario::Alerts {
             subscribers,
             webhooks,
@@ -426,6 +438,7 @@ async fn main() -> anyhow::Result<()> {
             intake::intake(&cli.database_url, 16, 10, 3).await?;
             tokens::tokens(&cli.database_url, 20).await?;
             stats::stats(&cli.database_url, 1_000_000, 100).await?;
+            forum::forum(&cli.database_url, 50_000, 50).await?;
             alerts::alerts(&cli.database_url, 10_000, 1_000, 5).await?;
             analysis::analysis(200, 500, None)
         }

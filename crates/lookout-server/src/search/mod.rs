@@ -172,12 +172,22 @@ pub async fn find(
         .collect();
     let access = access_condition(&categories);
     let sql = match state.db.backend {
+        // Ranks first, then makes snippets for the page's hits only: a
+        // snippet costs far more than a rank, and a common word matches
+        // nearly every document.
         Backend::Sqlite => format!(
-            "SELECT d.kind, d.path, d.title, \
-             snippet(search_fts, 1, char(2), char(3), ' … ', 24) AS snippet, d.updated_at \
-             FROM search_fts JOIN search_documents d ON d.id = search_fts.rowid \
+            // CROSS JOIN keeps the full-text index as the outer loop:
+            // left to itself SQLite may walk the documents and run the
+            // MATCH once per row.
+            "WITH top AS (SELECT d.id, bm25(search_fts, 4.0, 1.0) AS rank \
+             FROM search_fts CROSS JOIN search_documents d ON d.id = search_fts.rowid \
              WHERE search_fts MATCH $1 AND {access} AND ($5 = '' OR d.kind = $5) \
-             ORDER BY bm25(search_fts, 4.0, 1.0), d.id DESC LIMIT $6 OFFSET $7"
+             ORDER BY rank, d.id DESC LIMIT $6 OFFSET $7) \
+             SELECT d.kind, d.path, d.title, \
+             snippet(search_fts, 1, char(2), char(3), ' … ', 24) AS snippet, d.updated_at \
+             FROM top CROSS JOIN search_fts ON search_fts.rowid = top.id \
+             CROSS JOIN search_documents d ON d.id = top.id \
+             WHERE search_fts MATCH $1 ORDER BY top.rank, top.id DESC"
         ),
         Backend::Postgres => format!(
             "WITH q AS (SELECT to_tsquery('english', $1) AS q), \
