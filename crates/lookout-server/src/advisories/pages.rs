@@ -17,7 +17,7 @@ use crate::incidents::IncidentLabels;
 use crate::incidents::clearance::Clearance;
 use crate::reports::{Catalogue, ReportLabels};
 use crate::state::AppState;
-use crate::web::templates::{Page, render, render_invalid};
+use crate::web::templates::{Page, markdown_html as markdown, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
 fn analyst(visitor: &Visitor) -> Result<&User, AppError> {
@@ -96,16 +96,6 @@ impl AdvisoryLabels for DetailPage {}
 impl ReportLabels for DetailPage {}
 impl IncidentLabels for DetailPage {}
 impl Catalogue for DetailPage {}
-
-/// Safe HTML for the text; if it is too large to render (only a preview of
-/// an unsaved form can be), the reason, rendered the same safe way.
-fn markdown(text: &str) -> String {
-    let limits = lookout_markdown::Limits::default();
-    lookout_markdown::render(text, &limits)
-        .or_else(|e| lookout_markdown::render(&e.to_string(), &limits))
-        .map(|r| r.html)
-        .unwrap_or_default()
-}
 
 pub async fn detail(
     State(state): State<AppState>,

@@ -124,40 +124,11 @@ pub fn shorten(text: &str) -> String {
 }
 
 pub async fn record(tx: &mut Tx, alert: &NewAlert) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO alerts (kind, subject_ref, title, summary, severity, tlp_rank, \
-         reporter_org_id, classes, sea_areas, vessel_types, match_text, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(&alert.kind)
-    .bind(&alert.subject_ref)
-    .bind(&alert.title)
-    .bind(&alert.summary)
-    .bind(alert.severity)
-    .bind(alert.tlp_rank)
-    .bind(alert.reporter_org_id)
-    .bind(&alert.classes)
-    .bind(&alert.sea_areas)
-    .bind(&alert.vessel_types)
-    .bind(&alert.match_text)
-    .bind(now())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    insert(tx, alert).await.map(|_| ())
 }
 
-/// Records an alert for named members only (a forum mention, a reply in a
-/// thread they follow): the fan-out tells them, and no one else, once it
-/// has checked they may still read its subject.
-pub async fn record_for(
-    tx: &mut Tx,
-    alert: &NewAlert,
-    recipients: &[i64],
-) -> Result<(), sqlx::Error> {
-    if recipients.is_empty() {
-        return Ok(());
-    }
-    let id: i64 = sqlx::query_scalar(
+async fn insert(tx: &mut Tx, alert: &NewAlert) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
         "INSERT INTO alerts (kind, subject_ref, title, summary, severity, tlp_rank, \
          reporter_org_id, classes, sea_areas, vessel_types, match_text, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
@@ -175,7 +146,21 @@ pub async fn record_for(
     .bind(&alert.match_text)
     .bind(now())
     .fetch_one(&mut **tx)
-    .await?;
+    .await
+}
+
+/// Records an alert for named members only (a forum mention, a reply in a
+/// thread they follow): the fan-out tells them, and no one else, once it
+/// has checked they may still read its subject.
+pub async fn record_for(
+    tx: &mut Tx,
+    alert: &NewAlert,
+    recipients: &[i64],
+) -> Result<(), sqlx::Error> {
+    if recipients.is_empty() {
+        return Ok(());
+    }
+    let id = insert(tx, alert).await?;
     for user_id in recipients {
         sqlx::query(
             "INSERT INTO alert_recipients (alert_id, user_id) VALUES ($1, $2) \

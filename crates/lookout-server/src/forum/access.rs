@@ -101,6 +101,27 @@ pub async fn readable_thread(
     Ok((category, thread))
 }
 
+/// A post this reader may read, with its category and thread.
+pub async fn readable_post(
+    db: &Db,
+    reader: &Reader,
+    post_id: i64,
+) -> Result<(Category, Thread, store::Post), AppError> {
+    let post = store::post_by_id(&db.pool, post_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let thread = store::thread_by_id(&db.pool, post.thread_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let category = store::category_by_id(&db.pool, thread.category_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !reader.may_read(&category, &thread) {
+        return Err(AppError::NotFound);
+    }
+    Ok((category, thread, post))
+}
+
 /// A category this reader may enter.
 pub async fn enterable_category(
     db: &Db,

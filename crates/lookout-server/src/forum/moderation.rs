@@ -49,18 +49,7 @@ async fn post_for(
     post_id: i64,
 ) -> Result<(Reader, Thread, Post), AppError> {
     let reader = access::reader(&state.db, visitor).await?;
-    let post = store::post_by_id(&state.db.pool, post_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let thread = store::thread_by_id(&state.db.pool, post.thread_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let category = store::category_by_id(&state.db.pool, thread.category_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !reader.may_read(&category, &thread) {
-        return Err(AppError::NotFound);
-    }
+    let (_, thread, post) = access::readable_post(&state.db, &reader, post_id).await?;
     Ok((reader, thread, post))
 }
 
@@ -143,7 +132,7 @@ pub async fn moderate_post_form(
     moderator(&reader)?;
     render(&ModeratePostPage {
         page: Page::new(&visitor, "Moderate a post"),
-        html: super::pages::markdown(&post.body),
+        html: crate::web::templates::markdown_html(&post.body),
         reason: post.hidden_reason.clone(),
         thread,
         post,
@@ -178,7 +167,7 @@ pub async fn moderate_post(
                 drop(tx);
                 return render_invalid(&ModeratePostPage {
                     page: Page::new(&visitor, "Moderate a post"),
-                    html: super::pages::markdown(&post.body),
+                    html: crate::web::templates::markdown_html(&post.body),
                     problems: vec![format!(
                         "Give members a reason of up to {HIDE_REASON_MAX} characters: they see \
                          it in place of the post."

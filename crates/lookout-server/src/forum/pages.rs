@@ -12,13 +12,13 @@ use super::model::{Category, POSTS_PER_PAGE, PostForm, THREADS_PER_PAGE};
 use super::notify::{self, NewPost};
 use super::pseudonym;
 use super::store::{self, Attachment, AttachmentMeta, Author, Follow, Post, Revision, Thread};
-use crate::db::{Db, Tx};
+use crate::db::Tx;
 use crate::incidents::clearance::tlp_tag;
 use crate::reports::ReportLabels;
 use crate::reports::attachments::{Prepared, Upload, prepare_at_most};
 use crate::secrets::MasterKey;
 use crate::state::AppState;
-use crate::web::templates::{Page, render, render_invalid};
+use crate::web::templates::{Page, markdown_html as markdown, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
 /// Labels the forum templates share.
@@ -37,15 +37,6 @@ pub trait ForumLabels {
             format!("{} KB", (*bytes + 1023) / 1024)
         }
     }
-}
-
-/// Safe HTML for a post; the reason in its place if it cannot be rendered.
-pub fn markdown(text: &str) -> String {
-    let limits = lookout_markdown::Limits::default();
-    lookout_markdown::render(text, &limits)
-        .or_else(|e| lookout_markdown::render(&e.to_string(), &limits))
-        .map(|r| r.html)
-        .unwrap_or_default()
 }
 
 #[derive(Deserialize, Default)]
@@ -683,34 +674,13 @@ pub async fn reply(
     .into_response())
 }
 
-/// A post this reader may read, with its thread.
-async fn readable_post(
-    db: &Db,
-    reader: &Reader,
-    post_id: i64,
-) -> Result<(Category, Thread, Post), AppError> {
-    let post = store::post_by_id(&db.pool, post_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let thread = store::thread_by_id(&db.pool, post.thread_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let category = store::category_by_id(&db.pool, thread.category_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !reader.may_read(&category, &thread) {
-        return Err(AppError::NotFound);
-    }
-    Ok((category, thread, post))
-}
-
 /// A post of this reader's own that they may still change.
 async fn own_post(
     state: &AppState,
     reader: &Reader,
     post_id: i64,
 ) -> Result<(Category, Thread, Post), AppError> {
-    let (category, thread, post) = readable_post(&state.db, reader, post_id).await?;
+    let (category, thread, post) = access::readable_post(&state.db, reader, post_id).await?;
     let tag = pseudonym::author_tag(&state.key, thread.id, reader.user.id);
     if !post.is_by(reader.user.id, &tag) {
         return Err(AppError::Forbidden);
@@ -836,7 +806,7 @@ pub async fn history(
     Path(post_id): Path<i64>,
 ) -> Result<Response, AppError> {
     let reader = access::reader(&state.db, &visitor).await?;
-    let (_, thread, post) = readable_post(&state.db, &reader, post_id).await?;
+    let (_, thread, post) = access::readable_post(&state.db, &reader, post_id).await?;
     // A hidden post's earlier words are as hidden as its current ones.
     if !(post.is_visible() || reader.is_moderator()) {
         return Err(AppError::NotFound);
@@ -868,7 +838,7 @@ pub async fn attachment(
         .await
         .map_err(AppError::internal)?
         .ok_or(AppError::NotFound)?;
-    let (_, _, post) = readable_post(&state.db, &reader, post_id).await?;
+    let (_, _, post) = access::readable_post(&state.db, &reader, post_id).await?;
     if !(post.is_visible() || reader.is_moderator()) {
         return Err(AppError::NotFound);
     }

@@ -14,14 +14,16 @@ use crate::accounts::authz::{self, Capability};
 use crate::accounts::model::User;
 use crate::audit::{self, Actor};
 use crate::db::now;
-use crate::forum::pages::{ForumLabels, markdown};
+use crate::forum::pages::ForumLabels;
 use crate::incidents::clearance::Clearance;
 use crate::reports::ReportLabels;
 use crate::state::AppState;
-use crate::web::templates::{Page, render, render_invalid};
+use crate::web::templates::{Page, markdown_html as markdown, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
-fn editor(visitor: &Visitor) -> Result<&User, AppError> {
+/// The signed-in editor, or 403: editors write the knowledge base and run
+/// the news intake.
+pub fn editor(visitor: &Visitor) -> Result<&User, AppError> {
     let user = visitor.require_user()?;
     authz::require(user, Capability::Curate)?;
     Ok(user)

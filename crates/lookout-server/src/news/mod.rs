@@ -60,11 +60,16 @@ pub async fn run(state: AppState) {
     }
 }
 
+/// Seconds between two fetches of a feed.
+fn interval(config: &crate::Config) -> i64 {
+    i64::try_from(config.news_fetch_minutes.max(5))
+        .unwrap_or(60)
+        .saturating_mul(60)
+}
+
 /// One pass: fetch and record every due feed this process claims.
 pub async fn pass(state: &AppState) -> Result<usize, crate::db::DbError> {
-    let interval = i64::try_from(state.config.news_fetch_minutes.max(5))
-        .unwrap_or(60)
-        .saturating_mul(60);
+    let interval = interval(&state.config);
     let policy = fetch::policy(&state.outbound, &state.config);
     let claimed = store::claim_due(&state.db, PER_PASS, LEASE_SECS).await?;
     let count = claimed.len();

@@ -8,22 +8,15 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::store::{self, FeedRow, QueuedItem};
-use crate::accounts::authz::{self, Capability};
-use crate::accounts::model::User;
 use crate::audit::{self, Actor};
 use crate::db::now;
 use crate::forum::pages::ForumLabels;
+use crate::kb::editor;
 use crate::kb::model::{Content, normalise_tags, slug_of};
 use crate::reports::ReportLabels;
 use crate::state::AppState;
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
-
-fn editor(visitor: &Visitor) -> Result<&User, AppError> {
-    let user = visitor.require_user()?;
-    authz::require(user, Capability::Curate)?;
-    Ok(user)
-}
 
 #[derive(Template)]
 #[template(path = "kb/news.html")]
@@ -127,9 +120,7 @@ pub async fn add_feed(
             return render_invalid(&page);
         }
     };
-    let interval = i64::try_from(state.config.news_fetch_minutes.max(5))
-        .unwrap_or(60)
-        .saturating_mul(60);
+    let interval = super::interval(&state.config);
     let mut tx = state.db.begin_write().await?;
     let title: String = feed.title.chars().take(200).collect();
     let Some(feed_id) = store::add_feed(&mut tx, checked.as_str(), &title, user.id).await? else {

@@ -75,6 +75,17 @@ pub fn render_invalid(template: &impl Template) -> Result<Response, AppError> {
     Ok((StatusCode::UNPROCESSABLE_ENTITY, Html(template.render()?)).into_response())
 }
 
+/// Safe HTML for user-written Markdown (`lookout-markdown`); for a text too
+/// large to render (only an unsaved form's preview can be), the reason,
+/// rendered the same safe way.
+pub fn markdown_html(text: &str) -> String {
+    let limits = lookout_markdown::Limits::default();
+    lookout_markdown::render(text, &limits)
+        .or_else(|e| lookout_markdown::render(&e.to_string(), &limits))
+        .map(|r| r.html)
+        .unwrap_or_default()
+}
+
 /// Formats unix seconds as an ISO-like UTC timestamp.
 pub fn format_time(secs: &i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(*secs)
