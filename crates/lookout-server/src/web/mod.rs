@@ -130,10 +130,31 @@ pub fn attachment(
     let mut response = Response::new(body.into());
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
+    // A name a header cannot carry (not plain ASCII, say) is dropped, never
+    // the `attachment`: without it a browser would render the file inside
+    // the portal's origin.
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
+        .unwrap_or(HeaderValue::from_static("attachment"));
+    headers.insert(header::CONTENT_DISPOSITION, disposition);
     response
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_download_stays_an_attachment_whatever_its_name() {
+        for name in ["chart.pdf", "Ærøskøbing havn.jpg", "a\nb"] {
+            let response = super::attachment(Vec::new(), "application/pdf", name);
+            let disposition = response.headers()[axum::http::header::CONTENT_DISPOSITION]
+                .to_str()
+                .unwrap()
+                .to_string();
+            assert!(
+                disposition.starts_with("attachment"),
+                "{name}: {disposition}"
+            );
+        }
+    }
 }
 
 /// A file built into the binary, with its type and how long browsers and
