@@ -130,13 +130,26 @@ pub fn attachment(
     let mut response = Response::new(body.into());
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    // A name a header cannot carry (not plain ASCII, say) is dropped, never
-    // the `attachment`: without it a browser would render the file inside
-    // the portal's origin.
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
-        .unwrap_or(HeaderValue::from_static("attachment"));
-    headers.insert(header::CONTENT_DISPOSITION, disposition);
+    headers.insert(header::CONTENT_DISPOSITION, disposition(file_name));
     response
+}
+
+/// `attachment` with the name: plain ASCII as it is, anything else encoded
+/// as RFC 6266 says (`filename*=UTF-8''…`). Never without `attachment`,
+/// which keeps browsers from rendering the file inside the portal's origin.
+fn disposition(file_name: &str) -> HeaderValue {
+    let plain = file_name
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\');
+    let value = if plain {
+        format!("attachment; filename=\"{file_name}\"")
+    } else {
+        format!(
+            "attachment; filename*=UTF-8''{}",
+            percent_encoding::utf8_percent_encode(file_name, percent_encoding::NON_ALPHANUMERIC)
+        )
+    };
+    HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("attachment"))
 }
 
 #[cfg(test)]
