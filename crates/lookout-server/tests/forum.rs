@@ -590,6 +590,24 @@ async fn bad_posts_come_back_with_the_text_and_store_nothing() {
         .await;
         assert_eq!(status, 413);
         assert!(page.contains("larger than this portal accepts"), "{page}");
+        // Huge: refused with the size, the start of the text kept.
+        let huge = format!("{kept} {}", "word ".repeat(10_000));
+        let (status, _, page) = post_form(
+            &server,
+            &tom,
+            new,
+            new,
+            &[
+                ("title", "Long"),
+                ("tlp", "amber"),
+                ("body", &huge),
+                ("action", "post"),
+            ],
+            &[],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(page.contains("keep it under 40000") && page.contains(kept));
         // A preview stores nothing and shows the rendering.
         let (status, _, page) = post_form(
             &server,
@@ -771,6 +789,77 @@ async fn moderators_hide_lock_pin_and_move_and_the_audit_log_says_so() {
         .await
         .unwrap();
         assert_eq!(mentions, 0);
+    }
+}
+
+#[tokio::test]
+async fn posts_sent_at_once_get_their_own_numbers_and_deep_nesting_stays_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let data = tempfile::tempdir().unwrap();
+        let first = TestServer::start_in(&url, data.path().to_path_buf(), None).await;
+        // A second process on the same database and key file.
+        let second = TestServer::start_in(&url, data.path().to_path_buf(), None).await;
+        first.org("Northwind Tankers", "ship-owner").await;
+        categories(&first).await;
+        let tom = member(&first, "tom@northwind.example", "Northwind Tankers").await;
+        let thread = start_thread(
+            &first,
+            &tom,
+            "general",
+            "Busy thread",
+            "green",
+            "Start",
+            false,
+        )
+        .await;
+        let mut clients = Vec::new();
+        for i in 0..8 {
+            let server = if i % 2 == 0 { &first } else { &second };
+            let email = format!("m{i}@northwind.example");
+            server
+                .user(&email, "member", Some("Northwind Tankers"))
+                .await;
+            let client = browser();
+            sign_in(server, &client, &email, PASSWORD).await;
+            clients.push((server, client));
+        }
+        let replies = clients.iter().enumerate().map(|(i, (server, client))| {
+            let thread = thread.clone();
+            async move {
+                let body = format!("Reply {i}");
+                reply(server, client, &thread, &body, i % 3 == 0).await.0
+            }
+        });
+        let statuses = futures_util::future::join_all(replies).await;
+        assert!(statuses.iter().all(|s| *s == 303), "{statuses:?}");
+        let numbers: Vec<i64> = sqlx::query_scalar(
+            "SELECT p.number FROM forum_posts p JOIN forum_threads t ON t.id = p.thread_id \
+             WHERE t.ref = $1 ORDER BY p.number",
+        )
+        .bind(thread.trim_start_matches("/forum/t/"))
+        .fetch_all(&first.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(numbers, (1..=9).collect::<Vec<i64>>());
+        let count: i64 = sqlx::query_scalar("SELECT post_count FROM forum_threads WHERE ref = $1")
+            .bind(thread.trim_start_matches("/forum/t/"))
+            .fetch_one(&first.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(count, 9);
+
+        // Ten thousand levels of quotes and lists render, flattened.
+        let deep = "> - ".repeat(5_000) + "bottom";
+        let (status, _, _) = reply(&first, &tom, &thread, &deep, false).await;
+        assert_eq!(status, 303);
+        let (status, page) = get(&tom, &first.url(&format!("{thread}?page=1"))).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("bottom"));
+        assert!(
+            page.matches("<blockquote>").count() <= 64,
+            "nesting is bounded"
+        );
     }
 }
 
