@@ -77,7 +77,7 @@ fn post_text(seed: u64) -> String {
     let mut words: Vec<&str> = (0..n)
         .map(|_| WORDS[(next() % WORDS.len() as u64) as usize])
         .collect();
-    if seed % 1000 == 0 {
+    if seed.is_multiple_of(1000) {
         words.push("quetzalcoatl");
     }
     words.join(" ")

@@ -152,6 +152,23 @@ fn disposition(file_name: &str) -> HeaderValue {
     HeaderValue::from_str(&value).unwrap_or(HeaderValue::from_static("attachment"))
 }
 
+/// A file built into the binary, with its type and how long browsers and
+/// proxies may keep it.
+pub fn static_file(
+    body: &'static str,
+    content_type: &'static str,
+    cache_control: &'static str,
+) -> Response {
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(cache_control),
+    );
+    response
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -168,21 +185,4 @@ mod tests {
             );
         }
     }
-}
-
-/// A file built into the binary, with its type and how long browsers and
-/// proxies may keep it.
-pub fn static_file(
-    body: &'static str,
-    content_type: &'static str,
-    cache_control: &'static str,
-) -> Response {
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(cache_control),
-    );
-    response
 }
