@@ -211,6 +211,8 @@ async fn members_post_quote_edit_and_delete_named_or_under_a_pseudonym() {
             .await
             .unwrap();
         assert_eq!(response.status(), 303);
+        let (_, index) = get(&luis, &server.url("/forum")).await;
+        assert_eq!(index.matches("(following)").count(), 1, "{index}");
 
         // Tom starts a thread mentioning Oskar, with a photo carrying GPS.
         let new = "/forum/c/general/new";

@@ -83,6 +83,21 @@ pub async fn reader(db: &Db, visitor: &crate::web::Visitor) -> Result<Reader, Ap
     Ok(Reader::of(db, user).await?)
 }
 
+/// `thread` with its category, if this reader may read it.
+async fn readable(
+    db: &Db,
+    reader: &Reader,
+    thread: Thread,
+) -> Result<(Category, Thread), AppError> {
+    let category = store::category_by_id(&db.pool, thread.category_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !reader.may_read(&category, &thread) {
+        return Err(AppError::NotFound);
+    }
+    Ok((category, thread))
+}
+
 /// The category and thread `reference` names, if this reader may read it.
 pub async fn readable_thread(
     db: &Db,
@@ -92,13 +107,7 @@ pub async fn readable_thread(
     let thread = store::thread_by_ref(&db.pool, reference)
         .await?
         .ok_or(AppError::NotFound)?;
-    let category = store::category_by_id(&db.pool, thread.category_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !reader.may_read(&category, &thread) {
-        return Err(AppError::NotFound);
-    }
-    Ok((category, thread))
+    readable(db, reader, thread).await
 }
 
 /// A post this reader may read, with its category and thread.
@@ -113,12 +122,7 @@ pub async fn readable_post(
     let thread = store::thread_by_id(&db.pool, post.thread_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let category = store::category_by_id(&db.pool, thread.category_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !reader.may_read(&category, &thread) {
-        return Err(AppError::NotFound);
-    }
+    let (category, thread) = readable(db, reader, thread).await?;
     Ok((category, thread, post))
 }
 

@@ -71,6 +71,7 @@ impl ReportLabels for IndexPage {}
 pub async fn index(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
     let reader = access::reader(&state.db, &visitor).await?;
     let activity = store::category_activity(&state.db, reader.clearance.max_rank).await?;
+    let followed = store::followed(&state.db, reader.user.id, Follow::Category).await?;
     let mut categories = Vec::new();
     for category in store::categories(&state.db).await? {
         if !reader.may_enter(&category) {
@@ -80,8 +81,7 @@ pub async fn index(State(state): State<AppState>, visitor: Visitor) -> Result<Re
             .iter()
             .find(|(id, _, _)| *id == category.id)
             .map_or((0, None), |(_, n, last)| (*n, *last));
-        let following =
-            store::is_following(&state.db, reader.user.id, Follow::Category, category.id).await?;
+        let following = followed.contains(&category.id);
         categories.push(Listed {
             category,
             threads,

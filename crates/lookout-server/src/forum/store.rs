@@ -724,6 +724,15 @@ pub async fn set_following(
     Ok(())
 }
 
+/// The ids of everything of `kind` a member follows.
+pub async fn followed(db: &Db, user_id: i64, kind: Follow) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT target_id FROM forum_follows WHERE user_id = $1 AND kind = $2")
+        .bind(user_id)
+        .bind(kind.id())
+        .fetch_all(&db.pool)
+        .await
+}
+
 pub async fn is_following(
     db: &Db,
     user_id: i64,
