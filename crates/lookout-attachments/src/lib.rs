@@ -38,6 +38,7 @@
 //! | PDF | [`Outcome::Cleaned`] | trailer `/Info` and `/ID`; `/Metadata` (XMP) everywhere; JPEG pictures (`/DCTDecode` streams) cleaned as above, and a JPEG behind other filters keeps the file for analysts; JavaScript (name tree, `/JS`, actions, `javascript:` links); `/OpenAction` actions and `/AA`; launch, remote/embedded go-to, import, submit and media actions; embedded files (`/EmbeddedFiles`, `/EF`, file-attachment annotations, portfolios); rich-media, 3D, screen, sound and movie annotations; `/AcroForm /XFA`; `/PieceInfo`, `/LastModified`; comment authors and dates; article thread info; digital signatures; private trailer keys. Saved as a full rewrite, so earlier revisions go too. Encrypted PDFs: analysts only. |
 //! | Word, Excel, PowerPoint (OOXML) | [`Outcome::Cleaned`] | `docProps/core.xml` (author, last editor, dates, title ...), `docProps/app.xml` (company, manager, template ...) and `docProps/custom.xml` replaced by empty valid parts; pictures inside cleaned as above; Excel's saved-from folder (`absPath`); zip comments, dates and extra fields. Every other part keeps its content. |
 //! | OOXML with macros, comments or tracked changes, embedded objects, links to local files (such as a template path), SharePoint-style properties, or pictures that cannot be cleaned | [`Outcome::AnalystsOnly`] | these carry names and paths that only understanding the document could remove; the reason says what to do (save as PDF, accept changes ...) |
+//! | OOXML over [`Limits::max_ooxml_entries`] or [`Limits::max_ooxml_uncompressed`], with a relationships, properties or workbook part over 4 MiB, or with a picture that unpacks to more than [`Limits::max_bytes`] or to four times what it takes in the package (plus 1 MiB) | [`Outcome::AnalystsOnly`] | too much to check, or padding there to be held in memory |
 //! | HEIC/HEIF, AVIF, TIFF and camera raw, JPEG XL, JPEG 2000 | [`AttachmentError::Refused`] | cannot be cleaned without re-encoding: the reporter is asked for a screenshot as PNG or JPEG |
 //! | programs: Windows PE/DOS, ELF, Mach-O, Java class, DEX, WebAssembly, Windows shortcuts | [`AttachmentError::Refused`] | the reporter is asked to send it in a zip protected with the password "infected" |
 //! | empty file | [`AttachmentError::Empty`] | |
@@ -54,13 +55,29 @@
 //! ## Hostile input
 //!
 //! Sizes are checked first ([`Limits`]). Zip archives are checked for their
-//! entry count, their declared and actual unpacked size, duplicate names and
+//! entry count, their declared unpacked size, duplicate names and
 //! overlapping entries before anything is unpacked. lopdf runs under
 //! [`std::panic::catch_unwind`] (so this crate must not be built with
 //! `panic = "abort"` if that is to help), with its per-stream decompression
 //! bounded. Cleaning is CPU-bound and synchronous: a server runs it on a
 //! blocking thread, a few at a time. Property tests and the cargo-fuzz
 //! target in `fuzz/` check that [`clean`] never panics.
+//!
+//! An Office package can unpack to a thousand times its size, so it is
+//! never unpacked into memory. A first pass inflates every part a chunk at
+//! a time, counting the bytes against [`Limits::max_ooxml_uncompressed`]
+//! (declared sizes can lie) and searching the parts the policy looks into
+//! as they stream past; a package over the limit costs that one inflate
+//! and nothing is deflated. The second pass writes the cleaned package,
+//! copying every part it keeps a chunk at a time. Only the parts that are
+//! rewritten are held whole, each under a cap (see the policy), and the
+//! output, compressed, may not grow past twice the input plus 64 KiB. What
+//! one call holds is thus bounded by the size of the attachment (a few
+//! times [`Limits::max_bytes`] at worst, for a document that is one large
+//! picture), not by what it unpacks to; the time it takes, by
+//! [`Limits::max_ooxml_uncompressed`]. [`Cleaned::unpacked`] says how much
+//! a call unpacked, for a server that bounds a whole request: give each
+//! attachment what is left.
 //!
 //! ## What is not removed
 //!
@@ -85,7 +102,12 @@ pub struct Limits {
     pub max_bytes: usize,
     /// Most entries an Office package may have. Default 10 000.
     pub max_ooxml_entries: usize,
-    /// Most bytes an Office package may unpack to, in all. Default 256 MiB.
+    /// Most bytes an Office package may unpack to, in all, counted as its
+    /// parts are inflated (declared sizes can lie). Default 64 MiB.
+    ///
+    /// To bound a request with several attachments, give each call what is
+    /// left of the request's budget after subtracting the earlier calls'
+    /// [`Cleaned::unpacked`].
     pub max_ooxml_uncompressed: u64,
 }
 
@@ -94,7 +116,20 @@ impl Default for Limits {
         Self {
             max_bytes: 16 * 1024 * 1024,
             max_ooxml_entries: 10_000,
-            max_ooxml_uncompressed: 256 * 1024 * 1024,
+            // About what the largest attachment unpacks to when it is
+            // text: a 16 MiB package of varied text unpacks to some
+            // 55 MiB (deflate packs it 3.5 to 1), and pictures and media
+            // are stored compressed already. What unpacks to more is
+            // repetitive: a bomb, or a large spreadsheet (kept for
+            // analysts, not refused). Memory does not depend on this
+            // (parts are streamed); time does. Each byte is inflated twice
+            // and deflated once: measured in release on one core, some
+            // 20 MiB/s for varied XML (the largest honest document: about
+            // 3 s), some 500 MiB/s for a bomb's repetitive data. So no
+            // package costs more than the largest honest one, and a bomb
+            // at most 64 MiB of work (0.1 s; 256 MiB held 500 MiB of heap
+            // for 0.7 s).
+            max_ooxml_uncompressed: 64 * 1024 * 1024,
         }
     }
 }
@@ -133,6 +168,10 @@ pub struct Cleaned {
     pub detected: Detected,
     /// Cleaned for members, or kept for analysts.
     pub outcome: Outcome,
+    /// How many bytes an Office package unpacked to (as far as it was
+    /// read: at most [`Limits::max_ooxml_uncompressed`] plus one); 0 for
+    /// anything else. What to subtract from a per-request budget.
+    pub unpacked: u64,
 }
 
 const GENERIC: &str = "This file is kept for the analysts only: this kind of file cannot be \
@@ -196,6 +235,7 @@ pub fn clean(bytes: &[u8], limits: &Limits) -> Result<Cleaned, AttachmentError> 
         });
     }
     let detected = detect(bytes);
+    let mut unpacked = 0;
     let outcome = match detected.kind {
         Kind::Jpeg => picture(image::clean_jpeg(bytes)),
         Kind::Png => picture(image::clean_png(bytes)),
@@ -208,15 +248,17 @@ pub fn clean(bytes: &[u8], limits: &Limits) -> Result<Cleaned, AttachmentError> 
             Err(pdf::NotCleaned::Encrypted) => analysts_only(PDF_ENCRYPTED),
             Err(_) => analysts_only(PDF_NOT_CLEANED),
         },
-        Kind::Docx | Kind::Xlsx | Kind::Pptx => match ooxml::clean_ooxml(bytes, limits) {
-            Ok((bytes, removed)) => Outcome::Cleaned {
-                bytes,
-                removed: removed.into_vec(),
-            },
-            Err(why) => Outcome::AnalystsOnly {
-                reason: why.reason(),
-            },
-        },
+        Kind::Docx | Kind::Xlsx | Kind::Pptx => {
+            match ooxml::clean_ooxml(bytes, limits, &mut unpacked) {
+                Ok((bytes, removed)) => Outcome::Cleaned {
+                    bytes,
+                    removed: removed.into_vec(),
+                },
+                Err(why) => Outcome::AnalystsOnly {
+                    reason: why.reason(),
+                },
+            }
+        }
         Kind::Heic => return Err(refused_picture("HEIC and AVIF pictures")),
         Kind::Tiff => return Err(refused_picture("TIFF and camera raw pictures")),
         Kind::JpegXl => return Err(refused_picture("JPEG XL and JPEG 2000 pictures")),
@@ -245,7 +287,11 @@ pub fn clean(bytes: &[u8], limits: &Limits) -> Result<Cleaned, AttachmentError> 
         }
         other => other,
     };
-    Ok(Cleaned { detected, outcome })
+    Ok(Cleaned {
+        detected,
+        outcome,
+        unpacked,
+    })
 }
 
 fn picture(result: Result<image::CleanImage, image::NotCleaned>) -> Outcome {

@@ -4,12 +4,16 @@
 //! path goes; every other part is copied with the same content (recompressed,
 //! with neutral dates and no zip comments or extra fields).
 //!
+//! Parts are read a chunk at a time, never unpacked into memory as a
+//! whole: only those rewritten are held, each under a cap (see
+//! [`clean_ooxml`]).
+//!
 //! What cannot be cleaned without understanding the document (macros,
 //! comments and tracked changes with their authors, embedded files, links
 //! to files on the sender's computer, document-management data) keeps the
 //! package for analysts only, with the reason.
 
-use std::io::{Cursor, Read, Write};
+use std::io::{self, Cursor, Read, Seek, SeekFrom, Write};
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
@@ -30,6 +34,7 @@ pub(crate) enum NotCleaned {
     LocalLinks,
     DocumentManagement,
     Pictures,
+    TooLargePart,
 }
 
 impl NotCleaned {
@@ -70,6 +75,9 @@ impl NotCleaned {
             Self::Pictures => "it contains pictures that could not be cleaned of identifying \
                                details (such as the GPS position)"
                 .to_owned(),
+            Self::TooLargePart => {
+                "some of its parts are too large to check for identifying details".to_owned()
+            }
         };
         format!("This document is kept for the analysts only: {why}.")
     }
@@ -78,6 +86,7 @@ impl NotCleaned {
 const CORE_XML: &str = "docProps/core.xml";
 const APP_XML: &str = "docProps/app.xml";
 const CUSTOM_XML: &str = "docProps/custom.xml";
+const WORKBOOK_XML: &str = "xl/workbook.xml";
 
 /// An empty but valid core properties part: no creator, no last editor,
 /// no dates, no title.
@@ -113,15 +122,168 @@ pub(crate) fn kind_of_zip(bytes: &[u8]) -> Option<Kind> {
     }
 }
 
-/// One part of the package, read.
-struct Part {
-    name: String,
-    is_dir: bool,
-    data: Vec<u8>,
+/// Bytes read from a part at a time. At least as long as the longest
+/// signature `file-format` matches (36 870 bytes, an ISO 9660 image), so
+/// the first chunk of a part tells whether it is a picture exactly as the
+/// whole part would.
+const CHUNK: usize = 64 * 1024;
+
+/// The largest part read whole to be checked or rewritten: relationships,
+/// properties, the workbook. Real ones are a few KiB, a document with
+/// thousands of links some hundred KiB.
+const WHOLE_PART_MAX: usize = 4 * 1024 * 1024;
+
+/// How much more than its compressed size a picture may unpack to. JPEG,
+/// PNG and WebP are compressed already and deflate gains a few percent on
+/// them at most; a picture that unpacks to several times its size is
+/// padding, there to be held in memory.
+const PICTURE_RATIO: u64 = 4;
+/// Slack for small pictures with long text metadata (XMP, comments).
+const PICTURE_SLACK: u64 = 1024 * 1024;
+
+/// What is left of [`Limits::max_ooxml_uncompressed`], and how much was
+/// inflated: counted as parts are read, whatever their headers declare.
+struct Budget {
+    left: u64,
+    spent: u64,
 }
 
+impl Budget {
+    fn new(max: u64) -> Self {
+        Self {
+            left: max,
+            spent: 0,
+        }
+    }
+
+    fn spend(&mut self, n: usize) -> Result<(), NotCleaned> {
+        let n = u64::try_from(n).unwrap_or(u64::MAX);
+        self.spent = self.spent.saturating_add(n);
+        self.left = self
+            .left
+            .checked_sub(n)
+            .ok_or(NotCleaned::TooLargeUnpacked)?;
+        Ok(())
+    }
+}
+
+/// Reads `part` into `buf` until it is full or the part ends, and counts
+/// what was read. Filling the whole buffer puts chunk edges at fixed
+/// offsets, whatever the decompressor hands out per call (so tests can
+/// place a string across one). Never reads more than one byte past the
+/// budget.
+fn fill(part: &mut impl Read, buf: &mut [u8], budget: &mut Budget) -> Result<usize, NotCleaned> {
+    let want =
+        usize::try_from(budget.left.saturating_add(1)).map_or(buf.len(), |b| b.min(buf.len()));
+    let mut n = 0;
+    while n < want {
+        match part.read(&mut buf[n..want]) {
+            Ok(0) => break,
+            Ok(read) => n += read,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return Err(NotCleaned::Unreadable),
+        }
+    }
+    budget.spend(n)?;
+    Ok(n)
+}
+
+/// Reads `part` to its end a chunk at a time, handing each to `each`.
+/// Reading to the end matters: that is where the zip reader checks the
+/// CRC.
+fn stream(
+    part: &mut impl Read,
+    buf: &mut [u8],
+    budget: &mut Budget,
+    mut each: impl FnMut(&[u8]) -> Result<(), NotCleaned>,
+) -> Result<(), NotCleaned> {
+    loop {
+        let n = fill(part, buf, budget)?;
+        if n == 0 {
+            return Ok(());
+        }
+        each(&buf[..n])?;
+    }
+}
+
+/// Reads the rest of `part` after `data`, failing with `over` as soon as
+/// the whole would be more than `max` bytes.
+fn read_capped(
+    part: &mut impl Read,
+    buf: &mut [u8],
+    budget: &mut Budget,
+    mut data: Vec<u8>,
+    max: usize,
+    over: NotCleaned,
+) -> Result<Vec<u8>, NotCleaned> {
+    stream(part, buf, budget, |chunk| {
+        if data.len().saturating_add(chunk.len()) > max {
+            return Err(over.clone());
+        }
+        data.extend_from_slice(chunk);
+        Ok(())
+    })?;
+    Ok(data)
+}
+
+/// Looks for byte strings in a part read in chunks. The end of what was
+/// read, one byte shorter than the longest string, is searched again with
+/// the next chunk, so a string split across two chunks is found too.
+struct Scan {
+    needles: &'static [&'static [u8]],
+    found: Vec<bool>,
+    window: Vec<u8>,
+    keep: usize,
+}
+
+impl Scan {
+    fn new(needles: &'static [&'static [u8]]) -> Self {
+        Self {
+            needles,
+            found: vec![false; needles.len()],
+            window: Vec::new(),
+            keep: needles
+                .iter()
+                .map(|n| n.len())
+                .max()
+                .unwrap_or(1)
+                .saturating_sub(1),
+        }
+    }
+
+    fn feed(&mut self, chunk: &[u8]) {
+        self.window.extend_from_slice(chunk);
+        for (needle, found) in self.needles.iter().zip(&mut self.found) {
+            *found = *found || find(&self.window, needle).is_some();
+        }
+        let cut = self.window.len().saturating_sub(self.keep);
+        self.window.drain(..cut);
+    }
+
+    fn found(&self, needle: usize) -> bool {
+        self.found.get(needle).copied().unwrap_or(false)
+    }
+}
+
+const MACRO_TYPES: &[&[u8]] = &[b"macroEnabled", b"vbaProject"];
+const AUTHOR: &[&[u8]] = &[b":author="];
+const BIBLIOGRAPHY: &[&[u8]] = &[b"<b:Sources", b"<b:Source>"];
+
 /// Cleans a package. `Err` is the reason it is kept for analysts only.
-pub(crate) fn clean_ooxml(bytes: &[u8], limits: &Limits) -> Result<(Vec<u8>, Removed), NotCleaned> {
+/// `unpacked` is set to how many bytes the package's parts inflated to, as
+/// far as they were read.
+///
+/// Memory: no part is held whole but the few that are rewritten, each
+/// under a cap (properties, workbook: [`WHOLE_PART_MAX`]; pictures: see
+/// [`picture_max`]); the rest is read and written a chunk at a time. The
+/// output is held, compressed, and may not grow past twice the input plus
+/// 64 KiB (a package whose rewrite would is kept for analysts): what a call
+/// holds is bounded by the input's size, not by what it unpacks to.
+pub(crate) fn clean_ooxml(
+    bytes: &[u8],
+    limits: &Limits,
+    unpacked: &mut u64,
+) -> Result<(Vec<u8>, Removed), NotCleaned> {
     let mut archive = ZipArchive::new(Cursor::new(bytes)).map_err(|_| NotCleaned::Unreadable)?;
     if archive.len() > limits.max_ooxml_entries {
         return Err(NotCleaned::TooManyParts(archive.len()));
@@ -136,41 +298,29 @@ pub(crate) fn clean_ooxml(bytes: &[u8], limits: &Limits) -> Result<(Vec<u8>, Rem
     {
         return Err(NotCleaned::Unreadable);
     }
-    let parts = read_parts(&mut archive, limits)?;
-    check_policy(&parts)?;
+    check_entries(&mut archive, limits)?;
+    // Everything is inflated (not yet deflated again) before anything is
+    // written: a package over the budget costs one inflate, and no part is
+    // rewritten before the policy has seen all of them.
+    let mut budget = Budget::new(limits.max_ooxml_uncompressed);
+    let findings = examine(&mut archive, &mut budget);
+    *unpacked = budget.spent;
+    check_policy(findings?)?;
 
     let mut removed = Removed::default();
     if archive.comment().iter().any(|b| !b.is_ascii_whitespace()) {
         removed.add("zip comment");
     }
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        .last_modified_time(DateTime::default())
-        .unix_permissions(0o644);
-    let mut out = ZipWriter::new(Cursor::new(Vec::with_capacity(bytes.len())));
-    for part in &parts {
-        if part.is_dir {
-            out.add_directory(part.name.as_str(), options)
-                .map_err(|_| NotCleaned::Unreadable)?;
-            continue;
-        }
-        let data = clean_part(part, &mut removed)?;
-        out.start_file(part.name.as_str(), options)
-            .map_err(|_| NotCleaned::Unreadable)?;
-        out.write_all(&data).map_err(|_| NotCleaned::Unreadable)?;
-    }
-    let out = out
-        .finish()
-        .map_err(|_| NotCleaned::Unreadable)?
-        .into_inner();
+    let out = rewrite(&mut archive, bytes.len(), limits, &mut removed)?;
     verify(&out)?;
     Ok((out, removed))
 }
 
-fn read_parts(
+/// What the central directory says, checked before anything is inflated.
+fn check_entries(
     archive: &mut ZipArchive<Cursor<&[u8]>>,
     limits: &Limits,
-) -> Result<Vec<Part>, NotCleaned> {
+) -> Result<(), NotCleaned> {
     let mut declared: u64 = 0;
     for i in 0..archive.len() {
         let entry = archive
@@ -186,52 +336,36 @@ fn read_parts(
         }
         declared = declared.saturating_add(entry.size());
     }
+    // Declared sizes can lie (`examine` counts what is inflated), but an
+    // honest package over the limit need not be inflated at all.
     if declared > limits.max_ooxml_uncompressed {
         return Err(NotCleaned::TooLargeUnpacked);
     }
-    let mut budget = limits.max_ooxml_uncompressed;
-    let mut parts = Vec::with_capacity(archive.len());
+    Ok(())
+}
+
+/// What [`check_policy`] decides by, gathered part by part.
+#[derive(Debug, Default)]
+struct Findings {
+    macros: bool,
+    comments: bool,
+    /// The first part, in package order, that is embedded, links to a
+    /// local file, holds document-management data, or is too large to
+    /// check for one of these.
+    other: Option<NotCleaned>,
+}
+
+/// Inflates every part once, counting it against `budget` and looking
+/// into those the policy reads.
+fn examine(
+    archive: &mut ZipArchive<Cursor<&[u8]>>,
+    budget: &mut Budget,
+) -> Result<Findings, NotCleaned> {
+    let mut findings = Findings::default();
+    let mut buf = vec![0; CHUNK];
     for i in 0..archive.len() {
-        let entry = archive.by_index(i).map_err(|_| NotCleaned::Unreadable)?;
-        let name = entry
-            .name()
-            .map_err(|_| NotCleaned::Unreadable)?
-            .into_owned();
-        let is_dir = entry.is_dir();
-        let mut data = Vec::new();
-        // Declared sizes can lie: read at most what is left of the budget.
-        entry
-            .take(budget.saturating_add(1))
-            .read_to_end(&mut data)
-            .map_err(|_| NotCleaned::Unreadable)?;
-        let read = u64::try_from(data.len()).unwrap_or(u64::MAX);
-        budget = budget
-            .checked_sub(read)
-            .ok_or(NotCleaned::TooLargeUnpacked)?;
-        parts.push(Part { name, is_dir, data });
-    }
-    Ok(parts)
-}
-
-fn lower(name: &str) -> String {
-    name.to_ascii_lowercase()
-}
-
-/// What keeps a package for analysts only, whatever else it holds.
-fn check_policy(parts: &[Part]) -> Result<(), NotCleaned> {
-    for part in parts {
-        let name = lower(&part.name);
-        if name.ends_with("vbaproject.bin")
-            || name.ends_with("vbadata.xml")
-            || (name == "[content_types].xml"
-                && (image::contains(&part.data, b"macroEnabled")
-                    || image::contains(&part.data, b"vbaProject")))
-        {
-            return Err(NotCleaned::Macros);
-        }
-    }
-    for part in parts {
-        let name = lower(&part.name);
+        let mut entry = archive.by_index(i).map_err(|_| NotCleaned::Unreadable)?;
+        let name = lower(&entry.name().map_err(|_| NotCleaned::Unreadable)?);
         let comments = [
             "word/comments",
             "word/people.xml",
@@ -244,34 +378,87 @@ fn check_policy(parts: &[Part]) -> Result<(), NotCleaned> {
         ]
         .iter()
         .any(|p| name.starts_with(p));
-        // Tracked changes and comment ranges name their author in any Word part.
-        let tracked = name.starts_with("word/")
-            && name.ends_with(".xml")
-            && image::contains(&part.data, b":author=");
-        if comments || tracked {
-            return Err(NotCleaned::Comments);
-        }
-    }
-    for part in parts {
-        let name = lower(&part.name);
-        if ["/embeddings/", "/activex/"]
+        findings.macros |= name.ends_with("vbaproject.bin") || name.ends_with("vbadata.xml");
+        findings.comments |= comments;
+        let mut other = ["/embeddings/", "/activex/"]
             .iter()
             .any(|p| name.contains(p))
-        {
-            return Err(NotCleaned::Embedded);
-        }
-        if name.ends_with(".rels") && has_local_link(&part.data) {
-            return Err(NotCleaned::LocalLinks);
-        }
-        if name.starts_with("customxml/item")
+            .then_some(NotCleaned::Embedded);
+
+        if name == "[content_types].xml" {
+            let mut scan = Scan::new(MACRO_TYPES);
+            stream(&mut entry, &mut buf, budget, |chunk| {
+                scan.feed(chunk);
+                Ok(())
+            })?;
+            findings.macros |= scan.found(0) || scan.found(1);
+        } else if name.starts_with("word/") && name.ends_with(".xml") {
+            // Tracked changes and comment ranges name their author in any
+            // Word part.
+            let mut scan = Scan::new(AUTHOR);
+            stream(&mut entry, &mut buf, budget, |chunk| {
+                scan.feed(chunk);
+                Ok(())
+            })?;
+            findings.comments |= scan.found(0);
+        } else if name.ends_with(".rels") {
+            let local = match read_capped(
+                &mut entry,
+                &mut buf,
+                budget,
+                Vec::new(),
+                WHOLE_PART_MAX,
+                NotCleaned::TooLargePart,
+            ) {
+                Ok(rels) => has_local_link(&rels).then_some(NotCleaned::LocalLinks),
+                Err(NotCleaned::TooLargePart) => {
+                    // Still counted to its end: the budget comes first.
+                    stream(&mut entry, &mut buf, budget, |_| Ok(()))?;
+                    Some(NotCleaned::TooLargePart)
+                }
+                Err(other) => return Err(other),
+            };
+            other = other.or(local);
+        } else if name.starts_with("customxml/item")
             && !name.starts_with("customxml/itemprops")
             && name.ends_with(".xml")
-            && !is_empty_bibliography(&part.data)
         {
-            return Err(NotCleaned::DocumentManagement);
+            let mut scan = Scan::new(BIBLIOGRAPHY);
+            stream(&mut entry, &mut buf, budget, |chunk| {
+                scan.feed(chunk);
+                Ok(())
+            })?;
+            // Word's bibliography store with no sources: present in many
+            // documents and holding nothing about anyone.
+            let empty_bibliography = scan.found(0) && !scan.found(1);
+            if !empty_bibliography {
+                other = other.or(Some(NotCleaned::DocumentManagement));
+            }
+        } else {
+            stream(&mut entry, &mut buf, budget, |_| Ok(()))?;
+        }
+        if findings.other.is_none() {
+            findings.other = other;
         }
     }
-    Ok(())
+    Ok(findings)
+}
+
+fn lower(name: &str) -> String {
+    name.to_ascii_lowercase()
+}
+
+/// What keeps a package for analysts only, whatever else it holds, in
+/// order: macros, then comments and tracked changes, then the first part
+/// with anything else.
+fn check_policy(findings: Findings) -> Result<(), NotCleaned> {
+    if findings.macros {
+        return Err(NotCleaned::Macros);
+    }
+    if findings.comments {
+        return Err(NotCleaned::Comments);
+    }
+    findings.other.map_or(Ok(()), Err)
 }
 
 /// Whether a relationships part has an external target that is a path on a
@@ -301,36 +488,27 @@ fn has_local_link(rels: &[u8]) -> bool {
     })
 }
 
-/// Word's bibliography store with no sources: present in many documents and
-/// holding nothing about anyone.
-fn is_empty_bibliography(xml: &[u8]) -> bool {
-    image::contains(xml, b"<b:Sources") && !image::contains(xml, b"<b:Source>")
-}
-
-/// The local names of the child elements in a properties part.
-fn element_names(xml: &[u8]) -> Vec<String> {
-    let text = String::from_utf8_lossy(xml);
-    let mut names: Vec<String> = Vec::new();
-    for piece in text.split('<').skip(1) {
-        if piece.starts_with(['?', '/', '!']) {
-            continue;
-        }
-        let tag: String = piece
-            .chars()
-            .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
-            .collect();
-        let local = tag.rsplit(':').next().unwrap_or("").to_owned();
-        if !local.is_empty() && !names.contains(&local) {
-            names.push(local);
-        }
-    }
-    names
+/// The local names of the elements in a properties part, in order, as
+/// often as they occur (the callers keep one of each label: a list of
+/// names kept unique took time in the square of their number).
+fn element_names(text: &str) -> impl Iterator<Item = &str> {
+    text.split('<')
+        .skip(1)
+        .filter(|piece| !piece.starts_with(['?', '/', '!']))
+        .filter_map(|piece| {
+            let end = piece
+                .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .unwrap_or(piece.len());
+            let local = piece.get(..end)?.rsplit(':').next()?;
+            (!local.is_empty()).then_some(local)
+        })
 }
 
 fn core_label(xml: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(xml);
     let mut fields: Vec<&str> = Vec::new();
-    for name in element_names(xml) {
-        let field = match name.as_str() {
+    for name in element_names(&text) {
+        let field = match name {
             "coreProperties" => continue,
             "creator" => "author",
             "lastModifiedBy" => "last modified by",
@@ -351,9 +529,10 @@ fn core_label(xml: &[u8]) -> Option<String> {
 }
 
 fn app_label(xml: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(xml);
     let mut fields: Vec<&str> = Vec::new();
-    for name in element_names(xml) {
-        let field = match name.as_str() {
+    for name in element_names(&text) {
+        let field = match name {
             "Properties" => continue,
             "Company" => "company",
             "Manager" => "manager",
@@ -369,48 +548,182 @@ fn app_label(xml: &[u8]) -> Option<String> {
     (!fields.is_empty()).then(|| format!("{APP_XML} {}", fields.join(", ")))
 }
 
-/// The cleaned content of one part.
-fn clean_part(part: &Part, removed: &mut Removed) -> Result<Vec<u8>, NotCleaned> {
-    match part.name.as_str() {
+/// Writes the cleaned package: the parts in their order, each
+/// recompressed with neutral dates and no extra fields.
+fn rewrite(
+    archive: &mut ZipArchive<Cursor<&[u8]>>,
+    input_len: usize,
+    limits: &Limits,
+    removed: &mut Removed,
+) -> Result<Vec<u8>, NotCleaned> {
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644);
+    let max = input_len.saturating_mul(2).saturating_add(OUTPUT_SLACK);
+    let mut out = ZipWriter::new(Capped {
+        out: Cursor::new(Vec::with_capacity(input_len)),
+        max: u64::try_from(max).unwrap_or(u64::MAX),
+    });
+    // Counted again: the same bytes as in `examine`, so the same total,
+    // but nothing here trusts that.
+    let mut budget = Budget::new(limits.max_ooxml_uncompressed);
+    let mut buf = vec![0; CHUNK];
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).map_err(|_| NotCleaned::Unreadable)?;
+        let name = entry
+            .name()
+            .map_err(|_| NotCleaned::Unreadable)?
+            .into_owned();
+        if entry.is_dir() {
+            out.add_directory(name, options).map_err(unwritten)?;
+            continue;
+        }
+        let data = if matches!(
+            name.as_str(),
+            CORE_XML | APP_XML | CUSTOM_XML | WORKBOOK_XML
+        ) {
+            let data = read_capped(
+                &mut entry,
+                &mut buf,
+                &mut budget,
+                Vec::new(),
+                WHOLE_PART_MAX,
+                NotCleaned::TooLargePart,
+            )?;
+            clean_named(&name, &data, removed)?
+        } else {
+            let n = fill(&mut entry, &mut buf, &mut budget)?;
+            let head = &buf[..n];
+            match crate::detect(head).kind {
+                Kind::Jpeg | Kind::Png | Kind::Webp => {
+                    let max = picture_max(limits, entry.compressed_size());
+                    let head = head.to_vec();
+                    let data = read_capped(
+                        &mut entry,
+                        &mut buf,
+                        &mut budget,
+                        head,
+                        max,
+                        NotCleaned::Pictures,
+                    )?;
+                    clean_picture(&name, data, removed)?
+                }
+                Kind::Heic | Kind::Tiff | Kind::JpegXl => return Err(NotCleaned::Pictures),
+                _ => {
+                    // Kept as it is, so never held: copied a chunk at a time.
+                    out.start_file(name, options).map_err(unwritten)?;
+                    out.write_all(head).map_err(unwritten)?;
+                    stream(&mut entry, &mut buf, &mut budget, |chunk| {
+                        out.write_all(chunk).map_err(unwritten)
+                    })?;
+                    continue;
+                }
+            }
+        };
+        out.start_file(name, options).map_err(unwritten)?;
+        out.write_all(&data).map_err(unwritten)?;
+    }
+    Ok(out.finish().map_err(unwritten)?.out.into_inner())
+}
+
+/// Room for the fixed overhead of a rewritten package over twice the
+/// input (as the property tests allow).
+const OUTPUT_SLACK: usize = 64 * 1024;
+
+/// The most a picture may unpack to: no more than a picture attached on
+/// its own ([`Limits::max_bytes`]), nor more than [`PICTURE_RATIO`] times
+/// what it takes in the package.
+fn picture_max(limits: &Limits, compressed: u64) -> usize {
+    let by_ratio = compressed
+        .saturating_mul(PICTURE_RATIO)
+        .saturating_add(PICTURE_SLACK);
+    usize::try_from(by_ratio).map_or(limits.max_bytes, |r| r.min(limits.max_bytes))
+}
+
+/// The cleaning output, refusing to grow past `max` bytes.
+struct Capped {
+    out: Cursor<Vec<u8>>,
+    max: u64,
+}
+
+impl Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let end = self
+            .out
+            .position()
+            .saturating_add(u64::try_from(buf.len()).unwrap_or(u64::MAX));
+        if end > self.max {
+            return Err(io::ErrorKind::FileTooLarge.into());
+        }
+        self.out.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Seek for Capped {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        self.out.seek(pos)
+    }
+}
+
+/// Why the output could not be written: too large (see [`Capped`]), or
+/// something that does not go into a zip.
+fn unwritten(e: impl Into<io::Error>) -> NotCleaned {
+    if e.into().kind() == io::ErrorKind::FileTooLarge {
+        NotCleaned::TooLargeUnpacked
+    } else {
+        NotCleaned::Unreadable
+    }
+}
+
+/// The replacement of a properties part or the workbook.
+fn clean_named(name: &str, data: &[u8], removed: &mut Removed) -> Result<Vec<u8>, NotCleaned> {
+    match name {
         CORE_XML => {
-            if let Some(label) = core_label(&part.data) {
+            if let Some(label) = core_label(data) {
                 removed.add(&label);
             }
-            return Ok(EMPTY_CORE.to_vec());
+            Ok(EMPTY_CORE.to_vec())
         }
         APP_XML => {
-            if let Some(label) = app_label(&part.data) {
+            if let Some(label) = app_label(data) {
                 removed.add(&label);
             }
-            return Ok(EMPTY_APP.to_vec());
+            Ok(EMPTY_APP.to_vec())
         }
         CUSTOM_XML => {
-            if image::contains(&part.data, b"<property") {
+            if image::contains(data, b"<property") {
                 removed.add(&format!(
                     "{CUSTOM_XML} custom properties (such as sensitivity labels)"
                 ));
             }
-            return Ok(EMPTY_CUSTOM.to_vec());
+            Ok(EMPTY_CUSTOM.to_vec())
         }
-        "xl/workbook.xml" => {
-            let (data, found) = without_abs_path(&part.data).ok_or(NotCleaned::Unreadable)?;
+        _ => {
+            let (data, found) = without_abs_path(data).ok_or(NotCleaned::Unreadable)?;
             if found {
                 removed.add("xl/workbook.xml folder the workbook was saved in");
             }
-            return Ok(data);
+            Ok(data)
         }
-        _ => {}
     }
-    let detected = crate::detect(&part.data);
-    let cleaned = match detected.kind {
-        Kind::Jpeg => image::clean_jpeg(&part.data),
-        Kind::Png => image::clean_png(&part.data),
-        Kind::Webp => image::clean_webp(&part.data),
+}
+
+/// The cleaned copy of a part whose first chunk is a picture.
+fn clean_picture(name: &str, data: Vec<u8>, removed: &mut Removed) -> Result<Vec<u8>, NotCleaned> {
+    let cleaned = match crate::detect(&data).kind {
+        Kind::Jpeg => image::clean_jpeg(&data),
+        Kind::Png => image::clean_png(&data),
+        Kind::Webp => image::clean_webp(&data),
         Kind::Heic | Kind::Tiff | Kind::JpegXl => return Err(NotCleaned::Pictures),
-        _ => return Ok(part.data.clone()),
+        _ => return Ok(data),
     };
     let cleaned = cleaned.map_err(|_| NotCleaned::Pictures)?;
-    removed.add_in(cleaned.removed, &part.name);
+    removed.add_in(cleaned.removed, name);
     Ok(cleaned.bytes)
 }
 
@@ -418,27 +731,46 @@ fn clean_part(part: &Part, removed: &mut Removed) -> Result<Vec<u8>, NotCleaned>
 /// was saved in, `<x15ac:absPath url="C:\Users\...\"/>`). `None` when one
 /// cannot be cut out cleanly.
 fn without_abs_path(xml: &[u8]) -> Option<(Vec<u8>, bool)> {
-    let mut out = xml.to_vec();
+    // One pass, copying what lies between the elements: cutting each out
+    // of the whole and searching again from the start took time in the
+    // square of the part's size.
+    let mut out = Vec::with_capacity(xml.len());
     let mut found = false;
-    while let Some(at) = find_abs_path(&out) {
-        let tag_end = out[at..].iter().position(|&b| b == b'>')? + at + 1;
-        let end = if out[..tag_end].ends_with(b"/>") {
+    let mut rest = xml;
+    while let Some(at) = find_abs_path(rest) {
+        let tag_end = rest[at..].iter().position(|&b| b == b'>')? + at + 1;
+        let end = if rest[..tag_end].ends_with(b"/>") {
             tag_end
         } else {
             // <absPath ...></absPath>
-            find(&out[tag_end..], b"absPath>")? + tag_end + b"absPath>".len()
+            find(&rest[tag_end..], b"absPath>")? + tag_end + b"absPath>".len()
         };
-        out.drain(at..end);
+        out.extend_from_slice(&rest[..at]);
+        rest = &rest[end..];
         found = true;
     }
-    if image::contains(&out, b"absPath") {
+    out.extend_from_slice(rest);
+    // Also catches an element that only the cuts put together.
+    if find(&out, b"absPath").is_some() {
         return None;
     }
     Some((out, found))
 }
 
+/// Where `needle` first occurs: the first byte looked for with a plain
+/// scan, the rest compared only there (parts can be hundreds of MiB of the
+/// same byte).
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    let (&first, rest) = needle.split_first()?;
+    let mut from = 0;
+    while let Some(skip) = haystack.get(from..)?.iter().position(|&b| b == first) {
+        let at = from + skip;
+        if haystack.get(at + 1..at + needle.len())? == rest {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 /// The start (`<`) of an element whose local name is `absPath`.
@@ -491,6 +823,56 @@ mod tests {
     use super::*;
 
     #[test]
+    fn scans_find_strings_split_anywhere() {
+        let text = b"<w:ins w:id=\"1\" w:author=\"Ivan\"/><b:Sources><b:Source>";
+        for chunk in 1..=text.len() {
+            let mut author = Scan::new(AUTHOR);
+            let mut bibliography = Scan::new(BIBLIOGRAPHY);
+            for piece in text.chunks(chunk) {
+                author.feed(piece);
+                bibliography.feed(piece);
+            }
+            assert!(author.found(0), "chunks of {chunk}");
+            assert!(
+                bibliography.found(0) && bibliography.found(1),
+                "chunks of {chunk}"
+            );
+            assert!(author.window.len() < AUTHOR[0].len());
+        }
+        let mut none = Scan::new(AUTHOR);
+        for piece in b"w:auth or=".chunks(3) {
+            none.feed(piece);
+        }
+        assert!(!none.found(0));
+    }
+
+    #[test]
+    fn find_finds_the_first() {
+        assert_eq!(find(b"aabab", b"ab"), Some(1));
+        assert_eq!(find(b"aaa", b"aaaa"), None);
+        assert_eq!(find(b"xa", b"a"), Some(1));
+        assert_eq!(find(b"abc", b""), None);
+    }
+
+    #[test]
+    fn budget_stops_one_byte_past_the_limit() {
+        let data = vec![7u8; 100];
+        let mut buf = vec![0; 64];
+        let mut budget = Budget::new(100);
+        let mut total = 0;
+        stream(&mut data.as_slice(), &mut buf, &mut budget, |c| {
+            total += c.len();
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!((total, budget.spent, budget.left), (100, 100, 0));
+        let mut budget = Budget::new(99);
+        let over = stream(&mut data.as_slice(), &mut buf, &mut budget, |_| Ok(()));
+        assert_eq!(over, Err(NotCleaned::TooLargeUnpacked));
+        assert_eq!(budget.spent, 100);
+    }
+
+    #[test]
     fn abs_path_is_cut_out() {
         let xml = br#"<workbook><mc:AlternateContent><mc:Choice Requires="x15"><x15ac:absPath url="C:\Users\ivan.petrov\Documents\" xmlns:x15ac="http://schemas.microsoft.com/office/spreadsheetml/2010/11/ac"/></mc:Choice></mc:AlternateContent><sheets/></workbook>"#;
         let (out, found) = without_abs_path(xml).unwrap();
@@ -508,6 +890,14 @@ mod tests {
         // A name that merely contains absPath somewhere else cannot be cut: refuse.
         assert!(without_abs_path(b"<w a=\"absPath\"/>").is_none());
         assert!(without_abs_path(b"<absPath url=\"x\"").is_none());
+        // Many of them: one pass, not one per element.
+        let many = b"<a:absPath url=\"C:\\x\"/><b/>".repeat(50_000);
+        assert_eq!(
+            without_abs_path(&many).unwrap(),
+            (b"<b/>".repeat(50_000), true)
+        );
+        // Put together by the cuts: refused.
+        assert!(without_abs_path(b"<a<absPath/>bsPath/>").is_none());
     }
 
     #[test]

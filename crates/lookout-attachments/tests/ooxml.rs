@@ -288,3 +288,97 @@ fn lying_sizes_do_not_get_past_the_budget() {
         "{reason}"
     );
 }
+
+/// The checks read parts in 64 KiB chunks: what they look for must be
+/// found when it straddles two. (Edges at other powers of two are tried
+/// too, so the test still bites if the chunk size changes.)
+#[test]
+fn what_the_checks_look_for_is_found_across_chunk_edges() {
+    for edge in [16 * 1024, 32 * 1024, 64 * 1024, 128 * 1024] {
+        for back in 0..=9 {
+            // A tracked change whose `:author=` starts `back` bytes before
+            // the edge.
+            let open = b"<w:document><w:body><w:p>";
+            let before = b"<w:ins w:id=\"1\" w";
+            let mut doc = open.to_vec();
+            doc.resize(edge - back - before.len(), b' ');
+            doc.extend_from_slice(before);
+            doc.extend_from_slice(
+                br#":author="Ivan Petrov"><w:r><w:t>x</w:t></w:r></w:ins></w:p></w:body></w:document>"#,
+            );
+            let tracked = zip_of(&[
+                ("[Content_Types].xml", CONTENT_TYPES),
+                ("word/document.xml", &doc),
+            ]);
+            let reason = analysts_reason(&tracked, &Limits::default());
+            assert!(
+                reason.contains("comments or tracked changes"),
+                "edge {edge}, {back} back: {reason}"
+            );
+
+            // A macro-enabled content type the same way.
+            let mut types = b"<Types>".to_vec();
+            types.resize(edge - back, b' ');
+            types.extend_from_slice(b"vbaProject\"/></Types>");
+            let macros = zip_of(&[
+                ("[Content_Types].xml", &types),
+                ("word/document.xml", DOCUMENT_XML),
+            ]);
+            let reason = analysts_reason(&macros, &Limits::default());
+            assert!(
+                reason.contains("contains macros"),
+                "edge {edge}, {back} back: {reason}"
+            );
+        }
+    }
+}
+
+#[test]
+fn parts_too_large_to_read_whole_keep_it_for_analysts() {
+    // Relationships are read whole to be checked, up to a few MiB.
+    let mut rels =
+        br#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
+            .to_vec();
+    rels.resize(5 * 1024 * 1024, b' ');
+    rels.extend_from_slice(b"</Relationships>");
+    let input = docx_with(&[("word/_rels/document.xml.rels", &rels)]);
+    let reason = analysts_reason(&input, &Limits::default());
+    assert!(reason.contains("parts are too large to check"), "{reason}");
+
+    // A picture is read whole to be cleaned, but not when it unpacks to
+    // far more than it takes in the package: padding, not a picture.
+    let mut padded = jpeg_with_metadata();
+    padded.resize(8 * 1024 * 1024, 0);
+    let input = docx_with(&[("word/media/image2.jpeg", &padded)]);
+    let reason = analysts_reason(&input, &Limits::default());
+    assert!(
+        reason.contains("pictures that could not be cleaned"),
+        "{reason}"
+    );
+}
+
+#[test]
+fn the_unpacked_size_is_reported_for_a_request_budget() {
+    let input = docx_with(&[("word/fonts.bin", &vec![0u8; 2_000_000])]);
+    let cleaned = clean(&input, &Limits::default()).unwrap();
+    assert!(cleaned.outcome.is_cleaned());
+    let parts: u64 = zip_names(&input)
+        .iter()
+        .map(|name| zip_entry(&input, name).unwrap().len() as u64)
+        .sum();
+    assert_eq!(cleaned.unpacked, parts);
+    // What is left of a request's budget, given to the next attachment.
+    let left = Limits {
+        max_ooxml_uncompressed: 3_000_000 - cleaned.unpacked,
+        ..Limits::default()
+    };
+    let reason = analysts_reason(&input, &left);
+    assert!(reason.contains("unpacks to too much data"), "{reason}");
+    // Other kinds unpack nothing.
+    assert_eq!(
+        clean(&jpeg_with_metadata(), &Limits::default())
+            .unwrap()
+            .unpacked,
+        0
+    );
+}
