@@ -522,6 +522,7 @@ async fn publish(portal: &Portal, title: &str) -> anyhow::Result<(String, i64)> 
     );
     audit::append(
         &mut tx,
+        &state.key,
         Actor::Cli,
         "advisory.published",
         &advisory.reference,

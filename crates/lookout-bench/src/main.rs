@@ -199,7 +199,14 @@ async fn portal_with(
         .await?
         .is_none()
     {
-        operator::create_org(&state.db, "Bench Shipping", "ship-owner", Actor::Cli).await?;
+        operator::create_org(
+            &state.db,
+            &state.key,
+            "Bench Shipping",
+            "ship-owner",
+            Actor::Cli,
+        )
+        .await?;
     }
     tokio::spawn(lookout_server::serve::run_on(state.clone(), listener));
     Ok(Portal {
@@ -219,7 +226,7 @@ async fn member(portal: &Portal) -> anyhow::Result<String> {
         org: Some("Bench Shipping"),
         password: PASSWORD,
     };
-    operator::create_user(&portal.state.db, member, Actor::Cli).await?;
+    operator::create_user(&portal.state.db, &portal.state.key, member, Actor::Cli).await?;
     Ok(email)
 }
 

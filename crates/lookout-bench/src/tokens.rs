@@ -67,6 +67,7 @@ pub async fn tokens(database_url: &Option<String>, batches: usize) -> anyhow::Re
         let email = member(&portal).await?;
         let api_token = operator::create_api_token(
             &portal.state.db,
+            &portal.state.key,
             &email,
             "bench",
             &["write".into()],

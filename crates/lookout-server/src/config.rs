@@ -23,6 +23,14 @@ pub struct Config {
     /// A TLS-terminating proxy stands in front: allows a non-loopback
     /// listener without TLS, and marks cookies Secure.
     pub behind_proxy: bool,
+    /// The proxies (addresses or CIDR networks) whose `X-Forwarded-For`
+    /// names the client. Needed with `behind_proxy` for the per-address
+    /// throttles (sign-in, resets, applications, receipt codes): without
+    /// it they are off rather than shared by every client.
+    pub trusted_proxies: Vec<String>,
+    /// The bearer token a Prometheus scraper must send to read `/metrics`
+    /// (`Authorization: Bearer ...`). Unset: `/metrics` answers 404.
+    pub metrics_token: Option<String>,
     /// The master key as 64 hex characters. Every process of one portal
     /// must share it. When unset, `data_dir/secret.key` is used (created on
     /// first start).
@@ -77,6 +85,10 @@ pub struct Config {
     /// Seconds one file's analysis may take before it stops unpacking and
     /// scanning and reports what it has.
     pub analysis_time_limit_secs: u64,
+    /// Seconds an upload may go without a byte arriving before it is given
+    /// up (408). There is no total deadline: a slow link that keeps sending
+    /// is never cut off.
+    pub upload_idle_secs: u64,
     /// Minutes between two fetches of a news feed (at least 5).
     pub news_fetch_minutes: u64,
     /// Seconds one feed fetch (each redirect included) may take.
@@ -115,6 +127,8 @@ impl Default for Config {
             tls_cert: None,
             tls_key: None,
             behind_proxy: false,
+            metrics_token: None,
+            trusted_proxies: Vec::new(),
             secret_key: None,
             session_idle_minutes: 30,
             session_max_hours: 12,
@@ -141,6 +155,7 @@ impl Default for Config {
             analysis_max_upload_mb: 64,
             analysis_workers: 1,
             analysis_time_limit_secs: 60,
+            upload_idle_secs: 120,
             news_fetch_minutes: 60,
             news_fetch_timeout_secs: 20,
         }
@@ -223,6 +238,17 @@ impl Config {
                 "publication_delay_max_hours must not be below publication_delay_min_hours".into(),
             );
         }
+        if self
+            .metrics_token
+            .as_deref()
+            .is_some_and(|t| t.len() < 32 || !t.bytes().all(|b| b.is_ascii_graphic()))
+        {
+            return Err(
+                "metrics_token must be at least 32 printable characters without spaces \
+                 (generate one with: openssl rand -hex 32)"
+                    .into(),
+            );
+        }
         if self.hash_concurrency == 0 {
             return Err("hash_concurrency must be at least 1".into());
         }
@@ -245,11 +271,35 @@ impl Config {
         if !(1..=1024).contains(&self.analysis_max_upload_mb) {
             return Err("analysis_max_upload_mb must be 1 to 1024".into());
         }
+        if !(5..=3600).contains(&self.upload_idle_secs) {
+            return Err("upload_idle_secs must be 5 to 3600".into());
+        }
         if !(1..=3600).contains(&self.analysis_time_limit_secs) {
             return Err("analysis_time_limit_secs must be 1 to 3600".into());
         }
         self.outbound_policy()?;
+        self.parse_trusted_proxies()?;
         Ok(())
+    }
+
+    fn parse_trusted_proxies(&self) -> Result<Vec<ipnet::IpNet>, String> {
+        self.trusted_proxies
+            .iter()
+            .map(|net| {
+                let net = net.trim();
+                net.parse::<ipnet::IpNet>()
+                    .or_else(|_| net.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| {
+                        format!("trusted_proxies: {net:?} is not an address or a network such as 10.0.0.0/24")
+                    })
+            })
+            .collect()
+    }
+
+    /// The trusted proxies' networks (`check` refused any that do not
+    /// parse, so none is dropped here silently).
+    pub fn trusted_proxy_networks(&self) -> Vec<ipnet::IpNet> {
+        self.parse_trusted_proxies().unwrap_or_default()
     }
 
     /// What webhook deliveries may reach: public addresses, plus the

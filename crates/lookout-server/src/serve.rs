@@ -107,5 +107,6 @@ async fn housekeeping(state: AppState) {
         if let Err(err) = crate::accounts::throttle::purge(&state.db).await {
             tracing::warn!(error = %err, "throttle purge failed");
         }
+        crate::ops::release_held_errors();
     }
 }

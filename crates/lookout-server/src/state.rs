@@ -39,6 +39,7 @@ impl AppState {
         let db = Db::connect(&config.database_url()?).await?;
         crate::search::index::rebuild_if_stale(&db).await?;
         let key = load_key(&config)?;
+        crate::audit::key_chain(&db, &key).await?;
         let hasher = Hasher::new(config.hash_concurrency)?;
         let mailer = Mailer::from_config(&config)?;
         let outbound = Arc::new(config.outbound_policy().map_err(anyhow::Error::msg)?);

@@ -568,6 +568,9 @@ async fn password_reset_by_mail_ends_old_sessions() {
         .await;
         assert_eq!(status, 200);
         assert!(body.contains("reset link is on its way"));
+        let link = server
+            .wait_link_in_mail("cyber@lodestar.example", "/password-reset/")
+            .await;
         // Unknown addresses get the same answer and no mail.
         let before = server.mails().len();
         let (_, _, body) = submit(
@@ -578,9 +581,9 @@ async fn password_reset_by_mail_ends_old_sessions() {
         )
         .await;
         assert!(body.contains("reset link is on its way"));
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
         assert_eq!(server.mails().len(), before);
 
-        let link = server.link_in_mail("cyber@lodestar.example", "/password-reset/");
         let new_password = "harbour lantern quietly drifting";
         let (status, location, _) = submit(
             &browser(),
@@ -622,7 +625,9 @@ async fn audit_chain_records_and_detects_tampering() {
         .await;
         sign_in(&server, &browser(), "it@aurora.example", PASSWORD).await;
         use lookout_server::audit::{Verdict, verify};
-        let Verdict::Intact { entries } = verify(&server.state.db).await.unwrap() else {
+        let Verdict::Intact { entries } =
+            verify(&server.state.db, &server.state.key).await.unwrap()
+        else {
             panic!("chain broken")
         };
         assert!(entries >= 4);
@@ -632,16 +637,58 @@ async fn audit_chain_records_and_detects_tampering() {
             .unwrap();
         assert!(actions.contains(&"login.failed".to_string()));
         assert!(actions.contains(&"login".to_string()));
-        sqlx::query("UPDATE audit_log SET detail = 'edited' WHERE seq = 2")
-            .execute(&server.state.db.pool)
-            .await
-            .unwrap();
-        assert_eq!(
-            verify(&server.state.db).await.unwrap(),
-            Verdict::Broken {
-                seq: 2,
-                reason: "content was altered"
+        // Someone with write access to the database, but not the key file,
+        // rewrites an entry and every hash after it, as the chain's rule
+        // says (length-prefixed fields, SHA-256, then with a key of their
+        // own): without the portal's key the rewrite shows.
+        let original: Vec<(i64, i64, String, String, String, String)> = sqlx::query_as(
+            "SELECT seq, at, actor, action, subject, detail FROM audit_log ORDER BY seq",
+        )
+        .fetch_all(&server.state.db.pool)
+        .await
+        .unwrap();
+        let forged_key = lookout_server::secrets::MasterKey::from_hex(&"ab".repeat(32)).unwrap();
+        for forge in [None, Some(&forged_key)] {
+            let mut prev = "0".repeat(64);
+            for (seq, at, actor, action, subject, detail) in &original {
+                let detail = if *seq == 2 { "edited" } else { detail.as_str() };
+                let mut data = Vec::new();
+                for field in [
+                    prev.as_str(),
+                    &seq.to_string(),
+                    &at.to_string(),
+                    actor,
+                    action,
+                    subject,
+                    detail,
+                ] {
+                    data.extend_from_slice(&(field.len() as u64).to_be_bytes());
+                    data.extend_from_slice(field.as_bytes());
+                }
+                let hash = match forge {
+                    None => lookout_server::secrets::sha256_hex(&data),
+                    Some(key) => key.mac("audit-chain", &data),
+                };
+                sqlx::query(
+                    "UPDATE audit_log SET detail = $1, prev_hash = $2, hash = $3 WHERE seq = $4",
+                )
+                .bind(detail)
+                .bind(&prev)
+                .bind(&hash)
+                .bind(seq)
+                .execute(&server.state.db.pool)
+                .await
+                .unwrap();
+                prev = hash;
             }
-        );
+            assert_eq!(
+                verify(&server.state.db, &server.state.key).await.unwrap(),
+                Verdict::Broken {
+                    seq: 1,
+                    reason: "content was altered"
+                },
+                "a chain rewritten without the key"
+            );
+        }
     }
 }

@@ -389,17 +389,31 @@ async fn seen_before_respects_sharing_levels() {
             "application/problem+json"
         );
 
-        // One step to a report: the form starts with the hashes.
-        let (_, form) = get(
-            &alice,
-            &server.url(&format!(
-                "/report?{}",
-                alice_path.replace("/analysis/", "analysis=")
-            )),
-        )
-        .await;
-        assert!(form.contains(&format!("SHA-256 {sha256}")), "{form}");
+        // One step to a report: the form starts with the file's indicators,
+        // never the analysis reference (it names the uploader's account),
+        // and the hashes only once the reporter asks, having been told
+        // that they tie the report to the upload.
+        let start = format!("/report?{}", alice_path.replace("/analysis/", "analysis="));
+        let reference = alice_path.trim_start_matches("/analysis/");
+        let (_, form) = get(&alice, &server.url(&start)).await;
         assert!(form.contains("http://charts-update.example/ecdis.exe"));
+        let textareas: String = form
+            .split("<textarea")
+            .skip(1)
+            .map(|t| t.split("</textarea>").next().unwrap())
+            .collect();
+        assert!(!textareas.contains(reference), "{textareas}");
+        assert!(!form.contains(&sha256.to_string()), "{form}");
+        assert!(form.contains("tie an anonymous or confidential report to your account"));
+        let (_, form) = get(&alice, &server.url(&format!("{start}&hashes=include"))).await;
+        assert!(form.contains(&format!("SHA-256 {sha256}")), "{form}");
+        assert!(form.contains("can be tied to your account"));
+        let textareas: String = form
+            .split("<textarea")
+            .skip(1)
+            .map(|t| t.split("</textarea>").next().unwrap())
+            .collect();
+        assert!(!textareas.contains(reference));
     }
 }
 

@@ -27,6 +27,7 @@ impl Api {
             .await;
         let admin = create_api_token(
             &server.state.db,
+            &server.state.key,
             "admin@op.example",
             "ci",
             &["admin".into(), "read".into()],
@@ -36,6 +37,7 @@ impl Api {
         .unwrap();
         let member = create_api_token(
             &server.state.db,
+            &server.state.key,
             "it@coralsea.example",
             "ci",
             &["read".into()],
@@ -472,6 +474,7 @@ async fn tokens_are_checked_before_bodies() {
         // An admin token without the read scope may not read /me.
         let admin_only = create_api_token(
             &api.server.state.db,
+            &api.server.state.key,
             "admin@op.example",
             "admin only",
             &["admin".into()],
@@ -550,6 +553,7 @@ async fn reports_through_the_api() {
         let api = Api::start(&url).await;
         let writer = create_api_token(
             &api.server.state.db,
+            &api.server.state.key,
             "it@coralsea.example",
             "ship",
             &["write".into()],

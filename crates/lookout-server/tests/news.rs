@@ -156,6 +156,33 @@ async fn add_feed(server: &TestServer, editor: &reqwest::Client, url: &str) -> (
     (status, page)
 }
 
+/// The article form as the reviewer finds it filled in: the submitted
+/// version, with the publish button.
+async fn submitted_fields(server: &TestServer, article: &str) -> Vec<(&'static str, String)> {
+    let slug = article.trim_start_matches("/kb/");
+    let found = lookout_server::kb::store::by_slug(&server.state.db.pool, slug)
+        .await
+        .unwrap()
+        .unwrap();
+    let version = lookout_server::kb::store::latest(&server.state.db.pool, found.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let c = version.content;
+    vec![
+        ("kind", "news".to_string()),
+        ("slug", String::new()),
+        ("title", c.title),
+        ("summary", c.summary),
+        ("tlp", c.tlp),
+        ("body", c.body),
+        ("tags", c.tags),
+        ("incidents", c.incidents),
+        ("advisories", c.advisories),
+        ("action", "publish".to_string()),
+    ]
+}
+
 #[tokio::test]
 async fn editors_take_news_from_feeds_and_bad_feeds_are_refused_with_the_reason() {
     let dir = tempfile::tempdir().unwrap();
@@ -234,7 +261,43 @@ async fn editors_take_news_from_feeds_and_bad_feeds_are_refused_with_the_reason(
         )
         .await;
         assert_eq!(status, 303);
-        let article = location.unwrap();
+        // One editor alone publishes nothing, not even news: it waits for a
+        // second editor, who publishes exactly what was submitted.
+        let edit = location.unwrap();
+        assert!(edit.ends_with("/edit?done=submitted"), "{edit}");
+        let article = edit.trim_end_matches("/edit?done=submitted").to_string();
+        let (status, _) = get(&tom, &server.url(&article)).await;
+        assert_eq!(status, 404, "not published by one editor");
+        let (_, location, _) = submit(
+            &elena,
+            &server.url(&format!("{article}/edit")),
+            &server.url(&format!("{article}/edit")),
+            &submitted_fields(&server, &article)
+                .await
+                .iter()
+                .map(|(k, v)| (*k, v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
+        assert!(
+            location.unwrap().ends_with("done=waiting"),
+            "the submitter cannot publish it"
+        );
+        server.user("omar@op.example", "editor", None).await;
+        let omar = browser();
+        sign_in_enrolling(&server, &omar, "omar@op.example").await;
+        let (status, location, _) = submit(
+            &omar,
+            &server.url(&format!("{article}/edit")),
+            &server.url(&format!("{article}/edit")),
+            &submitted_fields(&server, &article)
+                .await
+                .iter()
+                .map(|(k, v)| (*k, v.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .await;
+        assert_eq!((status, location.as_deref()), (303, Some(article.as_str())));
         let (status, page) = get(&tom, &server.url(&article)).await;
         assert_eq!(status, 200);
         assert!(page.contains("<strong>PCS</strong>"));

@@ -651,6 +651,7 @@ async fn statistics_pages_downloads_api_and_live_updates() {
         // The API gives the same figures, null where hidden.
         let token = lookout_server::accounts::operator::create_api_token(
             &server.state.db,
+            &server.state.key,
             "cso@coralsea.example",
             "stats",
             &["read".into()],

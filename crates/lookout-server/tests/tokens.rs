@@ -324,6 +324,7 @@ async fn the_api_issues_and_accepts_tokens_sent_without_credentials() {
         let server = portal(&url).await;
         let api_token = create_api_token(
             &server.state.db,
+            &server.state.key,
             MEMBER,
             "ship",
             &["read".into(), "write".into()],

@@ -96,6 +96,7 @@ async fn api_tokens_are_scoped_and_revocable() {
         use lookout_server::audit::Actor;
         let token = create_api_token(
             &server.state.db,
+            &server.state.key,
             "it@coralsea.example",
             "ci",
             &["read".into()],
@@ -126,6 +127,7 @@ async fn api_tokens_are_scoped_and_revocable() {
         assert!(
             create_api_token(
                 &server.state.db,
+                &server.state.key,
                 "it@coralsea.example",
                 "x",
                 &["admin".into()],
@@ -149,6 +151,7 @@ async fn api_tokens_are_scoped_and_revocable() {
 
         lookout_server::accounts::operator::disable_user(
             &server.state.db,
+            &server.state.key,
             "it@coralsea.example",
             Actor::Cli,
         )
@@ -175,8 +178,39 @@ async fn health_and_metrics_answer() {
     let server = TestServer::start(url).await;
     let (status, body) = get(&browser(), &server.url("/healthz")).await;
     assert_eq!((status, body.trim()), (200, "ok"));
+    // Without a scrape token set, there are no metrics to read.
+    let (status, _) = get(&browser(), &server.url("/metrics")).await;
+    assert_eq!(status, 404);
+
+    let token = "metrics-scrape-token-0123456789abcdef";
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::start_in(
+        url.replace("test.sqlite3", "metrics.sqlite3").as_str(),
+        data.path().to_path_buf(),
+        Some(&|config: &mut lookout_server::Config| {
+            config.metrics_token = Some(token.into());
+        }),
+    )
+    .await;
     get(&browser(), &server.url("/login")).await;
-    let (_, metrics) = get(&browser(), &server.url("/metrics")).await;
+    let (status, _) = get(&browser(), &server.url("/metrics")).await;
+    assert_eq!(status, 401, "the public reads no metrics");
+    let wrong = browser()
+        .get(server.url("/metrics"))
+        .bearer_auth("metrics-scrape-token-0123456789abcdeX")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status().as_u16(), 401);
+    let metrics = browser()
+        .get(server.url("/metrics"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(
         metrics.contains(
             "lookout_http_requests_total{method=\"GET\",route=\"/login\",status=\"200\"}"

@@ -276,9 +276,13 @@ fn scrub(known_names: Option<&std::path::Path>) -> anyhow::Result<()> {
 async fn admin(args: AdminArgs) -> anyhow::Result<()> {
     let config = load_config(&args.storage, &args.storage)?;
     let db = lookout_server::db::Db::connect(&config.database_url()?).await?;
+    // The key seals the audit chain: entries written here must verify, and
+    // the chain is checked against it.
+    let key = lookout_server::state::load_key(&config)?;
+    lookout_server::audit::key_chain(&db, &key).await?;
     match args.command {
         AdminCommand::CreateOrg { name, kind } => {
-            let org = operator::create_org(&db, &name, &kind, Actor::Cli).await?;
+            let org = operator::create_org(&db, &key, &name, &kind, Actor::Cli).await?;
             println!(
                 "created organisation {} ({}) id {}",
                 org.name, org.kind, org.id
@@ -305,7 +309,7 @@ async fn admin(args: AdminArgs) -> anyhow::Result<()> {
                 org: org.as_deref(),
                 password,
             };
-            let row = operator::create_user(&db, member, Actor::Cli).await?;
+            let row = operator::create_user(&db, &key, member, Actor::Cli).await?;
             println!("created {} ({}) id {}", row.email, row.role, row.id);
         }
         AdminCommand::CreateApiToken {
@@ -313,7 +317,8 @@ async fn admin(args: AdminArgs) -> anyhow::Result<()> {
             scopes,
             name,
         } => {
-            let token = operator::create_api_token(&db, &email, &name, &scopes, Actor::Cli).await?;
+            let token =
+                operator::create_api_token(&db, &key, &email, &name, &scopes, Actor::Cli).await?;
             println!("API token for {email} (shown only now): {token}");
         }
         AdminCommand::ListUsers => {
@@ -341,10 +346,10 @@ async fn admin(args: AdminArgs) -> anyhow::Result<()> {
             }
         }
         AdminCommand::DisableUser { email } => {
-            let row = operator::disable_user(&db, &email, Actor::Cli).await?;
+            let row = operator::disable_user(&db, &key, &email, Actor::Cli).await?;
             println!("disabled {}: sessions ended, API tokens revoked", row.email);
         }
-        AdminCommand::VerifyAudit => match audit::verify(&db).await? {
+        AdminCommand::VerifyAudit => match audit::verify(&db, &key).await? {
             Verdict::Intact { entries } => println!("audit log intact: {entries} entries verified"),
             Verdict::Broken { seq, reason } => {
                 anyhow::bail!("audit log BROKEN at entry {seq}: {reason}")

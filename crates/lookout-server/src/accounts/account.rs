@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::login::{reauth_redirect, rotate_session};
 use super::model::User;
-use super::sessions::{self, Stage};
+use super::sessions::Stage;
 use super::{api_tokens, mfa, passwords, store};
 use crate::audit::{self, Actor};
 use crate::state::AppState;
@@ -113,9 +113,10 @@ pub async fn change_password(
     let mut tx = state.db.begin_write().await?;
     store::set_password(&mut tx, user.id, &hash).await?;
     crate::reports::identity::rewrap_key(&mut tx, user.id, &form.current, &form.new).await?;
-    sessions::delete_all_for_user(&mut tx, user.id).await?;
+    store::revoke_access(&mut tx, user.id).await?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(user.id),
         "password.changed",
         &format!("user:{}", user.id),
@@ -243,6 +244,7 @@ pub async fn mfa_enrol(
     let codes = mfa::new_recovery_codes(&mut tx, &state.key, user.id).await?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(user.id),
         "mfa.enabled",
         &format!("user:{}", user.id),
@@ -286,6 +288,7 @@ pub async fn mfa_disable(
     mfa::disable(&mut tx, user.id).await?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(user.id),
         "mfa.disabled",
         &format!("user:{}", user.id),
@@ -341,6 +344,7 @@ pub async fn create_token(
     let (id, token) = api_tokens::create(&mut tx, user.id, &form.name, &scopes).await?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(user.id),
         "api-token.created",
         &format!("api-token:{id}"),
@@ -365,6 +369,7 @@ pub async fn revoke_token(
     }
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(user.id),
         "api-token.revoked",
         &format!("api-token:{id}"),

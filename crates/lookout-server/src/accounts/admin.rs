@@ -113,6 +113,7 @@ pub async fn approve_application(
     .await?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(actor.id),
         "application.approved",
         &format!("application:{id}"),
@@ -121,6 +122,7 @@ pub async fn approve_application(
     .await?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(actor.id),
         "invitation.created",
         &format!("invitation:{}", invitation.id),
@@ -153,6 +155,7 @@ pub async fn refuse_application(
     };
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(actor.id),
         "application.refused",
         &format!("application:{id}"),
@@ -240,6 +243,7 @@ pub async fn create_organisation(
                 Ok(org) => {
                     audit::append(
                         &mut tx,
+                        &state.key,
                         Actor::User(actor.id),
                         "organisation.created",
                         &format!("organisation:{}", org.id),
@@ -322,8 +326,22 @@ async fn set_disabled(
             "You cannot disable your own account.".into(),
         ));
     }
+    let by = if actor.role == Role::Admin {
+        store::DisabledBy::Operator
+    } else {
+        store::DisabledBy::Organisation
+    };
+    if !disabled
+        && target.disabled_by == store::DisabledBy::Operator.as_str()
+        && by != store::DisabledBy::Operator
+    {
+        return Err(AppError::Conflict(
+            "The portal's administrators disabled this account; only they can enable it again."
+                .into(),
+        ));
+    }
     let mut tx = state.db.begin_write().await?;
-    store::set_disabled(&mut tx, target.id, disabled).await?;
+    store::set_disabled(&mut tx, target.id, disabled.then_some(by)).await?;
     let action = if disabled {
         "user.disabled"
     } else {
@@ -331,6 +349,7 @@ async fn set_disabled(
     };
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(actor.id),
         action,
         &format!("user:{}", target.id),
@@ -394,6 +413,7 @@ pub async fn change_role(
     super::sessions::delete_all_for_user(&mut tx, target.id).await?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(actor.id),
         "user.role-changed",
         &format!("user:{}", target.id),
@@ -533,6 +553,7 @@ async fn invite(
     .await?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(actor.id),
         "invitation.created",
         &format!("invitation:{}", invitation.id),
@@ -681,6 +702,7 @@ pub async fn org_settings(
             store::set_org_mfa_required(&mut tx, org_id, required).await?;
             audit::append(
                 &mut tx,
+                &state.key,
                 Actor::User(actor.id),
                 "organisation.mfa-required",
                 &format!("organisation:{org_id}"),
@@ -721,6 +743,7 @@ pub async fn set_clearance(
     }
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(actor.id),
         "organisation.clearance",
         &format!("organisation:{id}"),

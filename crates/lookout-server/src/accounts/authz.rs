@@ -107,6 +107,7 @@ mod tests {
             role: role.as_str().into(),
             org_id: org,
             disabled: 0,
+            disabled_by: String::new(),
             totp_secret: None,
             totp_last_step: None,
             created_at: 0,

@@ -31,13 +31,31 @@ pub struct NextQuery {
     next: String,
 }
 
-/// Only local paths: an open redirect would let a phishing link pass
-/// through the portal.
+/// Only paths of this portal: an open redirect would let a phishing link
+/// pass through the portal. The candidate is read the way a browser reads
+/// a `Location` (the WHATWG URL parser drops tabs and newlines, turns `\`
+/// into `/`, trims controls), and only one that stays on the portal's own
+/// origin comes out, re-serialised, so what we send is what was checked and
+/// always a valid header value.
 pub fn safe_next(next: &str) -> String {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next.to_string()
-    } else {
-        "/".to_string()
+    const ORIGIN: &str = "https://portal.invalid";
+    let Ok(base) = url::Url::parse(ORIGIN) else {
+        return "/".to_string();
+    };
+    let same_origin = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.starts_with("/\\")
+        && !next.bytes().any(|b| b.is_ascii_control());
+    match base.join(next) {
+        Ok(target) if same_origin && target.origin() == base.origin() => {
+            let mut path = target.path().to_string();
+            if let Some(query) = target.query() {
+                path.push('?');
+                path.push_str(query);
+            }
+            path
+        }
+        _ => "/".to_string(),
     }
 }
 
@@ -109,7 +127,15 @@ pub async fn login(
         let subject = row
             .as_ref()
             .map_or("unknown".to_string(), |r| format!("user:{}", r.id));
-        audit::record(&state.db, Actor::Anonymous, "login.failed", &subject, "").await?;
+        audit::record(
+            &state.db,
+            &state.key,
+            Actor::Anonymous,
+            "login.failed",
+            &subject,
+            "",
+        )
+        .await?;
         return reshow(
             "That email and password do not match an active account. Check both and try again."
                 .into(),
@@ -165,6 +191,7 @@ pub async fn rotate_session(
     };
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(row.id),
         action,
         &format!("user:{}", row.id),
@@ -270,6 +297,7 @@ pub async fn mfa_submit(
             throttle.record_failure(&state.db).await?;
             audit::record(
                 &state.db,
+                &state.key,
                 Actor::User(row.id),
                 "login.mfa-replay",
                 &format!("user:{}", row.id),
@@ -284,6 +312,7 @@ pub async fn mfa_submit(
             throttle.record_failure(&state.db).await?;
             audit::record(
                 &state.db,
+                &state.key,
                 Actor::User(row.id),
                 "login.mfa-failed",
                 &format!("user:{}", row.id),
@@ -326,6 +355,7 @@ pub async fn verify_second_factor(
     if code.trim().len() > 6 && mfa::use_recovery_code(&state.db, &state.key, row.id, code).await? {
         audit::record(
             &state.db,
+            &state.key,
             Actor::User(row.id),
             "login.recovery-code-used",
             &format!("user:{}", row.id),
@@ -347,6 +377,7 @@ pub async fn logout(State(state): State<AppState>, visitor: Visitor) -> Result<R
     if let Some(id) = user_id {
         audit::record(
             &state.db,
+            &state.key,
             Actor::User(id),
             "logout",
             &format!("user:{id}"),
@@ -438,6 +469,11 @@ mod tests {
             prop_assert!(target.starts_with('/'));
             prop_assert!(!target.starts_with("//"));
             prop_assert!(!target.contains('\\'));
+            // Whatever comes in, what goes out is a header value and reads,
+            // as a browser reads it, as a path on the portal itself.
+            prop_assert!(axum::http::HeaderValue::from_str(&target).is_ok());
+            let base = url::Url::parse("https://portal.invalid").unwrap();
+            prop_assert_eq!(base.join(&target).unwrap().origin(), base.origin());
         }
     }
 
@@ -448,5 +484,13 @@ mod tests {
         assert_eq!(safe_next("https://evil.example"), "/");
         assert_eq!(safe_next("/\\evil.example"), "/");
         assert_eq!(safe_next(""), "/");
+        // Browsers drop tabs and newlines from a Location: "/\t/x" is "//x".
+        assert_eq!(safe_next("/\t/evil.example"), "/");
+        assert_eq!(safe_next("/\n/evil.example"), "/");
+        assert_eq!(safe_next("/\r\n\t/evil.example"), "/");
+        assert_eq!(safe_next("\t//evil.example"), "/");
+        assert_eq!(safe_next("/\u{0}x"), "/");
+        assert_eq!(safe_next("/forum?tab=new#x"), "/forum?tab=new");
+        assert_eq!(safe_next("/a b"), "/a%20b");
     }
 }

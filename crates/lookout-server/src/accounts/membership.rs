@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use super::login::{begin_session, stage_after_password};
 use super::model::{OrgKind, Role, check_name, looks_like_email, normalise_email};
+use super::passwords;
 use super::store::{self, NewUser, StoreError};
 use super::throttle::ThrottleKeys;
-use super::{passwords, sessions};
 use crate::audit::{self, Actor};
 use crate::db::{Db, Tx, now};
 use crate::secrets::{random_token, token_hash};
@@ -80,12 +80,7 @@ pub async fn apply(
     if form.message.len() > 4000 {
         errors.push("Keep the message under 4000 characters.".to_string());
     }
-    let throttle = ThrottleKeys::for_purpose(
-        &state.key,
-        "apply",
-        &addr.map(|a| a.to_string()).unwrap_or_default(),
-        5,
-    );
+    let throttle = ThrottleKeys::for_address(&state.key, "apply", addr, 5);
     if errors.is_empty()
         && let Some(wait) = throttle.locked_for(&state.db).await?
     {
@@ -118,6 +113,7 @@ pub async fn apply(
     .await?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::Anonymous,
         "application.received",
         &format!("application:{id}"),
@@ -394,6 +390,7 @@ pub async fn accept_invitation(
     .await?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(row.id),
         "invitation.accepted",
         &format!("user:{}", row.id),
@@ -431,56 +428,89 @@ pub struct ResetRequestForm {
 
 const RESET_VALID_SECS: i64 = 3600;
 
-/// Always answers the same, so the form does not reveal who is a member.
+/// Always answers the same, and in the same time, so the form does not
+/// reveal who is a member: the look-up, the token and the mail happen after
+/// the answer has gone. Requests have their own throttle, never the
+/// sign-in lockout's: a stranger must not be able to lock a member out by
+/// asking for resets in their name.
 pub async fn reset_request(
     State(state): State<AppState>,
     visitor: Visitor,
     ClientAddr(addr): ClientAddr,
     Form(form): Form<ResetRequestForm>,
 ) -> Result<Response, AppError> {
-    let throttle = ThrottleKeys::for_login(&state.key, &form.email, addr);
+    let throttle = ThrottleKeys::for_purpose(
+        &state.key,
+        "reset-account",
+        form.email.trim().to_lowercase().as_str(),
+        RESETS_PER_ACCOUNT,
+    )
+    .and(ThrottleKeys::for_address(
+        &state.key,
+        "reset-address",
+        addr,
+        RESETS_PER_ADDRESS,
+    ));
     let locked = throttle.locked_for(&state.db).await?.is_some();
-    if !locked
-        && let Some(row) = store::user_by_email(&state.db, &form.email).await?
-        && row.disabled == 0
-    {
-        let token = random_token()?;
-        let mut tx = state.db.begin_write().await?;
-        sqlx::query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-            .bind(token_hash(&token))
-            .bind(row.id)
-            .bind(now())
-            .bind(now() + RESET_VALID_SECS)
-            .execute(&mut *tx)
-            .await?;
-        audit::append(
-            &mut tx,
-            Actor::Anonymous,
-            "password.reset-requested",
-            &format!("user:{}", row.id),
-            "",
-        )
-        .await?;
-        tx.commit().await?;
-        let body = format!(
-            "Someone asked to reset the password of your Lookout account. If it was you, open this \
-             link within an hour to choose a new password:\n\n{}/password-reset/{token}\n\n\
-             If it was not you, ignore this message: your password stays as it is.\n",
-            state.config.public_url()
-        );
-        state
-            .mailer
-            .send(&row.email, "Reset your Lookout password", &body)
-            .await
-            .map_err(AppError::internal)?;
-    }
     // Each request counts, so the form cannot be used to flood a mailbox.
     throttle.record_failure(&state.db).await?;
+    if !locked {
+        let (state, email) = (state.clone(), form.email.clone());
+        tokio::spawn(async move {
+            if let Err(err) = send_reset(&state, &email).await {
+                crate::ops::log_error(&format!("password reset: {err:#}"));
+            }
+        });
+    }
     render(&ResetRequestPage {
         page: Page::new(&visitor, "Reset your password"),
         email: form.email,
         sent: true,
     })
+}
+
+/// Reset requests one account may receive, and one client may make, in 15
+/// minutes.
+const RESETS_PER_ACCOUNT: i64 = 3;
+const RESETS_PER_ADDRESS: i64 = 10;
+
+async fn send_reset(state: &AppState, email: &str) -> anyhow::Result<()> {
+    let Some(row) = store::user_by_email(&state.db, email).await? else {
+        return Ok(());
+    };
+    if row.disabled != 0 {
+        return Ok(());
+    }
+    let token = random_token()?;
+    let mut tx = state.db.begin_write().await?;
+    sqlx::query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(token_hash(&token))
+        .bind(row.id)
+        .bind(now())
+        .bind(now() + RESET_VALID_SECS)
+        .execute(&mut *tx)
+        .await?;
+    audit::append(
+        &mut tx,
+        &state.key,
+        Actor::Anonymous,
+        "password.reset-requested",
+        &format!("user:{}", row.id),
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    let body = format!(
+        "Someone asked to reset the password of your Lookout account. If it was you, open this \
+         link within an hour to choose a new password:\n\n{}/password-reset/{token}\n\n\
+         If it was not you, ignore this message: your password stays as it is.\n",
+        state.config.public_url()
+    );
+    state
+        .mailer
+        .send(&row.email, "Reset your Lookout password", &body)
+        .await?;
+    Ok(())
 }
 
 #[derive(Template)]
@@ -570,9 +600,10 @@ pub async fn reset(
     store::set_password(&mut tx, user_id, &hash).await?;
     // The old password was the only way into the analyst's identity key.
     crate::reports::identity::drop_key(&mut tx, user_id).await?;
-    sessions::delete_all_for_user(&mut tx, user_id).await?;
+    store::revoke_access(&mut tx, user_id).await?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(user_id),
         "password.reset",
         &format!("user:{user_id}"),

@@ -126,6 +126,8 @@ pub struct UserRow {
     pub role: String,
     pub org_id: Option<i64>,
     pub disabled: i64,
+    /// `organisation` or `operator` while disabled (see `DisabledBy`).
+    pub disabled_by: String,
     pub totp_secret: Option<String>,
     pub totp_last_step: Option<i64>,
     pub created_at: i64,

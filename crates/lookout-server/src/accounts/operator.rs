@@ -6,6 +6,7 @@ use super::store::{self, NewUser};
 use super::{api_tokens, passwords};
 use crate::audit::{self, Actor};
 use crate::db::Db;
+use crate::secrets::MasterKey;
 
 #[derive(Debug, thiserror::Error)]
 pub enum OperatorError {
@@ -27,6 +28,7 @@ impl From<sqlx::Error> for OperatorError {
 
 pub async fn create_org(
     db: &Db,
+    key: &MasterKey,
     name: &str,
     kind: &str,
     actor: Actor,
@@ -45,6 +47,7 @@ pub async fn create_org(
     let org = store::create_org(&mut tx, name, kind).await?;
     audit::append(
         &mut tx,
+        key,
         actor,
         "organisation.created",
         &format!("organisation:{}", org.id),
@@ -66,6 +69,7 @@ pub struct NewMember<'a> {
 /// Creates a member after the same checks the invitation form makes.
 pub async fn create_user(
     db: &Db,
+    key: &MasterKey,
     member: NewMember<'_>,
     actor: Actor,
 ) -> Result<UserRow, OperatorError> {
@@ -114,6 +118,7 @@ pub async fn create_user(
     .await?;
     audit::append(
         &mut tx,
+        key,
         actor,
         "user.created",
         &format!("user:{}", row.id),
@@ -133,6 +138,7 @@ pub async fn create_user(
 
 pub async fn create_api_token(
     db: &Db,
+    key: &MasterKey,
     email: &str,
     name: &str,
     scopes: &[String],
@@ -152,6 +158,7 @@ pub async fn create_api_token(
     let (id, token) = api_tokens::create(&mut tx, row.id, name, &scopes).await?;
     audit::append(
         &mut tx,
+        key,
         actor,
         "api-token.created",
         &format!("api-token:{id}"),
@@ -162,14 +169,20 @@ pub async fn create_api_token(
     Ok(token)
 }
 
-pub async fn disable_user(db: &Db, email: &str, actor: Actor) -> Result<UserRow, OperatorError> {
+pub async fn disable_user(
+    db: &Db,
+    key: &MasterKey,
+    email: &str,
+    actor: Actor,
+) -> Result<UserRow, OperatorError> {
     let row = store::user_by_email(db, email)
         .await?
         .ok_or_else(|| OperatorError::Invalid(format!("no member with email {email}")))?;
     let mut tx = db.begin_write().await?;
-    store::set_disabled(&mut tx, row.id, true).await?;
+    store::set_disabled(&mut tx, row.id, Some(store::DisabledBy::Operator)).await?;
     audit::append(
         &mut tx,
+        key,
         actor,
         "user.disabled",
         &format!("user:{}", row.id),

@@ -4,7 +4,7 @@ use super::model::{OrgKind, Organisation, Role, UserRow};
 use crate::db::{Db, DbError, Tx, is_unique_violation, now};
 
 const USER_COLUMNS: &str = "id, email, display_name, password_hash, role, org_id, disabled, \
-     totp_secret, totp_last_step, created_at, password_changed_at";
+     disabled_by, totp_secret, totp_last_step, created_at, password_changed_at";
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -176,19 +176,61 @@ pub async fn list_users(db: &Db, org_id: Option<i64>) -> Result<Vec<UserRow>, St
     Ok(rows)
 }
 
-pub async fn set_disabled(tx: &mut Tx, user_id: i64, disabled: bool) -> Result<(), StoreError> {
-    let done = sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
-        .bind(i64::from(disabled))
+/// Who disables an account. An org-admin may re-enable only an account
+/// their organisation disabled, never one the portal's operators did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DisabledBy {
+    Organisation,
+    Operator,
+}
+
+impl DisabledBy {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DisabledBy::Organisation => "organisation",
+            DisabledBy::Operator => "operator",
+        }
+    }
+}
+
+/// Disables an account (`Some(by)`), ending every way in it has
+/// ([`revoke_access`]), or enables it again (`None`).
+pub async fn set_disabled(
+    tx: &mut Tx,
+    user_id: i64,
+    by: Option<DisabledBy>,
+) -> Result<(), StoreError> {
+    let done = sqlx::query("UPDATE users SET disabled = $1, disabled_by = $2 WHERE id = $3")
+        .bind(i64::from(by.is_some()))
+        .bind(by.map_or("", DisabledBy::as_str))
         .bind(user_id)
         .execute(&mut **tx)
         .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::Missing("member"));
     }
-    if disabled {
-        super::sessions::delete_all_for_user(tx, user_id).await?;
-        super::api_tokens::revoke_all_for_user(tx, user_id).await?;
+    if by.is_some() {
+        revoke_access(tx, user_id).await?;
     }
+    Ok(())
+}
+
+/// Ends everything that acts for a member without their password: sessions,
+/// API tokens, the personal feed link and webhooks (with their pending
+/// deliveries). Run when the account is disabled and when its password is
+/// changed or reset, since either may follow a compromise: whoever held the
+/// account must not keep a way in, or a stream of alerts, through them.
+pub async fn revoke_access(tx: &mut Tx, user_id: i64) -> Result<(), StoreError> {
+    super::sessions::delete_all_for_user(tx, user_id).await?;
+    super::api_tokens::revoke_all_for_user(tx, user_id).await?;
+    sqlx::query("DELETE FROM feed_tokens WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM webhooks WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }
 

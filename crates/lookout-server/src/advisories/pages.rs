@@ -276,6 +276,7 @@ pub async fn create(
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("a new advisory conflicted")))?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(user.id),
         "advisory.created",
         &advisory.reference,
@@ -375,6 +376,7 @@ pub async fn save(
         store::save_draft(&mut tx, &advisory, &form, user.id).await?;
         audit::append(
             &mut tx,
+            &state.key,
             Actor::User(user.id),
             "advisory.saved",
             &advisory.reference,
@@ -411,6 +413,7 @@ async fn after_save(
             store::submit(&mut tx, latest.id, user.id).await?;
             audit::append(
                 &mut tx,
+                &state.key,
                 Actor::User(user.id),
                 "advisory.submitted",
                 reference,
@@ -423,6 +426,7 @@ async fn after_save(
     if outcome == "published" && store::publish(&mut tx, &advisory, &latest, Some(user.id)).await? {
         audit::append(
             &mut tx,
+            &state.key,
             Actor::User(user.id),
             "advisory.published",
             reference,
@@ -455,6 +459,7 @@ pub async fn withdraw(
     if store::withdraw(&mut tx, &advisory, &published).await? {
         audit::append(
             &mut tx,
+            &state.key,
             Actor::User(user.id),
             "advisory.withdrawn",
             &reference,
@@ -485,6 +490,7 @@ pub async fn dismiss(
     }
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(user.id),
         "advisory.dismissed",
         &reference,

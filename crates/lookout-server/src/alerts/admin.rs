@@ -52,6 +52,7 @@ pub async fn retry(
     tx.commit().await?;
     audit::record(
         &state.db,
+        &state.key,
         Actor::User(user.id),
         "delivery.retried",
         &format!("outbox:{id}"),

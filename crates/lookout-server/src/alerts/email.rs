@@ -98,15 +98,20 @@ pub async fn send_digest(state: &AppState, member: &Member, row: &Claimed) -> Re
     let Some(last) = waiting.last().map(|w| w.notification_id) else {
         return Ok(());
     };
+    // What the digest tells is what the member may read now; its subject
+    // line counts and ranks only that.
+    let shown = super::current::keep_current(&state.db, member, waiting, |w| &w.alert)
+        .await
+        .map_err(retry)?;
     let mut sections = Vec::new();
-    for w in waiting.iter().filter(|w| member.may_receive(&w.alert)) {
+    for w in &shown {
         let hit = super::outbox::watch_hit(state, member.id, w.alert.id)
             .await
             .map_err(retry)?;
         sections.push(describe(state, &w.alert, hit.as_deref()));
     }
     if !sections.is_empty() {
-        let highest = waiting.iter().map(|w| w.alert.tlp_rank).max().unwrap_or(0);
+        let highest = shown.iter().map(|w| w.alert.tlp_rank).max().unwrap_or(0);
         let subject = format!(
             "[Lookout {}] Your daily alerts: {} new",
             crate::incidents::clearance::tlp_tag(crate::incidents::clearance::tlp_of_rank(highest)),

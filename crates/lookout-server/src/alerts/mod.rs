@@ -11,6 +11,7 @@
 //! (`feed`) and the live stream (`live`) read.
 
 pub mod admin;
+pub mod current;
 pub mod email;
 pub mod events;
 pub mod fanout;

@@ -25,9 +25,7 @@ use serde::Serialize;
 
 use super::events::{ALERT_COLUMNS, AlertRow};
 use super::fanout;
-use crate::accounts::model::Role;
 use crate::db::{Backend, Db, DbError, Tx, now};
-use crate::incidents::clearance::Clearance;
 use crate::state::AppState;
 
 /// How long a claimed delivery is reserved for the worker that claimed it:
@@ -192,19 +190,6 @@ pub async fn member(db: &Db, user_id: i64) -> Result<Option<Member>, sqlx::Error
     .await
 }
 
-impl Member {
-    /// Whether this member may still receive `alert`: active, and cleared
-    /// for it now (an organisation's level may have been lowered since).
-    pub fn may_receive(&self, alert: &AlertRow) -> bool {
-        let Some(role) = Role::parse(&self.role) else {
-            return false;
-        };
-        self.disabled == 0
-            && Clearance::for_member(role, self.org_id, self.tlp_clearance)
-                .allows(alert.tlp_rank, alert.reporter_org_id)
-    }
-}
-
 pub async fn alert(db: &Db, id: i64) -> Result<Option<AlertRow>, sqlx::Error> {
     let sql = format!("SELECT {ALERT_COLUMNS} FROM alerts WHERE id = $1");
     sqlx::query_as(sqlx::AssertSqlSafe(sql))
@@ -247,9 +232,12 @@ async fn deliver(state: &AppState, row: &Claimed) -> Result<(), Failure> {
         .await
         .map_err(|e| retry(&e))?
         .ok_or_else(|| Failure::Cancel("the alert is gone".into()))?;
-    if !member.may_receive(&alert) {
+    if !super::current::still_for(&state.db, &member, &alert)
+        .await
+        .map_err(|e| retry(&e))?
+    {
         return Err(Failure::Cancel(
-            "the member may no longer receive this sharing level".into(),
+            "its subject is gone or the member may no longer read it".into(),
         ));
     }
     let hit = watch_hit(state, row.user_id, alert_id)

@@ -63,9 +63,9 @@ async fn notified(
         .bind(limit)
         .fetch_all(&state.db.pool)
         .await?;
+    let rows = super::current::keep_current(&state.db, member, rows, |n| &n.alert).await?;
     Ok(rows
         .into_iter()
-        .filter(|n| member.may_receive(&n.alert))
         .map(|n| Shown {
             hit: n
                 .watch_hit
@@ -235,6 +235,7 @@ pub async fn add_webhook(
         Ok(secret) => {
             audit::record(
                 &state.db,
+                &state.key,
                 Actor::User(user.id),
                 "webhook.added",
                 &format!("user:{}", user.id),

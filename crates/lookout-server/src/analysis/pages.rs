@@ -217,13 +217,16 @@ pub async fn upload(
         },
     )
     .await?;
-    // The hash, not the name: the name can identify the company.
+    // Neither the name (it can identify the company) nor the hash: the
+    // audit log is read by more people than the analyses, and a hash beside
+    // an account would tie any report carrying that hash to the member.
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(user.id),
         "analysis.uploaded",
         &format!("analysis:{reference}"),
-        &digests.sha256,
+        "",
     )
     .await?;
     tx.commit().await?;
@@ -412,6 +415,7 @@ pub async fn sample_zip(
     let mut tx = state.db.begin_write().await?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(user.id),
         "analysis.sample_downloaded",
         &format!("analysis:{}", row.reference),
@@ -426,13 +430,31 @@ pub async fn sample_zip(
     ))
 }
 
-/// A report's narrative and indicators, started from an analysis the user
-/// may open: the verdict, the file's hashes and the indicators found.
-pub async fn report_prefill(
+/// A report started from an analysis the user may open.
+///
+/// Nothing in it names the analysis: an analysis is tied to the account
+/// that uploaded it, so its reference in a report would tie an anonymous
+/// or confidential report to that account. The file's hashes join the two
+/// just as well (analysts see who uploaded which file), so they are kept
+/// apart and go into the report only when the reporter asks, after being
+/// told what they reveal.
+pub struct ReportStart {
+    pub narrative: String,
+    /// The indicators found in the file: hosts, addresses, wallets.
+    pub indicators: Vec<String>,
+    /// The file's own hashes and those of the files inside it.
+    pub hashes: Vec<String>,
+    /// How many times this exact file was uploaded for analysis, by anyone.
+    pub uploads: i64,
+    /// Whether one of those uploads was this user's.
+    pub by_you: bool,
+}
+
+pub async fn report_start(
     state: &AppState,
     user: &User,
     reference: &str,
-) -> Result<Option<(String, String)>, AppError> {
+) -> Result<Option<ReportStart>, AppError> {
     let Ok((row, _)) = viewable(state, user, reference).await else {
         return Ok(None);
     };
@@ -440,15 +462,34 @@ pub async fn report_prefill(
         return Ok(None);
     };
     let narrative = format!(
-        "We received a suspicious file ({}). Lookout analysis {}: {}\n\n(Say how it arrived, on which system, and what happened after.)",
-        analysis.file_type.name, row.reference, analysis.verdict.summary
+        "We received a suspicious file ({}). Lookout's file analysis says: {}\n\n(Say how it arrived, on which system, and what happened after.)",
+        analysis.file_type.name, analysis.verdict.summary
     );
-    let mut indicators = vec![
+    let mut hashes = vec![
         format!("SHA-256 {}", analysis.hashes.sha256),
         format!("MD5 {}", analysis.hashes.md5),
     ];
-    for (_, value) in seen::correlatable(&analysis).into_iter().take(50) {
-        indicators.push(value);
+    let mut indicators = Vec::new();
+    for (kind, value) in seen::correlatable(&analysis).into_iter().take(50) {
+        if kind == "sha256" {
+            hashes.push(format!("SHA-256 {value}"));
+        } else {
+            indicators.push(value);
+        }
     }
-    Ok(Some((narrative, indicators.join("\n"))))
+    let (uploads, yours): (i64, i64) = sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN submitted_by = $2 THEN 1 ELSE 0 END), 0) \
+         FROM analyses WHERE sha256 = $1",
+    )
+    .bind(&row.sha256)
+    .bind(user.id)
+    .fetch_one(&state.db.pool)
+    .await?;
+    Ok(Some(ReportStart {
+        narrative,
+        indicators,
+        hashes,
+        uploads,
+        by_you: yours > 0,
+    }))
 }

@@ -171,6 +171,7 @@ pub async fn upload(
     .await?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(user.id),
         "analysis.rules_saved",
         &format!("rules:{name}"),
@@ -193,6 +194,7 @@ pub async fn delete(
     };
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(user.id),
         "analysis.rules_deleted",
         &format!("rules:{name}"),

@@ -20,7 +20,7 @@ use super::problem::{
 };
 use crate::reports::attachments::Upload;
 use crate::reports::model::{Mode, ReportForm};
-use crate::reports::{Unlogged, catalogue, sea_areas};
+use crate::reports::{catalogue, sea_areas};
 use crate::state::AppState;
 use crate::tokens::spend::CheckError;
 use crate::web::AppError;
@@ -331,7 +331,7 @@ pub async fn submit_report(
         .map_err(|problems| Problem::unprocessable(problems.join(" ")))?;
     let accepted =
         crate::reports::accept(&state, &form, mode, member, &prepared, token.as_ref()).await?;
-    let mut response = (
+    let response = (
         StatusCode::CREATED,
         Json(ReportReceived {
             reference: accepted.reference,
@@ -347,7 +347,6 @@ pub async fn submit_report(
         }),
     )
         .into_response();
-    response.extensions_mut().insert(Unlogged);
     Ok(response)
 }
 

@@ -255,6 +255,7 @@ pub async fn create_organisation(
     check_name(&new.name)?;
     let org = operator::create_org(
         &state.db,
+        &state.key,
         new.name.trim(),
         &new.kind,
         Actor::User(api.user.id),

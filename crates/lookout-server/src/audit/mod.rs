@@ -1,15 +1,24 @@
-//! The audit log: append-only and hash-chained.
+//! The audit log: append-only and chained under a key.
 //!
-//! Each entry's hash covers its own fields and the previous entry's hash, so
-//! deleting, reordering or editing any entry breaks every hash after it;
-//! `lookout admin verify-audit` walks the chain. Entries never hold secrets
-//! or addresses: actor and subject are ids, details are short facts.
+//! Each entry's hash is an HMAC, under a key derived from the master key
+//! (which lives in the key file or the environment, never in the database),
+//! of its own fields and the previous entry's hash. Deleting, reordering or
+//! editing any entry breaks every hash after it, and someone who can write
+//! to the database but does not hold the key cannot compute the hashes of a
+//! rewritten chain: `lookout admin verify-audit` (run with the key) then
+//! finds the break. What it proves: every entry up to the last was written
+//! by a holder of the key, in this order, unchanged. What it cannot prove:
+//! that entries were not cut from the end (compare the count with an
+//! earlier run), nor anything against someone holding both the database
+//! and the key. Entries never hold secrets or addresses: actor and subject
+//! are ids, details are short facts.
 
 pub mod routes;
 
 use serde::Serialize;
 
 use crate::db::{Db, DbError, Tx, now};
+use crate::secrets::MasterKey;
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -45,7 +54,9 @@ impl Actor {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn entry_hash(
+    key: Option<&MasterKey>,
     prev: &str,
     seq: i64,
     at: i64,
@@ -68,13 +79,19 @@ fn entry_hash(
         data.extend_from_slice(&(field.len() as u64).to_be_bytes());
         data.extend_from_slice(field.as_bytes());
     }
-    crate::secrets::sha256_hex(&data)
+    match key {
+        Some(key) => key.mac("audit-chain", &data),
+        // Entries written before the chain was keyed, verified once when
+        // the chain is keyed ([`key_chain`]).
+        None => crate::secrets::sha256_hex(&data),
+    }
 }
 
 /// Appends inside the caller's transaction, so the entry lands exactly when
 /// the change it records does.
 pub async fn append(
     tx: &mut Tx,
+    key: &MasterKey,
     actor: Actor,
     action: &str,
     subject: &str,
@@ -98,10 +115,10 @@ pub async fn append(
     };
     let at = now();
     let actor = actor.as_text();
-    let hash = entry_hash(&prev, seq, at, &actor, action, subject, detail);
+    let hash = entry_hash(Some(key), &prev, seq, at, &actor, action, subject, detail);
     sqlx::query(
-        "INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash, keyed) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1)",
     )
     .bind(seq)
     .bind(at)
@@ -119,13 +136,14 @@ pub async fn append(
 /// Appends in a transaction of its own.
 pub async fn record(
     db: &Db,
+    key: &MasterKey,
     actor: Actor,
     action: &str,
     subject: &str,
     detail: &str,
 ) -> Result<(), DbError> {
     let mut tx = db.begin_write().await?;
-    append(&mut tx, actor, action, subject, detail).await?;
+    append(&mut tx, key, actor, action, subject, detail).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -136,13 +154,22 @@ pub enum Verdict {
     Broken { seq: i64, reason: &'static str },
 }
 
-/// Walks the whole chain in order, in pages to bound memory.
-pub async fn verify(db: &Db) -> Result<Verdict, DbError> {
+#[derive(sqlx::FromRow)]
+struct Stored {
+    #[sqlx(flatten)]
+    entry: Entry,
+    keyed: i64,
+}
+
+/// Walks the whole chain in order, in pages to bound memory. `key`: the
+/// portal's master key; `None` checks entries written before the chain was
+/// keyed, as [`key_chain`] does before keying them.
+async fn walk(db: &Db, key: Option<&MasterKey>) -> Result<Verdict, DbError> {
     let mut prev = GENESIS.to_string();
     let mut expected_seq = 1;
     loop {
-        let page = sqlx::query_as::<_, Entry>(
-            "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log \
+        let page = sqlx::query_as::<_, Stored>(
+            "SELECT seq, at, actor, action, subject, detail, prev_hash, hash, keyed FROM audit_log \
              WHERE seq >= $1 ORDER BY seq LIMIT 1000",
         )
         .bind(expected_seq)
@@ -155,11 +182,17 @@ pub async fn verify(db: &Db) -> Result<Verdict, DbError> {
                 entries: expected_seq - 1,
             });
         }
-        for entry in page {
+        for Stored { entry, keyed } in page {
             if entry.seq != expected_seq {
                 return Ok(Verdict::Broken {
                     seq: expected_seq,
                     reason: "entry missing",
+                });
+            }
+            if key.is_some() && keyed != 1 {
+                return Ok(Verdict::Broken {
+                    seq: entry.seq,
+                    reason: "not sealed with the portal's key",
                 });
             }
             if entry.prev_hash != prev {
@@ -169,6 +202,7 @@ pub async fn verify(db: &Db) -> Result<Verdict, DbError> {
                 });
             }
             let hash = entry_hash(
+                key,
                 &prev,
                 entry.seq,
                 entry.at,
@@ -187,6 +221,63 @@ pub async fn verify(db: &Db) -> Result<Verdict, DbError> {
             expected_seq += 1;
         }
     }
+}
+
+/// Checks the chain under the portal's key.
+pub async fn verify(db: &Db, key: &MasterKey) -> Result<Verdict, DbError> {
+    walk(db, Some(key)).await
+}
+
+/// Keys a chain written before entries were keyed (a portal upgraded from
+/// an earlier version): checked as it was written, then every hash written
+/// again under the key, in one transaction, and the change recorded. A
+/// chain that is already broken is left as it is, for `verify` to report:
+/// keying it would hide the break.
+pub async fn key_chain(db: &Db, key: &MasterKey) -> Result<(), DbError> {
+    let legacy: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE keyed = 0")
+        .fetch_one(&db.pool)
+        .await?;
+    if legacy == 0 || walk(db, None).await? != (Verdict::Intact { entries: legacy }) {
+        return Ok(());
+    }
+    let mut tx = db.begin_write().await?;
+    let entries = sqlx::query_as::<_, Entry>(
+        "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log \
+         WHERE keyed = 0 ORDER BY seq",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut prev = GENESIS.to_string();
+    for entry in entries {
+        let hash = entry_hash(
+            Some(key),
+            &prev,
+            entry.seq,
+            entry.at,
+            &entry.actor,
+            &entry.action,
+            &entry.subject,
+            &entry.detail,
+        );
+        sqlx::query("UPDATE audit_log SET prev_hash = $1, hash = $2, keyed = 1 WHERE seq = $3")
+            .bind(&prev)
+            .bind(&hash)
+            .bind(entry.seq)
+            .execute(&mut *tx)
+            .await?;
+        prev = hash;
+    }
+    append(
+        &mut tx,
+        key,
+        Actor::System,
+        "audit.keyed",
+        "audit_log",
+        &format!("{legacy} earlier entries verified and sealed with the key"),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[derive(Clone, Debug, Default)]

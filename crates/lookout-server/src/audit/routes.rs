@@ -57,7 +57,7 @@ async fn audit_page(
         before_seq: q.before,
     };
     let entries = super::list(&state.db, &filter, PAGE_SIZE).await?;
-    let verdict = match super::verify(&state.db).await? {
+    let verdict = match super::verify(&state.db, &state.key).await? {
         Verdict::Intact { entries } => format!("Chain intact: {entries} entries verified."),
         Verdict::Broken { seq, reason } => format!("CHAIN BROKEN at entry {seq}: {reason}."),
     };

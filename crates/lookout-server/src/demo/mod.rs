@@ -104,13 +104,14 @@ pub async fn seed(state: &crate::state::AppState) -> anyhow::Result<Vec<DemoAcco
         return Ok(Vec::new());
     }
     for (name, kind) in ORGS {
-        operator::create_org(db, name, kind, Actor::System).await?;
+        operator::create_org(db, &state.key, name, kind, Actor::System).await?;
     }
     let mut accounts = Vec::new();
     for (email, name, role, org) in PEOPLE {
         let password = demo_password()?;
         operator::create_user(
             db,
+            &state.key,
             NewMember {
                 email,
                 display_name: name,

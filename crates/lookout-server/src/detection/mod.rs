@@ -71,16 +71,16 @@ pub async fn report_accepted(
     let sightings = record_sightings(&mut tx, state, &report).await?;
     if let Some(rule) = rule("shared-indicator") {
         for (lookup, value) in &sightings {
-            drafted.extend(shared_indicator(&mut tx, rule, lookup, value, at).await?);
+            drafted.extend(shared_indicator(&mut tx, &state.key, rule, lookup, value, at).await?);
         }
     }
     if let Some(rule) = rule("area-rate") {
-        drafted.extend(area_rate(&mut tx, rule, &report, at).await?);
+        drafted.extend(area_rate(&mut tx, &state.key, rule, &report, at).await?);
     }
     if let Some(rule) = rule("gnss-burst")
         && GNSS.contains(&report.class.as_str())
     {
-        drafted.extend(gnss_burst(&mut tx, rule, &report, at).await?);
+        drafted.extend(gnss_burst(&mut tx, &state.key, rule, &report, at).await?);
     }
     tx.commit().await?;
     if !drafted.is_empty() {
@@ -164,6 +164,7 @@ fn hours(rule: &Rule) -> String {
 /// makes it so (unless an analyst has taken the draft in hand).
 async fn draft(
     tx: &mut Tx,
+    master: &crate::secrets::MasterKey,
     rule: &Rule,
     key: &str,
     reason: &str,
@@ -199,6 +200,7 @@ async fn draft(
     {
         crate::audit::append(
             tx,
+            master,
             crate::audit::Actor::System,
             "advisory.published",
             &advisory.reference,
@@ -211,6 +213,7 @@ async fn draft(
 
 async fn shared_indicator(
     tx: &mut Tx,
+    master: &crate::secrets::MasterKey,
     rule: &Rule,
     lookup: &str,
     value: &str,
@@ -257,6 +260,7 @@ async fn shared_indicator(
     let key = format!("shared-indicator:{lookup}:{}", period(rule, at));
     draft(
         tx,
+        master,
         rule,
         &key,
         &reason,
@@ -294,6 +298,7 @@ const BASELINE_WINDOWS: i64 = 12;
 
 async fn area_rate(
     tx: &mut Tx,
+    master: &crate::secrets::MasterKey,
     rule: &Rule,
     report: &ReportRow,
     at: i64,
@@ -354,6 +359,7 @@ async fn area_rate(
     );
     draft(
         tx,
+        master,
         rule,
         &key,
         &reason,
@@ -365,6 +371,7 @@ async fn area_rate(
 
 async fn gnss_burst(
     tx: &mut Tx,
+    master: &crate::secrets::MasterKey,
     rule: &Rule,
     report: &ReportRow,
     at: i64,
@@ -403,6 +410,7 @@ async fn gnss_burst(
     let key = format!("gnss-burst:{}:{}", report.sea_area, period(rule, at));
     draft(
         tx,
+        master,
         rule,
         &key,
         &reason,

@@ -196,6 +196,7 @@ pub async fn save(
         .await?;
         audit::append(
             &mut tx,
+            &state.key,
             Actor::User(admin_id),
             "detection.rule",
             &rule.id,

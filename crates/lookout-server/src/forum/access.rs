@@ -140,19 +140,20 @@ pub async fn enterable_category(
 
 /// Whether a member (role, organisation kind and level as stored now) may
 /// still read the forum thread an alert is about: the fan-out asks before
-/// it writes a notification.
+/// it writes a notification, and `alerts::current` whenever one is shown or
+/// delivered.
 pub async fn may_still_read(
-    tx: &mut crate::db::Tx,
+    conn: &mut sqlx::AnyConnection,
     thread_ref: &str,
     role: Role,
     org_id: Option<i64>,
     org_kind: Option<&str>,
     org_level: Option<i64>,
 ) -> Result<bool, sqlx::Error> {
-    let Some(thread) = store::thread_by_ref(&mut **tx, thread_ref).await? else {
+    let Some(thread) = store::thread_by_ref(&mut *conn, thread_ref).await? else {
         return Ok(false);
     };
-    let Some(category) = store::category_by_id(&mut **tx, thread.category_id).await? else {
+    let Some(category) = store::category_by_id(&mut *conn, thread.category_id).await? else {
         return Ok(false);
     };
     let reader = Reader::from_parts(

@@ -101,6 +101,7 @@ pub async fn save(
     store::save_category(&mut tx, &form).await?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(user.id),
         "forum.category.saved",
         &form.slug,
@@ -128,6 +129,7 @@ pub async fn delete(
     }
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(user.id),
         "forum.category.deleted",
         &slug,

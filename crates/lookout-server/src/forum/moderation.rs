@@ -181,6 +181,7 @@ pub async fn moderate_post(
                 store::resolve_flags(&mut tx, post.id, reader.user.id).await?;
                 audit::append(
                     &mut tx,
+                    &state.key,
                     Actor::User(reader.user.id),
                     "forum.post.hidden",
                     &subject,
@@ -193,6 +194,7 @@ pub async fn moderate_post(
             if store::set_hidden(&mut tx, post.id, false, "").await? {
                 audit::append(
                     &mut tx,
+                    &state.key,
                     Actor::User(reader.user.id),
                     "forum.post.shown",
                     &subject,
@@ -206,6 +208,7 @@ pub async fn moderate_post(
             if closed > 0 {
                 audit::append(
                     &mut tx,
+                    &state.key,
                     Actor::User(reader.user.id),
                     "forum.reports.dismissed",
                     &subject,
@@ -273,6 +276,7 @@ pub async fn moderate_thread(
     if changed {
         audit::append(
             &mut tx,
+            &state.key,
             Actor::User(reader.user.id),
             &action,
             &thread.reference,

@@ -239,6 +239,7 @@ async fn load(state: &AppState, analyst_id: i64, id: i64) -> Result<Loaded, AppE
     let incident = store::for_report(&state.db, id).await?;
     audit::record(
         &state.db,
+        &state.key,
         Actor::User(analyst_id),
         "report.opened",
         &format!("report:{id}"),
@@ -401,6 +402,7 @@ pub async fn save(
     };
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(analyst_id),
         action,
         &format!("incident:{reference}"),
@@ -432,6 +434,7 @@ pub async fn withdraw(
     reports::set_status(&mut tx, id, "triaged").await?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(analyst_id),
         "incident.withdrawn",
         &format!("report:{id}"),

@@ -326,6 +326,7 @@ pub async fn create(
     })?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(user.id),
         "kb.created",
         &article.slug,
@@ -420,7 +421,15 @@ pub async fn save(
     if !unchanged {
         let mut tx = state.db.begin_write().await?;
         store::save_draft(&mut tx, &article, &form.content, user.id).await?;
-        audit::append(&mut tx, Actor::User(user.id), "kb.saved", &slug, "").await?;
+        audit::append(
+            &mut tx,
+            &state.key,
+            Actor::User(user.id),
+            "kb.saved",
+            &slug,
+            "",
+        )
+        .await?;
         tx.commit().await?;
     }
     after_save(&state, user, &slug, &form.action).await
@@ -444,6 +453,7 @@ async fn after_save(
             if store::publish(&mut tx, &article, &latest, Some(user.id)).await? {
                 audit::append(
                     &mut tx,
+                    &state.key,
                     Actor::User(user.id),
                     "kb.published",
                     slug,
@@ -456,7 +466,15 @@ async fn after_save(
         Some(_) => "waiting",
         None => {
             store::submit(&mut tx, latest.id, user.id).await?;
-            audit::append(&mut tx, Actor::User(user.id), "kb.submitted", slug, "").await?;
+            audit::append(
+                &mut tx,
+                &state.key,
+                Actor::User(user.id),
+                "kb.submitted",
+                slug,
+                "",
+            )
+            .await?;
             "submitted"
         }
     };
@@ -489,7 +507,7 @@ pub async fn archive(
         } else {
             "kb.restored"
         };
-        audit::append(&mut tx, Actor::User(user.id), action, &slug, "").await?;
+        audit::append(&mut tx, &state.key, Actor::User(user.id), action, &slug, "").await?;
     }
     tx.commit().await?;
     let done = if archived { "archived" } else { "restored" };

@@ -137,6 +137,7 @@ pub async fn add_feed(
     store::record_success(&mut tx, feed_id, &feed, now() + interval).await?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(user.id),
         "news.feed.added",
         checked.as_str(),
@@ -165,7 +166,15 @@ pub async fn feed_action(
             let url = store::remove_feed(&mut tx, feed_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            audit::append(&mut tx, Actor::User(user.id), "news.feed.removed", &url, "").await?;
+            audit::append(
+                &mut tx,
+                &state.key,
+                Actor::User(user.id),
+                "news.feed.removed",
+                &url,
+                "",
+            )
+            .await?;
             "removed"
         }
         "fetch" => {
@@ -272,21 +281,25 @@ pub async fn decide(
                 .ok_or_else(|| {
                     AppError::Conflict(format!("An article already lives at /kb/{slug}."))
                 })?;
-            // The editor approving the item is its review.
+            // Submitted, not published: like every article, news reaches
+            // members only once a second editor has read it. The note is the
+            // editor's own free text, and the item's words come from a feed
+            // an editor chose; neither may go out on one person's say.
             if let Some(version) = crate::kb::store::latest(&mut *tx, article.id).await? {
-                crate::kb::store::publish(&mut tx, &article, &version, Some(user.id)).await?;
+                crate::kb::store::submit(&mut tx, version.id, user.id).await?;
             }
             store::decide(&mut tx, item.id, "published", user.id, Some(article.id)).await?;
             audit::append(
                 &mut tx,
+                &state.key,
                 Actor::User(user.id),
-                "news.published",
+                "news.submitted",
                 &article.slug,
                 item.link.as_deref().unwrap_or(""),
             )
             .await?;
             tx.commit().await?;
-            Ok(Redirect::to(&format!("/kb/{}", article.slug)).into_response())
+            Ok(Redirect::to(&format!("/kb/{}/edit?done=submitted", article.slug)).into_response())
         }
         _ => Err(AppError::BadRequest("Choose publish or dismiss.".into())),
     }

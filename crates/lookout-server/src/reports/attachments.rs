@@ -77,6 +77,15 @@ impl Prepared {
     }
 }
 
+/// Requests whose attachments are cleaned at once, in each process. With
+/// the request's files held in memory and Office packages unpacked in
+/// bounded chunks, this bounds what cleaning can take from the server.
+static CLEANING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// What all the Office packages of one request may unpack to in all: one
+/// honest large document, never five bombs.
+const REQUEST_UNPACK_BUDGET: u64 = 96 * 1024 * 1024;
+
 /// Cleans every upload of a report. Any refused file refuses the lot, with
 /// one sentence a file, so the reporter can fix it and send again.
 pub async fn prepare(uploads: Vec<Upload>, config: &Config) -> Result<Vec<Prepared>, Vec<String>> {
@@ -100,11 +109,26 @@ pub async fn prepare_at_most(
         max_bytes: config.attachment_max_mb.saturating_mul(1024 * 1024),
         ..Limits::default()
     };
+    // However many reports arrive at once, only so many are cleaned at a
+    // time: cleaning is CPU-bound, and each holds its files in memory.
+    let _turn = CLEANING.acquire().await.map_err(|_| {
+        vec!["The attachments could not be checked: send the report again.".to_string()]
+    })?;
     let cleaned = tokio::task::spawn_blocking(move || {
+        // One budget for everything the files of one request may unpack
+        // to, so five bombs cost no more than one.
+        let mut budget = REQUEST_UNPACK_BUDGET;
         uploads
             .into_iter()
             .map(|upload| {
+                let limits = Limits {
+                    max_ooxml_uncompressed: limits.max_ooxml_uncompressed.min(budget),
+                    ..limits.clone()
+                };
                 let result = lookout_attachments::clean(&upload.bytes, &limits);
+                if let Ok(cleaned) = &result {
+                    budget = budget.saturating_sub(cleaned.unpacked);
+                }
                 (upload, result)
             })
             .collect::<Vec<_>>()

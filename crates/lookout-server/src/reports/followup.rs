@@ -7,7 +7,6 @@ use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::ReportLabels;
-use super::Unlogged;
 use super::attachments::Upload;
 use super::store::{self, Message, ReportRow};
 use crate::accounts::throttle::ThrottleKeys;
@@ -36,13 +35,8 @@ struct FollowUpPage {
 
 impl ReportLabels for FollowUpPage {}
 
-fn quiet(mut response: Response) -> Response {
-    response.extensions_mut().insert(Unlogged);
-    response
-}
-
 pub async fn form(visitor: Visitor) -> Result<Response, AppError> {
-    Ok(quiet(render(&FollowUpPage {
+    render(&FollowUpPage {
         page: Page::new(&visitor, "Follow up a report"),
         receipt: String::new(),
         report: None,
@@ -52,7 +46,7 @@ pub async fn form(visitor: Visitor) -> Result<Response, AppError> {
         reply: String::new(),
         indicators: String::new(),
         action: "/report/follow-up".into(),
-    })?))
+    })
 }
 
 /// What a reporter sends when coming back: an answer, more indicators,
@@ -161,12 +155,7 @@ pub async fn follow_up(
     request: Request,
 ) -> Result<Response, AppError> {
     let form = Addition::read(&state, request).await?;
-    let throttle = ThrottleKeys::for_purpose(
-        &state.key,
-        "receipt",
-        &addr.map(|a| a.to_string()).unwrap_or_default(),
-        10,
-    );
+    let throttle = ThrottleKeys::for_anonymous(&state.db, "receipt", addr, 20).await?;
     let mut page = FollowUpPage {
         page: Page::new(&visitor, "Follow up a report"),
         receipt: form.receipt.clone(),
@@ -183,13 +172,11 @@ pub async fn follow_up(
             "Too many wrong receipt codes from your network. Try again in {} minutes.",
             (wait + 59) / 60
         ));
-        return Ok(quiet(
-            (
-                axum::http::StatusCode::TOO_MANY_REQUESTS,
-                axum::response::Html(page.render()?),
-            )
-                .into_response(),
-        ));
+        return Ok((
+            axum::http::StatusCode::TOO_MANY_REQUESTS,
+            axum::response::Html(page.render()?),
+        )
+            .into_response());
     }
     let found = match super::receipt::lookup_for(&state.key, &form.receipt) {
         Some(lookup) => store::by_receipt(&state.db, &lookup).await?,
@@ -201,7 +188,7 @@ pub async fn follow_up(
         page.error = Some(
             "No report matches this receipt. Check the twelve words and their order, then try again.".into(),
         );
-        return Ok(quiet(render_invalid(&page)?));
+        return render_invalid(&page);
     };
     if !form.is_empty() {
         let (reply, indicators) = (form.reply.clone(), form.indicators.clone());
@@ -211,7 +198,7 @@ pub async fn follow_up(
             page.indicators = indicators;
             page.messages = store::messages(&state.db, &state.key, &report).await?;
             page.report = Some(report);
-            return Ok(quiet(render_invalid(&page)?));
+            return render_invalid(&page);
         }
         page.page = page
             .page
@@ -220,7 +207,7 @@ pub async fn follow_up(
     page.messages = store::messages(&state.db, &state.key, &report).await?;
     page.openings = super::identity::openings(&state.db, report.id).await?;
     page.report = Some(report);
-    Ok(quiet(render(&page)?))
+    render(&page)
 }
 
 #[derive(Template)]
@@ -303,6 +290,7 @@ pub async fn mine_reply(
     let mut tx = state.db.begin_write().await?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(user_id),
         "report.reporter-message",
         &format!("report:{id}"),

@@ -212,6 +212,7 @@ pub async fn accept(
         // and its actor who they are.
         crate::audit::append(
             &mut tx,
+            &state.key,
             crate::audit::Actor::User(user_id),
             "report.submitted",
             &format!("report:{id}"),
@@ -228,8 +229,3 @@ pub async fn accept(
 }
 
 pub const NO_ANALYST_KEYS: &str = "Confidential reports cannot be accepted yet: no analyst has a key to seal your identity to. Report under your name or anonymously instead.";
-
-/// Marks a response whose access-log line must not be written: its
-/// timestamp would record when an anonymous reporter was online.
-#[derive(Clone, Copy, Debug)]
-pub struct Unlogged;

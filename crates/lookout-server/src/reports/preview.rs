@@ -71,13 +71,23 @@ pub struct Preview {
     pub narrative: Vec<Segment>,
     pub indicators: Vec<Segment>,
     pub removed: usize,
+    /// Whether the member directory's names were applied. A visitor who is
+    /// not signed in is shown the patterns only: a preview that marked
+    /// member names would tell a stranger who is a member.
+    pub with_directory: bool,
 }
 
-pub fn preview(form: &ReportForm, known: &KnownNames) -> Result<Preview, String> {
+/// The preview for `known`: the directory for a signed-in member, nothing
+/// (patterns only) for anyone else. What is stored is scrubbed with the
+/// directory either way ([`scrubbed_form`]), so never less than was shown.
+pub fn preview(form: &ReportForm, known: Option<&KnownNames>) -> Result<Preview, String> {
     let terms = extra_terms(form);
-    let narrative = scrub(&form.narrative, known, &terms)?;
-    let indicators = scrub(&form.indicators, known, &terms)?;
+    let nobody = KnownNames::empty();
+    let names = known.unwrap_or(&nobody);
+    let narrative = scrub(&form.narrative, names, &terms)?;
+    let indicators = scrub(&form.indicators, names, &terms)?;
     Ok(Preview {
+        with_directory: known.is_some(),
         removed: narrative.findings.len() + indicators.findings.len(),
         narrative: segments(&form.narrative, &narrative),
         indicators: segments(&form.indicators, &indicators),

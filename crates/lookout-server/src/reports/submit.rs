@@ -7,10 +7,10 @@ use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
+use super::Catalogue;
 use super::attachments::Upload;
 use super::model::{Mode, ReportForm};
 use super::preview::Preview;
-use super::{Catalogue, Unlogged};
 use crate::state::AppState;
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
@@ -29,6 +29,7 @@ pub struct FormPage {
     /// The membership token sent can never be accepted (spent, forged,
     /// malformed, expired): the page's script drops it from the browser.
     pub token_unusable: bool,
+    pub started_from: Option<StartedFrom>,
 }
 
 impl Catalogue for FormPage {}
@@ -49,14 +50,30 @@ impl FormPage {
             max_mb: state.config.attachment_max_mb,
             preview: None,
             token_unusable: false,
+            started_from: None,
         }
     }
 }
 
+/// A report begun from a file analysis: what the page tells the reporter
+/// about the file's hashes, which stay out of the form until they ask.
+pub struct StartedFrom {
+    /// The analysis, only for the link that adds the hashes; never in the
+    /// form.
+    pub analysis: String,
+    pub hashes_included: bool,
+    pub uploads: i64,
+    pub by_you: bool,
+}
+
 #[derive(serde::Deserialize)]
 pub struct FormQuery {
-    /// An analysis to start the report from (its hashes and indicators).
+    /// An analysis to start the report from (its indicators).
     analysis: Option<String>,
+    /// Also the file's hashes, which the reporter asked for after being
+    /// told what they reveal.
+    #[serde(default)]
+    hashes: Option<String>,
 }
 
 pub async fn form(
@@ -70,17 +87,29 @@ pub async fn form(
         tlp: "green".into(),
         ..ReportForm::default()
     };
+    let mut started_from = None;
     if let (Some(reference), Some(user)) = (&query.analysis, &visitor.user)
-        && let Some((narrative, indicators)) =
-            crate::analysis::pages::report_prefill(&state, user, reference).await?
+        && let Some(start) = crate::analysis::pages::report_start(&state, user, reference).await?
     {
         // Text only, nothing linked: the report keeps whatever anonymity
         // the reporter chooses, and they can edit or delete any of it.
-        form.narrative = narrative;
-        form.indicators = indicators;
+        let hashes_included = query.hashes.as_deref() == Some("include");
+        let mut lines = start.indicators;
+        if hashes_included {
+            lines.splice(0..0, start.hashes);
+        }
+        form.narrative = start.narrative;
+        form.indicators = lines.join("\n");
+        started_from = Some(StartedFrom {
+            analysis: reference.clone(),
+            hashes_included,
+            uploads: start.uploads,
+            by_you: start.by_you,
+        });
     }
-    let mut response = render(&FormPage::new(&state, &visitor, form, Vec::new()))?;
-    response.extensions_mut().insert(Unlogged);
+    let mut page = FormPage::new(&state, &visitor, form, Vec::new());
+    page.started_from = started_from;
+    let response = render(&page)?;
     Ok(response)
 }
 
@@ -167,10 +196,14 @@ pub async fn submit(
         }
     };
     // Scrubbed here only to show it, or to check the reporter's extra
-    // words before anything is stored; `accept` scrubs what it stores.
+    // words before anything is stored; `accept` scrubs what it stores,
+    // with the directory, whoever is sending.
     let preview = if previewing || !form.scrub_terms.trim().is_empty() {
-        let known = super::directory::known_names(&state.db).await?;
-        match super::preview::preview(&form, &known) {
+        let known = match signed_in {
+            true => Some(super::directory::known_names(&state.db).await?),
+            false => None,
+        };
+        match super::preview::preview(&form, known.as_deref()) {
             Ok(preview) => Some(preview),
             Err(problem) => {
                 problems.push(problem);
@@ -188,12 +221,11 @@ pub async fn submit(
         let mut page = FormPage::new(&state, &visitor, form, problems);
         page.preview = preview;
         page.token_unusable = token_unusable;
-        let mut response = if valid {
+        let response = if valid {
             render(&page)?
         } else {
             render_invalid(&page)?
         };
-        response.extensions_mut().insert(Unlogged);
         return Ok(response);
     }
     // Files are cleaned only for an otherwise valid report; a browser
@@ -216,8 +248,7 @@ pub async fn submit(
     let (Some(mode), true) = (mode, problems.is_empty()) else {
         let mut page = FormPage::new(&state, &visitor, form, problems);
         page.token_unusable = token_unusable;
-        let mut response = render_invalid(&page)?;
-        response.extensions_mut().insert(Unlogged);
+        let response = render_invalid(&page)?;
         return Ok(response);
     };
     let accepted = match super::accept(
@@ -239,8 +270,7 @@ pub async fn submit(
             }
             let mut page = FormPage::new(&state, &visitor, form, problems);
             page.token_unusable = true;
-            let mut response = render_invalid(&page)?;
-            response.extensions_mut().insert(Unlogged);
+            let response = render_invalid(&page)?;
             return Ok(response);
         }
         Err(other) => return Err(other),
@@ -250,7 +280,7 @@ pub async fn submit(
         .map(|p| (p.meta.filename.clone(), p.meta.outcome()))
         .collect();
     let page = Page::new(&visitor, "Report received");
-    let mut response = render(&ReceivedPage {
+    let response = render(&ReceivedPage {
         page,
         reference: accepted.reference,
         receipt: accepted.receipt,
@@ -258,7 +288,6 @@ pub async fn submit(
         verified: token.is_some(),
         attachments,
     })?;
-    response.extensions_mut().insert(Unlogged);
     Ok(response.into_response())
 }
 

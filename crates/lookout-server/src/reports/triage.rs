@@ -111,6 +111,7 @@ async fn detail_page(
     // Every reading of a sealed report is on the record.
     audit::record(
         &state.db,
+        &state.key,
         Actor::User(analyst_id),
         "report.opened",
         &format!("report:{id}"),
@@ -169,6 +170,7 @@ pub async fn set_status(
     }
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(analyst_id),
         "report.status",
         &format!("report:{id}"),
@@ -207,6 +209,7 @@ pub async fn message(
     store::add_message(&mut tx, &state.key, &report, Some(analyst_id), body).await?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(analyst_id),
         "report.analyst-message",
         &format!("report:{id}"),
@@ -261,6 +264,7 @@ pub async fn merge(
     crate::incidents::store::withdraw(&mut tx, id, crate::db::now()).await?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(analyst_id),
         "report.merged",
         &format!("report:{id}"),
@@ -298,6 +302,7 @@ pub async fn open_identity(
         Ok(opened) => {
             audit::record(
                 &state.db,
+                &state.key,
                 Actor::User(analyst_id),
                 identity::OPENED,
                 &format!("report:{id}"),
@@ -344,6 +349,7 @@ pub async fn attachment(
         .ok_or(AppError::NotFound)?;
     audit::record(
         &state.db,
+        &state.key,
         Actor::User(analyst_id),
         "report.attachment-downloaded",
         &format!("report:{id}"),

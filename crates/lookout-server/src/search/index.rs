@@ -10,7 +10,7 @@ use crate::db::{Db, Tx, now};
 
 /// Bump when what a document holds changes: every process then finds the
 /// index older than its rules and one of them rebuilds it.
-pub const VERSION: i64 = 1;
+pub const VERSION: i64 = 2;
 
 /// The most text of one subject the index keeps (a post's first part, an
 /// article's first ten thousand words): enough to find it, not a copy.
@@ -49,6 +49,10 @@ struct Doc<'a> {
     category_id: Option<i64>,
     org_id: Option<i64>,
     visible_from: i64,
+    /// The time shown beside the hit, when it is not the time of indexing:
+    /// an incident from an anonymous or confidential report shows its
+    /// release time only, never the minute an analyst published it.
+    shown_at: Option<i64>,
 }
 
 async fn upsert(tx: &mut Tx, doc: Doc<'_>) -> Result<(), sqlx::Error> {
@@ -67,7 +71,7 @@ async fn upsert(tx: &mut Tx, doc: Doc<'_>) -> Result<(), sqlx::Error> {
     .bind(doc.category_id)
     .bind(doc.org_id)
     .bind(doc.visible_from)
-    .bind(now())
+    .bind(doc.shown_at.unwrap_or_else(now))
     .execute(&mut **tx)
     .await?;
     Ok(())
@@ -114,6 +118,7 @@ async fn index_post_row(tx: &mut Tx, row: PostSource) -> Result<(), sqlx::Error>
             category_id: Some(row.category_id),
             org_id: None,
             visible_from: 0,
+            shown_at: None,
         },
     )
     .await
@@ -182,6 +187,7 @@ async fn index_article_row(tx: &mut Tx, row: ArticleSource) -> Result<(), sqlx::
             category_id: None,
             org_id: None,
             visible_from: 0,
+            shown_at: None,
         },
     )
     .await
@@ -233,6 +239,7 @@ async fn index_incident_row(tx: &mut Tx, row: IncidentSource) -> Result<(), sqlx
             category_id: None,
             org_id: row.reporter_org_id,
             visible_from,
+            shown_at: Some(visible_from),
         },
     )
     .await
@@ -295,6 +302,7 @@ async fn index_advisory_row(tx: &mut Tx, row: AdvisorySource) -> Result<(), sqlx
             category_id: None,
             org_id: None,
             visible_from: 0,
+            shown_at: None,
         },
     )
     .await

@@ -3,6 +3,12 @@
 //! database (`stat_version`, bumped with every roll-up change), so a
 //! publication through any process reaches pages served by every other;
 //! each process polls it once for all its listeners.
+//!
+//! A listener is told only when the figures its own page publishes change
+//! (after small-cell suppression, at its sharing level), and the event
+//! carries nothing else: not the version, which counts every change behind
+//! every level's figures and would let a stranger on the public stream
+//! watch hidden activity.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,9 +20,8 @@ use futures_util::Stream;
 use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore, watch};
 
 use super::pages::{StatsQuery, reader_rank};
-use super::query::{Scope, breakdown};
-use super::rollup::{Dimension, catch_up, version};
-use super::view::{Focus, months_of};
+use super::rollup::{catch_up, version};
+use super::view::{Focus, Request, figures};
 use crate::db::{Db, now};
 use crate::state::AppState;
 use crate::web::{AppError, Visitor};
@@ -82,7 +87,13 @@ impl Hub {
     }
 
     /// The signature of `view` at `version`, computed once per version.
-    async fn signature(&self, db: &Db, version: i64, view: &View) -> Result<String, sqlx::Error> {
+    async fn signature(
+        &self,
+        db: &Db,
+        version: i64,
+        view: &View,
+        k: u64,
+    ) -> Result<String, AppError> {
         let mut cache = self.signatures.lock().await;
         if let Some((at, signature)) = cache.get(view)
             && *at == version
@@ -90,7 +101,7 @@ impl Hub {
             return Ok(signature.clone());
         }
         let (year, focus, max_rank) = view;
-        let fresh = signature(db, *year, focus, *max_rank).await?;
+        let fresh = signature(db, *year, focus, *max_rank, k).await?;
         // Views nobody watches any more would pile up; a full reset is
         // cheap (one computation per watched view).
         if cache.len() > 4 * 1024 {
@@ -101,34 +112,27 @@ impl Hub {
     }
 }
 
-/// What a listener's page shows, in brief: it changes exactly when one of
-/// the page's headline breakdowns does for this reader.
+/// What a listener's page shows: every figure it publishes, as published
+/// (suppressed cells as hidden), so it changes exactly when the page would.
 async fn signature(
     db: &Db,
     year: i32,
     focus: &Focus,
     max_rank: i64,
-) -> Result<String, sqlx::Error> {
-    let months = months_of(year);
-    let scope = focus.narrow(Scope {
-        max_rank,
-        from_month: months[0].clone(),
-        to_month: months[11].clone(),
-        ..Scope::default()
-    });
-    let mut signature = String::new();
-    for dimension in [
-        Dimension::Month,
-        Dimension::Class,
-        Dimension::SeaArea,
-        Dimension::VesselType,
-        Dimension::System,
-    ] {
-        for (value, n) in breakdown(db, dimension, &scope).await? {
-            signature.push_str(&format!("{}:{value}={n};", dimension.id()));
-        }
-    }
-    Ok(signature)
+    k: u64,
+) -> Result<String, AppError> {
+    let shown = figures(
+        db,
+        &Request {
+            year,
+            max_rank,
+            focus: focus.clone(),
+            k,
+        },
+    )
+    .await
+    .map_err(AppError::internal)?;
+    serde_json::to_string(&shown).map_err(AppError::internal)
 }
 
 struct Listener {
@@ -136,6 +140,7 @@ struct Listener {
     db: Db,
     hub: Hub,
     view: View,
+    k: u64,
     seen: String,
     /// Held while the stream is open.
     _slot: OwnedSemaphorePermit,
@@ -146,15 +151,12 @@ fn events(listener: Listener) -> impl Stream<Item = Result<Event, std::convert::
         loop {
             l.versions.changed().await.ok()?;
             let version = *l.versions.borrow_and_update();
-            let Ok(now) = l.hub.signature(&l.db, version, &l.view).await else {
+            let Ok(now) = l.hub.signature(&l.db, version, &l.view, l.k).await else {
                 continue;
             };
             if now != l.seen {
                 l.seen = now;
-                return Some((
-                    Ok(Event::default().event("figures").data(version.to_string())),
-                    l,
-                ));
+                return Some((Ok(Event::default().event("figures").data("changed")), l));
             }
         }
     })
@@ -174,12 +176,14 @@ async fn stream(
     let mut versions = state.live.subscribe(&state.db).await;
     let version = *versions.borrow_and_update();
     let view = (year, focus, max_rank);
-    let seen = state.live.signature(&state.db, version, &view).await?;
+    let k = state.config.stats_min_count;
+    let seen = state.live.signature(&state.db, version, &view, k).await?;
     let events = events(Listener {
         versions,
         db: state.db.clone(),
         hub: state.live.clone(),
         view,
+        k,
         seen,
         _slot: slot,
     });

@@ -111,6 +111,7 @@ pub async fn set_allowance(
     .await?;
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(user.id),
         "tokens.allowance-set",
         "settings:token_allowance",

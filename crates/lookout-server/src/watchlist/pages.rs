@@ -115,6 +115,7 @@ pub async fn add(
     // The audit names the count, never the values.
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(user.id),
         "watchlist.added",
         &format!("org:{org}"),
@@ -157,6 +158,7 @@ pub async fn remove(
     }
     audit::append(
         &mut tx,
+        &state.key,
         Actor::User(user.id),
         "watchlist.removed",
         &format!("org:{org}"),

@@ -14,6 +14,9 @@ use axum::response::{Html, IntoResponse, Response};
 const INTERNAL_MESSAGE: &str =
     "Something went wrong on our side and nothing was saved. Please try again in a moment.";
 
+const STALLED_MESSAGE: &str = "The upload stopped arriving, so nothing was saved. When the link \
+     is back, send it again (`lookout report submit` resumes an interrupted upload by itself).";
+
 const TOO_LARGE_MESSAGE: &str =
     "The request is larger than this portal accepts. Send less data or a smaller file.";
 
@@ -33,6 +36,9 @@ pub enum AppError {
     TooManyRequests(i64),
     #[error("{TOO_LARGE_MESSAGE}")]
     PayloadTooLarge,
+    /// The client stopped sending the request body for the idle time.
+    #[error("{STALLED_MESSAGE}")]
+    Stalled,
     /// A bounded resource is full (e.g. live statistics streams).
     #[error("the portal is busy; try again in a minute")]
     Unavailable,
@@ -54,6 +60,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Stalled => StatusCode::REQUEST_TIMEOUT,
             AppError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -69,7 +76,7 @@ impl AppError {
 
     fn log(&self) {
         if let AppError::Internal(err) = self {
-            tracing::error!(error = %format!("{err:#}"), "internal error");
+            crate::ops::log_error(&format!("{err:#}"));
         }
     }
 

@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod headers;
+pub mod idle;
 pub mod templates;
 pub mod visitor;
 
@@ -45,6 +46,20 @@ pub fn is_upload_path(path: &str) -> bool {
     upload_limit(&crate::Config::default(), path).is_some()
 }
 
+/// Upload routes only signed-in members may use (everything but the
+/// anonymous report and its follow-up).
+pub fn members_only_upload(path: &str) -> bool {
+    is_upload_path(path) && !matches!(path, "/report" | "/report/follow-up")
+}
+
+/// Requests whose body may take as long as the link needs: uploads, in the
+/// browser and through the API (`lookout report submit`).
+fn is_slow_upload(request: &axum::extract::Request) -> bool {
+    let path = request.uri().path();
+    request.method() == axum::http::Method::POST
+        && (is_upload_path(path) || path == "/api/v1/reports")
+}
+
 pub fn router(state: AppState) -> Router {
     let browser = crate::accounts::routes()
         .merge(crate::audit::routes::routes())
@@ -78,7 +93,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), crate::ops::observe))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(RequestBodyLimitLayer::new(state.config.upload_limit()))
-        .layer(from_fn(deadline))
+        .layer(from_fn_with_state(state.clone(), deadline))
         .layer(CatchPanicLayer::custom(|_| {
             AppError::internal(anyhow::anyhow!("handler panicked")).into_response()
         }))
@@ -88,20 +103,28 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// How long a request may take: 30 s, except on the routes that take files,
-/// where a member behind a slow satellite link may need many minutes to
-/// send a 64 MiB sample (their bodies are bounded by `upload_limit`).
+/// How long a request may take: 30 s, except uploads. A member behind a
+/// satellite link may need hours to send a 64 MiB sample, and a ship's
+/// 300 KB log at 8 KB/s takes longer than any short deadline; so an upload
+/// has no total deadline, only an idle one: its body must keep arriving
+/// (`upload_idle_secs` without a byte ends it with 408). Its size is
+/// bounded by `upload_limit`.
 const REQUEST_DEADLINE: Duration = Duration::from_secs(30);
-const UPLOAD_DEADLINE: Duration = Duration::from_secs(45 * 60);
 
-async fn deadline(request: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let limit =
-        if request.method() == axum::http::Method::POST && is_upload_path(request.uri().path()) {
-            UPLOAD_DEADLINE
-        } else {
-            REQUEST_DEADLINE
-        };
-    match tokio::time::timeout(limit, next.run(request)).await {
+async fn deadline(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if is_slow_upload(&request) {
+        let idle = Duration::from_secs(state.config.upload_idle_secs);
+        let (parts, body) = request.into_parts();
+        let body = axum::body::Body::new(idle::IdleTimeout::new(body, idle));
+        return next
+            .run(axum::extract::Request::from_parts(parts, body))
+            .await;
+    }
+    match tokio::time::timeout(REQUEST_DEADLINE, next.run(request)).await {
         Ok(response) => response,
         // No body: `error::error_bodies` writes the page or problem.
         Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),

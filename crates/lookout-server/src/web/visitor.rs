@@ -113,20 +113,62 @@ pub fn csrf_token(state: &AppState, cookie: &str) -> String {
 }
 
 /// The client address, for throttling only (never stored or logged).
+/// `None` when it cannot be known: behind a proxy that is not among the
+/// operator's `trusted_proxies`, every request would carry the proxy's
+/// address, and throttling that would let one client lock out everyone.
 #[derive(Clone, Copy, Debug)]
 pub struct ClientAddr(pub Option<std::net::IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<std::net::SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(ClientAddr(peer.and_then(|peer| {
+            client_address(
+                peer,
+                &parts.headers,
+                &state.config.trusted_proxy_networks(),
+                state.config.behind_proxy,
+            )
+        })))
     }
+}
+
+/// Who sent the request. A connection from a trusted proxy is answered by
+/// the `X-Forwarded-For` chain read from the right, skipping the trusted
+/// proxies' own addresses (anything left of the first untrusted address
+/// was written by the client and proves nothing). A connection from anyone
+/// else is that peer, unless the operator said a proxy stands in front but
+/// named none: then the peer is that proxy and the client is unknown.
+pub fn client_address(
+    peer: std::net::IpAddr,
+    headers: &HeaderMap,
+    trusted: &[ipnet::IpNet],
+    behind_proxy: bool,
+) -> Option<std::net::IpAddr> {
+    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return (!behind_proxy || !trusted.is_empty()).then_some(peer);
+    }
+    let mut hops: Vec<&str> = Vec::new();
+    for value in headers.get_all("x-forwarded-for") {
+        let value = value.to_str().ok()?;
+        hops.extend(value.split(',').map(str::trim));
+    }
+    for hop in hops.iter().rev() {
+        let ip: std::net::IpAddr = hop.parse().ok()?;
+        if !is_trusted(&ip) {
+            return Some(ip);
+        }
+    }
+    None
 }
 
 pub async fn visitor_layer(
@@ -154,9 +196,26 @@ async fn visit(state: AppState, request: Request<Body>, next: Next) -> Result<Re
     };
     let csrf = csrf_token(&state, &cookie);
 
+    let mut visitor = Visitor {
+        cookie: cookie.clone(),
+        csrf: csrf.clone(),
+        user: None,
+        pending: None,
+        reauth_at: 0,
+    };
+    if set_cookie.is_none() {
+        load_session(&state, &mut visitor).await?;
+    }
+
     let body = if is_state_changing(&parts.method) {
         check_origin(&state, &parts.headers)?;
-        let upload = super::upload_limit(&state.config, parts.uri.path());
+        let path = parts.uri.path();
+        let upload = super::upload_limit(&state.config, path);
+        // Who may send files here is known from the session: a stranger's
+        // upload to a members' route is refused before a byte of it is read.
+        if upload.is_some() && super::members_only_upload(path) && visitor.user.is_none() {
+            return Err(AppError::Unauthenticated);
+        }
         let bytes = read_form_body(&parts.headers, body, upload).await?;
         let sent = parts
             .headers
@@ -179,17 +238,6 @@ async fn visit(state: AppState, request: Request<Body>, next: Next) -> Result<Re
     } else {
         body
     };
-
-    let mut visitor = Visitor {
-        cookie: cookie.clone(),
-        csrf,
-        user: None,
-        pending: None,
-        reauth_at: 0,
-    };
-    if set_cookie.is_none() {
-        load_session(&state, &mut visitor).await?;
-    }
     parts.extensions.insert(visitor);
     let mut response = next.run(Request::from_parts(parts, body)).await;
 
@@ -298,13 +346,20 @@ async fn read_form_body(
         // Other bodies pass through untouched (the token comes in a header or
         // the query), within their route's limit.
         let limit = upload.unwrap_or(super::BODY_LIMIT);
-        return axum::body::to_bytes(body, limit)
-            .await
-            .map_err(|_| AppError::PayloadTooLarge);
+        return axum::body::to_bytes(body, limit).await.map_err(body_error);
     }
     axum::body::to_bytes(body, FORM_LIMIT)
         .await
-        .map_err(|_| AppError::PayloadTooLarge)
+        .map_err(body_error)
+}
+
+/// A body that could not be read: too large, or its sender stalled.
+fn body_error(error: axum::Error) -> AppError {
+    if super::idle::is_stalled(&error) {
+        AppError::Stalled
+    } else {
+        AppError::PayloadTooLarge
+    }
 }
 
 fn field(encoded: &[u8], name: &str) -> Option<String> {
@@ -348,5 +403,39 @@ mod tests {
         fn form_fields_parse_without_panicking(body in proptest::collection::vec(any::<u8>(), 0..300)) {
             let _ = field(&body, "csrf");
         }
+    }
+
+    #[test]
+    fn the_client_is_named_only_by_a_trusted_proxy() {
+        use super::client_address;
+        let trusted: Vec<ipnet::IpNet> = vec!["10.0.0.0/24".parse().unwrap()];
+        let proxy: std::net::IpAddr = "10.0.0.5".parse().unwrap();
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            "6.6.6.6, 203.0.113.9, 10.0.0.7".parse().unwrap(),
+        );
+        // The rightmost untrusted hop; what the client wrote to the left is ignored.
+        assert_eq!(
+            client_address(proxy, &headers, &trusted, true),
+            Some("203.0.113.9".parse().unwrap())
+        );
+        // A client talking to us directly cannot name someone else.
+        let direct: std::net::IpAddr = "198.51.100.1".parse().unwrap();
+        assert_eq!(
+            client_address(direct, &headers, &trusted, true),
+            Some(direct)
+        );
+        // Behind a proxy nobody named: unknown, never the proxy for everyone.
+        assert_eq!(client_address(proxy, &headers, &[], true), None);
+        assert_eq!(client_address(proxy, &headers, &[], false), Some(proxy));
+        // A trusted proxy that sent no usable header: unknown.
+        assert_eq!(
+            client_address(proxy, &axum::http::HeaderMap::new(), &trusted, true),
+            None
+        );
+        let mut garbage = axum::http::HeaderMap::new();
+        garbage.insert("x-forwarded-for", "not-an-address".parse().unwrap());
+        assert_eq!(client_address(proxy, &garbage, &trusted, true), None);
     }
 }

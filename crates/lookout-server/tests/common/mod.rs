@@ -97,7 +97,7 @@ impl TestServer {
     }
 
     pub async fn org(&self, name: &str, kind: &str) -> i64 {
-        operator::create_org(&self.state.db, name, kind, Actor::Cli)
+        operator::create_org(&self.state.db, &self.state.key, name, kind, Actor::Cli)
             .await
             .unwrap()
             .id
@@ -106,6 +106,7 @@ impl TestServer {
     pub async fn user(&self, email: &str, role: &str, org: Option<&str>) -> i64 {
         operator::create_user(
             &self.state.db,
+            &self.state.key,
             NewMember {
                 email,
                 display_name: email.split('@').next().unwrap(),
@@ -138,6 +139,23 @@ impl TestServer {
                     .replace("=3D", "=")
             })
             .collect()
+    }
+
+    /// [`Self::link_in_mail`] for mail sent after the answer (password
+    /// resets): waits up to 20 s for a mail to `to` with such a link.
+    pub async fn wait_link_in_mail(&self, to: &str, path_prefix: &str) -> String {
+        let needle = format!("{}{path_prefix}", self.base);
+        for _ in 0..200 {
+            if self
+                .mails()
+                .iter()
+                .any(|m| m.contains(&format!("To: {to}")) && m.contains(&needle))
+            {
+                return self.link_in_mail(to, path_prefix);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no mail to {to} with a {path_prefix} link within 20 s")
     }
 
     /// The first link under `path_prefix` in the newest mail to `to`.

@@ -1,0 +1,6 @@
+-- Salts for the anonymous-path throttle (receipt codes): one random salt
+-- per UTC hour, shared by every process, deleted once the hour has ended.
+CREATE TABLE throttle_salts (
+    hour BIGINT PRIMARY KEY,
+    salt TEXT NOT NULL
+);
