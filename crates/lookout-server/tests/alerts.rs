@@ -822,6 +822,49 @@ async fn incidents_are_announced_at_their_release_to_those_who_asked() {
                 .await
                 .unwrap();
         assert_eq!(alerts, 1);
+
+        // The organisation is cleared for GREEN only, and the incident is
+        // raised to AMBER+STRICT: its page is 404, and so is every trace of
+        // it in the alerts page and the feed.
+        let mut tx = server.state.db.begin_write().await.unwrap();
+        let keen_id: i64 =
+            sqlx::query_scalar("SELECT id FROM users WHERE email = 'keen@harbourline.example'")
+                .fetch_one(&mut *tx)
+                .await
+                .unwrap();
+        let feed = lookout_server::alerts::feed::create(&mut tx, &server.state.key, keen_id)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        sqlx::query("UPDATE organisations SET tlp_clearance = 1")
+            .execute(&server.state.db.pool)
+            .await
+            .unwrap();
+        for (tlp, rank, state, shown) in [
+            ("amber-strict", 3, "published", false),
+            ("green", 1, "published", true),
+            ("green", 1, "withdrawn", false),
+        ] {
+            sqlx::query("UPDATE incidents SET tlp = $1, tlp_rank = $2, state = $3")
+                .bind(tlp)
+                .bind(rank)
+                .bind(state)
+                .execute(&server.state.db.pool)
+                .await
+                .unwrap();
+            let (_, page) = get(&keen, &server.url("/alerts")).await;
+            assert_eq!(
+                page.contains("ECDIS ransom note"),
+                shown,
+                "{tlp} {state}: page"
+            );
+            let (_, atom) = get(&browser(), &server.url(&format!("/alerts/feed/{feed}"))).await;
+            assert_eq!(
+                atom.contains("ECDIS ransom note"),
+                shown,
+                "{tlp} {state}: feed"
+            );
+        }
     }
 }
 
@@ -937,6 +980,20 @@ async fn a_daily_digest_gathers_the_alerts_into_one_email_once() {
         nothing_more(&mut mails).await;
 
         // Tomorrow's digest hour comes (twice, as two processes would see it).
+        // Before it goes, the second note is raised beyond the member's
+        // level: the digest leaves it out, and its subject counts only what
+        // it tells.
+        sqlx::query("UPDATE organisations SET tlp_clearance = 1")
+            .execute(&server.state.db.pool)
+            .await
+            .unwrap();
+        sqlx::query(
+            "UPDATE advisory_revisions SET tlp = 'amber-strict', tlp_rank = 3 \
+             WHERE title = 'Second note'",
+        )
+        .execute(&server.state.db.pool)
+        .await
+        .unwrap();
         let tomorrow = lookout_server::db::now() + 86_400 + 3_600;
         for _ in 0..2 {
             lookout_server::alerts::email::queue_digests(&server.state, tomorrow)
@@ -945,8 +1002,8 @@ async fn a_daily_digest_gathers_the_alerts_into_one_email_once() {
         }
         server.state.alerts.work.notify_one();
         let mail = next(&mut mails, "digest").await;
-        assert!(mail.contains("Your daily alerts: 2 new"), "{mail}");
-        assert!(mail.contains("First note") && mail.contains("Second note"));
+        assert!(mail.contains("Your daily alerts: 1 new"), "{mail}");
+        assert!(mail.contains("First note") && !mail.contains("Second note"));
         nothing_more(&mut mails).await;
         let waiting: i64 =
             sqlx::query_scalar("SELECT COUNT(*) FROM notifications WHERE in_digest = 1")

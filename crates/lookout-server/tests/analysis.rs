@@ -408,6 +408,17 @@ async fn seen_before_respects_sharing_levels() {
         let (_, form) = get(&alice, &server.url(&format!("{start}&hashes=include"))).await;
         assert!(form.contains(&format!("SHA-256 {sha256}")), "{form}");
         assert!(form.contains("can be tied to your account"));
+        // Nor does the audit log set a hash beside the uploader's account.
+        let audited: Vec<String> =
+            sqlx::query_scalar("SELECT detail FROM audit_log WHERE action = 'analysis.uploaded'")
+                .fetch_all(&server.state.db.pool)
+                .await
+                .unwrap();
+        assert!(!audited.is_empty());
+        assert!(
+            audited.iter().all(|d| !d.contains(sha256.as_str())),
+            "{audited:?}"
+        );
         let textareas: String = form
             .split("<textarea")
             .skip(1)

@@ -260,6 +260,26 @@ async fn members_post_quote_edit_and_delete_named_or_under_a_pseudonym() {
         // Luis, following the category, hears of the new thread.
         let alerts = alerted(&server, &luis, "New thread in a category you follow").await;
         assert!(alerts.contains("Fake bunker invoices"));
+        // A post hidden (or deleted) since is gone from every alert about
+        // it; shown again, it is back.
+        for state in ["hidden", "visible"] {
+            sqlx::query(
+                "UPDATE forum_posts SET state = $1 WHERE number = 1 AND thread_id = \
+                 (SELECT id FROM forum_threads WHERE title LIKE 'Fake bunker invoices%')",
+            )
+            .bind(state)
+            .execute(&server.state.db.pool)
+            .await
+            .unwrap();
+            for reader in [&oskar, &luis] {
+                let (_, page) = get(reader, &server.url("/alerts")).await;
+                assert_eq!(
+                    page.contains("Fake bunker invoices"),
+                    state == "visible",
+                    "{state}"
+                );
+            }
+        }
         let (status, page) = get(&oskar, &server.url(&thread)).await;
         assert_eq!(status, 200);
         let file = page

@@ -734,3 +734,67 @@ async fn statistics_pages_downloads_api_and_live_updates() {
         }
     }
 }
+
+/// The public stream may reveal only changes of figures the public page
+/// shows: a TLP:CLEAR incident in a year whose every figure is still below
+/// k changes nothing there, so nothing is sent; and what is sent says only
+/// "changed", never the statistics version, which counts every change
+/// behind every level's figures.
+#[tokio::test]
+async fn the_public_stream_tells_only_what_the_public_page_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = TestServer::start(&url).await;
+        let now = lookout_server::db::now();
+        let today = time::OffsetDateTime::from_unix_timestamp(now)
+            .unwrap()
+            .date()
+            .to_string();
+        let incident = |tlp: &str| Content {
+            title: "t".into(),
+            class: "gnss-spoofing".into(),
+            occurred_on: today.clone(),
+            systems: vec!["navigation".into()],
+            vessel_type: "oil-tanker".into(),
+            sea_area: "black-sea".into(),
+            impact_safety: "none".into(),
+            impact_operations: "minor".into(),
+            impact_money: "none".into(),
+            tlp: tlp.into(),
+            ..Content::default()
+        };
+        // One incident: the public figures it touches show as hidden.
+        publish(&server, &incident("clear"), now).await;
+        catch_up(&server.state.db, now).await.unwrap();
+        let mut stream = browser()
+            .get(server.url("/stats/public/live"))
+            .send()
+            .await
+            .unwrap();
+        // Two more in the same cells, one beyond the public level: still
+        // hidden, so the public page shows nothing new.
+        for tlp in ["amber", "clear"] {
+            publish(&server, &incident(tlp), now).await;
+        }
+        let early = tokio::time::timeout(
+            std::time::Duration::from_secs(6),
+            read_stream_until(&mut stream, "event: figures", "public stream"),
+        )
+        .await;
+        assert!(
+            early.is_err(),
+            "told of a change the public page does not show: {early:?}"
+        );
+        for _ in 0..5 {
+            publish(&server, &incident("clear"), now).await;
+        }
+        let heard = read_stream_until(&mut stream, "event: figures", "public stream").await;
+        assert!(heard.contains("data: changed"), "{heard}");
+        assert!(
+            !heard.lines().any(|line| line
+                .strip_prefix("data:")
+                .is_some_and(|d| d.trim().parse::<i64>().is_ok())),
+            "{heard}"
+        );
+    }
+}

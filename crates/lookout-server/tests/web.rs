@@ -193,6 +193,23 @@ async fn health_and_metrics_answer() {
     )
     .await;
     get(&browser(), &server.url("/login")).await;
+    // Anonymous paths, errors and the report form's files included.
+    let reporter = browser();
+    let (_, _, received) = submit(
+        &reporter,
+        &server.url("/report"),
+        &server.url("/report"),
+        &report_fields("anonymous", "GPS jumped inland."),
+    )
+    .await;
+    assert!(received.contains("receipt"));
+    for path in [
+        "/static/lookout.css",
+        "/report/follow-up",
+        "/report/nowhere",
+    ] {
+        get(&reporter, &server.url(path)).await;
+    }
     let (status, _) = get(&browser(), &server.url("/metrics")).await;
     assert_eq!(status, 401, "the public reads no metrics");
     let wrong = browser()
@@ -216,4 +233,11 @@ async fn health_and_metrics_answer() {
             "lookout_http_requests_total{method=\"GET\",route=\"/login\",status=\"200\"}"
         )
     );
+    // Counted, but shown only once the hour they fell in has ended.
+    for route in ["/report", "/static", "unmatched"] {
+        assert!(
+            !metrics.contains(&format!("route=\"{route}")),
+            "{route} in\n{metrics}"
+        );
+    }
 }
