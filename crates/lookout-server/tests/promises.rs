@@ -466,3 +466,153 @@ async fn member_only_uploads_are_refused_before_their_body_is_read() {
         );
     }
 }
+
+/// A ship's link, emulated: a proxy on loopback that forwards the client's
+/// bytes at `bytes_per_second` (in 1 KiB steps) and, when `cut_after` is
+/// set, stops forwarding after that many bytes and holds the connection
+/// open, as a satellite link that drops without a goodbye does.
+async fn satellite_link(
+    target: String,
+    bytes_per_second: usize,
+    cut_after: Option<usize>,
+) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    tokio::spawn(async move {
+        while let Ok((client, _)) = listener.accept().await {
+            let target = target.clone();
+            tokio::spawn(async move {
+                let server = tokio::net::TcpStream::connect(&target).await.unwrap();
+                let (mut client_read, mut client_write) = client.into_split();
+                let (mut server_read, mut server_write) = server.into_split();
+                tokio::spawn(async move {
+                    let _ = tokio::io::copy(&mut server_read, &mut client_write).await;
+                });
+                let step = 1024;
+                let pause = Duration::from_secs_f64(step as f64 / bytes_per_second as f64);
+                let mut sent = 0;
+                let mut buffer = vec![0u8; step];
+                loop {
+                    let n = match client_read.read(&mut buffer).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => n,
+                    };
+                    if cut_after.is_some_and(|cut| sent + n > cut) {
+                        // The link is gone: nothing more gets through.
+                        tokio::time::sleep(Duration::from_secs(3600)).await;
+                        return;
+                    }
+                    if server_write.write_all(&buffer[..n]).await.is_err() {
+                        return;
+                    }
+                    sent += n;
+                    tokio::time::sleep(pause).await;
+                }
+            });
+        }
+    });
+    address
+}
+
+/// Sends `body` as `POST path` through `link`; the status line's code, or
+/// `None` when no answer came within `wait`.
+async fn post_through(link: &str, path: &str, body: &[u8], wait: Duration) -> Option<u16> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(link).await.unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {link}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let request = [head.as_bytes(), body].concat();
+    let (mut read, mut write) = stream.split();
+    let sending = async {
+        let _ = write.write_all(&request).await;
+        std::future::pending::<()>().await;
+    };
+    let answer = async {
+        let mut answer = vec![0u8; 64];
+        let n = read.read(&mut answer).await.ok()?;
+        String::from_utf8_lossy(&answer[..n])
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+    };
+    tokio::time::timeout(wait, async {
+        tokio::select! {
+            () = sending => None,
+            status = answer => status,
+        }
+    })
+    .await
+    .ok()
+    .flatten()
+}
+
+/// A report from a ship: a 300 KB log over a link of 8 KB/s takes some 40
+/// seconds, longer than any request may otherwise take; it arrives, as
+/// long as bytes keep coming. A link that drops mid-upload is given up
+/// after the idle time, with 408, and nothing is stored.
+#[tokio::test]
+async fn a_slow_upload_is_never_cut_off_and_a_stalled_one_is() {
+    use base64::Engine as _;
+    let dir = tempfile::tempdir().unwrap();
+    let url = &backends(dir.path()).await[0];
+    let data = tempfile::tempdir().unwrap();
+    let server = TestServer::start_in(
+        url,
+        data.path().to_path_buf(),
+        Some(&|config: &mut lookout_server::Config| config.upload_idle_secs = 5),
+    )
+    .await;
+    let log: String = (0..5_400)
+        .map(|n| {
+            format!(
+                "2026-03-02T03:{:02}:{:02}Z NAV GNSS position jump {n}\n",
+                n / 60 % 60,
+                n % 60
+            )
+        })
+        .collect();
+    let report = serde_json::json!({
+        "mode": "anonymous",
+        "class": "gnss-spoofing",
+        "discovered_on": "2026-03-02",
+        "systems": ["navigation"],
+        "vessel_type": "bulk-carrier",
+        "vessel_size": "large",
+        "sea_area": "black-sea",
+        "impact_safety": "minor",
+        "impact_operations": "minor",
+        "impact_money": "none",
+        "narrative": "GPS jumped 20 nm inland; the log is attached.",
+        "tlp": "green",
+        "attachments": [{
+            "filename": "nav.log",
+            "content_base64": base64::engine::general_purpose::STANDARD.encode(log.as_bytes()),
+        }],
+    });
+    let body = serde_json::to_vec(&report).unwrap();
+    assert!(body.len() > 300_000, "{}", body.len());
+    let target = server.base.trim_start_matches("http://").to_string();
+
+    let slow = satellite_link(target.clone(), 8 * 1024, None).await;
+    let status = post_through(&slow, "/api/v1/reports", &body, Duration::from_secs(120)).await;
+    assert_eq!(status, Some(201), "the slow upload arrives whole");
+
+    let dropped = satellite_link(target, 64 * 1024, Some(100_000)).await;
+    let started = std::time::Instant::now();
+    let status = post_through(&dropped, "/api/v1/reports", &body, Duration::from_secs(60)).await;
+    assert_eq!(status, Some(408), "a stalled upload is given up");
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reports")
+        .fetch_one(&server.state.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 1, "only the report that arrived is stored");
+}

@@ -84,6 +84,9 @@ fn is_json(headers: &HeaderMap) -> bool {
 }
 
 fn unreadable(rejection: BytesRejection) -> Problem {
+    if crate::web::idle::is_stalled(&rejection) {
+        return AppError::Stalled.into();
+    }
     match rejection.status() {
         StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge.into(),
         status if status.is_client_error() => Problem::new(
