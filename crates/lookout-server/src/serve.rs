@@ -107,6 +107,9 @@ async fn housekeeping(state: AppState) {
         if let Err(err) = crate::accounts::throttle::purge(&state.db).await {
             tracing::warn!(error = %err, "throttle purge failed");
         }
+        if let Err(err) = crate::reports::uploads::purge(&state.db).await {
+            tracing::warn!(error = %err, "upload purge failed");
+        }
         crate::ops::release_held_errors();
     }
 }

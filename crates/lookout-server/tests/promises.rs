@@ -616,3 +616,118 @@ async fn a_slow_upload_is_never_cut_off_and_a_stalled_one_is() {
         .unwrap();
     assert_eq!(stored, 1, "only the report that arrived is stored");
 }
+
+/// The resumable upload a ship's `lookout report submit` uses: chunks at
+/// the offset held, a wrong offset refused with the right one, the report
+/// stored once however often it is asked for, the same answer each time.
+#[tokio::test]
+async fn a_resumable_upload_stores_one_report_and_answers_the_same_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = TestServer::start(&url).await;
+        let client = reqwest::Client::new();
+        let report = serde_json::json!({
+            "mode": "anonymous",
+            "class": "gnss-jamming",
+            "discovered_on": "2026-03-02",
+            "systems": ["navigation"],
+            "vessel_type": "bulk-carrier",
+            "vessel_size": "large",
+            "sea_area": "black-sea",
+            "impact_safety": "minor",
+            "impact_operations": "minor",
+            "impact_money": "none",
+            "narrative": "Both GPS receivers lost fix for forty minutes off Novorossiysk.",
+            "tlp": "green",
+        });
+        let body = serde_json::to_vec(&report).unwrap();
+        let created = client
+            .post(server.url("/api/v1/uploads"))
+            .json(&serde_json::json!({ "length": body.len() }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status().as_u16(), 201);
+        let id = created.json::<serde_json::Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let upload = server.url(&format!("/api/v1/uploads/{id}"));
+        let patch = |offset: usize, bytes: &[u8]| {
+            client
+                .patch(&upload)
+                .header("upload-offset", offset.to_string())
+                .header("content-type", "application/offset+octet-stream")
+                .body(bytes.to_vec())
+                .send()
+        };
+        let half = body.len() / 2;
+        assert_eq!(
+            patch(0, &body[..half]).await.unwrap().status().as_u16(),
+            200
+        );
+        // Asked for too early, or sent from the wrong place: told where it stands.
+        let early = client
+            .post(format!("{upload}/report"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(early.status().as_u16(), 409);
+        let wrong = patch(3, &body[3..]).await.unwrap();
+        assert_eq!(wrong.status().as_u16(), 409);
+        assert_eq!(wrong.headers()["upload-offset"], half.to_string().as_str());
+        let state: serde_json::Value = client
+            .get(&upload)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(state["offset"], half);
+        assert_eq!(
+            patch(half, &body[half..]).await.unwrap().status().as_u16(),
+            200
+        );
+
+        // The report, then the same answer again, as after a lost answer.
+        let mut answers = Vec::new();
+        for _ in 0..2 {
+            let answer = client
+                .post(format!("{upload}/report"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status().as_u16(), 201);
+            answers.push(answer.json::<serde_json::Value>().await.unwrap());
+        }
+        assert_eq!(answers[0], answers[1]);
+        assert_eq!(
+            answers[0]["receipt"].as_str().unwrap().split(' ').count(),
+            12
+        );
+        let reports: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reports")
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(reports, 1);
+        // Nothing of it stays readable or dated: chunks gone, the session's
+        // time to the hour, its id only hashed.
+        let (chunks, created_hour, id_hash): (i64, i64, String) = sqlx::query_as(
+            "SELECT (SELECT COUNT(*) FROM upload_chunks), created_hour, id_hash FROM upload_sessions",
+        )
+        .fetch_one(&server.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(chunks, 0);
+        assert_eq!(created_hour % 3600, 0);
+        assert_ne!(id_hash, id);
+        // An unknown upload is 404, with what to do.
+        let unknown = client
+            .get(server.url("/api/v1/uploads/00"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(unknown.status().as_u16(), 404);
+    }
+}

@@ -39,30 +39,7 @@ where
             ));
         }
         let bytes = Bytes::from_request(req, state).await.map_err(unreadable)?;
-        match serde_json::from_slice::<serde_json::Value>(&bytes) {
-            Err(err) => {
-                return Err(Problem::bad_request(format!(
-                    "The body is not valid JSON: {err}"
-                )));
-            }
-            Ok(value) if !value.is_object() => {
-                return Err(Problem::unprocessable(
-                    "The body must be a JSON object, like {\"name\": …}.",
-                ));
-            }
-            Ok(_) => {}
-        }
-        match Json::<T>::from_bytes(&bytes) {
-            Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(JsonRejection::JsonDataError(err)) => Err(Problem::unprocessable(format!(
-                "The JSON body does not have the expected fields: {}",
-                inner_message(&err.body_text())
-            ))),
-            Err(other) => Err(Problem::bad_request(format!(
-                "The body is not valid JSON: {}",
-                inner_message(&other.body_text())
-            ))),
-        }
+        parse(&bytes).map(ApiJson)
     }
 }
 
@@ -81,6 +58,35 @@ fn is_json(headers: &HeaderMap) -> bool {
     };
     kind.eq_ignore_ascii_case("application")
         && (subtype.eq_ignore_ascii_case("json") || subtype.to_ascii_lowercase().ends_with("+json"))
+}
+
+/// A body already read (an upload's assembled bytes) read as [`ApiJson`]
+/// reads one, refused the same way.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Err(err) => {
+            return Err(Problem::bad_request(format!(
+                "The body is not valid JSON: {err}"
+            )));
+        }
+        Ok(value) if !value.is_object() => {
+            return Err(Problem::unprocessable(
+                "The body must be a JSON object, like {\"name\": …}.",
+            ));
+        }
+        Ok(_) => {}
+    }
+    match Json::<T>::from_bytes(bytes) {
+        Ok(Json(value)) => Ok(value),
+        Err(JsonRejection::JsonDataError(err)) => Err(Problem::unprocessable(format!(
+            "The JSON body does not have the expected fields: {}",
+            inner_message(&err.body_text())
+        ))),
+        Err(other) => Err(Problem::bad_request(format!(
+            "The body is not valid JSON: {}",
+            inner_message(&other.body_text())
+        ))),
+    }
 }
 
 fn unreadable(rejection: BytesRejection) -> Problem {

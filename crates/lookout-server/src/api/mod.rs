@@ -11,6 +11,7 @@ pub(crate) mod json;
 pub(crate) mod problem;
 mod reports;
 mod stats;
+mod uploads;
 mod v1;
 
 use std::sync::LazyLock;
@@ -106,6 +107,9 @@ fn router() -> OpenApiRouter<AppState> {
                 .routes(routes!(reports::submit_report))
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
+        .routes(routes!(uploads::create_upload))
+        .routes(routes!(uploads::get_upload, uploads::append_upload))
+        .routes(routes!(uploads::submit_upload))
         .routes(routes!(reports::catalogue))
         .routes(routes!(crate::tokens::issue::fetch_tokens))
         .routes(routes!(stats::get_statistics))

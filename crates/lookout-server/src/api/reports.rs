@@ -251,6 +251,18 @@ pub async fn submit_report(
     MaybeApiUser(api): MaybeApiUser,
     ApiJson(new): ApiJson<NewReport>,
 ) -> Result<Response, Problem> {
+    let received = accept_new(&state, api.as_ref(), new, None).await?;
+    Ok((StatusCode::CREATED, Json(received)).into_response())
+}
+
+/// Checks and stores a report sent to the API, in one piece or through an
+/// upload session (`finish`: its answer is kept with the report).
+pub async fn accept_new(
+    state: &AppState,
+    api: Option<&super::auth::ApiUser>,
+    new: NewReport,
+    finish: Option<&crate::reports::uploads::Finish>,
+) -> Result<ReportReceived, Problem> {
     let mode = Mode::from(new.mode);
     let member = match (mode, &api) {
         (Mode::Anonymous, _) => None,
@@ -294,7 +306,7 @@ pub async fn submit_report(
                 crate::tokens::spend::WITH_CREDENTIALS,
             ));
         }
-        Some(text) => match crate::tokens::spend::check(&state, text).await {
+        Some(text) => match crate::tokens::spend::check(state, text).await {
             Ok(verified) => Some(verified),
             Err(CheckError::Spent) => {
                 return Err(Problem::new(
@@ -329,25 +341,37 @@ pub async fn submit_report(
     let prepared = crate::reports::attachments::prepare(uploads, &state.config)
         .await
         .map_err(|problems| Problem::unprocessable(problems.join(" ")))?;
-    let accepted =
-        crate::reports::accept(&state, &form, mode, member, &prepared, token.as_ref()).await?;
-    let response = (
-        StatusCode::CREATED,
-        Json(ReportReceived {
-            reference: accepted.reference,
-            mode: new.mode,
-            receipt: accepted.receipt,
-            attachments: prepared
-                .iter()
-                .map(|p| AttachmentReceived {
-                    filename: p.meta.filename.clone(),
-                    outcome: p.meta.outcome(),
-                })
-                .collect(),
+    let answer = |accepted: &crate::reports::Accepted| ReportReceived {
+        reference: accepted.reference.clone(),
+        mode: new.mode,
+        receipt: accepted.receipt.clone(),
+        attachments: prepared
+            .iter()
+            .map(|p| AttachmentReceived {
+                filename: p.meta.filename.clone(),
+                outcome: p.meta.outcome(),
+            })
+            .collect(),
+    };
+    let as_bytes = |accepted: &crate::reports::Accepted| {
+        serde_json::to_vec(&answer(accepted)).unwrap_or_default()
+    };
+    let accepted = crate::reports::accept(
+        state,
+        &form,
+        mode,
+        member,
+        &prepared,
+        token.as_ref(),
+        finish.map(|f| {
+            (
+                f,
+                &as_bytes as &(dyn Fn(&crate::reports::Accepted) -> Vec<u8> + Sync),
+            )
         }),
     )
-        .into_response();
-    Ok(response)
+    .await?;
+    Ok(answer(&accepted))
 }
 
 /// One entry of a fixed list.

@@ -548,7 +548,7 @@ pub async fn seed_triage(state: &AppState) -> anyhow::Result<usize> {
         } else {
             None
         };
-        crate::reports::accept(state, &form, mode, member, &[], None)
+        crate::reports::accept(state, &form, mode, member, &[], None, None)
             .await
             .map_err(|e| anyhow::anyhow!("demo report: {e:?}"))?;
     }

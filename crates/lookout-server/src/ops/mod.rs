@@ -39,6 +39,7 @@ pub fn is_anonymous_path(path: &str) -> bool {
     };
     under("/report")
         || under("/api/v1/reports")
+        || under("/api/v1/uploads")
         || under("/api/v1/catalogue")
         || under("/api/v1/tokens")
         || under("/tokens")
@@ -307,6 +308,8 @@ mod tests {
             "/report/anything-else",
             "/api/v1/reports",
             "/api/v1/reports/R-1/messages",
+            "/api/v1/uploads",
+            "/api/v1/uploads/0a1b/report",
             "/api/v1/catalogue",
             "/api/v1/tokens",
             "/tokens",

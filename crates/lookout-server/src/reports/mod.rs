@@ -12,6 +12,7 @@ pub mod receipt;
 pub mod store;
 pub(crate) mod submit;
 mod triage;
+pub mod uploads;
 
 pub(crate) use lookout_geo as sea_areas;
 
@@ -118,7 +119,8 @@ pub struct Accepted {
 /// membership `token` (anonymous reports only) is recorded spent in the
 /// same transaction and marks the report as from a verified member; if it
 /// was spent meanwhile, nothing is stored and the answer is a conflict
-/// with [`crate::tokens::spend::SPENT`].
+/// with [`crate::tokens::spend::SPENT`]. A report sent through an upload
+/// session (`finish`) stores that session's answer in the same transaction.
 pub async fn accept(
     state: &AppState,
     form: &model::ReportForm,
@@ -126,6 +128,7 @@ pub async fn accept(
     member: Option<&crate::accounts::model::User>,
     attachments: &[attachments::Prepared],
     token: Option<&crate::tokens::spend::Verified>,
+    finish: Option<(&uploads::Finish, &AnswerOf<'_>)>,
 ) -> Result<Accepted, crate::web::AppError> {
     let token = token.filter(|_| mode == model::Mode::Anonymous);
     // An anonymous report is stored as its reporter previewed it: scrubbed.
@@ -220,12 +223,19 @@ pub async fn accept(
         )
         .await?;
     }
-    tx.commit().await?;
-    Ok(Accepted {
+    let accepted = Accepted {
         id,
         reference,
         receipt,
-    })
+    };
+    if let Some((finish, answer)) = finish {
+        finish.record(&mut tx, &answer(&accepted)).await?;
+    }
+    tx.commit().await?;
+    Ok(accepted)
 }
+
+/// How an upload session's answer is written, from the report accepted.
+pub type AnswerOf<'a> = dyn Fn(&Accepted) -> Vec<u8> + Sync + 'a;
 
 pub const NO_ANALYST_KEYS: &str = "Confidential reports cannot be accepted yet: no analyst has a key to seal your identity to. Report under your name or anonymously instead.";

@@ -258,6 +258,7 @@ pub async fn submit(
         visitor.user.as_ref(),
         &prepared,
         token.as_ref(),
+        None,
     )
     .await
     {

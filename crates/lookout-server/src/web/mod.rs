@@ -56,8 +56,12 @@ pub fn members_only_upload(path: &str) -> bool {
 /// browser and through the API (`lookout report submit`).
 fn is_slow_upload(request: &axum::extract::Request) -> bool {
     let path = request.uri().path();
-    request.method() == axum::http::Method::POST
-        && (is_upload_path(path) || path == "/api/v1/reports")
+    match *request.method() {
+        axum::http::Method::POST => is_upload_path(path) || path == "/api/v1/reports",
+        // A chunk of a resumable upload (api/uploads.rs).
+        axum::http::Method::PATCH => path.starts_with("/api/v1/uploads/"),
+        _ => false,
+    }
 }
 
 pub fn router(state: AppState) -> Router {
