@@ -2,6 +2,7 @@
 
 mod analyze;
 mod cli;
+mod outbox;
 mod report;
 mod token;
 

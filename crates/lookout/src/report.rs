@@ -13,8 +13,14 @@ use serde_json::{Value, json};
 #[derive(Subcommand)]
 pub enum ReportCommand {
     /// Send a report. Prints its reference and, unless attributed, the
-    /// receipt code: write it down, it is shown once.
+    /// receipt code: write it down, it is shown once. The report waits in
+    /// the outbox (encrypted) until the portal has it: a dropped link is
+    /// resumed where it stopped, and a link that stays down leaves it for
+    /// `lookout report send`.
     Submit(Box<SubmitArgs>),
+    /// Send the reports waiting in the outbox (queued with `submit --queue`,
+    /// or left there by a link that stayed down).
+    Send(crate::outbox::OutboxArgs),
     /// List the ids `submit` accepts (classes, systems, vessels, sea areas,
     /// impact and sharing levels).
     Catalogue(ServerArgs),
@@ -110,12 +116,19 @@ pub struct SubmitArgs {
     /// removed from the file once the report is accepted.
     #[arg(long, value_name = "FILE")]
     token_file: Option<PathBuf>,
+    /// Only put the report in the outbox, for `lookout report send` when
+    /// the link is back.
+    #[arg(long)]
+    queue: bool,
+    #[command(flatten)]
+    outbox: crate::outbox::OutboxArgs,
 }
 
 pub async fn run(command: ReportCommand) -> anyhow::Result<()> {
     // One request, blocking: off the async runtime's threads.
     tokio::task::spawn_blocking(move || match command {
         ReportCommand::Submit(args) => submit(*args),
+        ReportCommand::Send(args) => send(&args),
         ReportCommand::Catalogue(server) => catalogue(server),
     })
     .await
@@ -230,45 +243,85 @@ fn submit(args: SubmitArgs) -> anyhow::Result<()> {
     if let Some(token) = &membership_token {
         body["membership_token"] = json!(token);
     }
-    let mut request = agent().post(base.join("api/v1/reports")?.as_str());
-    match (args.mode, &args.server.api_token) {
+    let api_token = match (args.mode, &args.server.api_token) {
         // An anonymous report carries nothing that names the sender.
-        (Mode::Anonymous, _) => {}
-        (_, Some(token)) => request = request.header("Authorization", format!("Bearer {token}")),
+        (Mode::Anonymous, _) => None,
+        (_, Some(token)) => Some(token.clone()),
         (_, None) => bail!(
             "an {} report needs --api-token (or LOOKOUT_API_TOKEN) with the write scope; \
              without one, send it with --mode anonymous",
             args.mode.as_str()
         ),
+    };
+    let outbox = crate::outbox::Outbox::open(&args.outbox)?;
+    let queued = outbox.queue(&crate::outbox::Item {
+        server: base.to_string(),
+        api_token,
+        report: body,
+        token_file: args.token_file.filter(|_| membership_token.is_some()),
+        upload: None,
+        asked: false,
+    })?;
+    if args.queue {
+        println!(
+            "The report waits in the outbox, encrypted ({}). Send it with `lookout report send` \
+             when the link is back.",
+            queued.display()
+        );
+        return Ok(());
     }
-    let mut response = request
-        .send_json(&body)
-        .with_context(|| format!("cannot reach {base}"))?;
-    if response.status() != ureq::http::StatusCode::CREATED {
-        // A spent token is of no more use: drop it so the next run takes
-        // the next one.
-        if let (Some(path), Some(token)) = (&args.token_file, &membership_token)
-            && response.status() == ureq::http::StatusCode::CONFLICT
-        {
-            crate::token::remove_token(path, token)?;
-            eprintln!(
-                "The token was already used; it is removed from {}.",
-                path.display()
-            );
+    finish(&outbox, &queued)
+}
+
+/// Sends one queued report and says what became of it; an error when it
+/// was refused or is still waiting.
+fn finish(outbox: &crate::outbox::Outbox, queued: &std::path::Path) -> anyhow::Result<()> {
+    match outbox.send(queued)? {
+        crate::outbox::Sent::Answered {
+            answer,
+            verified,
+            follow_up,
+        } => {
+            print_answer(&answer, verified, &follow_up);
+            Ok(())
         }
-        return Err(refusal(response));
+        crate::outbox::Sent::Refused { refusal, kept } => bail!(
+            "{refusal}\nNothing was stored. The report is kept, encrypted, in {}.",
+            kept.display()
+        ),
+        crate::outbox::Sent::Waiting(trouble) => bail!(
+            "the portal could not be reached ({trouble}).\nThe report waits in the outbox, \
+             encrypted ({}); `lookout report send` sends it when the link is back, never twice.",
+            queued.display()
+        ),
     }
-    if let (Some(path), Some(token)) = (&args.token_file, &membership_token) {
-        crate::token::remove_token(path, token)?;
+}
+
+fn send(args: &crate::outbox::OutboxArgs) -> anyhow::Result<()> {
+    let outbox = crate::outbox::Outbox::open(args)?;
+    let waiting = outbox.waiting()?;
+    if waiting.is_empty() {
+        println!("The outbox is empty: every report has been sent.");
+        return Ok(());
     }
-    let received: Value = response
-        .body_mut()
-        .read_json()
-        .context("the portal's answer is not JSON")?;
+    let mut failed = 0;
+    for queued in &waiting {
+        if let Err(trouble) = finish(&outbox, queued) {
+            eprintln!("{trouble:#}");
+            failed += 1;
+        }
+    }
+    if failed > 0 {
+        bail!("{failed} of {} reports were not sent", waiting.len());
+    }
+    Ok(())
+}
+
+fn print_answer(received: &Value, verified: bool, follow_up: &str) {
     println!(
         "Report {} received{}.",
         received["reference"].as_str().unwrap_or("?"),
-        if membership_token.is_some() {
+        if verified {
             ", as from a verified member"
         } else {
             ""
@@ -287,9 +340,8 @@ fn submit(args: SubmitArgs) -> anyhow::Result<()> {
         println!();
         println!("    {receipt}");
         println!();
-        println!("With it you can read the analysts' questions at {base}report/follow-up");
+        println!("With it you can read the analysts' questions at {follow_up}");
     }
-    Ok(())
 }
 
 /// GETs `path` under the portal and reads the JSON answer; a refusal comes

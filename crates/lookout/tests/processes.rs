@@ -628,8 +628,20 @@ fn report_submit(
     extra: &[&str],
     narrative: &str,
 ) -> (bool, String, String) {
-    let mut child = lookout()
-        .args(["report", "submit", "--server", &server.base])
+    let ship = tempfile::tempdir().unwrap();
+    report_submit_from(ship.path(), &server.base, date, extra, narrative)
+}
+
+/// [`report_submit`] from a ship whose outbox and key live under `ship`.
+fn report_submit_from(
+    ship: &Path,
+    base: &str,
+    date: &str,
+    extra: &[&str],
+    narrative: &str,
+) -> (bool, String, String) {
+    let mut child = on_ship(ship)
+        .args(["report", "submit", "--server", base])
         .args([
             "--class",
             "gnss-spoofing",
@@ -667,6 +679,182 @@ fn report_submit(
         String::from_utf8_lossy(&output.stdout).into_owned(),
         String::from_utf8_lossy(&output.stderr).into_owned(),
     )
+}
+
+/// `lookout` as a ship runs it: its report outbox and the outbox's key
+/// under `ship` (the key apart from the outbox, as the docs advise).
+fn on_ship(ship: &Path) -> Command {
+    let mut command = lookout();
+    command
+        .env("LOOKOUT_OUTBOX", ship.join("outbox"))
+        .env("LOOKOUT_OUTBOX_KEY", ship.join("keys/outbox-key.txt"));
+    command
+}
+
+/// A ship's satellite link on loopback: forwards to `target` at 8 KB/s
+/// towards the portal, and cuts the first connection (closing it) once
+/// `cut_after` bytes have passed, as a link that drops mid-upload.
+async fn satellite_link(listener: tokio::net::TcpListener, target: String, cut_after: usize) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let first = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    while let Ok((client, _)) = listener.accept().await {
+        let target = target.clone();
+        let cut = first.swap(false, std::sync::atomic::Ordering::SeqCst);
+        tokio::spawn(async move {
+            let Ok(server) = tokio::net::TcpStream::connect(&target).await else {
+                return;
+            };
+            let (mut client_read, mut client_write) = client.into_split();
+            let (mut server_read, mut server_write) = server.into_split();
+            let back = tokio::spawn(async move {
+                let _ = tokio::io::copy(&mut server_read, &mut client_write).await;
+            });
+            let mut buffer = [0u8; 1024];
+            let mut sent = 0;
+            loop {
+                let n = match client_read.read(&mut buffer).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => n,
+                };
+                if cut && sent + n > cut_after {
+                    break;
+                }
+                if server_write.write_all(&buffer[..n]).await.is_err() {
+                    break;
+                }
+                sent += n;
+                // 8 KB/s.
+                tokio::time::sleep(Duration::from_millis(125)).await;
+            }
+            back.abort();
+        });
+    }
+}
+
+/// Reports from a ship (issue 17): a 300 KB log over an 8 KB/s link that
+/// drops mid-upload arrives once, resumed where it stopped; a report
+/// written while the link is down waits in the outbox, encrypted, and is
+/// sent once when it is back, never twice.
+#[tokio::test]
+async fn a_ship_reports_over_a_slow_link_that_drops_and_from_its_outbox() {
+    let data = tempfile::tempdir().unwrap();
+    let db = None;
+    let server = serve(data.path(), &db, &[]).await;
+    let portal = database(data.path(), &db).await;
+    let ship = tempfile::tempdir().unwrap();
+    let log_path = ship.path().join("nav.log");
+    let log: String = (0..4_000)
+        .map(|n| {
+            format!(
+                "2026-03-02T03:{:02}:{:02}Z GNSS fix lost, dead reckoning {n}\n",
+                n / 60 % 60,
+                n % 60
+            )
+        })
+        .collect();
+    std::fs::write(&log_path, &log).unwrap();
+
+    // The link drops at about 100 KB into the upload, and comes back.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let link = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(satellite_link(
+        listener,
+        server.base.trim_start_matches("http://").to_string(),
+        100_000,
+    ));
+    let (ok, out, err) = {
+        let (ship, link, log_path) = (ship.path().to_path_buf(), link.clone(), log_path.clone());
+        tokio::task::spawn_blocking(move || {
+            report_submit_from(
+                &ship,
+                &link,
+                "2026-03-02",
+                &["--attach", log_path.to_str().unwrap()],
+                "Both GPS receivers lost fix for forty minutes; the log is attached.",
+            )
+        })
+        .await
+        .unwrap()
+    };
+    assert!(ok, "{out}\n{err}");
+    assert!(err.contains("The link dropped"), "{err}");
+    assert!(out.contains("Report R-"), "{out}");
+    assert!(
+        out.lines().any(|l| l.trim().split(' ').count() == 12),
+        "{out}"
+    );
+    assert_eq!(scalar(&portal, "SELECT COUNT(*) FROM reports").await, 1);
+    let outbox = ship.path().join("outbox");
+    let left: Vec<_> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "age"))
+        .collect();
+    assert!(left.is_empty(), "sent reports leave the outbox");
+
+    // Written while the link is down: queued, encrypted, then sent once.
+    let narrative = "AIS showed our own ship at an inland airport.";
+    let (ok, out, err) = report_submit_from(
+        ship.path(),
+        &server.base,
+        "2026-03-02",
+        &["--queue"],
+        narrative,
+    );
+    assert!(ok, "{err}");
+    assert!(out.contains("waits in the outbox"), "{out}");
+    assert_eq!(scalar(&portal, "SELECT COUNT(*) FROM reports").await, 1);
+    let queued: Vec<std::path::PathBuf> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "age"))
+        .collect();
+    assert_eq!(queued.len(), 1);
+    let sealed = std::fs::read(&queued[0]).unwrap();
+    assert!(!contains(&sealed, b"inland airport"), "encrypted at rest");
+    assert!(contains(&sealed, b"age-encryption.org"), "an age file");
+    let send = |ship: std::path::PathBuf| {
+        tokio::task::spawn_blocking(move || {
+            let output = on_ship(&ship).args(["report", "send"]).output().unwrap();
+            (
+                output.status.success(),
+                String::from_utf8_lossy(&output.stdout).into_owned(),
+                String::from_utf8_lossy(&output.stderr).into_owned(),
+            )
+        })
+    };
+    let (ok, out, err) = send(ship.path().to_path_buf()).await.unwrap();
+    assert!(ok, "{err}");
+    assert!(out.contains("Report R-"), "{out}");
+    let (ok, out, _) = send(ship.path().to_path_buf()).await.unwrap();
+    assert!(ok && out.contains("The outbox is empty"), "{out}");
+    assert_eq!(scalar(&portal, "SELECT COUNT(*) FROM reports").await, 2);
+
+    // The link is down when the report is written: it waits, and goes once
+    // the portal answers again.
+    let down = free_port();
+    let (ok, _, err) = report_submit_from(
+        ship.path(),
+        &format!("http://127.0.0.1:{down}"),
+        "2026-03-02",
+        &["--retry-for", "2"],
+        "Jamming near the strait; both receivers.",
+    );
+    assert!(!ok);
+    assert!(err.contains("waits in the outbox"), "{err}");
+    assert_eq!(scalar(&portal, "SELECT COUNT(*) FROM reports").await, 2);
+    let back = tokio::net::TcpListener::bind(("127.0.0.1", down))
+        .await
+        .unwrap();
+    tokio::spawn(satellite_link(
+        back,
+        server.base.trim_start_matches("http://").to_string(),
+        usize::MAX,
+    ));
+    let (ok, out, err) = send(ship.path().to_path_buf()).await.unwrap();
+    assert!(ok, "{err}");
+    assert!(out.contains("Report R-"), "{out}");
+    assert_eq!(scalar(&portal, "SELECT COUNT(*) FROM reports").await, 3);
 }
 
 #[tokio::test]

@@ -295,7 +295,8 @@ pub async fn submit_upload(
                 StatusCode::CONFLICT,
                 "Another request is storing this report now: ask again in a minute for its \
                  answer.",
-            ));
+            )
+            .with_header(header::RETRY_AFTER, HeaderValue::from_static("60")));
         }
         Claim::Missing => return Err(missing()),
     };
