@@ -57,6 +57,14 @@ fn with_offset(mut response: Response, offset: i64) -> Response {
     response
 }
 
+/// A 409 that names the offset the portal holds, in words and header.
+fn conflict_at(held: i64, detail: String) -> Problem {
+    Problem::new(StatusCode::CONFLICT, detail).with_header(
+        axum::http::HeaderName::from_static(UPLOAD_OFFSET),
+        HeaderValue::from(held),
+    )
+}
+
 fn missing() -> Problem {
     Problem::new(
         StatusCode::NOT_FOUND,
@@ -217,15 +225,11 @@ pub async fn append_upload(
             };
             Ok(with_offset(Json(body).into_response(), held))
         }
-        Appended::Elsewhere(held) => Err(Problem::new(
-            StatusCode::CONFLICT,
+        Appended::Elsewhere(held) => Err(conflict_at(
+            held,
             format!(
                 "The portal holds {held} bytes of this upload: send the chunk that starts there."
             ),
-        )
-        .with_header(
-            axum::http::HeaderName::from_static(UPLOAD_OFFSET),
-            HeaderValue::from(held),
         )),
         Appended::TooLong => Err(Problem::new(
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -279,15 +283,11 @@ pub async fn submit_upload(
         Claim::Body(body) => body,
         Claim::Answered(answer) => return Ok(created(answer)),
         Claim::Incomplete(held, length) => {
-            return Err(Problem::new(
-                StatusCode::CONFLICT,
+            return Err(conflict_at(
+                held,
                 format!(
                     "The portal holds {held} of the upload's {length} bytes: send the rest first."
                 ),
-            )
-            .with_header(
-                axum::http::HeaderName::from_static(UPLOAD_OFFSET),
-                HeaderValue::from(held),
             ));
         }
         Claim::Busy => {

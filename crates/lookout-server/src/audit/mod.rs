@@ -34,6 +34,23 @@ pub struct Entry {
     pub hash: String,
 }
 
+impl Entry {
+    /// This entry's hash after `prev`, under `key` (`None`: as entries were
+    /// hashed before the chain was keyed).
+    fn hash_under(&self, key: Option<&MasterKey>, prev: &str) -> String {
+        entry_hash(
+            key,
+            prev,
+            self.seq,
+            self.at,
+            &self.actor,
+            &self.action,
+            &self.subject,
+            &self.detail,
+        )
+    }
+}
+
 /// Who did it: a member id, the command line, or the system itself.
 #[derive(Clone, Copy, Debug)]
 pub enum Actor {
@@ -201,17 +218,7 @@ async fn walk(db: &Db, key: Option<&MasterKey>) -> Result<Verdict, DbError> {
                     reason: "does not follow the previous entry",
                 });
             }
-            let hash = entry_hash(
-                key,
-                &prev,
-                entry.seq,
-                entry.at,
-                &entry.actor,
-                &entry.action,
-                &entry.subject,
-                &entry.detail,
-            );
-            if hash != entry.hash {
+            if entry.hash_under(key, &prev) != entry.hash {
                 return Ok(Verdict::Broken {
                     seq: entry.seq,
                     reason: "content was altered",
@@ -249,16 +256,7 @@ pub async fn key_chain(db: &Db, key: &MasterKey) -> Result<(), DbError> {
     .await?;
     let mut prev = GENESIS.to_string();
     for entry in entries {
-        let hash = entry_hash(
-            Some(key),
-            &prev,
-            entry.seq,
-            entry.at,
-            &entry.actor,
-            &entry.action,
-            &entry.subject,
-            &entry.detail,
-        );
+        let hash = entry.hash_under(Some(key), &prev);
         sqlx::query("UPDATE audit_log SET prev_hash = $1, hash = $2, keyed = 1 WHERE seq = $3")
             .bind(&prev)
             .bind(&hash)
