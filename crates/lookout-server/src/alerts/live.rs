@@ -93,6 +93,13 @@ impl Hub {
         !members.is_empty()
     }
 
+    fn is_listening(&self, user_id: i64) -> bool {
+        let members = self.members.lock().unwrap_or_else(|e| e.into_inner());
+        members
+            .get(&user_id)
+            .is_some_and(|sender| sender.receiver_count() > 0)
+    }
+
     fn deliver(&self, user_id: i64, alert: Arc<LiveAlert>) {
         let members = self.members.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(sender) = members.get(&user_id) {
@@ -178,7 +185,26 @@ async fn dispatch(db: &Db, hub: &Hub, after: i64) -> Result<i64, sqlx::Error> {
         after = last.notification_id;
         let count = rows.len();
         let mut shared: HashMap<(i64, i64), Arc<LiveAlert>> = HashMap::new();
+        let mut members: HashMap<i64, Option<super::outbox::Member>> = HashMap::new();
         for row in rows {
+            // Only for a member with a page open, and only if they may still
+            // read the subject as it stands now (`current`): the moment
+            // between the fan-out and this push is enough for a withdrawal.
+            if !hub.is_listening(row.user_id) {
+                continue;
+            }
+            let member = match members.entry(row.user_id) {
+                std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(super::outbox::member(db, row.user_id).await?)
+                }
+            };
+            let Some(member) = member.as_ref() else {
+                continue;
+            };
+            if !super::current::still_for(db, member, &row.alert).await? {
+                continue;
+            }
             let alert = shared
                 .entry((row.alert.id, row.watched))
                 .or_insert_with(|| {
