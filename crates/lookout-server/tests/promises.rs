@@ -657,7 +657,7 @@ async fn a_resumable_upload_stores_one_report_and_answers_the_same_twice() {
             client
                 .patch(&upload)
                 .header("upload-offset", offset.to_string())
-                .header("content-type", "application/offset+octet-stream")
+                .header("content-type", "application/octet-stream")
                 .body(bytes.to_vec())
                 .send()
         };

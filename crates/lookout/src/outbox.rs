@@ -271,7 +271,7 @@ impl Outbox {
             let mut response = agent
                 .patch(upload.as_str())
                 .header("Upload-Offset", held.to_string())
-                .header("Content-Type", "application/offset+octet-stream")
+                .header("Content-Type", "application/octet-stream")
                 .send(&body[held..end])?;
             match response.status().as_u16() {
                 200 => {

@@ -171,7 +171,7 @@ pub async fn get_upload(
         ("Upload-Offset" = i64, Header, description = "Where this chunk starts"),
     ),
     security(()),
-    request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses(
         (status = 200, description = "Appended", body = UploadState),
         (status = 400, response = BadRequest),
