@@ -40,6 +40,9 @@ impl AppState {
         crate::search::index::rebuild_if_stale(&db).await?;
         let key = load_key(&config)?;
         crate::audit::key_chain(&db, &key).await?;
+        if !crate::audit::seals_with(&db, &key).await? {
+            anyhow::bail!(crate::audit::WRONG_KEY);
+        }
         let hasher = Hasher::new(config.hash_concurrency)?;
         let mailer = Mailer::from_config(&config)?;
         let outbound = Arc::new(config.outbound_policy().map_err(anyhow::Error::msg)?);

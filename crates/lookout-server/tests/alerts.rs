@@ -509,10 +509,10 @@ async fn bad_webhooks_and_watchlist_entries_are_refused_with_the_reason_and_the_
             .unwrap();
         assert_eq!(count, 0);
 
-        // Allowed by the operator but unreachable, or answering 500.
-        let data = tempfile::tempdir().unwrap();
+        // Allowed by the operator but unreachable, or answering 500. (A
+        // process of the same portal: its key, other settings.)
         let permissive =
-            TestServer::start_in(&url, data.path().to_path_buf(), Some(&allow_loopback)).await;
+            TestServer::start_in(&url, server.data_dir.clone(), Some(&allow_loopback)).await;
         let cso2 = browser();
         sign_in(&permissive, &cso2, "cso@harbourline.example", PASSWORD).await;
         let unused = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

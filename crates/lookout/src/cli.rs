@@ -280,6 +280,9 @@ async fn admin(args: AdminArgs) -> anyhow::Result<()> {
     // the chain is checked against it.
     let key = lookout_server::state::load_key(&config)?;
     lookout_server::audit::key_chain(&db, &key).await?;
+    if !lookout_server::audit::seals_with(&db, &key).await? {
+        anyhow::bail!(lookout_server::audit::WRONG_KEY);
+    }
     match args.command {
         AdminCommand::CreateOrg { name, kind } => {
             let org = operator::create_org(&db, &key, &name, &kind, Actor::Cli).await?;

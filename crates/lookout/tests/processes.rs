@@ -396,6 +396,46 @@ fn bad_admin_input_is_explained() {
     let output = child.wait_with_output().unwrap();
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("at least 12 characters"));
+
+    // Run with another key than the portal's, a command would seal audit
+    // entries no one could verify: it is refused, and the log stays whole.
+    let create = |name: &str, key: Option<&str>| {
+        let mut command = lookout();
+        if let Some(key) = key {
+            command.env("LOOKOUT_SECRET_KEY", key);
+        }
+        command
+            .args([
+                "admin",
+                "create-org",
+                "--name",
+                name,
+                "--kind",
+                "port",
+                "--data-dir",
+            ])
+            .arg(data.path())
+            .output()
+            .unwrap()
+    };
+    assert!(create("Kestrel Port Authority", None).status.success());
+    let refused = create("Another Port", Some(&"ab".repeat(32)));
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("does not seal the portal's audit log"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let verdict = lookout()
+        .args(["admin", "verify-audit", "--data-dir"])
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&verdict.stdout).contains("audit log intact"),
+        "{}",
+        String::from_utf8_lossy(&verdict.stderr)
+    );
 }
 
 #[test]

@@ -230,6 +230,24 @@ async fn walk(db: &Db, key: Option<&MasterKey>) -> Result<Verdict, DbError> {
     }
 }
 
+/// Whether `key` is the one the chain is sealed with: the newest keyed
+/// entry must verify under it. A process with another key (a command run
+/// without the portal's `secret_key`, a new key file beside an old
+/// database) would otherwise write entries that break the chain for good.
+pub async fn seals_with(db: &Db, key: &MasterKey) -> Result<bool, DbError> {
+    let last = sqlx::query_as::<_, Entry>(
+        "SELECT seq, at, actor, action, subject, detail, prev_hash, hash FROM audit_log \
+         WHERE keyed = 1 ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(last.is_none_or(|entry| entry.hash_under(Some(key), &entry.prev_hash) == entry.hash))
+}
+
+/// The refusal when [`seals_with`] is false, in words an operator can act on.
+pub const WRONG_KEY: &str = "this key does not seal the portal's audit log: give the portal's own \
+     key (the key file in its data directory, or the same secret_key as its servers)";
+
 /// Checks the chain under the portal's key.
 pub async fn verify(db: &Db, key: &MasterKey) -> Result<Verdict, DbError> {
     walk(db, Some(key)).await
