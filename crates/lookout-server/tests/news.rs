@@ -156,6 +156,26 @@ async fn add_feed(server: &TestServer, editor: &reqwest::Client, url: &str) -> (
     (status, page)
 }
 
+/// Until `done` (a count) says the fetch the test waits for has been
+/// recorded, makes every feed due now (unless a fetch holds it) and wakes
+/// the worker: a fetch the worker began before, with the feed's old
+/// answer, sets the next fetch an hour ahead when it ends.
+async fn due_until(server: &TestServer, done: &'static str) {
+    let recorded: i64 = sqlx::query_scalar(done)
+        .fetch_one(&server.state.db.pool)
+        .await
+        .unwrap();
+    if recorded > 0 {
+        return;
+    }
+    sqlx::query("UPDATE news_feeds SET next_fetch_at = 0 WHERE lease_until <= $1")
+        .bind(lookout_server::db::now())
+        .execute(&server.state.db.pool)
+        .await
+        .unwrap();
+    server.state.news_wake.notify();
+}
+
 /// The article form as the reviewer finds it filled in: the submitted
 /// version, with the publish button.
 async fn submitted_fields(server: &TestServer, article: &str) -> Vec<(&'static str, String)> {
@@ -341,13 +361,13 @@ async fn editors_take_news_from_feeds_and_bad_feeds_are_refused_with_the_reason(
 
         // The schedule: due again, the new item only is queued.
         feeds.mode.store(1, Ordering::SeqCst);
-        sqlx::query("UPDATE news_feeds SET next_fetch_at = 0")
-            .execute(&server.state.db.pool)
-            .await
-            .unwrap();
-        server.state.news_wake.notify();
         let mut queued = String::new();
         for _ in 0..100 {
+            due_until(
+                &server,
+                "SELECT COUNT(*) FROM news_items WHERE title = 'GNSS interference notice for the Baltic'",
+            )
+            .await;
             let (_, page) = get(&elena, &server.url("/kb/news")).await;
             if page.contains("GNSS interference notice for the Baltic") {
                 queued = page;
@@ -362,13 +382,9 @@ async fn editors_take_news_from_feeds_and_bad_feeds_are_refused_with_the_reason(
         );
         // A failing fetch is shown to editors with the reason.
         feeds.mode.store(2, Ordering::SeqCst);
-        sqlx::query("UPDATE news_feeds SET next_fetch_at = 0")
-            .execute(&server.state.db.pool)
-            .await
-            .unwrap();
-        server.state.news_wake.notify();
         let mut failed = false;
         for _ in 0..100 {
+            due_until(&server, "SELECT COUNT(*) FROM news_feeds WHERE last_ok = 0").await;
             let (_, page) = get(&elena, &server.url("/kb/news")).await;
             if page.contains("failed: The feed&#39;s server answered 500")
                 || page.contains("failed: The feed's server answered 500")
