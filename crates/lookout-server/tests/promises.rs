@@ -164,35 +164,37 @@ async fn search_shows_a_batched_incident_at_its_release_time_only() {
     }
 }
 
-/// Twenty-five failed sign-ins with made-up addresses through the proxy.
-async fn spray(server: &TestServer, forwarded_for: Option<&str>) {
-    for n in 0..25 {
-        let client = browser();
-        let (_, html) = get(&client, &server.url("/login")).await;
-        let mut request = client.post(server.url("/login")).form(&[
-            ("csrf", csrf(&html).as_str()),
-            ("email", &format!("nobody{n}@spray.example")),
-            ("password", "wrong wrong wrong wrong"),
-        ]);
-        if let Some(address) = forwarded_for {
-            request = request.header("x-forwarded-for", address);
-        }
-        request.send().await.unwrap();
-    }
-}
-
-async fn signs_in(server: &TestServer, forwarded_for: Option<&str>) -> bool {
+/// One sign-in through the proxy, as `forwarded_for` (the header the
+/// proxy sends); the answer's status.
+async fn sign_in_as(
+    server: &TestServer,
+    email: &str,
+    password: &str,
+    forwarded_for: Option<&str>,
+) -> u16 {
     let client = browser();
     let (_, html) = get(&client, &server.url("/login")).await;
     let mut request = client.post(server.url("/login")).form(&[
         ("csrf", csrf(&html).as_str()),
-        ("email", "cso@northwind.example"),
-        ("password", PASSWORD),
+        ("email", email),
+        ("password", password),
     ]);
     if let Some(address) = forwarded_for {
         request = request.header("x-forwarded-for", address);
     }
-    request.send().await.unwrap().status().as_u16() == 303
+    request.send().await.unwrap().status().as_u16()
+}
+
+/// Twenty-five failed sign-ins with made-up addresses through the proxy.
+async fn spray(server: &TestServer, forwarded_for: Option<&str>) {
+    for n in 0..25 {
+        let email = format!("nobody{n}@spray.example");
+        sign_in_as(server, &email, "wrong wrong wrong wrong", forwarded_for).await;
+    }
+}
+
+async fn signs_in(server: &TestServer, forwarded_for: Option<&str>) -> bool {
+    sign_in_as(server, "cso@northwind.example", PASSWORD, forwarded_for).await == 303
 }
 
 #[tokio::test]

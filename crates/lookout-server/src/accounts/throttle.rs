@@ -12,9 +12,6 @@
 //! Anonymous paths (a reporter's receipt code) keep even less: see
 //! [`ThrottleKeys::for_anonymous`].
 
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
-
 use crate::db::{Db, now};
 use crate::secrets::MasterKey;
 
@@ -148,17 +145,13 @@ impl ThrottleKeys {
             .bind(hour)
             .fetch_one(&db.pool)
             .await?;
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(salt.as_bytes())
-            .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
-        mac.update(purpose.as_bytes());
-        mac.update(&[0]);
-        mac.update(client_part(addr).as_bytes());
-        let digest = mac.finalize().into_bytes();
+        // The same keyed digest as every other throttle key, under the
+        // hour's salt instead of the master key.
+        let digest = MasterKey::from_hex(&salt)
+            .map_err(|e| sqlx::Error::Protocol(e.to_string()))?
+            .mac(purpose, client_part(addr).as_bytes());
         Ok(ThrottleKeys {
-            keys: vec![(
-                format!("{purpose}:{hour}:{}", hex::encode(&digest[..2])),
-                limit,
-            )],
+            keys: vec![(format!("{purpose}:{hour}:{}", &digest[..4]), limit)],
             hourly: true,
         })
     }

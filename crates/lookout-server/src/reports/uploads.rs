@@ -56,8 +56,7 @@ fn result_key(id: &str) -> [u8; 32] {
 }
 
 fn hour() -> i64 {
-    let at = now();
-    at - at.rem_euclid(3600)
+    super::store::hour(now())
 }
 
 /// A new session for `length` bytes; returns its id (the client's secret).
