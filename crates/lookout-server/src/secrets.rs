@@ -109,10 +109,52 @@ impl MasterKey {
     }
 }
 
+/// The smallest sealed plaintext: identities, names, short messages and
+/// tokens all take this much, whatever their length.
+const SMALLEST_PADDED: usize = 512;
+
+/// What every sealed value is padded to: the next power of two of at
+/// least [`SMALLEST_PADDED`] bytes, so a copy of the database learns a
+/// value's length only to within a factor of two (a sealed identity or
+/// file name could otherwise be matched to the member whose clear record
+/// has that exact length).
+pub fn padded_len(len: usize) -> usize {
+    // One byte more for the 0x80 end marker.
+    (len + 1).max(SMALLEST_PADDED).next_power_of_two()
+}
+
+/// ISO/IEC 7816-4 padding: the value, 0x80, then zeros.
+fn pad(plaintext: &[u8]) -> Vec<u8> {
+    let mut padded = Vec::with_capacity(padded_len(plaintext.len()));
+    padded.extend_from_slice(plaintext);
+    padded.push(0x80);
+    padded.resize(padded_len(plaintext.len()), 0);
+    padded
+}
+
+fn unpad(mut padded: Vec<u8>) -> Result<Vec<u8>, SecretError> {
+    let end = padded
+        .iter()
+        .rposition(|&b| b != 0)
+        .ok_or(SecretError::Crypto)?;
+    if padded[end] != 0x80 {
+        return Err(SecretError::Crypto);
+    }
+    padded.truncate(end);
+    Ok(padded)
+}
+
+/// Padded values are bound to a context of their own, so a value sealed
+/// before padding existed still opens (as written) and can never be taken
+/// for a padded one.
+fn padded_context(context: &str) -> String {
+    format!("{context}\0padded")
+}
+
 /// Encrypts with XChaCha20-Poly1305 under `key` (a random 192-bit nonce per
-/// message); `context` (table, column, record) is bound as associated data
-/// so a sealed value copied to another row does not open. Nonce, then
-/// ciphertext and tag.
+/// message), padded to [`padded_len`]; `context` (table, column, record) is
+/// bound as associated data so a sealed value copied to another row does
+/// not open. Nonce, then ciphertext and tag.
 pub fn seal_bytes(key: &[u8; 32], context: &str, plaintext: &[u8]) -> Result<Vec<u8>, SecretError> {
     let cipher = XChaCha20Poly1305::new(&(*key).into());
     let nonce_bytes = random_bytes::<24>()?;
@@ -120,8 +162,8 @@ pub fn seal_bytes(key: &[u8; 32], context: &str, plaintext: &[u8]) -> Result<Vec
         .encrypt(
             &XNonce::from(nonce_bytes),
             Payload {
-                msg: plaintext,
-                aad: context.as_bytes(),
+                msg: &pad(plaintext),
+                aad: padded_context(context).as_bytes(),
             },
         )
         .map_err(|_| SecretError::Crypto)?;
@@ -136,15 +178,21 @@ pub fn open_bytes(key: &[u8; 32], context: &str, sealed: &[u8]) -> Result<Vec<u8
     }
     let (nonce, ciphertext) = sealed.split_at(24);
     let nonce: [u8; 24] = nonce.try_into().map_err(|_| SecretError::Crypto)?;
-    XChaCha20Poly1305::new(&(*key).into())
-        .decrypt(
+    let cipher = XChaCha20Poly1305::new(&(*key).into());
+    let decrypt = |aad: &str| {
+        cipher.decrypt(
             &XNonce::from(nonce),
             Payload {
                 msg: ciphertext,
-                aad: context.as_bytes(),
+                aad: aad.as_bytes(),
             },
         )
-        .map_err(|_| SecretError::Crypto)
+    };
+    match decrypt(&padded_context(context)) {
+        Ok(padded) => unpad(padded),
+        // Sealed before values were padded.
+        Err(_) => decrypt(context).map_err(|_| SecretError::Crypto),
+    }
 }
 
 /// [`seal_bytes`], hex-encoded for TEXT columns.
@@ -174,6 +222,15 @@ pub fn public_reference(prefix: &str) -> Result<String, SecretError> {
         "{prefix}-{}",
         hex::encode(random_bytes::<5>()?).to_uppercase()
     ))
+}
+
+/// A random row id (53 bits, so it survives JSON as a number) for records
+/// whose order must not show when they were made: unlike a sequence, it
+/// cannot be set against the ids of timed records.
+pub fn random_id() -> Result<i64, SecretError> {
+    let bits = u64::from_le_bytes(random_bytes::<8>()?) >> 11;
+    // Never 0, which no sequence gives either.
+    Ok(i64::try_from(bits.max(1)).unwrap_or(1))
 }
 
 /// A 256-bit random token, hex-encoded, for sessions, invitations, resets and
@@ -220,6 +277,55 @@ mod tests {
         assert!(key.open("other", "users:1", &sealed).is_err());
         let other = MasterKey::from_hex(&"22".repeat(32)).unwrap();
         assert!(other.open("totp", "users:1", &sealed).is_err());
+    }
+
+    #[test]
+    fn sealed_lengths_reveal_only_a_power_of_two() {
+        let key = [7u8; 32];
+        let short = seal_bytes(&key, "c", b"alice").unwrap();
+        let long = seal_bytes(&key, "c", &[b'x'; 500]).unwrap();
+        assert_eq!(short.len(), long.len());
+        assert_eq!(open_bytes(&key, "c", &short).unwrap(), b"alice");
+        assert_eq!(open_bytes(&key, "c", &long).unwrap(), vec![b'x'; 500]);
+        let file = seal_bytes(&key, "c", &[0u8; 70_000]).unwrap();
+        assert_eq!(file.len(), 24 + 131_072 + 16);
+        // Trailing zeros of the value itself survive the padding.
+        assert_eq!(open_bytes(&key, "c", &file).unwrap(), vec![0u8; 70_000]);
+        assert_eq!(
+            open_bytes(&key, "c", &seal_bytes(&key, "c", b"").unwrap()).unwrap(),
+            b""
+        );
+    }
+
+    #[test]
+    fn values_sealed_before_padding_still_open() {
+        let key = [9u8; 32];
+        let cipher = XChaCha20Poly1305::new(&key.into());
+        let nonce = [3u8; 24];
+        let mut legacy = nonce.to_vec();
+        legacy.extend(
+            cipher
+                .encrypt(
+                    &XNonce::from(nonce),
+                    Payload {
+                        msg: b"old",
+                        aad: b"ctx",
+                    },
+                )
+                .unwrap(),
+        );
+        assert_eq!(open_bytes(&key, "ctx", &legacy).unwrap(), b"old");
+        assert!(open_bytes(&key, "other", &legacy).is_err());
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn padding_round_trips(value in proptest::collection::vec(proptest::num::u8::ANY, 0..3000)) {
+            let padded = pad(&value);
+            proptest::prop_assert_eq!(padded.len(), padded_len(value.len()));
+            proptest::prop_assert!(padded.len().is_power_of_two() && padded.len() > value.len());
+            proptest::prop_assert_eq!(unpad(padded).unwrap(), value);
+        }
     }
 
     #[test]

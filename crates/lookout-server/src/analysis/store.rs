@@ -148,7 +148,9 @@ pub async fn queue(tx: &mut Tx, key: &MasterKey, new: &NewAnalysis<'_>) -> Resul
              ON CONFLICT (sha256) DO NOTHING",
         )
         .bind(sha256)
-        .bind(i64::try_from(new.bytes.len()).unwrap_or(i64::MAX))
+        // Only the padded size, as the sealed bytes show anyway: the exact
+        // one matched a sample to the same file in an anonymous report.
+        .bind(i64::try_from(crate::secrets::padded_len(new.bytes.len())).unwrap_or(i64::MAX))
         .bind(sealed)
         .bind(at)
         .execute(&mut **tx)

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::model::{Mode, ReportForm, SealedBody};
 use crate::db::{Db, DbError, Tx, now};
-use crate::secrets::{MasterKey, SecretError, open_with, random_bytes, seal_with};
+use crate::secrets::{MasterKey, SecretError, open_with, random_bytes, random_id, seal_with};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportStoreError {
@@ -132,13 +132,13 @@ pub async fn insert(
         Reporter::Anonymous { receipt_lookup } => (None, None, Some(receipt_lookup)),
     };
     let received = hour(now());
-    let sql = "INSERT INTO reports (ref, mode, status, reporter_user_id, reporter_org_id, share_name, \
+    let id = random_id()?;
+    let sql = "INSERT INTO reports (id, ref, mode, status, reporter_user_id, reporter_org_id, share_name, \
          receipt_hash, received_hour, updated_hour, class, discovered_on, systems, vessel_type, vessel_size, \
          sea_area, impact_safety, impact_operations, impact_money, tlp, wrapped_key, sealed_body, sealed_identity, \
          verified_member) \
-         VALUES ($1, $2, 'new', $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
-         RETURNING id";
-    let id: i64 = sqlx::query_scalar(sql)
+         VALUES ($22, $1, $2, 'new', $3, $4, $5, $6, $7, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)";
+    sqlx::query(sql)
         .bind(&reference)
         .bind(mode.as_str())
         .bind(user_id)
@@ -160,7 +160,8 @@ pub async fn insert(
         .bind(&sealed_body)
         .bind(sealed_identity)
         .bind(i64::from(verified_member))
-        .fetch_one(&mut **tx)
+        .bind(id)
+        .execute(&mut **tx)
         .await?;
     Ok((id, reference, record_key))
 }
@@ -205,7 +206,9 @@ pub async fn by_reference(db: &Db, reference: &str) -> Result<Option<ReportRow>,
 
 /// Reports merged into `id`.
 pub async fn duplicates_of(db: &Db, id: i64) -> Result<Vec<ReportRow>, ReportStoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM reports WHERE duplicate_of = $1 ORDER BY id");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM reports WHERE duplicate_of = $1 ORDER BY received_hour, ref"
+    );
     Ok(sqlx::query_as::<_, ReportRow>(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_all(&db.pool)
@@ -239,10 +242,11 @@ pub async fn by_receipt(db: &Db, lookup: &str) -> Result<Option<ReportRow>, Repo
         .await?)
 }
 
-/// The triage inbox: reports in `status` ('' for all), newest first.
+/// The triage inbox: reports in `status` ('' for all), newest hour first
+/// (within an hour in no order that says anything: ids are random).
 pub async fn list(db: &Db, status: &str, limit: i64) -> Result<Vec<ReportRow>, ReportStoreError> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM reports WHERE ($1 = '' OR status = $1) ORDER BY id DESC LIMIT $2"
+        "SELECT {COLUMNS} FROM reports WHERE ($1 = '' OR status = $1) ORDER BY received_hour DESC, ref LIMIT $2"
     );
     Ok(sqlx::query_as::<_, ReportRow>(sqlx::AssertSqlSafe(sql))
         .bind(status)
@@ -254,7 +258,7 @@ pub async fn list(db: &Db, status: &str, limit: i64) -> Result<Vec<ReportRow>, R
 /// A member's own attributed reports.
 pub async fn list_for_reporter(db: &Db, user_id: i64) -> Result<Vec<ReportRow>, ReportStoreError> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM reports WHERE reporter_user_id = $1 ORDER BY id DESC LIMIT 200"
+        "SELECT {COLUMNS} FROM reports WHERE reporter_user_id = $1 ORDER BY received_hour DESC, ref LIMIT 200"
     );
     Ok(sqlx::query_as::<_, ReportRow>(sqlx::AssertSqlSafe(sql))
         .bind(user_id)
@@ -289,9 +293,11 @@ pub async fn add_message(
     let key = report.record_key(master)?;
     let sealed = seal_with(&key, &message_context(&report.reference), body.as_bytes())?;
     sqlx::query(
-        "INSERT INTO report_messages (report_id, from_analyst, analyst_id, sealed_body, sent_hour) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO report_messages (id, report_id, position, from_analyst, analyst_id, sealed_body, sent_hour) \
+         VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM report_messages WHERE report_id = $2), \
+         $3, $4, $5, $6)",
     )
+    .bind(random_id()?)
     .bind(report.id)
     .bind(i64::from(analyst_id.is_some()))
     .bind(analyst_id)
@@ -308,7 +314,7 @@ pub async fn messages(
     report: &ReportRow,
 ) -> Result<Vec<Message>, ReportStoreError> {
     let rows: Vec<(i64, String, i64)> = sqlx::query_as(
-        "SELECT from_analyst, sealed_body, sent_hour FROM report_messages WHERE report_id = $1 ORDER BY id",
+        "SELECT from_analyst, sealed_body, sent_hour FROM report_messages WHERE report_id = $1 ORDER BY position",
     )
     .bind(report.id)
     .fetch_all(&db.pool)
