@@ -147,11 +147,21 @@ async fn attachments_are_cleaned_sealed_and_published_cleaned() {
             .unwrap();
         let (_, page) = get(&analyst, &server.url(&format!("/triage/{id}"))).await;
         assert!(
-            page.contains(&hex::encode(Sha256::digest(photo()))),
-            "original's SHA-256 shown"
+            page.contains("attachment-1.jpg"),
+            "anonymous file names are replaced"
         );
+        assert!(!page.contains("IMG_2041"));
+        // The original opens only from its warning page, with a reason.
+        let warning = server.url(&format!("/triage/{id}/attachments/1/original"));
+        let (_, page) = get(&analyst, &warning).await;
+        assert!(
+            page.contains(&hex::encode(Sha256::digest(photo()))),
+            "original's SHA-256 shown before opening it"
+        );
+        let token = csrf(&page);
         let original = analyst
-            .get(server.url(&format!("/triage/{id}/attachments/1/original")))
+            .post(format!("{warning}?csrf={token}"))
+            .form(&[("csrf", token.as_str()), ("reason", "chain of custody")])
             .send()
             .await
             .unwrap();

@@ -101,6 +101,10 @@ pub struct SubmitArgs {
     /// Attributed only: name your organisation with the published incident.
     #[arg(long)]
     share_name: bool,
+    /// Keep only the cleaned copies of the attachments: analysts never get
+    /// the files as sent. A file that cannot be cleaned is then refused.
+    #[arg(long)]
+    discard_originals: bool,
     /// The narrative; read from standard input when absent or `-`.
     #[arg(long, value_name = "FILE")]
     narrative_file: Option<PathBuf>,
@@ -238,6 +242,7 @@ fn submit(args: SubmitArgs) -> anyhow::Result<()> {
         "indicators": indicators,
         "tlp": args.tlp,
         "share_name": args.share_name,
+        "discard_originals": args.discard_originals,
         "attachments": attachments,
     });
     if let Some(token) = &membership_token {

@@ -154,6 +154,11 @@ pub struct NewReport {
     /// naming it, and nothing is stored.
     #[serde(default)]
     pub attachments: Vec<NewAttachment>,
+    /// Keep only the cleaned copies of the attachments: analysts never get
+    /// the files as sent (their metadata and bytes can say who sent them).
+    /// A file that cannot be cleaned is then a 422.
+    #[serde(default)]
+    pub discard_originals: bool,
     /// Anonymous reports only: a membership token (`lmt1.…`, fetched with
     /// POST /api/v1/tokens or on the portal's tokens page) marks the report
     /// as from a verified member without saying which. Send it without an
@@ -217,6 +222,7 @@ impl NewReport {
             share_name: self.share_name,
             scrub_terms: String::new(),
             membership_token: String::new(),
+            discard_originals: self.discard_originals,
         }
     }
 }
@@ -338,9 +344,10 @@ pub async fn accept_new(
             bytes,
         });
     }
-    let prepared = crate::reports::attachments::prepare(uploads, &state.config)
-        .await
-        .map_err(|problems| Problem::unprocessable(problems.join(" ")))?;
+    let prepared =
+        crate::reports::attachments::prepare(uploads, &state.config, !new.discard_originals)
+            .await
+            .map_err(|problems| Problem::unprocessable(problems.join(" ")))?;
     let answer = |accepted: &crate::reports::Accepted| ReportReceived {
         reference: accepted.reference.clone(),
         mode: new.mode,

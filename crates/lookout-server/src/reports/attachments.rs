@@ -34,6 +34,14 @@ pub struct Meta {
     pub removed: Vec<String>,
     /// Why members may never see it, when they may not.
     pub analysts_only: Option<String>,
+    /// Whether the file as it arrived is kept (the reporter may choose to
+    /// send only cleaned copies).
+    #[serde(default = "kept")]
+    pub original_kept: bool,
+}
+
+fn kept() -> bool {
+    true
 }
 
 impl Meta {
@@ -54,7 +62,8 @@ impl Meta {
 
 pub struct Prepared {
     pub meta: Meta,
-    original: Vec<u8>,
+    /// `None` when the reporter chose not to keep originals.
+    original: Option<Vec<u8>>,
     cleaned: Option<Vec<u8>>,
 }
 
@@ -88,8 +97,42 @@ const REQUEST_UNPACK_BUDGET: u64 = 96 * 1024 * 1024;
 
 /// Cleans every upload of a report. Any refused file refuses the lot, with
 /// one sentence a file, so the reporter can fix it and send again.
-pub async fn prepare(uploads: Vec<Upload>, config: &Config) -> Result<Vec<Prepared>, Vec<String>> {
-    prepare_at_most(uploads, config.attachments_per_report, "report", config).await
+/// With `keep_originals` false only cleaned copies are kept, and a file
+/// that cannot be cleaned is refused (its original would be all there is).
+pub async fn prepare(
+    uploads: Vec<Upload>,
+    config: &Config,
+    keep_originals: bool,
+) -> Result<Vec<Prepared>, Vec<String>> {
+    let prepared =
+        prepare_at_most(uploads, config.attachments_per_report, "report", config).await?;
+    if keep_originals {
+        return Ok(prepared);
+    }
+    let mut problems = Vec::new();
+    let only_cleaned = prepared
+        .into_iter()
+        .filter_map(|mut item| match item.cleaned {
+            Some(_) => {
+                item.original = None;
+                item.meta.original_kept = false;
+                Some(item)
+            }
+            None => {
+                problems.push(format!(
+                    "{}: it cannot be cleaned, so only the file as you sent it could be kept. \
+                     Keep the originals for this report, or leave the file out.",
+                    item.meta.filename
+                ));
+                None
+            }
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(only_cleaned)
+    } else {
+        Err(problems)
+    }
 }
 
 /// [`prepare`] for at most `max_files` files of one `what` (report, post).
@@ -157,8 +200,9 @@ pub async fn prepare_at_most(
                         sha256: hex::encode(Sha256::digest(&upload.bytes)),
                         removed,
                         analysts_only,
+                        original_kept: true,
                     },
-                    original: upload.bytes,
+                    original: Some(upload.bytes),
                     cleaned,
                 });
             }
@@ -175,13 +219,22 @@ fn context(report: &str, position: i64, column: &str) -> String {
     format!("report_attachments.{column}:{report}:{position}")
 }
 
-/// Stores attachments after those the report already has.
+/// The name analysts see for a file of a report whose reporter is not
+/// named: the uploaded name (`northwind-tankers_NORDIC-STAR_bridge.jpg`)
+/// can say who sent it, so it is never kept.
+pub fn neutral_name(position: i64, mime: &str) -> String {
+    format!("attachment-{position}.{}", extension(mime))
+}
+
+/// Stores attachments after those the report already has; `keep_names`
+/// only for reports under the reporter's name.
 pub async fn store_all(
     tx: &mut Tx,
     record_key: &[u8; 32],
     report_id: i64,
     reference: &str,
     prepared: &[Prepared],
+    keep_names: bool,
 ) -> Result<(), ReportStoreError> {
     let first: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(position), 0) FROM report_attachments WHERE report_id = $1",
@@ -191,16 +244,22 @@ pub async fn store_all(
     .await?;
     for (offset, item) in prepared.iter().enumerate() {
         let position = first + 1 + i64::try_from(offset).unwrap_or(0);
-        let meta = serde_json::to_vec(&item.meta)?;
+        let mut meta = item.meta.clone();
+        if !keep_names {
+            meta.filename = neutral_name(position, &meta.mime);
+        }
+        let meta = serde_json::to_vec(&meta)?;
         let sealed_meta = seal_with(
             record_key,
             &context(reference, position, "sealed_meta"),
             &meta,
         )?;
+        // A discarded original leaves an empty sealed value (the column
+        // predates the choice and cannot be null).
         let original = seal_bytes(
             record_key,
             &context(reference, position, "sealed_original"),
-            &item.original,
+            item.original.as_deref().unwrap_or_default(),
         )?;
         let cleaned = match &item.cleaned {
             Some(bytes) => Some(seal_bytes(
@@ -211,8 +270,8 @@ pub async fn store_all(
             None => None,
         };
         sqlx::query(
-            "INSERT INTO report_attachments (report_id, position, sealed_meta, sealed_original, sealed_cleaned, added_hour) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO report_attachments (id, report_id, position, sealed_meta, sealed_original, sealed_cleaned, added_hour) \
+             VALUES ($7, $1, $2, $3, $4, $5, $6)",
         )
         .bind(report_id)
         .bind(position)
@@ -220,6 +279,7 @@ pub async fn store_all(
         .bind(original)
         .bind(cleaned)
         .bind(hour(now()))
+        .bind(crate::secrets::random_id()?)
         .execute(&mut **tx)
         .await?;
     }
@@ -298,6 +358,7 @@ pub async fn open(
         &sealed_meta,
     )?)?;
     let (column, sealed) = match copy {
+        Copy::Original if !meta.original_kept => return Ok(None),
         Copy::Original => ("sealed_original", Some(original)),
         Copy::Cleaned => ("sealed_cleaned", cleaned),
     };

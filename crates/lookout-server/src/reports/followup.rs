@@ -6,8 +6,11 @@ use askama::Template;
 use axum::extract::{Path, Request, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
+use lookout_privacy::{KnownNames, Scrubbed};
+
 use super::ReportLabels;
 use super::attachments::Upload;
+use super::preview::{self, Segment};
 use super::store::{self, Message, ReportRow};
 use crate::accounts::throttle::ThrottleKeys;
 use crate::audit::{self, Actor};
@@ -29,24 +32,65 @@ struct FollowUpPage {
     error: Option<String>,
     reply: String,
     indicators: String,
+    /// The reporter's own words to remove from this answer (anonymous
+    /// reports), kept on a form sent back, never stored.
+    scrub_terms: String,
+    discard_originals: bool,
+    preview: Option<AnswerPreview>,
     /// Where the reply form posts.
     action: String,
+}
+
+/// An anonymous reporter's answer as it will be stored.
+struct AnswerPreview {
+    reply: Vec<Segment>,
+    indicators: Vec<Segment>,
+    removed: usize,
+    with_directory: bool,
+}
+
+impl FollowUpPage {
+    fn new(visitor: &Visitor, title: &str, action: String) -> FollowUpPage {
+        FollowUpPage {
+            page: Page::new(visitor, title),
+            receipt: String::new(),
+            report: None,
+            messages: Vec::new(),
+            openings: Vec::new(),
+            error: None,
+            reply: String::new(),
+            indicators: String::new(),
+            scrub_terms: String::new(),
+            discard_originals: false,
+            preview: None,
+            action,
+        }
+    }
+
+    /// Whether what the reporter adds is scrubbed before it is stored.
+    fn scrubbed(&self) -> bool {
+        self.report
+            .as_ref()
+            .is_some_and(|r| r.mode() == Some(super::model::Mode::Anonymous))
+    }
+
+    /// Puts the reporter's text back on a form sent back.
+    fn keep(&mut self, addition: &Addition) {
+        self.reply = addition.reply.clone();
+        self.indicators = addition.indicators.clone();
+        self.scrub_terms = addition.scrub_terms.clone();
+        self.discard_originals = addition.discard_originals;
+    }
 }
 
 impl ReportLabels for FollowUpPage {}
 
 pub async fn form(visitor: Visitor) -> Result<Response, AppError> {
-    render(&FollowUpPage {
-        page: Page::new(&visitor, "Follow up a report"),
-        receipt: String::new(),
-        report: None,
-        messages: Vec::new(),
-        openings: Vec::new(),
-        error: None,
-        reply: String::new(),
-        indicators: String::new(),
-        action: "/report/follow-up".into(),
-    })
+    render(&FollowUpPage::new(
+        &visitor,
+        "Follow up a report",
+        "/report/follow-up".into(),
+    ))
 }
 
 /// What a reporter sends when coming back: an answer, more indicators,
@@ -56,6 +100,9 @@ pub struct Addition {
     receipt: String,
     reply: String,
     indicators: String,
+    scrub_terms: String,
+    discard_originals: bool,
+    previewing: bool,
     files: Vec<Upload>,
 }
 
@@ -71,6 +118,9 @@ impl Addition {
                 "receipt" => addition.receipt = value,
                 "reply" => addition.reply = value,
                 "indicators" => addition.indicators = value,
+                "scrub_terms" => addition.scrub_terms = value,
+                "discard_originals" => addition.discard_originals = value == "on",
+                "action" => addition.previewing = value == "preview",
                 _ => {}
             }
         }
@@ -80,6 +130,49 @@ impl Addition {
     fn is_empty(&self) -> bool {
         self.reply.trim().is_empty() && self.indicators.trim().is_empty() && self.files.is_empty()
     }
+
+    fn terms(&self) -> Vec<String> {
+        self.scrub_terms
+            .lines()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// The answer and indicators of an anonymous report as they are stored:
+/// scrubbed with the directory and the reporter's own words, exactly as
+/// the report was. `Err` names what to fix.
+fn scrub_addition(addition: &Addition, known: &KnownNames) -> Result<(Scrubbed, Scrubbed), String> {
+    let terms = addition.terms();
+    Ok((
+        preview::scrub(addition.reply.trim(), known, &terms)?,
+        preview::scrub(addition.indicators.trim(), known, &terms)?,
+    ))
+}
+
+/// The preview of an anonymous reporter's answer: patterns and their own
+/// words only, unless signed in (as the report form's preview).
+async fn preview_addition(
+    state: &AppState,
+    visitor: &Visitor,
+    addition: &Addition,
+) -> Result<Result<AnswerPreview, String>, AppError> {
+    let directory = match visitor.user {
+        Some(_) => Some(super::directory::known_names(&state.db).await?),
+        None => None,
+    };
+    let nobody = KnownNames::empty();
+    let known = directory.as_deref().unwrap_or(&nobody);
+    Ok(
+        scrub_addition(addition, known).map(|(reply, indicators)| AnswerPreview {
+            removed: reply.findings.len() + indicators.findings.len(),
+            reply: preview::segments(addition.reply.trim(), &reply),
+            indicators: preview::segments(addition.indicators.trim(), &indicators),
+            with_directory: directory.is_some(),
+        }),
+    )
 }
 
 /// Adds the reporter's answer, indicators and files to `report`, in one
@@ -103,22 +196,27 @@ async fn add_more(
             super::model::INDICATORS_MAX
         )));
     }
-    let files = match super::attachments::prepare(addition.files, &state.config).await {
-        Ok(files) => files,
-        Err(problems) => {
-            return Ok(Err(format!(
-                "{} Nothing was sent; choose the files again.",
-                problems.join(" ")
-            )));
+    // Anonymous reports are kept scrubbed, answers and additions too.
+    let (reply, indicators) = if report.mode() == Some(super::model::Mode::Anonymous) {
+        let known = super::directory::known_names(&state.db).await?;
+        match scrub_addition(&addition, &known) {
+            Ok((reply, indicators)) => (reply.text, indicators.text),
+            Err(problem) => return Ok(Err(problem)),
         }
+    } else {
+        (reply.to_string(), indicators.to_string())
     };
-    // Anonymous reports are kept scrubbed, additions too.
-    let indicators =
-        if report.mode() == Some(super::model::Mode::Anonymous) && !indicators.is_empty() {
-            let known = super::directory::known_names(&state.db).await?;
-            lookout_privacy::scrub(indicators, &known).text
-        } else {
-            indicators.to_string()
+    let (reply, indicators) = (reply.as_str(), indicators.as_str());
+    let keep_originals = !addition.discard_originals;
+    let files =
+        match super::attachments::prepare(addition.files, &state.config, keep_originals).await {
+            Ok(files) => files,
+            Err(problems) => {
+                return Ok(Err(format!(
+                    "{} Nothing was sent; choose the files again.",
+                    problems.join(" ")
+                )));
+            }
         };
     let mut tx = state.db.begin_write().await?;
     if !reply.is_empty() {
@@ -129,7 +227,7 @@ async fn add_more(
         if !body.indicators.is_empty() {
             body.indicators.push('\n');
         }
-        body.indicators.push_str(&indicators);
+        body.indicators.push_str(indicators);
         store::update_body(&mut tx, &state.key, report, &body).await?;
     }
     if !files.is_empty() || !indicators.is_empty() {
@@ -141,7 +239,16 @@ async fn add_more(
         store::add_message(&mut tx, &state.key, report, None, &note).await?;
     }
     let key = report.record_key(&state.key)?;
-    super::attachments::store_all(&mut tx, &key, report.id, &report.reference, &files).await?;
+    let keep_names = report.mode() == Some(super::model::Mode::Attributed);
+    super::attachments::store_all(
+        &mut tx,
+        &key,
+        report.id,
+        &report.reference,
+        &files,
+        keep_names,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Ok(()))
 }
@@ -156,22 +263,14 @@ pub async fn follow_up(
 ) -> Result<Response, AppError> {
     let form = Addition::read(&state, request).await?;
     let throttle = ThrottleKeys::for_anonymous(&state.db, "receipt", addr, 20).await?;
-    let mut page = FollowUpPage {
-        page: Page::new(&visitor, "Follow up a report"),
-        receipt: form.receipt.clone(),
-        report: None,
-        messages: Vec::new(),
-        openings: Vec::new(),
-        error: None,
-        reply: String::new(),
-        indicators: String::new(),
-        action: "/report/follow-up".into(),
-    };
+    let mut page = FollowUpPage::new(&visitor, "Follow up a report", "/report/follow-up".into());
+    page.receipt = form.receipt.clone();
     if let Some(wait) = throttle.locked_for(&state.db).await? {
         page.error = Some(format!(
             "Too many wrong receipt codes from your network. Try again in {} minutes.",
             (wait + 59) / 60
         ));
+        page.keep(&form);
         return Ok((
             axum::http::StatusCode::TOO_MANY_REQUESTS,
             axum::response::Html(page.render()?),
@@ -188,25 +287,44 @@ pub async fn follow_up(
         page.error = Some(
             "No report matches this receipt. Check the twelve words and their order, then try again.".into(),
         );
+        page.keep(&form);
         return render_invalid(&page);
     };
-    if !form.is_empty() {
-        let (reply, indicators) = (form.reply.clone(), form.indicators.clone());
-        if let Err(problem) = add_more(&state, &report, form).await? {
-            page.error = Some(problem);
-            page.reply = reply;
-            page.indicators = indicators;
-            page.messages = store::messages(&state.db, &state.key, &report).await?;
-            page.report = Some(report);
-            return render_invalid(&page);
-        }
-        page.page = page
-            .page
-            .with_notice("Your answer was sent to the analysts.");
-    }
     page.messages = store::messages(&state.db, &state.key, &report).await?;
     page.openings = super::identity::openings(&state.db, report.id).await?;
     page.report = Some(report);
+    if form.previewing {
+        page.keep(&form);
+        let problem = match preview_addition(&state, &visitor, &form).await? {
+            Ok(preview) => {
+                page.preview = Some(preview);
+                (!form.files.is_empty()).then(|| super::submit::AGAIN.to_string())
+            }
+            Err(problem) => Some(problem),
+        };
+        return match problem {
+            Some(problem) => {
+                page.error = Some(problem);
+                render_invalid(&page)
+            }
+            None => render(&page),
+        };
+    }
+    if !form.is_empty() {
+        let Some(report) = page.report.clone() else {
+            return Err(AppError::NotFound);
+        };
+        page.keep(&form);
+        if let Err(problem) = add_more(&state, &report, form).await? {
+            page.error = Some(problem);
+            return render_invalid(&page);
+        }
+        page.keep(&Addition::default());
+        page.page = page
+            .page
+            .with_notice("Your answer was sent to the analysts.");
+        page.messages = store::messages(&state.db, &state.key, &report).await?;
+    }
     render(&page)
 }
 
@@ -246,17 +364,14 @@ pub async fn mine_detail(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let report = own_report(&state, &visitor, id).await?;
-    render(&FollowUpPage {
-        page: Page::new(&visitor, "Your report"),
-        receipt: String::new(),
-        messages: store::messages(&state.db, &state.key, &report).await?,
-        openings: Vec::new(),
-        action: format!("/reports/mine/{}", report.id),
-        report: Some(report),
-        error: None,
-        reply: String::new(),
-        indicators: String::new(),
-    })
+    let mut page = FollowUpPage::new(
+        &visitor,
+        "Your report",
+        format!("/reports/mine/{}", report.id),
+    );
+    page.messages = store::messages(&state.db, &state.key, &report).await?;
+    page.report = Some(report);
+    render(&page)
 }
 
 pub async fn mine_reply(
@@ -268,24 +383,22 @@ pub async fn mine_reply(
     let report = own_report(&state, &visitor, id).await?;
     let user_id = visitor.require_user()?.id;
     let form = Addition::read(&state, request).await?;
-    let (reply, indicators) = (form.reply.clone(), form.indicators.clone());
+    let mut page = FollowUpPage::new(
+        &visitor,
+        "Your report",
+        format!("/reports/mine/{}", report.id),
+    );
+    page.keep(&form);
     let problem = if form.is_empty() {
         Some("Write an answer, add indicators or choose files.".to_string())
     } else {
         add_more(&state, &report, form).await?.err()
     };
     if let Some(error) = problem {
-        return render_invalid(&FollowUpPage {
-            page: Page::new(&visitor, "Your report"),
-            receipt: String::new(),
-            messages: store::messages(&state.db, &state.key, &report).await?,
-            openings: Vec::new(),
-            action: format!("/reports/mine/{}", report.id),
-            report: Some(report),
-            error: Some(error),
-            reply,
-            indicators,
-        });
+        page.messages = store::messages(&state.db, &state.key, &report).await?;
+        page.report = Some(report);
+        page.error = Some(error);
+        return render_invalid(&page);
     }
     let mut tx = state.db.begin_write().await?;
     audit::append(

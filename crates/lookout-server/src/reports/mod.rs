@@ -51,8 +51,12 @@ pub fn routes() -> Router<AppState> {
         .route("/triage/{id}/merge", post(triage::merge))
         .route("/triage/{id}/identity", post(triage::open_identity))
         .route(
-            "/triage/{id}/attachments/{position}/{copy}",
-            get(triage::attachment),
+            "/triage/{id}/attachments/{position}/cleaned",
+            get(triage::cleaned),
+        )
+        .route(
+            "/triage/{id}/attachments/{position}/original",
+            get(triage::original_warning).post(triage::original),
         )
 }
 
@@ -208,7 +212,16 @@ pub async fn accept(
         token.is_some(),
     )
     .await?;
-    attachments::store_all(&mut tx, &record_key, id, &reference, attachments).await?;
+    let keep_names = mode == model::Mode::Attributed;
+    attachments::store_all(
+        &mut tx,
+        &record_key,
+        id,
+        &reference,
+        attachments,
+        keep_names,
+    )
+    .await?;
     if let Some(user_id) = attributed_to {
         // Anonymous and confidential submissions are not audited: an
         // entry's exact time would record when the reporter was online,

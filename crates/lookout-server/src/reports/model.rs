@@ -85,6 +85,9 @@ pub struct ReportForm {
     /// A membership token (anonymous reports only): checked and recorded
     /// spent by fingerprint, never stored with the report.
     pub membership_token: String,
+    /// Keep only the cleaned copies of the files, not the files as sent
+    /// (whose metadata and bytes can say who sent them).
+    pub discard_originals: bool,
 }
 
 /// The parts only analysts may read, sealed at rest.
@@ -130,6 +133,7 @@ impl ReportForm {
                 "share_name" => form.share_name = value == "on" || value == "true",
                 "scrub_terms" => form.scrub_terms = value,
                 "membership_token" => form.membership_token = value,
+                "discard_originals" => form.discard_originals = value == "on" || value == "true",
                 _ => {}
             }
         }
@@ -267,6 +271,7 @@ mod tests {
             share_name: false,
             scrub_terms: String::new(),
             membership_token: String::new(),
+            discard_originals: false,
         }
     }
 

@@ -128,7 +128,8 @@ struct ReceivedPage {
 
 /// The form's fields and files, from a multipart body (the page's form)
 /// or an urlencoded one (a form without files).
-const AGAIN: &str = "Choose your attachments again: browsers do not keep them on a form sent back.";
+pub(crate) const AGAIN: &str =
+    "Choose your attachments again: browsers do not keep them on a form sent back.";
 
 pub(crate) async fn read_submission(
     state: &AppState,
@@ -231,7 +232,7 @@ pub async fn submit(
     // Files are cleaned only for an otherwise valid report; a browser
     // cannot keep them on a form sent back, so the reporter is told.
     let prepared = if problems.is_empty() {
-        match super::attachments::prepare(uploads, &state.config).await {
+        match super::attachments::prepare(uploads, &state.config, !form.discard_originals).await {
             Ok(prepared) => prepared,
             Err(file_problems) => {
                 problems.extend(file_problems);

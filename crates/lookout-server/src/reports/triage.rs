@@ -327,24 +327,20 @@ pub async fn open_identity(
     }
 }
 
-/// An attachment as the analyst downloads it: the original (as opaque
-/// bytes) or the cleaned copy. Each download is on the record.
-pub async fn attachment(
+/// An attachment's cleaned copy, as analysts get it by default; the
+/// original only through [`original`], after a warning. Each download is
+/// on the record.
+pub async fn cleaned(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path((id, position, copy)): Path<(i64, i64, String)>,
+    Path((id, position)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
     use super::attachments::{self, Copy};
     let analyst_id = analyst(&visitor)?.id;
-    let copy = match copy.as_str() {
-        "original" => Copy::Original,
-        "cleaned" => Copy::Cleaned,
-        _ => return Err(AppError::NotFound),
-    };
     let report = store::by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let (meta, bytes) = attachments::open(&state.db, &state.key, &report, position, copy)
+    let (meta, bytes) = attachments::open(&state.db, &state.key, &report, position, Copy::Cleaned)
         .await?
         .ok_or(AppError::NotFound)?;
     audit::record(
@@ -353,17 +349,93 @@ pub async fn attachment(
         Actor::User(analyst_id),
         "report.attachment-downloaded",
         &format!("report:{id}"),
-        &format!("attachment:{position} {copy:?}"),
+        &format!("attachment:{position} Cleaned"),
     )
     .await?;
-    let name = format!(
-        "{}-{position}-{}",
-        report.reference,
-        if copy == Copy::Original {
-            "original"
-        } else {
-            "cleaned"
-        }
-    );
-    Ok(attachments::download(bytes, &meta, &name, copy))
+    let name = format!("{}-{position}-cleaned", report.reference);
+    Ok(attachments::download(bytes, &meta, &name, Copy::Cleaned))
+}
+
+#[derive(Template)]
+#[template(path = "reports/original.html")]
+struct OriginalPage {
+    page: Page,
+    report: ReportRow,
+    attachment: super::attachments::Listed,
+    error: Option<String>,
+}
+
+/// What opening an original can reveal, before it is opened.
+pub async fn original_warning(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, position)): Path<(i64, i64)>,
+) -> Result<Response, AppError> {
+    analyst(&visitor)?;
+    let report = store::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let attachment = super::attachments::list(&state.db, &state.key, &report)
+        .await?
+        .into_iter()
+        .find(|a| a.position == position && a.meta.original_kept)
+        .ok_or(AppError::NotFound)?;
+    render(&OriginalPage {
+        page: Page::new(&visitor, "Open an original file"),
+        report,
+        attachment,
+        error: None,
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OriginalForm {
+    reason: String,
+}
+
+/// The file as the reporter sent it, for the chain of custody: a
+/// deliberate step with a stated reason, audited before a byte leaves.
+pub async fn original(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Path((id, position)): Path<(i64, i64)>,
+    Form(form): Form<OriginalForm>,
+) -> Result<Response, AppError> {
+    use super::attachments::{self, Copy};
+    let analyst_id = analyst(&visitor)?.id;
+    let report = store::by_id(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let reason = form.reason.trim();
+    if reason.chars().count() < 5 {
+        let attachment = attachments::list(&state.db, &state.key, &report)
+            .await?
+            .into_iter()
+            .find(|a| a.position == position && a.meta.original_kept)
+            .ok_or(AppError::NotFound)?;
+        return render_invalid(&OriginalPage {
+            page: Page::new(&visitor, "Open an original file"),
+            report,
+            attachment,
+            error: Some(
+                "Say why you need the original (five characters or more): it is recorded.".into(),
+            ),
+        });
+    }
+    let (meta, bytes) = attachments::open(&state.db, &state.key, &report, position, Copy::Original)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let reason: String = reason.chars().take(500).collect();
+    audit::record(
+        &state.db,
+        &state.key,
+        Actor::User(analyst_id),
+        "report.attachment-original-opened",
+        &format!("report:{id}"),
+        &format!("attachment:{position} reason: {reason}"),
+    )
+    .await?;
+    let name = format!("{}-{position}-original", report.reference);
+    Ok(attachments::download(bytes, &meta, &name, Copy::Original))
 }
