@@ -91,6 +91,7 @@ mod image;
 mod ooxml;
 mod pdf;
 mod removed;
+mod xmlids;
 
 pub use detect::{Detected, Kind, detect};
 pub use error::AttachmentError;
