@@ -653,4 +653,133 @@ mod tests {
         // `id="2"` on cNvPr is the shape's number in the slide, not renumbered.
         assert!(text.contains(r#"<p:cNvPr id="2" name="Title 1">"#));
     }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Attribute names Office writes, some of which go.
+        const NAMES: &[&str] = &[
+            "w:rsidR",
+            "w:rsidRPr",
+            "w14:paraId",
+            "w:val",
+            "xr:uid",
+            "r:id",
+            "name",
+            "xmlns:w",
+            "id",
+            "val",
+            "w:hash",
+            "dirty",
+        ];
+        const ELEMENTS: &[&str] = &[
+            "w:p",
+            "w:r",
+            "w:rsids",
+            "w:rsid",
+            "w15:docId",
+            "a16:creationId",
+            "p14:modId",
+            "xr:revisionPtr",
+            "w:id",
+            "w:t",
+            "p:tag",
+            "p1510:revLst",
+        ];
+
+        fn attribute() -> impl Strategy<Value = String> {
+            (
+                0..NAMES.len(),
+                "[ -~&&[^<&\"]]{0,12}",
+                any::<bool>(),
+                " {1,2}",
+            )
+                .prop_map(|(n, value, single, space)| {
+                    let q = if single && !value.contains('\'') {
+                        '\''
+                    } else {
+                        '"'
+                    };
+                    let value = if q == '"' {
+                        value.replace('"', "")
+                    } else {
+                        value
+                    };
+                    format!("{space}{}={q}{value}{q}", NAMES[n])
+                })
+        }
+
+        /// Well-formed XML from Office's names, text with `>` and
+        /// quotes, comments and CDATA.
+        fn node(depth: u32) -> BoxedStrategy<String> {
+            let text = "[ -~&&[^<&]]{0,20}".boxed();
+            let comment = "[a-z >]{0,10}".prop_map(|c| format!("<!--{c}-->")).boxed();
+            let cdata = "[a-z<>]{0,10}"
+                .prop_map(|c| format!("<![CDATA[{c}]]>"))
+                .boxed();
+            let empty = (0..ELEMENTS.len(), prop::collection::vec(attribute(), 0..4))
+                .prop_map(|(e, attrs)| format!("<{}{}/>", ELEMENTS[e], attrs.concat()))
+                .boxed();
+            if depth == 0 {
+                return prop_oneof![text, comment, cdata, empty].boxed();
+            }
+            let parent = (
+                0..ELEMENTS.len(),
+                prop::collection::vec(attribute(), 0..4),
+                prop::collection::vec(node(depth - 1), 0..4),
+            )
+                .prop_map(|(e, attrs, children)| {
+                    format!(
+                        "<{0}{1}>{2}</{0}>",
+                        ELEMENTS[e],
+                        attrs.concat(),
+                        children.concat()
+                    )
+                })
+                .boxed();
+            prop_oneof![text, comment, cdata, empty, parent].boxed()
+        }
+
+        proptest! {
+            #[test]
+            fn chunking_changes_nothing_and_a_second_pass_removes_nothing(
+                body in node(3),
+                chunk in 1usize..40,
+            ) {
+                let xml = format!("<?xml version=\"1.0\"?><root>{body}</root>");
+                for rules in [&WORD, &EXCEL, &POWERPOINT] {
+                    let (whole, _) = filter(rules, xml.as_bytes(), usize::MAX).unwrap();
+                    let (chunked, _) = filter(rules, xml.as_bytes(), chunk).unwrap();
+                    prop_assert_eq!(&whole, &chunked);
+                    let (again, removed) = filter(rules, &whole, chunk).unwrap();
+                    prop_assert_eq!(&again, &whole);
+                    prop_assert!(!removed);
+                    let text = String::from_utf8(whole).unwrap();
+                    for gone in ["rsid", "paraId", "docId", "revisionPtr", "revLst", "uid=", "hash="] {
+                        let kept = !std::ptr::eq(rules, &WORD) && ["rsid", "paraId", "docId", "hash="].contains(&gone)
+                            || !std::ptr::eq(rules, &EXCEL) && ["revisionPtr", "uid="].contains(&gone)
+                            || !std::ptr::eq(rules, &POWERPOINT) && gone == "revLst";
+                        if !kept {
+                            // Only in text, comments or CDATA, never as a name.
+                            prop_assert!(!text.contains(&format!(":{gone}")), "{} in {}", gone, text);
+                        }
+                    }
+                }
+            }
+
+            #[test]
+            fn any_bytes_are_filtered_or_refused(
+                bytes in prop::collection::vec(any::<u8>(), 0..512),
+                chunk in 1usize..64,
+            ) {
+                if let Ok((out, _)) = filter(&WORD, &bytes, chunk) {
+                    prop_assert!(out.len() <= bytes.len() + 64 * 4);
+                    let (again, removed) = filter(&WORD, &out, chunk).unwrap();
+                    prop_assert_eq!(again, out);
+                    prop_assert!(!removed);
+                }
+            }
+        }
+    }
 }
