@@ -1,7 +1,9 @@
 //! Office Open XML packages (.docx, .xlsx, .pptx): the zip is rewritten
 //! entry by entry. The document properties are replaced by empty ones,
 //! pictures inside are cleaned like attachments, the workbook's saved-from
-//! path goes; every other part is copied with the same content (recompressed,
+//! path goes, the application's XML parts lose the ids Office stamps into
+//! them (see [`crate::xmlids`]), PowerPoint's co-authoring history is
+//! emptied; every other part is copied with the same content (recompressed,
 //! with neutral dates and no zip comments or extra fields).
 //!
 //! Parts are read a chunk at a time, never unpacked into memory as a

@@ -394,3 +394,43 @@ fn powerpoint_365_presentation_loses_its_client_ids_save_times_and_history() {
     assert!(slide.contains("0400 alarm"));
     assert_stable(&out);
 }
+
+// ---------------------------------------------------------- OpenDocument
+
+/// LibreOffice files carry the same kind of ids (`officeooo:rsid` on every
+/// style, `Rsid`/`RsidRoot` and the printer in settings.xml, the editor,
+/// dates and editing time in meta.xml). They are not cleaned, so they must
+/// never reach members: kept for analysts. A guard for what the crate
+/// documentation promises, not a regression test.
+#[test]
+fn opendocument_files_are_kept_for_analysts() {
+    use std::io::{Cursor, Write};
+    use zip::write::SimpleFileOptions;
+    let meta = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-meta xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" xmlns:dc="http://purl.org/dc/elements/1.1/" office:version="1.3"><office:meta><meta:initial-creator>Ivan Petrov</meta:initial-creator><meta:creation-date>2026-03-02T14:32:00.123000000</meta:creation-date><dc:creator>Ivan Petrov</dc:creator><meta:editing-cycles>3</meta:editing-cycles><meta:editing-duration>PT17M</meta:editing-duration><meta:generator>LibreOffice/24.2.1.2$Windows_X86_64 LibreOffice_project/db4def46b0453cc22e2d0305797cf981b68ef5ac</meta:generator></office:meta></office:document-meta>"#;
+    let content = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" xmlns:officeooo="http://openoffice.org/2009/office" office:version="1.3"><office:automatic-styles><style:style style:name="P1" style:family="paragraph"><style:text-properties officeooo:rsid="0012a4f3" officeooo:paragraph-rsid="0012a4f3"/></style:style></office:automatic-styles><office:body><office:text><text:p text:style-name="P1">{DOC_TEXT}</text:p></office:text></office:body></office:document-content>"#
+    );
+    for mimetype in [
+        "application/vnd.oasis.opendocument.text",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "application/vnd.oasis.opendocument.presentation",
+    ] {
+        let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let stored =
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        z.start_file("mimetype", stored).unwrap();
+        z.write_all(mimetype.as_bytes()).unwrap();
+        for (name, data) in [("content.xml", content.as_str()), ("meta.xml", meta)] {
+            z.start_file(name, SimpleFileOptions::default()).unwrap();
+            z.write_all(data.as_bytes()).unwrap();
+        }
+        let odf = z.finish().unwrap().into_inner();
+        let outcome = clean(&odf, &Limits::default()).unwrap().outcome;
+        assert!(
+            matches!(outcome, Outcome::AnalystsOnly { .. }),
+            "{mimetype}: {outcome:?}"
+        );
+    }
+}
