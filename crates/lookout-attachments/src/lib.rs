@@ -36,7 +36,7 @@
 //! | PNG | [`Outcome::Cleaned`] | every chunk but IHDR, PLTE, IDAT, IEND, tRNS, gAMA, cHRM, sRGB, sBIT, bKGD, pHYs, hIST, cICP, mDCv, cLLi and the APNG animation chunks: so tEXt/zTXt/iTXt, eXIf, tIME, iCCP and private chunks go; anything after IEND. |
 //! | WebP | [`Outcome::Cleaned`] | EXIF, XMP, ICCP and unknown chunks; the VP8X metadata flags are cleared. |
 //! | PDF | [`Outcome::Cleaned`] | trailer `/Info` and `/ID`; `/Metadata` (XMP) everywhere; JPEG pictures (`/DCTDecode` streams) cleaned as above, and a JPEG behind other filters keeps the file for analysts; JavaScript (name tree, `/JS`, actions, `javascript:` links); `/OpenAction` actions and `/AA`; launch, remote/embedded go-to, import, submit and media actions; embedded files (`/EmbeddedFiles`, `/EF`, file-attachment annotations, portfolios); rich-media, 3D, screen, sound and movie annotations; `/AcroForm /XFA`; `/PieceInfo`, `/LastModified`; comment authors and dates; article thread info; digital signatures; private trailer keys. Saved as a full rewrite, so earlier revisions go too. Encrypted PDFs: analysts only. |
-//! | Word, Excel, PowerPoint (OOXML) | [`Outcome::Cleaned`] | `docProps/core.xml` (author, last editor, dates, title ...), `docProps/app.xml` (company, manager, template ...) and `docProps/custom.xml` replaced by empty valid parts; pictures inside cleaned as above; Excel's saved-from folder (`absPath`); zip comments, dates and extra fields. Every other part keeps its content. |
+//! | Word, Excel, PowerPoint (OOXML) | [`Outcome::Cleaned`] | `docProps/core.xml` (author, last editor, dates, title ...), `docProps/app.xml` (company, manager, template ...) and `docProps/custom.xml` (sensitivity labels with tenant ids) replaced by empty valid parts; pictures inside cleaned as above; Excel's saved-from folder (`absPath`); the ids the applications stamp into a document (see below); zip comments, dates and extra fields. Every other part keeps its content. |
 //! | OOXML with macros, comments or tracked changes, embedded objects, links to local files (such as a template path), SharePoint-style properties, or pictures that cannot be cleaned | [`Outcome::AnalystsOnly`] | these carry names and paths that only understanding the document could remove; the reason says what to do (save as PDF, accept changes ...) |
 //! | OOXML over [`Limits::max_ooxml_entries`] or [`Limits::max_ooxml_uncompressed`], with a relationships, properties or workbook part over 4 MiB, or with a picture that unpacks to more than [`Limits::max_bytes`] or to four times what it takes in the package (plus 1 MiB) | [`Outcome::AnalystsOnly`] | too much to check, or padding there to be held in memory |
 //! | HEIC/HEIF, AVIF, TIFF and camera raw, JPEG XL, JPEG 2000 | [`AttachmentError::Refused`] | cannot be cleaned without re-encoding: the reporter is asked for a screenshot as PNG or JPEG |
@@ -79,11 +79,50 @@
 //! a call unpacked, for a server that bounds a whole request: give each
 //! attachment what is left.
 //!
+//! ## Ids in Office documents
+//!
+//! Word, Excel and PowerPoint stamp ids into a document that name no one
+//! but link its copies, documents edited in the same session, and files
+//! saved by the same installation. Every XML part in `word/`, `xl/` and
+//! `ppt/` (and custom XML item properties) streams through a tokenizer that
+//! drops them, or, where the format requires one, puts the package's next
+//! number in its place (1, 2, 3 ... in package order, so two cleaned files
+//! share only what every file has):
+//!
+//! - Word: `w14:docId`, `w15:docId`; `w:rsids` and every `w:rsid*`
+//!   attribute; `w14:paraId`, `w14:textId`, `wp14:anchorId`, `wp14:editId`,
+//!   `w16cid:durableId`, `w16sdtdh:storeItemChecksum`; `w:docVars`;
+//!   `w:mailMerge`; a list's `w:nsid` (renumbered), `w:tmpl`, `w:tplc`; a
+//!   content control's `w:id` and a building block's `w:guid` (renumbered);
+//!   the salted hash of a protection password (the protection stays).
+//! - Excel: `xr:revisionPtr` (`documentId`, `uidLastSave`, co-authoring
+//!   versions); every `xr*:uid`; `fileVersion`'s build; the window's
+//!   position and size; `fileSharing`'s user name; pivot caches' "refreshed
+//!   by" and date; salted protection hashes.
+//! - PowerPoint: `ppt/revisionInfo.xml`'s client GUID with its save time;
+//!   `ppt/changesInfos/` (co-authoring history with names and account ids)
+//!   emptied; `p14:creationId`, `p14:modId`, section ids (renumbered); the
+//!   values add-ins keep in `ppt/tags/`.
+//! - All three: `a16:creationId` on shapes and pictures and `c16:uniqueId`
+//!   on chart series (renumbered); the bibliography store's `ds:itemID`
+//!   (renumbered).
+//!
+//! Comments, tracked changes, people lists and threaded comments keep a
+//! package for analysts (see the policy), so their authors, dates and ids
+//! never reach members. A part the tokenizer cannot follow (not XML, a
+//! DOCTYPE, a tag over 4 MiB) keeps the package for analysts too.
+//!
 //! ## What is not removed
 //!
 //! What the content itself says: text on a page, names in a spreadsheet's
-//! cells, a face in a photo. Nor Word's revision-session ids (`w:rsid`),
-//! which link documents edited in the same session but name no one.
+//! cells, a face in a photo, the names of pictures and shapes. Ids that
+//! parts refer to each other by (relationship ids, shape numbers, hidden
+//! bookmark names such as `_Toc123456789` that fields point at, Excel's
+//! conditional-format GUIDs) and the obfuscation key of an embedded font:
+//! rewriting them would need to understand the document. Printer settings
+//! that Excel and Word keep as binary parts (`printerSettings*.bin`, which
+//! can name a network printer). OpenDocument files (.odt, .ods, .odp) are
+//! not cleaned at all: they are kept for analysts, as "anything else".
 
 mod detect;
 mod error;
@@ -91,6 +130,7 @@ mod image;
 mod ooxml;
 mod pdf;
 mod removed;
+mod xmlids;
 
 pub use detect::{Detected, Kind, detect};
 pub use error::AttachmentError;

@@ -1,7 +1,9 @@
 //! Office Open XML packages (.docx, .xlsx, .pptx): the zip is rewritten
 //! entry by entry. The document properties are replaced by empty ones,
 //! pictures inside are cleaned like attachments, the workbook's saved-from
-//! path goes; every other part is copied with the same content (recompressed,
+//! path goes, the application's XML parts lose the ids Office stamps into
+//! them (see [`crate::xmlids`]), PowerPoint's co-authoring history is
+//! emptied; every other part is copied with the same content (recompressed,
 //! with neutral dates and no zip comments or extra fields).
 //!
 //! Parts are read a chunk at a time, never unpacked into memory as a
@@ -19,6 +21,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
 use crate::removed::Removed;
+use crate::xmlids::{self, IdFilter, Rules, Unfiltered};
 use crate::{Kind, Limits, image};
 
 /// Why a package is kept for analysts only, as the end of a sentence that
@@ -569,6 +572,9 @@ fn rewrite(
     // but nothing here trusts that.
     let mut budget = Budget::new(limits.max_ooxml_uncompressed);
     let mut buf = vec![0; CHUNK];
+    // The last id handed out by the filters: renumbered ids are unique
+    // within the package, in package order, whatever they were.
+    let mut last_id = 0;
     for i in 0..archive.len() {
         let mut entry = archive.by_index(i).map_err(|_| NotCleaned::Unreadable)?;
         let name = entry
@@ -591,7 +597,21 @@ fn rewrite(
                 WHOLE_PART_MAX,
                 NotCleaned::TooLargePart,
             )?;
-            clean_named(&name, &data, removed)?
+            let data = clean_named(&name, &data, removed)?;
+            match rules_for(&name) {
+                Some(rules) => {
+                    let mut filter = IdFilter::new(rules, last_id);
+                    let mut kept = Vec::with_capacity(data.len());
+                    filter.feed(&data, &mut kept).map_err(unfiltered)?;
+                    filter.finish().map_err(unfiltered)?;
+                    last_id = filter.last_id;
+                    if filter.removed {
+                        removed.add(rules.label);
+                    }
+                    kept
+                }
+                None => data,
+            }
         } else {
             let n = fill(&mut entry, &mut buf, &mut budget)?;
             let head = &buf[..n];
@@ -611,12 +631,43 @@ fn rewrite(
                 }
                 Kind::Heic | Kind::Tiff | Kind::JpegXl => return Err(NotCleaned::Pictures),
                 _ => {
-                    // Kept as it is, so never held: copied a chunk at a time.
-                    out.start_file(name, options).map_err(unwritten)?;
-                    out.write_all(head).map_err(unwritten)?;
+                    // Never held: copied a chunk at a time, through the
+                    // id filter where the part is one of Office's.
+                    out.start_file(name.as_str(), options).map_err(unwritten)?;
+                    if let Some(empty) = replacement(&name) {
+                        let mut seen = head.to_vec();
+                        stream(&mut entry, &mut buf, &mut budget, |chunk| {
+                            let room = (empty.len() + 1).saturating_sub(seen.len());
+                            seen.extend_from_slice(&chunk[..chunk.len().min(room)]);
+                            Ok(())
+                        })?;
+                        if seen != empty {
+                            removed.add(REPLACED_LABEL);
+                        }
+                        out.write_all(empty).map_err(unwritten)?;
+                        continue;
+                    }
+                    let Some(rules) = rules_for(&name) else {
+                        out.write_all(head).map_err(unwritten)?;
+                        stream(&mut entry, &mut buf, &mut budget, |chunk| {
+                            out.write_all(chunk).map_err(unwritten)
+                        })?;
+                        continue;
+                    };
+                    let mut filter = IdFilter::new(rules, last_id);
+                    let mut kept = Vec::with_capacity(CHUNK);
+                    filter.feed(head, &mut kept).map_err(unfiltered)?;
+                    out.write_all(&kept).map_err(unwritten)?;
                     stream(&mut entry, &mut buf, &mut budget, |chunk| {
-                        out.write_all(chunk).map_err(unwritten)
+                        kept.clear();
+                        filter.feed(chunk, &mut kept).map_err(unfiltered)?;
+                        out.write_all(&kept).map_err(unwritten)
                     })?;
+                    filter.finish().map_err(unfiltered)?;
+                    last_id = filter.last_id;
+                    if filter.removed {
+                        removed.add(rules.label);
+                    }
                     continue;
                 }
             }
@@ -625,6 +676,46 @@ fn rewrite(
         out.write_all(&data).map_err(unwritten)?;
     }
     Ok(out.finish().map_err(unwritten)?.out.into_inner())
+}
+
+/// The id filter's rules for a part, by its name: every XML part of the
+/// application's folder, and custom XML item properties.
+fn rules_for(name: &str) -> Option<&'static Rules> {
+    let name = lower(name);
+    if !name.ends_with(".xml") {
+        return None;
+    }
+    if name.starts_with("word/") {
+        Some(&xmlids::WORD)
+    } else if name.starts_with("xl/") {
+        Some(&xmlids::EXCEL)
+    } else if name.starts_with("ppt/") {
+        Some(&xmlids::POWERPOINT)
+    } else if name.starts_with("customxml/itemprops") {
+        Some(&xmlids::CUSTOM_XML)
+    } else {
+        None
+    }
+}
+
+/// PowerPoint's co-authoring history (`ppt/changesInfos/changesInfoN.xml`):
+/// who changed what, with their names, account ids and times. Replaced by
+/// an empty list, which is valid.
+const EMPTY_CHANGES: &[u8] = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<pc:chgInfo xmlns:pc="http://schemas.microsoft.com/office/powerpoint/2013/main/command"/>"#;
+const REPLACED_LABEL: &str = "ppt/changesInfos editing history (names, account ids, times)";
+
+/// The content a part is replaced with whatever it holds, if it is one.
+fn replacement(name: &str) -> Option<&'static [u8]> {
+    let name = lower(name);
+    (name.starts_with("ppt/changesinfos/") && name.ends_with(".xml")).then_some(EMPTY_CHANGES)
+}
+
+fn unfiltered(e: Unfiltered) -> NotCleaned {
+    match e {
+        Unfiltered::Malformed => NotCleaned::Unreadable,
+        Unfiltered::TooLong => NotCleaned::TooLargePart,
+    }
 }
 
 /// Room for the fixed overhead of a rewritten package over twice the
