@@ -387,6 +387,11 @@ fn examine(
             .iter()
             .any(|p| name.contains(p))
             .then_some(NotCleaned::Embedded);
+        // Excel's data connections hold connection strings: server, share
+        // and user names of the sender's network.
+        if other.is_none() && name == "xl/connections.xml" {
+            other = Some(NotCleaned::LocalLinks);
+        }
 
         if name == "[content_types].xml" {
             let mut scan = Scan::new(MACRO_TYPES);

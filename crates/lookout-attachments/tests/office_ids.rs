@@ -434,3 +434,27 @@ fn opendocument_files_are_kept_for_analysts() {
         );
     }
 }
+
+/// Excel's data connections name the sender's servers, shares and users
+/// in their connection strings: such a workbook stays with the analysts.
+#[test]
+fn excel_data_connections_keep_a_workbook_for_analysts() {
+    let base = excel_365();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&base[..])).unwrap();
+    let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut bytes).unwrap();
+        parts.push((entry.name().unwrap().to_string(), bytes));
+    }
+    let connections = br#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<connections xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><connection id="1" name="Voyage DB" type="1" refreshedVersion="8" background="1" saveData="1"><dbPr connection="DRIVER=SQL Server;SERVER=NKS-OPS-SQL01;UID=ivan.petrov;APP=Microsoft Office;WSID=NKS-LT-0231;DATABASE=Voyages" command="SELECT * FROM gaps"/></connection></connections>"#;
+    parts.push(("xl/connections.xml".into(), connections.to_vec()));
+    let refs: Vec<(&str, &[u8])> = parts.iter().map(|(n, b)| (n.as_str(), &b[..])).collect();
+    let input = zip_of(&refs);
+    match clean(&input, &Limits::default()).unwrap().outcome {
+        Outcome::AnalystsOnly { reason } => assert!(reason.contains("links"), "{reason}"),
+        Outcome::Cleaned { .. } => panic!("a workbook naming NKS-OPS-SQL01 reached members"),
+    }
+}
