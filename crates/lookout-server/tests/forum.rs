@@ -994,3 +994,101 @@ async fn the_xss_corpus_posted_in_the_forum_renders_harmless() {
     }
     assert!(checked >= corpus.len() - 2, "checked {checked} posts");
 }
+
+/// Tom's session, as a copy of the database shows it.
+async fn session_times(server: &TestServer, user_id: i64) -> Vec<i64> {
+    sqlx::query_scalar("SELECT last_seen_at FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_all(&server.state.db.pool)
+        .await
+        .unwrap()
+}
+
+/// A member idles, then posts under a pseudonym: the database must not
+/// hold a session time that matches the post's. Sessions keep activity to
+/// the hour and only page reads record it; posts keep the minute pages show.
+#[tokio::test]
+async fn a_pseudonymous_post_leaves_no_session_time_to_match_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let data = tempfile::tempdir().unwrap();
+        let long_idle = |c: &mut Config| c.session_idle_minutes = 600;
+        let server = TestServer::start_in(&url, data.path().to_path_buf(), Some(&long_idle)).await;
+        server.org("Northwind Tankers", "ship-owner").await;
+        let _admin = categories(&server).await;
+        let tom = member(&server, "tom.brandt@northwind.example", "Northwind Tankers").await;
+        let tom_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind("tom.brandt@northwind.example")
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+        let thread = start_thread(
+            &server,
+            &tom,
+            "general",
+            "Jamming off Kestrel Bay",
+            "amber",
+            "GNSS lost twice at anchor.",
+            false,
+        )
+        .await;
+        let (_, page) = get(&tom, &server.url(&thread)).await;
+        let token = csrf(&page);
+
+        // Tom has read nothing since the previous hour.
+        let now = lookout_server::db::now();
+        let idle_since = now - now % 3600 - 3600;
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE user_id = $2")
+            .bind(idle_since)
+            .bind(tom_id)
+            .execute(&server.state.db.pool)
+            .await
+            .unwrap();
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", token.clone())
+            .text("body", "Same here, on the 12th, twice.")
+            .text("pseudonymous", "1")
+            .text("action", "post");
+        let response = tom
+            .post(server.url(&format!("{thread}?csrf={token}")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+        let location = response.headers()["location"].to_str().unwrap().to_string();
+
+        let posted: i64 =
+            sqlx::query_scalar("SELECT created_at FROM forum_posts WHERE pseudonym IS NOT NULL")
+                .fetch_one(&server.state.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(posted % 60, 0, "a post keeps its minute, as pages show it");
+        assert_eq!(
+            session_times(&server, tom_id).await,
+            [idle_since],
+            "the request that posted recorded no session activity"
+        );
+
+        // Reading afterwards records the hour, coarser than the post's
+        // minute, and the session is still signed in.
+        let (status, page) = get(&tom, &server.url(&location)).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("(pseudonym)"), "{page}");
+        let seen = session_times(&server, tom_id).await;
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0] % 3600, 0, "activity kept to the hour: {seen:?}");
+        assert!(seen[0] > idle_since, "{seen:?} {posted}");
+
+        // The idle timeout still ends a session left alone long enough.
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE user_id = $2")
+            .bind(idle_since - 10 * 3600)
+            .bind(tom_id)
+            .execute(&server.state.db.pool)
+            .await
+            .unwrap();
+        let (status, _) = get(&tom, &server.url(&location)).await;
+        assert_eq!(status, 303, "idle past the timeout: signed out");
+        assert!(session_times(&server, tom_id).await.is_empty());
+    }
+}
