@@ -1969,7 +1969,9 @@ async fn forum_and_knowledge_base_in_a_browser() {
     portal
         .follow(By::Css("#p2 a[href$='/report']"), "Report")
         .await;
-    portal.expect_page("/forum/p/", "Report post #2").await;
+    portal
+        .expect_page(&format!("{thread}/2/report"), "Report post #2")
+        .await;
     portal.fill("#reason", "Names a supplier's domain.").await;
     portal
         .follow(
@@ -1977,7 +1979,9 @@ async fn forum_and_knowledge_base_in_a_browser() {
             "Report to the moderators",
         )
         .await;
-    portal.expect_page("/forum/p/", "Report post #2").await;
+    portal
+        .expect_page(&format!("{thread}/2/report"), "Report post #2")
+        .await;
     portal.sign_out().await;
 
     println!("5. a moderator hides it and locks the thread");
@@ -1994,7 +1998,9 @@ async fn forum_and_knowledge_base_in_a_browser() {
             .contains("Names a supplier's domain.")
     );
     portal.follow(By::LinkText("Moderate"), "Moderate").await;
-    portal.expect_page("/forum/p/", "Moderate post #2").await;
+    portal
+        .expect_page(&format!("{thread}/2/moderate"), "Moderate post #2")
+        .await;
     portal.fill("#reason", "Names a company").await;
     portal
         .follow(button("Hide this post"), "Hide this post")
