@@ -13,6 +13,11 @@
   const NONCE_LEN = 32;
   const STORAGE_KEY = 'lookout.tokens';
   const PENDING_KEY = 'lookout.tokens.pending';
+  // Each month's key fingerprint as first seen in this browser.
+  const PINS_KEY = 'lookout.token-keys';
+  // The key list is fetched as a stranger would: no cookie, so the portal
+  // cannot pick a list for this member, and never from a cache.
+  const KEY_LIST_REQUEST = Object.freeze({ credentials: 'omit', cache: 'no-store', headers: { Accept: 'application/json' } });
   const NOT_KEPT = "the server's signature does not verify: the tokens were not kept";
 
   // Errors carry fixed text; the page shows only these (never a raw exception).
@@ -154,6 +159,99 @@
     return { id: entry.id, n, e, bytes: Math.ceil(bits / 8) };
   }
 
+  // --- Which key: checked, shown, remembered ---------------------------------
+
+  // One DER element at `at`: its tag and where its contents lie.
+  function derElement(der, at) {
+    const bad = fail('the key is not a well-formed SubjectPublicKeyInfo');
+    if (at + 2 > der.length) throw bad;
+    let len = der[at + 1];
+    let start = at + 2;
+    if (len & 0x80) {
+      const count = len & 0x7f;
+      if (count < 1 || count > 3 || start + count > der.length) throw bad;
+      len = 0;
+      for (let i = 0; i < count; i++) len = len * 256 + der[start + i];
+      start += count;
+    }
+    if (start + len > der.length) throw bad;
+    return { tag: der[at], start, end: start + len };
+  }
+
+  // The modulus and exponent inside a SubjectPublicKeyInfo (RFC 5280, with
+  // the RSAPublicKey of RFC 8017 in its bit string).
+  function rsaFromSpki(der) {
+    const bad = fail('the key is not a well-formed SubjectPublicKeyInfo');
+    const spki = derElement(der, 0);
+    if (spki.tag !== 0x30 || spki.end !== der.length) throw bad;
+    const algorithm = derElement(der, spki.start);
+    const bits = derElement(der, algorithm.end);
+    if (algorithm.tag !== 0x30 || bits.tag !== 0x03 || bits.end !== spki.end || der[bits.start] !== 0) throw bad;
+    const rsa = derElement(der, bits.start + 1);
+    const n = derElement(der, rsa.start);
+    const e = derElement(der, n.end);
+    if (rsa.tag !== 0x30 || n.tag !== 0x02 || e.tag !== 0x02 || e.end !== rsa.end) throw bad;
+    return { n: bytesToInt(der.slice(n.start, n.end)), e: bytesToInt(der.slice(e.start, e.end)) };
+  }
+
+  const toHex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+  // What members compare out of band: 128 bits in groups of four.
+  const shortFingerprint = (hex) => (String(hex).slice(0, 32).match(/.{1,4}/g) || []).join(' ');
+
+  // The issuing key of a list fetched without credentials, bound to its
+  // key material: the fingerprint is SHA-256 of the published
+  // SubjectPublicKeyInfo, the id its first 16 digits, and the modulus and
+  // exponent used for blinding are the ones inside it.
+  async function checkedKeyFromList(list) {
+    const key = keyFromList(list);
+    const entry = list.keys.find((k) => k && k.id === list.issuing);
+    const unusable = fail('the portal published a key whose id or fingerprint does not match it');
+    let der;
+    try { der = Uint8Array.from(atob(entry.spki), (c) => c.charCodeAt(0)); } catch (_) { throw unusable; }
+    const fingerprint = toHex(new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', der)));
+    let inside;
+    try { inside = rsaFromSpki(der); } catch (_) { throw unusable; }
+    if (fingerprint.slice(0, 16) !== key.id || entry.fingerprint !== fingerprint
+      || inside.n !== key.n || inside.e !== key.e) throw unusable;
+    const holders = Number.isInteger(entry.holders) ? entry.holders : null;
+    return { ...key, fingerprint, period: String(entry.period || ''), holders };
+  }
+
+  // Reasons to stop before blinding for `key`: a different key remembered
+  // for its month in this browser (pins: {period: fingerprint}), or a
+  // different key named by the signed-in page (page: {id, fingerprint}).
+  function keyWarnings(key, pins, page) {
+    const warnings = [];
+    const pinned = pins && typeof pins[key.period] === 'string' ? pins[key.period] : null;
+    if (pinned && pinned !== key.fingerprint) {
+      warnings.push('The key for ' + key.period + ' has changed since this browser first saw it (it was '
+        + shortFingerprint(pinned) + ', it is now ' + shortFingerprint(key.fingerprint)
+        + '). A portal that gives you a key of your own could recognise your tokens.');
+    }
+    if (page && (page.id || page.fingerprint) && (page.id !== key.id || page.fingerprint !== key.fingerprint)) {
+      warnings.push('This page, loaded while signed in, names key ' + (page.id || '?')
+        + ', but the list published to everyone names ' + key.id + '. You may be shown a key of your own.');
+    }
+    return warnings;
+  }
+
+  // The pins with `key` remembered for its month.
+  function pinKey(pins, key) {
+    const next = {};
+    for (const [period, fingerprint] of Object.entries(pins || {})) {
+      if (typeof fingerprint === 'string' && /^[0-9]{4}-[0-9]{2}$/.test(period)) next[period] = fingerprint;
+    }
+    if (/^[0-9]{4}-[0-9]{2}$/.test(key.period)) next[key.period] = key.fingerprint;
+    return next;
+  }
+
+  // The signed-in issuance must name the key blinded for, by id and by
+  // fingerprint, or the tokens would be signed by a key no one else has.
+  function checkIssued(key, answer) {
+    if (!answer || answer.key_id !== key.id || answer.key_fingerprint !== key.fingerprint) throw fail(NOT_KEPT);
+  }
+
   // opts (tests only inject values): randomize (default true), randomizer,
   // saltLength (default 48), salt, r.
   async function blind(key, msg, opts = {}) {
@@ -250,6 +348,7 @@
   const LookoutTokens = {
     ALGORITHM, TOKEN_PREFIX, b64uEncode, b64uDecode, bytesToInt, intToBytes, modPow, modInverse, gcd,
     keyFromList, blind, finalize, verify, encodeToken, decodeToken, makeTokens, finishTokens,
+    rsaFromSpki, shortFingerprint, checkedKeyFromList, keyWarnings, pinKey, checkIssued, KEY_LIST_REQUEST,
   };
 
   // --- Pages (only where their elements exist) ------------------------------------
@@ -277,6 +376,43 @@
     setText('token-saved-count', String(count));
   }
 
+  function pins() {
+    try {
+      const value = JSON.parse(root.localStorage.getItem(PINS_KEY) || '{}');
+      return value && typeof value === 'object' && !Array.isArray(value) ? value : {};
+    } catch (_) { return {}; }
+  }
+  function savePins(value) {
+    try { root.localStorage.setItem(PINS_KEY, JSON.stringify(value)); } catch (_) { /* not remembered */ }
+  }
+
+  // The key the signed-in page names (server-rendered).
+  function pageKey() {
+    const el = byId('token-key');
+    return el ? { id: el.getAttribute('data-key-id') || '', fingerprint: el.getAttribute('data-key-fingerprint') || '' } : null;
+  }
+
+  // Fetches the published key list anonymously and checks it; shows any
+  // warning. Returns the key and its warnings.
+  async function publishedKey() {
+    const keys = await root.fetch('/.well-known/lookout-token-keys', KEY_LIST_REQUEST);
+    if (!keys.ok) throw fail("The portal's key list could not be read. Reload the page and try again.");
+    const key = await checkedKeyFromList(await keys.json());
+    const warnings = keyWarnings(key, pins(), pageKey());
+    const box = byId('token-key-warning');
+    if (box) {
+      box.textContent = warnings.join(' ');
+      box.hidden = warnings.length === 0;
+    }
+    const checked = byId('token-key-checked');
+    if (checked && !warnings.length) {
+      checked.textContent = 'Checked: the key list published to everyone (fetched without your cookie) names the same key, '
+        + key.id + ', fingerprint ' + shortFingerprint(key.fingerprint) + '; this browser remembers it for ' + key.period + '.';
+      checked.hidden = false;
+    }
+    return { key, warnings };
+  }
+
   const plural = (n) => n + (n === 1 ? ' token' : ' tokens');
   const asJson = { credentials: 'same-origin', headers: { Accept: 'application/json' } };
 
@@ -288,9 +424,10 @@
     try {
       store(stored()); // Fails now, before the allowance is spent, if storage is off.
       status("Fetching the portal's key…");
-      const keys = await root.fetch('/.well-known/lookout-token-keys', asJson);
-      if (!keys.ok) throw fail("The portal's key list could not be read. Reload the page and try again.");
-      const key = keyFromList(await keys.json());
+      const { key, warnings } = await publishedKey();
+      if (warnings.length && !root.confirm(warnings.join('\n\n') + '\n\nFetch tokens with this key anyway?')) {
+        throw fail('Nothing was fetched: the key differs from the one seen before. Compare the fingerprint with other members first');
+      }
       status('Making and blinding ' + plural(count) + '…');
       const pending = await makeTokens(key, count);
       const body = new URLSearchParams();
@@ -304,12 +441,17 @@
         const refused = 'The portal refused to sign the tokens. Reload the page and try again.';
         throw fail(answer && typeof answer.detail === 'string' ? answer.detail : refused);
       }
-      if (answer.key_id !== key.id) throw fail(NOT_KEPT);
+      checkIssued(key, answer);
+      savePins(pinKey(pins(), key));
       status('Checking the signatures…');
       const tokens = await finishTokens(key, pending, answer.blind_signatures);
       if (Number.isInteger(answer.taken)) setText('token-taken', String(answer.taken));
       if (Number.isInteger(answer.allowance)) setText('token-allowance', String(answer.allowance));
-      const spend = ' Sign out before you use one: a token spent in the session that fetched it is refused.';
+      let spend = ' Sign out before you use one: a token spent in the session that fetched it is refused.';
+      if (Number.isInteger(answer.holders)) {
+        spend += ' ' + answer.holders + (answer.holders === 1 ? ' member holds' : ' members hold') + ' tokens of this key'
+          + (answer.holders < 5 ? ': very few, so wait until more do before you spend one.' : '.');
+      }
       try {
         store(stored().concat(tokens));
         status(plural(tokens.length) + ' saved in this browser.' + spend);
@@ -349,6 +491,9 @@
       event.preventDefault();
       if (!button.disabled) fetchTokens(form, button);
     });
+    // Checked as soon as the page opens, so a changed key is seen before
+    // anything is fetched.
+    publishedKey().catch(() => { /* said again when fetching */ });
     const save = byId('token-download');
     if (save) save.addEventListener('click', () => download(stored()));
     const forget = byId('token-forget');

@@ -395,15 +395,7 @@ async fn members_post_quote_edit_and_delete_named_or_under_a_pseudonym() {
         );
 
         // Oskar edits his pseudonymous post; its history keeps the old text.
-        let post_id: i64 = sqlx::query_scalar(
-            "SELECT p.id FROM forum_posts p JOIN forum_threads t ON t.id = p.thread_id \
-             WHERE t.ref = $1 AND p.number = 2",
-        )
-        .bind(thread.trim_start_matches("/forum/t/"))
-        .fetch_one(&server.state.db.pool)
-        .await
-        .unwrap();
-        let edit = format!("/forum/p/{post_id}/edit");
+        let edit = format!("{thread}/2/edit");
         let (status, _) = get(&tom, &server.url(&edit)).await;
         assert_eq!(status, 403, "only its author edits a post");
         let (status, _, _) = submit(
@@ -432,7 +424,7 @@ async fn members_post_quote_edit_and_delete_named_or_under_a_pseudonym() {
         .await;
         assert_eq!(status, 303);
         assert!(location.unwrap().contains("done=edited"));
-        let (_, history) = get(&tom, &server.url(&format!("/forum/p/{post_id}/history"))).await;
+        let (_, history) = get(&tom, &server.url(&format!("{thread}/2/history"))).await;
         assert!(
             history.contains("from a look-alike domain")
                 && history.contains("Yes, three weeks ago.")
@@ -440,10 +432,18 @@ async fn members_post_quote_edit_and_delete_named_or_under_a_pseudonym() {
         assert!(history.contains(&oskar_here) && !history.contains("oskar"));
 
         // Deleting leaves a placeholder and nothing of the text.
+        let post_id: i64 = sqlx::query_scalar(
+            "SELECT p.id FROM forum_posts p JOIN forum_threads t ON t.id = p.thread_id \
+             WHERE t.ref = $1 AND p.number = 2",
+        )
+        .bind(thread.trim_start_matches("/forum/t/"))
+        .fetch_one(&server.state.db.pool)
+        .await
+        .unwrap();
         let (_, page) = get(&oskar, &server.url(&thread)).await;
         let token = csrf(&page);
         let response = oskar
-            .post(server.url(&format!("/forum/p/{post_id}/delete")))
+            .post(server.url(&format!("{thread}/2/delete")))
             .form(&[("csrf", token.as_str())])
             .send()
             .await
@@ -693,8 +693,8 @@ async fn moderators_hide_lock_pin_and_move_and_the_audit_log_says_so() {
         // A member reports the post; it waits in the moderators' queue.
         let (status, _, page) = submit(
             &tom,
-            &server.url("/forum/p/2/report"),
-            &server.url("/forum/p/2/report"),
+            &server.url(&format!("{thread}/2/report")),
+            &server.url(&format!("{thread}/2/report")),
             &[("reason", "")],
         )
         .await;
@@ -702,8 +702,8 @@ async fn moderators_hide_lock_pin_and_move_and_the_audit_log_says_so() {
         assert!(page.contains("what is wrong"));
         let (status, _, page) = submit(
             &tom,
-            &server.url("/forum/p/2/report"),
-            &server.url("/forum/p/2/report"),
+            &server.url(&format!("{thread}/2/report")),
+            &server.url(&format!("{thread}/2/report")),
             &[("reason", "It names a master and his phone.")],
         )
         .await;
@@ -718,16 +718,16 @@ async fn moderators_hide_lock_pin_and_move_and_the_audit_log_says_so() {
         // Hidden: members see the reason, not the words; the moderator both.
         let (status, _, _) = submit(
             &mo,
-            &server.url("/forum/p/2/moderate"),
-            &server.url("/forum/p/2/moderate"),
+            &server.url(&format!("{thread}/2/moderate")),
+            &server.url(&format!("{thread}/2/moderate")),
             &[("action", "hide"), ("reason", "")],
         )
         .await;
         assert_eq!(status, 422, "a hidden post needs a reason");
         let (status, _, _) = submit(
             &mo,
-            &server.url("/forum/p/2/moderate"),
-            &server.url("/forum/p/2/moderate"),
+            &server.url(&format!("{thread}/2/moderate")),
+            &server.url(&format!("{thread}/2/moderate")),
             &[("action", "hide"), ("reason", "Named a person")],
         )
         .await;
@@ -741,7 +741,7 @@ async fn moderators_hide_lock_pin_and_move_and_the_audit_log_says_so() {
         let (_, queue) = get(&mo, &server.url("/forum/moderation")).await;
         assert!(queue.contains("No open reports"));
         // Its author cannot edit it back.
-        let (status, _) = get(&grace, &server.url("/forum/p/2/edit")).await;
+        let (status, _) = get(&grace, &server.url(&format!("{thread}/2/edit"))).await;
         assert_eq!(status, 409);
 
         // Members cannot moderate.
@@ -993,4 +993,255 @@ async fn the_xss_corpus_posted_in_the_forum_renders_harmless() {
         }
     }
     assert!(checked >= corpus.len() - 2, "checked {checked} posts");
+}
+
+/// Tom's session, as a copy of the database shows it.
+async fn session_times(server: &TestServer, user_id: i64) -> Vec<i64> {
+    sqlx::query_scalar("SELECT last_seen_at FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .fetch_all(&server.state.db.pool)
+        .await
+        .unwrap()
+}
+
+/// A member idles, then posts under a pseudonym: the database must not
+/// hold a session time that matches the post's. Sessions keep activity to
+/// the hour and only page reads record it; posts keep the minute pages show.
+#[tokio::test]
+async fn a_pseudonymous_post_leaves_no_session_time_to_match_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let data = tempfile::tempdir().unwrap();
+        let long_idle = |c: &mut Config| c.session_idle_minutes = 600;
+        let server = TestServer::start_in(&url, data.path().to_path_buf(), Some(&long_idle)).await;
+        server.org("Northwind Tankers", "ship-owner").await;
+        let _admin = categories(&server).await;
+        let tom = member(&server, "tom.brandt@northwind.example", "Northwind Tankers").await;
+        let tom_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+            .bind("tom.brandt@northwind.example")
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+        let thread = start_thread(
+            &server,
+            &tom,
+            "general",
+            "Jamming off Kestrel Bay",
+            "amber",
+            "GNSS lost twice at anchor.",
+            false,
+        )
+        .await;
+        let (_, page) = get(&tom, &server.url(&thread)).await;
+        let token = csrf(&page);
+
+        // Tom has read nothing since the previous hour.
+        let now = lookout_server::db::now();
+        let idle_since = now - now % 3600 - 3600;
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE user_id = $2")
+            .bind(idle_since)
+            .bind(tom_id)
+            .execute(&server.state.db.pool)
+            .await
+            .unwrap();
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", token.clone())
+            .text("body", "Same here, on the 12th, twice.")
+            .text("pseudonymous", "1")
+            .text("action", "post");
+        let response = tom
+            .post(server.url(&format!("{thread}?csrf={token}")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 303);
+        let location = response.headers()["location"].to_str().unwrap().to_string();
+
+        let posted: i64 =
+            sqlx::query_scalar("SELECT created_at FROM forum_posts WHERE pseudonym IS NOT NULL")
+                .fetch_one(&server.state.db.pool)
+                .await
+                .unwrap();
+        assert_eq!(posted % 60, 0, "a post keeps its minute, as pages show it");
+        assert_eq!(
+            session_times(&server, tom_id).await,
+            [idle_since],
+            "the request that posted recorded no session activity"
+        );
+
+        // Reading afterwards records the hour, coarser than the post's
+        // minute, and the session is still signed in.
+        let (status, page) = get(&tom, &server.url(&location)).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("(pseudonym)"), "{page}");
+        let seen = session_times(&server, tom_id).await;
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0] % 3600, 0, "activity kept to the hour: {seen:?}");
+        assert!(seen[0] > idle_since, "{seen:?} {posted}");
+
+        // The idle timeout still ends a session left alone long enough.
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE user_id = $2")
+            .bind(idle_since - 10 * 3600)
+            .bind(tom_id)
+            .execute(&server.state.db.pool)
+            .await
+            .unwrap();
+        let (status, _) = get(&tom, &server.url(&location)).await;
+        assert_eq!(status, 303, "idle past the timeout: signed out");
+        assert!(session_times(&server, tom_id).await.is_empty());
+    }
+}
+
+/// Every integer in the portal's own links and form targets on `page`.
+fn numbers_in_links(page: &str) -> Vec<i64> {
+    let mut numbers = Vec::new();
+    for attr in ["href=\"", "action=\""] {
+        for piece in page.split(attr).skip(1) {
+            let target = piece.split('"').next().unwrap_or_default();
+            if !target.starts_with('/') && !target.starts_with('#') {
+                continue;
+            }
+            for part in target.split(['/', '?', '&', '=', '#', 'p']) {
+                if let Ok(n) = part.parse::<i64>() {
+                    numbers.push(n);
+                }
+            }
+        }
+    }
+    numbers
+}
+
+/// Posts in a category a reader cannot enter, made between two posts they
+/// can read, must leave no trace in what the reader sees: no link, form,
+/// anchor or feed entry carries a number shared by all posts or alerts.
+#[tokio::test]
+async fn a_reader_cannot_count_posts_in_threads_they_cannot_see() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = TestServer::start(&url).await;
+        server.org("Northwind Tankers", "ship-owner").await;
+        server.org("Baltic Bulk", "ship-owner").await;
+        server.org("Port of Kestrel Bay", "port").await;
+        let _admin = categories(&server).await;
+        let tom = member(&server, "tom.brandt@northwind.example", "Northwind Tankers").await;
+        let oskar = member(&server, "oskar.lind@baltic.example", "Baltic Bulk").await;
+        let luis = member(&server, "luis@kestrel.example", "Port of Kestrel Bay").await;
+        let ines = member(&server, "ines@kestrel.example", "Port of Kestrel Bay").await;
+
+        let follow = |client: reqwest::Client, kind: &'static str, target: String, from: String| {
+            let server_url = server.url("/forum/follow");
+            let from = server.url(&from);
+            async move {
+                let (_, page) = get(&client, &from).await;
+                let token = csrf(&page);
+                let response = client
+                    .post(server_url)
+                    .form(&[
+                        ("csrf", token.as_str()),
+                        ("kind", kind),
+                        ("target", target.as_str()),
+                        ("on", "1"),
+                    ])
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(response.status(), 303);
+            }
+        };
+        let thread = start_thread(
+            &server,
+            &tom,
+            "general",
+            "Phishing with crew lists",
+            "green",
+            "Seen twice this week.",
+            false,
+        )
+        .await;
+        let reference = thread.trim_start_matches("/forum/t/").to_string();
+        follow(oskar.clone(), "thread", reference.clone(), thread.clone()).await;
+        follow(
+            ines.clone(),
+            "category",
+            "ports".into(),
+            "/forum/c/ports".into(),
+        )
+        .await;
+        reply(&server, &tom, &thread, "Third one today.", false).await;
+        // Posts (and alerts) Oskar may not see.
+        for title in ["Gate system outage", "Crane PLC scan", "Fake berth change"] {
+            start_thread(
+                &server,
+                &luis,
+                "ports",
+                title,
+                "green",
+                "In the port.",
+                false,
+            )
+            .await;
+        }
+        let (status, location, _) = reply(&server, &tom, &thread, "And a fourth.", true).await;
+        assert_eq!(status, 303);
+        let location = location.unwrap();
+        assert!(location.ends_with("#p3"), "lands on its anchor: {location}");
+
+        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM forum_posts ORDER BY id")
+            .fetch_all(&server.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(ids.len(), 6);
+
+        // Oskar's pages: the thread (each post's actions), a post's report
+        // form, the alerts page. Only the thread's own numbers appear.
+        let (_, page) = get(&oskar, &server.url(&location)).await;
+        assert!(page.contains("And a fourth."));
+        let alerts = alerted(&server, &oskar, &format!("{reference}#p3")).await;
+        for (name, html) in [("thread", &page), ("alerts", &alerts)] {
+            let numbers = numbers_in_links(html);
+            assert!(
+                numbers.iter().all(|n| (1..=3).contains(n)),
+                "{name}: {numbers:?} holds more than the thread's own post numbers"
+            );
+        }
+        let (status, report) = get(&oskar, &server.url(&format!("{thread}/3/report"))).await;
+        assert_eq!(status, 200, "{report}");
+        for (name, html) in [("report", &report)] {
+            let numbers = numbers_in_links(html);
+            assert!(
+                numbers.iter().all(|n| (1..=3).contains(n)),
+                "{name}: {numbers:?} holds more than the thread's own post numbers"
+            );
+        }
+        assert!(!page.contains("/forum/p/"), "no global post address");
+
+        // The Atom feed names its entries without a shared counter.
+        submit(
+            &oskar,
+            &server.url("/alerts"),
+            &server.url("/alerts/feed"),
+            &[],
+        )
+        .await;
+        let (_, page) = get(&oskar, &server.url("/alerts")).await;
+        let feed_url = element_text(&page, "feed-url");
+        let feed_text = browser()
+            .get(&feed_url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let feed: atom_syndication::Feed = feed_text.parse().unwrap();
+        assert_eq!(feed.entries().len(), 2, "{feed_text}");
+        for id in std::iter::once(feed.id()).chain(feed.entries().iter().map(|e| e.id())) {
+            let last = id.rsplit(['/', '-']).next().unwrap();
+            assert!(
+                last.len() == 64 && last.parse::<u128>().is_err(),
+                "a feed id carries a counter: {id}"
+            );
+        }
+    }
 }

@@ -121,7 +121,48 @@ async fn report_with_token(
         &fields,
     )
     .await;
+    // The form comes back once to say how many members hold tokens of the
+    // key; the reporter then sends it again.
+    let Some(seen) = confirmation(&body) else {
+        return (status, body);
+    };
+    assert_eq!(status, 200);
+    assert!(body.contains("Nothing was sent yet."), "{body}");
+    fields.push(("token_key_seen", &seen));
+    let (status, _, body) = submit(
+        client,
+        &server.url("/report"),
+        &server.url("/report"),
+        &fields,
+    )
+    .await;
     (status, body)
+}
+
+/// What the report form tells about a token's key, without the markup.
+fn told_about_token(body: &str) -> String {
+    let start = body
+        .find("id=\"token-set\"")
+        .expect("the form tells about the token");
+    let end = body[start..].find("</div>").unwrap() + start;
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in body[start..end].chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// The key id a form sent back for confirmation carries.
+fn confirmation(body: &str) -> Option<String> {
+    let marker = "name=\"token_key_seen\" value=\"";
+    let start = body.find(marker)? + marker.len();
+    Some(body[start..start + 16].to_string())
 }
 
 async fn verified_reports(server: &TestServer) -> i64 {
@@ -469,7 +510,7 @@ async fn issuance_and_spending_records_share_nothing_that_links_them() {
         // Only counts at issuance; only fingerprints and the key at spending:
         // no time, no session, no blinded value, no report.
         assert_eq!(issuance_columns, ["user_id", "period", "taken"]);
-        assert_eq!(spent_columns, ["fingerprint", "key_id"]);
+        assert_eq!(spent_columns, ["fingerprint", "forget_after"]);
         assert_eq!(issuance.len(), 6);
         assert_eq!(spent_values.len(), 4);
         for value in &spent_values {
@@ -558,11 +599,12 @@ async fn keys_are_sealed_shared_between_processes_and_retire() {
         .execute(&first.state.db.pool)
         .await
         .unwrap();
-        sqlx::query("INSERT INTO spent_tokens (fingerprint, key_id) VALUES ('aa', $1)")
-            .bind(&old_id)
-            .execute(&first.state.db.pool)
-            .await
-            .unwrap();
+        sqlx::query(
+            "INSERT INTO spent_tokens (fingerprint, forget_after) VALUES ('aa', 1583193600)",
+        )
+        .execute(&first.state.db.pool)
+        .await
+        .unwrap();
         let expired = mint(&old);
         let (status, body) =
             report_with_token(&second, &browser(), "anonymous", &expired.to_string()).await;
@@ -590,5 +632,192 @@ async fn keys_are_sealed_shared_between_processes_and_retire() {
         .await
         .unwrap();
         assert_eq!((secret, spent), (None, 0));
+    }
+}
+
+/// Two months' tokens spent interleaved, then a copy of the database read
+/// by an attacker: nothing stored with a spent token or a verified report,
+/// nor the order rows are kept in, tells which month's key a report used.
+/// Before spending, the reporter is told how many members hold the key's
+/// tokens, and warned when they are few.
+#[tokio::test]
+async fn a_copy_of_the_database_cannot_tell_which_key_a_verified_report_used() {
+    use lookout_server::tokens::Period;
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = portal(&url).await;
+        let member = browser();
+        sign_in(&server, &member, MEMBER, PASSWORD).await;
+        let (current, _) = fetch_in_browser(&server, &member, 3).await.unwrap();
+        let current_id = current[0].key_id().to_string();
+
+        // Last month's key, still open for spending; its tokens were
+        // fetched then by six members.
+        let previous =
+            Period::containing(Period::containing(lookout_server::db::now()).starts() - 1);
+        let old = IssuerKey::generate().unwrap();
+        let old_id = old.public().id().to_string();
+        sqlx::query(
+            "INSERT INTO token_keys (id, period, spki, sealed_secret, issue_from, issue_until, spend_until) \
+             VALUES ($1, $2, $3, NULL, $4, $5, $6)",
+        )
+        .bind(&old_id)
+        .bind(previous.label())
+        .bind(old.public().spki_base64())
+        .bind(previous.starts())
+        .bind(previous.ends())
+        .bind(previous.ends() + 31 * 86_400)
+        .execute(&server.state.db.pool)
+        .await
+        .unwrap();
+        for n in 0..6 {
+            let email = format!("crew{n}@meridian.example");
+            let id = server.user(&email, "member", Some("Meridian Lines")).await;
+            sqlx::query("INSERT INTO token_issuance (user_id, period, taken) VALUES ($1, $2, 2)")
+                .bind(id)
+                .bind(previous.label())
+                .execute(&server.state.db.pool)
+                .await
+                .unwrap();
+        }
+        let last_month: Vec<Token> = (0..3).map(|_| mint(&old)).collect();
+
+        // The key list and the tokens page say how many hold each key.
+        let list: Value = reqwest::get(server.url("/.well-known/lookout-token-keys"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        for key in list["keys"].as_array().unwrap() {
+            let expected = if key["id"] == current_id.as_str() {
+                1
+            } else {
+                6
+            };
+            assert_eq!(key["holders"], expected, "{key}");
+            assert!(
+                key["fingerprint"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(key["id"].as_str().unwrap())
+            );
+        }
+        let (_, page) = get(&member, &server.url("/tokens")).await;
+        assert!(
+            element_text(&page, "token-holders").starts_with("1 member has fetched"),
+            "{page}"
+        );
+        assert_eq!(element_text(&page, "token-key-id"), current_id);
+
+        // A signed-out reporter previewing with this month's token is told
+        // the key and its one holder, and warned; last month's: six.
+        let reporter = browser();
+        let mut fields = report_fields("anonymous", NARRATIVE);
+        let this_month = current[0].to_string();
+        fields.push(("membership_token", &this_month));
+        fields.push(("action", "preview"));
+        let (status, _, body) = submit(
+            &reporter,
+            &server.url("/report"),
+            &server.url("/report"),
+            &fields,
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let told = told_about_token(&body);
+        assert!(
+            told.contains(&format!("This token is from key {current_id}")),
+            "{told}"
+        );
+        assert!(
+            told.contains("held by 1 member:") && told.contains("very few"),
+            "{told}"
+        );
+        let (_, _, body) = submit(
+            &reporter,
+            &server.url("/report"),
+            &server.url("/report"),
+            &[
+                report_fields("anonymous", NARRATIVE),
+                vec![
+                    ("membership_token", &last_month[0].to_string()),
+                    ("action", "preview"),
+                ],
+            ]
+            .concat(),
+        )
+        .await;
+        let told = told_about_token(&body);
+        assert!(
+            told.contains("held by 6 members:") && !told.contains("very few"),
+            "{told}"
+        );
+        assert_eq!(
+            verified_reports(&server).await,
+            0,
+            "a preview spends nothing"
+        );
+
+        // Interleaved: this month, last month, this month, ...
+        let mut spent = Vec::new();
+        for (a, b) in current.iter().zip(&last_month) {
+            for (token, key) in [(a, &current_id), (b, &old_id)] {
+                let (status, body) =
+                    report_with_token(&server, &browser(), "anonymous", &token.to_string()).await;
+                assert_eq!(status, 200, "{body}");
+                spent.push((hex::encode(token.spent_fingerprint()), key.clone()));
+            }
+        }
+        assert_eq!(verified_reports(&server).await, 6);
+
+        // The attacker's copy. Whatever a spent row holds besides its
+        // fingerprint must be the same for both keys' tokens, so neither the
+        // rows nor their order can say which key a report used.
+        let (columns, rows) = values(&server, "spent_tokens").await;
+        assert_eq!(rows.len(), 6 * columns.len());
+        let fingerprint_at = columns.iter().position(|c| c == "fingerprint").unwrap();
+        let mut by_key: std::collections::HashMap<&str, std::collections::BTreeSet<Vec<String>>> =
+            Default::default();
+        for row in rows.chunks(columns.len()) {
+            let key = spent
+                .iter()
+                .find(|(f, _)| *f == row[fingerprint_at])
+                .map(|(_, k)| k.as_str())
+                .expect("each spent row is one of the tokens");
+            let rest: Vec<String> = row
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != fingerprint_at)
+                .map(|(_, v)| v.clone())
+                .collect();
+            by_key.entry(key).or_default().insert(rest);
+        }
+        assert_eq!(
+            by_key[current_id.as_str()],
+            by_key[old_id.as_str()],
+            "spent rows differ by key: {columns:?}"
+        );
+        // Nor does a verified report keep its key, its month or a row of
+        // the spent list.
+        let (_, reports) = values(&server, "reports").await;
+        for value in &reports {
+            for key in [&current_id, &old_id] {
+                assert!(!value.contains(key.as_str()), "a report holds key {key}");
+            }
+            assert_ne!(value, &previous.label());
+            assert!(!spent.iter().any(|(f, _)| value.contains(f.as_str())));
+        }
+        // In SQLite the spent list is kept by fingerprint: no rowid gives
+        // the order of spending.
+        if url.starts_with("sqlite:") {
+            assert!(
+                sqlx::query("SELECT rowid FROM spent_tokens")
+                    .fetch_all(&server.state.db.pool)
+                    .await
+                    .is_err(),
+                "spent_tokens keeps the order of spending"
+            );
+        }
     }
 }

@@ -1189,6 +1189,16 @@ async fn membership_tokens_in_a_browser() {
     portal
         .wait_for_text("#token-status", "2 tokens saved")
         .await;
+    // The key list fetched without the cookie names the key this page does.
+    portal
+        .wait_for_text("#token-key-checked", "names the same key")
+        .await;
+    assert!(
+        portal
+            .text_of("#token-key-checked")
+            .await
+            .contains(&portal.text_of("#token-key-id").await)
+    );
     assert_eq!(portal.text_of("#token-saved-count").await, "2");
     assert_eq!(portal.text_of("#token-taken").await, "2");
 
@@ -1228,6 +1238,17 @@ async fn membership_tokens_in_a_browser() {
         .await;
     assert_eq!(portal.value_of("#membership_token").await, token);
     portal.fill_report(NARRATIVE, "2026-02-11").await;
+    portal
+        .follow(By::Css("button[value=send]"), "Send report")
+        .await;
+    // Told first how many members hold tokens of the key; then sent.
+    portal.expect_page("/report", "Report an incident").await;
+    let told = portal.text_of("#token-set").await;
+    assert!(
+        told.contains("Nothing was sent yet") && told.contains("held by 1 member"),
+        "{told}"
+    );
+    assert_eq!(portal.value_of("#membership_token").await, token);
     portal
         .follow(By::Css("button[value=send]"), "Send report")
         .await;
@@ -1969,7 +1990,9 @@ async fn forum_and_knowledge_base_in_a_browser() {
     portal
         .follow(By::Css("#p2 a[href$='/report']"), "Report")
         .await;
-    portal.expect_page("/forum/p/", "Report post #2").await;
+    portal
+        .expect_page(&format!("{thread}/2/report"), "Report post #2")
+        .await;
     portal.fill("#reason", "Names a supplier's domain.").await;
     portal
         .follow(
@@ -1977,7 +2000,9 @@ async fn forum_and_knowledge_base_in_a_browser() {
             "Report to the moderators",
         )
         .await;
-    portal.expect_page("/forum/p/", "Report post #2").await;
+    portal
+        .expect_page(&format!("{thread}/2/report"), "Report post #2")
+        .await;
     portal.sign_out().await;
 
     println!("5. a moderator hides it and locks the thread");
@@ -1994,7 +2019,9 @@ async fn forum_and_knowledge_base_in_a_browser() {
             .contains("Names a supplier's domain.")
     );
     portal.follow(By::LinkText("Moderate"), "Moderate").await;
-    portal.expect_page("/forum/p/", "Moderate post #2").await;
+    portal
+        .expect_page(&format!("{thread}/2/moderate"), "Moderate post #2")
+        .await;
     portal.fill("#reason", "Names a company").await;
     portal
         .follow(button("Hide this post"), "Hide this post")

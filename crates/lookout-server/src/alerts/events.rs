@@ -128,6 +128,12 @@ pub async fn record(tx: &mut Tx, alert: &NewAlert) -> Result<(), sqlx::Error> {
 }
 
 async fn insert(tx: &mut Tx, alert: &NewAlert) -> Result<i64, sqlx::Error> {
+    // A forum post's alert keeps the post's own minute, nothing finer.
+    let at = if alert.kind.starts_with("forum.") {
+        crate::forum::store::post_time(now())
+    } else {
+        now()
+    };
     sqlx::query_scalar(
         "INSERT INTO alerts (kind, subject_ref, title, summary, severity, tlp_rank, \
          reporter_org_id, classes, sea_areas, vessel_types, match_text, created_at) \
@@ -144,7 +150,7 @@ async fn insert(tx: &mut Tx, alert: &NewAlert) -> Result<i64, sqlx::Error> {
     .bind(&alert.sea_areas)
     .bind(&alert.vessel_types)
     .bind(&alert.match_text)
-    .bind(now())
+    .bind(at)
     .fetch_one(&mut **tx)
     .await
 }

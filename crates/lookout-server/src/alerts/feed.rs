@@ -79,7 +79,11 @@ fn time(secs: i64) -> FixedDateTime {
 }
 
 /// The feed document for `member`, from their newest notifications.
+/// Entry and feed ids are keyed digests, stable for feed readers: the rows'
+/// own ids count every alert (a forum post's in threads the member cannot
+/// see included) and every account.
 pub fn document(
+    key: &MasterKey,
     base: &str,
     member: &Member,
     feed_path: &str,
@@ -101,7 +105,10 @@ pub fn document(
             text.push_str("\n\n");
             text.push_str(&alert.summary);
             Entry {
-                id: format!("{base}/alerts/{}", alert.id),
+                id: format!(
+                    "{base}/alerts/{}",
+                    key.mac("alerts-feed-entry", &alert.id.to_be_bytes())
+                ),
                 title: Text::plain(format!("{}: {}", alert.kind_label(), alert.title)),
                 updated: time(alert.created_at),
                 links: vec![Link {
@@ -119,7 +126,10 @@ pub fn document(
         })
         .collect();
     let feed = Feed {
-        id: format!("{base}/alerts/feed/member-{}", member.id),
+        id: format!(
+            "{base}/alerts/feed/member-{}",
+            key.mac("alerts-feed-member", &member.id.to_be_bytes())
+        ),
         title: Text::plain(format!("Lookout alerts for {}", member.display_name)),
         updated: time(updated),
         authors: vec![Person {
@@ -166,7 +176,13 @@ pub async fn feed(
     }
     let alerts = super::pages::recent(&state, &member, ENTRIES).await?;
     let path = format!("/alerts/feed/{token}");
-    let body = document(&state.config.public_url(), &member, &path, &alerts);
+    let body = document(
+        &state.key,
+        &state.config.public_url(),
+        &member,
+        &path,
+        &alerts,
+    );
     let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(

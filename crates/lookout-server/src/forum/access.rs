@@ -110,8 +110,24 @@ pub async fn readable_thread(
     readable(db, reader, thread).await
 }
 
-/// A post this reader may read, with its category and thread.
+/// Post `number` of thread `reference`, as every address names a post (a
+/// thread's own count, never the global row id, whose gaps would count
+/// posts the reader cannot see), if this reader may read it.
 pub async fn readable_post(
+    db: &Db,
+    reader: &Reader,
+    reference: &str,
+    number: i64,
+) -> Result<(Category, Thread, store::Post), AppError> {
+    let (category, thread) = readable_thread(db, reader, reference).await?;
+    let post = store::post_by_number(db, thread.id, number)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((category, thread, post))
+}
+
+/// The post a stored row (a file) belongs to, if this reader may read it.
+pub async fn readable_post_by_id(
     db: &Db,
     reader: &Reader,
     post_id: i64,

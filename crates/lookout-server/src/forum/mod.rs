@@ -43,18 +43,20 @@ pub fn routes() -> Router<AppState> {
             "/forum/t/{reference}/moderate",
             post(moderation::moderate_thread),
         )
+        // A post is named by its thread and its number there: a global id
+        // would let a reader count the posts of threads they cannot see.
         .route(
-            "/forum/p/{id}/edit",
+            "/forum/t/{reference}/{number}/edit",
             get(pages::edit_form).post(pages::edit),
         )
-        .route("/forum/p/{id}/delete", post(pages::delete))
-        .route("/forum/p/{id}/history", get(pages::history))
+        .route("/forum/t/{reference}/{number}/delete", post(pages::delete))
+        .route("/forum/t/{reference}/{number}/history", get(pages::history))
         .route(
-            "/forum/p/{id}/report",
+            "/forum/t/{reference}/{number}/report",
             get(moderation::flag_form).post(moderation::flag),
         )
         .route(
-            "/forum/p/{id}/moderate",
+            "/forum/t/{reference}/{number}/moderate",
             get(moderation::moderate_post_form).post(moderation::moderate_post),
         )
         .route("/forum/files/{reference}", get(pages::attachment))

@@ -46,19 +46,20 @@ struct FlagPage {
 async fn post_for(
     state: &AppState,
     visitor: &Visitor,
-    post_id: i64,
+    reference: &str,
+    number: i64,
 ) -> Result<(Reader, Thread, Post), AppError> {
     let reader = access::reader(&state.db, visitor).await?;
-    let (_, thread, post) = access::readable_post(&state.db, &reader, post_id).await?;
+    let (_, thread, post) = access::readable_post(&state.db, &reader, reference, number).await?;
     Ok((reader, thread, post))
 }
 
 pub async fn flag_form(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(post_id): Path<i64>,
+    Path((reference, number)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let (_, thread, post) = post_for(&state, &visitor, post_id).await?;
+    let (_, thread, post) = post_for(&state, &visitor, &reference, number).await?;
     render(&FlagPage {
         page: Page::new(&visitor, "Report a post"),
         thread,
@@ -78,10 +79,10 @@ pub struct ReasonForm {
 pub async fn flag(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(post_id): Path<i64>,
+    Path((reference, number)): Path<(String, i64)>,
     axum::Form(form): axum::Form<ReasonForm>,
 ) -> Result<Response, AppError> {
-    let (reader, thread, post) = post_for(&state, &visitor, post_id).await?;
+    let (reader, thread, post) = post_for(&state, &visitor, &reference, number).await?;
     let reason = form.reason.trim().to_string();
     let mut problems = Vec::new();
     if reason.is_empty() {
@@ -126,9 +127,9 @@ impl ReportLabels for ModeratePostPage {}
 pub async fn moderate_post_form(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(post_id): Path<i64>,
+    Path((reference, number)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let (reader, thread, post) = post_for(&state, &visitor, post_id).await?;
+    let (reader, thread, post) = post_for(&state, &visitor, &reference, number).await?;
     moderator(&reader)?;
     render(&ModeratePostPage {
         page: Page::new(&visitor, "Moderate a post"),
@@ -150,10 +151,10 @@ pub struct ModeratePostForm {
 pub async fn moderate_post(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(post_id): Path<i64>,
+    Path((reference, number)): Path<(String, i64)>,
     axum::Form(form): axum::Form<ModeratePostForm>,
 ) -> Result<Response, AppError> {
-    let (reader, thread, post) = post_for(&state, &visitor, post_id).await?;
+    let (reader, thread, post) = post_for(&state, &visitor, &reference, number).await?;
     moderator(&reader)?;
     let reason = form.reason.trim().to_string();
     let subject = format!("{}#p{}", thread.reference, post.number);

@@ -678,9 +678,11 @@ pub async fn reply(
 async fn own_post(
     state: &AppState,
     reader: &Reader,
-    post_id: i64,
+    reference: &str,
+    number: i64,
 ) -> Result<(Category, Thread, Post), AppError> {
-    let (category, thread, post) = access::readable_post(&state.db, reader, post_id).await?;
+    let (category, thread, post) =
+        access::readable_post(&state.db, reader, reference, number).await?;
     let tag = pseudonym::author_tag(&state.key, thread.id, reader.user.id);
     if !post.is_by(reader.user.id, &tag) {
         return Err(AppError::Forbidden);
@@ -720,10 +722,10 @@ struct EditPage {
 pub async fn edit_form(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(post_id): Path<i64>,
+    Path((reference, number)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
     let reader = access::reader(&state.db, &visitor).await?;
-    let (_, thread, post) = own_post(&state, &reader, post_id).await?;
+    let (_, thread, post) = own_post(&state, &reader, &reference, number).await?;
     render(&EditPage {
         page: Page::new(&visitor, "Edit your post"),
         body: post.body.clone(),
@@ -737,11 +739,11 @@ pub async fn edit_form(
 pub async fn edit(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(post_id): Path<i64>,
+    Path((reference, number)): Path<(String, i64)>,
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
     let reader = access::reader(&state.db, &visitor).await?;
-    let (_, thread, post) = own_post(&state, &reader, post_id).await?;
+    let (_, thread, post) = own_post(&state, &reader, &reference, number).await?;
     let pairs = url::form_urlencoded::parse(&body)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
@@ -779,10 +781,10 @@ pub async fn edit(
 pub async fn delete(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(post_id): Path<i64>,
+    Path((reference, number)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
     let reader = access::reader(&state.db, &visitor).await?;
-    let (_, thread, post) = own_post(&state, &reader, post_id).await?;
+    let (_, thread, post) = own_post(&state, &reader, &reference, number).await?;
     let mut tx = state.db.begin_write().await?;
     store::delete_post(&mut tx, post.id).await?;
     tx.commit().await?;
@@ -803,10 +805,10 @@ impl ReportLabels for HistoryPage {}
 pub async fn history(
     State(state): State<AppState>,
     visitor: Visitor,
-    Path(post_id): Path<i64>,
+    Path((reference, number)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
     let reader = access::reader(&state.db, &visitor).await?;
-    let (_, thread, post) = access::readable_post(&state.db, &reader, post_id).await?;
+    let (_, thread, post) = access::readable_post(&state.db, &reader, &reference, number).await?;
     // A hidden post's earlier words are as hidden as its current ones.
     if !(post.is_visible() || reader.is_moderator()) {
         return Err(AppError::NotFound);
@@ -838,7 +840,7 @@ pub async fn attachment(
         .await
         .map_err(AppError::internal)?
         .ok_or(AppError::NotFound)?;
-    let (_, _, post) = access::readable_post(&state.db, &reader, post_id).await?;
+    let (_, _, post) = access::readable_post_by_id(&state.db, &reader, post_id).await?;
     if !(post.is_visible() || reader.is_moderator()) {
         return Err(AppError::NotFound);
     }

@@ -20,6 +20,13 @@ pub enum ForumStoreError {
     Json(#[from] serde_json::Error),
 }
 
+/// Posts, threads and edits keep their time to the minute, as pages show
+/// it: nothing finer for a copy of the database to set against other
+/// records (a pseudonymous post shows no author, only its minute).
+pub fn post_time(at: i64) -> i64 {
+    at - at.rem_euclid(60)
+}
+
 const CATEGORY: &str = "id, slug, name, description, position, roles, org_kinds, created_at";
 
 pub async fn categories(db: &Db) -> Result<Vec<Category>, sqlx::Error> {
@@ -180,7 +187,7 @@ pub async fn create_thread(
     title: &str,
     tlp: &str,
 ) -> Result<Thread, ForumStoreError> {
-    let at = now();
+    let at = post_time(now());
     let reference = crate::secrets::public_reference("T")?;
     let sql = format!(
         "INSERT INTO forum_threads (ref, category_id, title, tlp, tlp_rank, created_at, last_post_at) \
@@ -365,7 +372,7 @@ pub async fn add_post(
     author: &Author,
     body: &str,
 ) -> Result<(i64, i64), sqlx::Error> {
-    let at = now();
+    let at = post_time(now());
     let number: i64 = sqlx::query_scalar(
         "UPDATE forum_threads SET post_count = post_count + 1, last_post_at = $1 WHERE id = $2 \
          RETURNING post_count",
@@ -397,7 +404,7 @@ pub async fn add_post(
 
 /// Replaces a visible post's text, keeping the old one in its history.
 pub async fn edit_post(tx: &mut Tx, post: &Post, body: &str) -> Result<bool, sqlx::Error> {
-    let at = now();
+    let at = post_time(now());
     let changed = sqlx::query(
         "UPDATE forum_posts SET body = $1, edited_at = $2 WHERE id = $3 AND state = 'visible' \
          AND body = $4",
@@ -446,7 +453,7 @@ pub async fn delete_post(tx: &mut Tx, post_id: i64) -> Result<bool, sqlx::Error>
         "UPDATE forum_posts SET body = '', state = 'deleted', edited_at = $1 \
          WHERE id = $2 AND state <> 'deleted'",
     )
-    .bind(now())
+    .bind(post_time(now()))
     .bind(post_id)
     .execute(&mut **tx)
     .await?

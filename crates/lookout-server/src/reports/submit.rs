@@ -30,7 +30,36 @@ pub struct FormPage {
     /// malformed, expired): the page's script drops it from the browser.
     pub token_unusable: bool,
     pub started_from: Option<StartedFrom>,
+    /// The key of the membership token sent, and how many members hold
+    /// tokens of it: told before the token is spent.
+    pub token_set: Option<TokenSet>,
 }
+
+/// What the reporter is told about a membership token before spending it.
+pub struct TokenSet {
+    pub key_id: String,
+    pub period: String,
+    pub holders: i64,
+    pub small: bool,
+    /// The form came back only so the reporter could read this.
+    pub confirming: bool,
+}
+
+impl TokenSet {
+    fn of(verified: &crate::tokens::spend::Verified, confirming: bool) -> TokenSet {
+        TokenSet {
+            key_id: verified.key.id.clone(),
+            period: verified.key.period_name(),
+            holders: verified.holders,
+            small: verified.small_set(),
+            confirming,
+        }
+    }
+}
+
+/// The form field that says the reporter was shown the token's key and
+/// its holders (the key id, sent back by the page that showed them).
+const TOKEN_SEEN: &str = "token_key_seen";
 
 impl Catalogue for FormPage {}
 
@@ -51,6 +80,7 @@ impl FormPage {
             preview: None,
             token_unusable: false,
             started_from: None,
+            token_set: None,
         }
     }
 }
@@ -180,6 +210,11 @@ pub async fn submit(
 ) -> Result<Response, AppError> {
     let (pairs, uploads) = read_submission(&state, request).await?;
     let previewing = pairs.iter().any(|(k, v)| k == "action" && v == "preview");
+    let seen_key = pairs
+        .iter()
+        .find(|(k, _)| k == TOKEN_SEEN)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
     let form = ReportForm::from_pairs(pairs);
     let signed_in = visitor.user.is_some();
     let mut problems = form.problems(signed_in);
@@ -214,7 +249,12 @@ pub async fn submit(
     } else {
         None
     };
-    if previewing {
+    // A token is spent only once the reporter has read how many members
+    // hold tokens of its key: the form comes back once to say so.
+    let confirming = token
+        .as_ref()
+        .is_some_and(|t| !previewing && problems.is_empty() && t.key.id != seen_key);
+    if previewing || confirming {
         if !uploads.is_empty() {
             problems.push(AGAIN.into());
         }
@@ -222,6 +262,7 @@ pub async fn submit(
         let mut page = FormPage::new(&state, &visitor, form, problems);
         page.preview = preview;
         page.token_unusable = token_unusable;
+        page.token_set = token.as_ref().map(|t| TokenSet::of(t, confirming));
         let response = if valid {
             render(&page)?
         } else {
@@ -249,6 +290,7 @@ pub async fn submit(
     let (Some(mode), true) = (mode, problems.is_empty()) else {
         let mut page = FormPage::new(&state, &visitor, form, problems);
         page.token_unusable = token_unusable;
+        page.token_set = token.as_ref().map(|t| TokenSet::of(t, false));
         let response = render_invalid(&page)?;
         return Ok(response);
     };

@@ -65,6 +65,12 @@ pub fn may_fetch(user: &User) -> bool {
 pub struct Issued {
     /// The key that signed (its id in the key list).
     pub key_id: String,
+    /// SHA-256 of its SubjectPublicKeyInfo, hex, as the key list gives it:
+    /// the client checks both against the list it fetched without
+    /// credentials.
+    pub key_fingerprint: String,
+    /// Members who have fetched tokens of this key, this member included.
+    pub holders: i64,
     /// One per blinded value sent, base64url without padding.
     pub blind_signatures: Vec<String>,
     /// Tokens taken this month, these included.
@@ -157,6 +163,8 @@ pub async fn issue(
         return Err(over_allowance(allowance, left, period, &next));
     }
     Ok(Issued {
+        key_fingerprint: keys::fingerprint(&row),
+        holders: keys::holders(&state.db, &row).await?,
         key_id: row.id,
         blind_signatures: signatures
             .iter()
@@ -305,6 +313,12 @@ pub struct TokensPage {
     pub period: String,
     pub next_period: String,
     pub portal: String,
+    /// The key tokens are signed with now, as this signed-in page names it;
+    /// the script checks the anonymous key list says the same.
+    pub key_id: String,
+    pub key_fingerprint: String,
+    /// Members who have fetched tokens of this key so far.
+    pub holders: i64,
 }
 
 impl TokensPage {
@@ -313,7 +327,11 @@ impl TokensPage {
             return Err(AppError::Forbidden);
         }
         let period = Period::containing(now());
+        let (key, _) = keys::issuing(state).await?;
         Ok(TokensPage {
+            key_fingerprint: keys::fingerprint(&key),
+            holders: keys::holders(&state.db, &key).await?,
+            key_id: key.id,
             page: Page::new(visitor, "Membership tokens"),
             allowance: allowance(state).await?,
             taken: taken(&state.db, user.id, period).await?,
@@ -325,6 +343,14 @@ impl TokensPage {
 
     pub fn left(&self) -> u32 {
         self.allowance.saturating_sub(self.taken)
+    }
+
+    pub fn short_fingerprint(&self) -> String {
+        keys::short_fingerprint(&self.key_fingerprint)
+    }
+
+    pub fn small_set(&self) -> bool {
+        self.holders < super::SMALL_ANONYMITY_SET
     }
 }
 

@@ -96,14 +96,47 @@ pub fn public_key(row: &KeyRow) -> Result<Arc<PublicTokenKey>, AppError> {
     Ok(key)
 }
 
-/// Erases private keys whose period has ended and forgets the spent
-/// tokens of keys that no longer accept spending. Run whenever keys are
-/// looked at, so any process keeps the table tidy; it writes only when
-/// there is something to retire, so the public key list costs no write.
+/// How many members fetched tokens of this key: the most a verified
+/// report made with one of them can hide among (fewer if some fetched
+/// after it was sent). Told to members before they fetch and spend.
+pub async fn holders(db: &Db, row: &KeyRow) -> Result<i64, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM token_issuance WHERE period = $1 AND taken > 0")
+            .bind(&row.period)
+            .fetch_one(&db.pool)
+            .await?,
+    )
+}
+
+/// The fingerprint members compare out of band: SHA-256 of the key's
+/// SubjectPublicKeyInfo (DER), in hex. Its first 16 digits are the id.
+pub fn fingerprint(row: &KeyRow) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD
+        .decode(&row.spki)
+        .map(|der| crate::secrets::sha256_hex(&der))
+        .unwrap_or_default()
+}
+
+/// The fingerprint cut in groups of four, as pages show it: 128 bits,
+/// short enough to read out, long enough that no key can be made to match.
+pub fn short_fingerprint(full: &str) -> String {
+    full.as_bytes()
+        .chunks(4)
+        .take(8)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Erases private keys whose period has ended and forgets spent tokens no
+/// key can accept any more. Run whenever keys are looked at, so any
+/// process keeps the tables tidy; it writes only when there is something
+/// to retire, so the public key list costs no write.
 pub async fn retire(db: &Db, now: i64) -> Result<(), AppError> {
     let due: Option<i64> = sqlx::query_scalar(
         "SELECT 1 FROM token_keys WHERE (sealed_secret IS NOT NULL AND issue_until <= $1) \
-         OR (spend_until <= $1 AND id IN (SELECT key_id FROM spent_tokens)) LIMIT 1",
+         OR EXISTS (SELECT 1 FROM spent_tokens WHERE forget_after <= $1) LIMIT 1",
     )
     .bind(now)
     .fetch_optional(&db.pool)
@@ -118,13 +151,10 @@ pub async fn retire(db: &Db, now: i64) -> Result<(), AppError> {
     .bind(now)
     .execute(&db.pool)
     .await?;
-    sqlx::query(
-        "DELETE FROM spent_tokens WHERE key_id IN \
-         (SELECT id FROM token_keys WHERE spend_until <= $1)",
-    )
-    .bind(now)
-    .execute(&db.pool)
-    .await?;
+    sqlx::query("DELETE FROM spent_tokens WHERE forget_after <= $1")
+        .bind(now)
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
 
@@ -206,6 +236,12 @@ pub struct PublishedKey {
     pub e: String,
     /// DER SubjectPublicKeyInfo (RSASSA-PSS), standard base64.
     pub spki: String,
+    /// SHA-256 of the DER SubjectPublicKeyInfo, hex: what members compare
+    /// with each other (its first 16 digits are the id).
+    pub fingerprint: String,
+    /// Members who fetched tokens of this key so far: a verified report
+    /// made with one hides among at most this many.
+    pub holders: i64,
 }
 
 #[derive(Serialize)]
@@ -237,7 +273,10 @@ pub async fn key_list(State(state): State<AppState>) -> Result<Response, AppErro
             continue;
         }
         let key = public_key(&row)?;
+        let holders = holders(&state.db, &row).await?;
         keys.push(PublishedKey {
+            fingerprint: fingerprint(&row),
+            holders,
             modulus_bits: key.modulus_len() * 8,
             n: lookout_tokens::encode_wire(&key.modulus()),
             e: lookout_tokens::encode_wire(&key.exponent()),

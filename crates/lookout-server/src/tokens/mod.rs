@@ -26,6 +26,10 @@ use crate::state::AppState;
 
 pub const KEYS_PATH: &str = "/.well-known/lookout-token-keys";
 
+/// Below this many members holding tokens of a key, members are warned
+/// before they spend one: "a verified member" would nearly name them.
+pub const SMALL_ANONYMITY_SET: i64 = 5;
+
 /// Browser routes (they need the visitor layer).
 pub fn routes() -> Router<AppState> {
     Router::new()

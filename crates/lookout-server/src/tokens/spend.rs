@@ -32,7 +32,19 @@ pub const NOT_ANONYMOUS: &str = "A membership token is only for anonymous report
 /// A token that verified; spent only when its report is stored.
 pub struct Verified {
     fingerprint: String,
-    key_id: String,
+    /// Its key, to tell the reporter how many members hold tokens of it;
+    /// never stored with the spent token or the report.
+    pub key: keys::KeyRow,
+    /// Members who fetched tokens of that key, when it was checked.
+    pub holders: i64,
+}
+
+impl Verified {
+    /// Whether so few members hold tokens of this key that "a verified
+    /// member" nearly names one.
+    pub fn small_set(&self) -> bool {
+        self.holders < super::SMALL_ANONYMITY_SET
+    }
 }
 
 /// Checks a token's form, key, period and signature, and that it is not
@@ -58,7 +70,8 @@ pub async fn check(state: &AppState, text: &str) -> Result<Verified, CheckError>
     }
     let verified = Verified {
         fingerprint: hex::encode(token.spent_fingerprint()),
-        key_id: row.id,
+        holders: keys::holders(&state.db, &row).await?,
+        key: row,
     };
     let spent: Option<i64> =
         sqlx::query_scalar("SELECT 1 FROM spent_tokens WHERE fingerprint = $1")
@@ -83,13 +96,19 @@ pub async fn session_fetched(state: &AppState, session_token: &str) -> Result<bo
 
 /// Records the token spent. `false` if it already was (another request
 /// spent it since [`check`]): the caller must then store nothing.
+///
+/// Only the fingerprint is kept, with a date to forget it that every token
+/// spent now shares whatever its key (the latest any key may be spent):
+/// nothing stored says which key, so which month, a verified report used.
 pub async fn record(tx: &mut Tx, verified: &Verified) -> Result<bool, sqlx::Error> {
+    // SQLite reads `ON CONFLICT` after a bare `SELECT … FROM` as a join
+    // constraint: the WHERE keeps it an upsert.
     let inserted = sqlx::query(
-        "INSERT INTO spent_tokens (fingerprint, key_id) VALUES ($1, $2) \
+        "INSERT INTO spent_tokens (fingerprint, forget_after) \
+         SELECT $1, MAX(spend_until) FROM token_keys WHERE 1 = 1 \
          ON CONFLICT (fingerprint) DO NOTHING",
     )
     .bind(&verified.fingerprint)
-    .bind(&verified.key_id)
     .execute(&mut **tx)
     .await?
     .rows_affected();

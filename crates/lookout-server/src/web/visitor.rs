@@ -204,7 +204,7 @@ async fn visit(state: AppState, request: Request<Body>, next: Next) -> Result<Re
         reauth_at: 0,
     };
     if set_cookie.is_none() {
-        load_session(&state, &mut visitor).await?;
+        load_session(&state, &mut visitor, !is_state_changing(&parts.method)).await?;
     }
 
     let body = if is_state_changing(&parts.method) {
@@ -259,14 +259,21 @@ async fn visit(state: AppState, request: Request<Body>, next: Next) -> Result<Re
     Ok(response)
 }
 
-async fn load_session(state: &AppState, visitor: &mut Visitor) -> Result<(), AppError> {
+/// `reading`: the request only reads, and may record the session's
+/// activity; a write (a pseudonymous post, an anonymous report sent while
+/// signed in) never does, so its time is not written beside the member.
+async fn load_session(
+    state: &AppState,
+    visitor: &mut Visitor,
+    reading: bool,
+) -> Result<(), AppError> {
     let Some(session) = sessions::find(&state.db, &visitor.cookie).await? else {
         return Ok(());
     };
     let at = now();
     let idle = state.config.session_idle_minutes * 60;
     let max = state.config.session_max_hours * 3600;
-    if at - session.last_seen_at > idle || at - session.created_at > max {
+    if sessions::idle_expired(session.last_seen_at, at, idle) || at - session.created_at > max {
         sessions::delete(&state.db, &visitor.cookie).await?;
         return Ok(());
     }
@@ -280,10 +287,11 @@ async fn load_session(state: &AppState, visitor: &mut Visitor) -> Result<(), App
     let Some(user) = row.to_user() else {
         return Ok(());
     };
-    // Writing on every request would make each page a write; a minute of
-    // slack on the idle timeout is harmless.
-    if at - session.last_seen_at > 60 {
-        sessions::touch(&state.db, &visitor.cookie).await?;
+    // Kept to the hour (`sessions::ACTIVITY_STEP`): one write per session
+    // and hour, and nothing finer for a copy of the database to set
+    // against the minute a post shows.
+    if reading && sessions::activity_mark(at) > session.last_seen_at {
+        sessions::touch(&state.db, &visitor.cookie, at).await?;
     }
     visitor.reauth_at = session.reauth_at;
     match session.stage {

@@ -145,3 +145,92 @@ test('the key list: the issuing key is taken, a broken list is refused', () => {
   assert.throws(() => T.keyFromList({ ...list, algorithm: 'RSABSSA-SHA384-PSS-Deterministic' }), /no usable key/);
   assert.throws(() => T.keyFromList({ ...list, keys: [{ ...entry('bbbbbbbbbbbbbbbb'), n: 'AQAB' }] }), /no usable key/);
 });
+
+// A key list as the portal publishes it, around a key made by Node (its
+// modulus read back through JWK, independently of our DER reader).
+function publishedKey(overrides = {}) {
+  const crypto = require('node:crypto');
+  const { publicKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const der = publicKey.export({ type: 'spki', format: 'der' });
+  const jwk = publicKey.export({ format: 'jwk' });
+  const fingerprint = crypto.createHash('sha256').update(der).digest('hex');
+  const entry = {
+    id: fingerprint.slice(0, 16), period: '2026-11', modulus_bits: 2048, n: jwk.n, e: jwk.e,
+    spki: der.toString('base64'), fingerprint, holders: 3, ...overrides,
+  };
+  return { algorithm: 'RSABSSA-SHA384-PSS-Randomized', issuing: entry.id, keys: [entry] };
+}
+
+test('the key used for blinding is bound to the published key material', async () => {
+  const list = publishedKey();
+  const entry = list.keys[0];
+  const key = await T.checkedKeyFromList(list);
+  assert.equal(key.id, entry.id);
+  assert.equal(key.fingerprint, entry.fingerprint);
+  assert.equal(key.period, '2026-11');
+  assert.equal(key.holders, 3);
+  assert.equal(key.n, T.bytesToInt(T.b64uDecode(entry.n)));
+  assert.deepEqual(T.rsaFromSpki(Buffer.from(entry.spki, 'base64')), { n: key.n, e: 65537n });
+  assert.match(T.shortFingerprint(key.fingerprint), /^([0-9a-f]{4} ){7}[0-9a-f]{4}$/);
+  // The portal's keys carry the RSASSA-PSS identifier instead: read alike.
+  const crypto = require('node:crypto');
+  const pss = crypto.generateKeyPairSync('rsa-pss', {
+    modulusLength: 2048, hashAlgorithm: 'sha384', mgf1HashAlgorithm: 'sha384', saltLength: 48,
+  }).publicKey;
+  const inside = T.rsaFromSpki(pss.export({ type: 'spki', format: 'der' }));
+  assert.equal(inside.n.toString(2).length, 2048);
+  assert.equal(inside.e, 65537n);
+
+  // A fingerprint or id that does not hash the key, or a modulus other than
+  // the one inside the published key, is refused.
+  const other = publishedKey().keys[0];
+  for (const bad of [
+    { fingerprint: other.fingerprint },
+    { n: other.n },
+    { spki: other.spki },
+  ]) {
+    await assert.rejects(T.checkedKeyFromList({ ...list, keys: [{ ...entry, ...bad }] }), /does not match/);
+  }
+  await assert.rejects(T.checkedKeyFromList({ ...list, keys: [{ ...entry, spki: 'AAAA' }] }), /does not match/);
+});
+
+test('a key differing from the pinned one or from the signed-in page is warned about', async () => {
+  const key = await T.checkedKeyFromList(publishedKey());
+  const page = { id: key.id, fingerprint: key.fingerprint };
+  // First sight: nothing to compare with; then pinned for its month.
+  assert.deepEqual(T.keyWarnings(key, {}, page), []);
+  const pins = T.pinKey({ '2026-10': 'ab'.repeat(32), junk: 1 }, key);
+  assert.deepEqual(pins, { '2026-10': 'ab'.repeat(32), '2026-11': key.fingerprint });
+  assert.deepEqual(T.keyWarnings(key, pins, page), []);
+
+  // The same month, another key: the operator may be singling this member out.
+  const other = await T.checkedKeyFromList(publishedKey());
+  const changed = T.keyWarnings(other, pins, { id: other.id, fingerprint: other.fingerprint });
+  assert.equal(changed.length, 1);
+  assert.match(changed[0], /has changed since this browser first saw it/);
+  assert.ok(changed[0].includes(T.shortFingerprint(key.fingerprint)));
+
+  // The signed-in page names one key, the anonymous list another.
+  const differs = T.keyWarnings(key, {}, { id: other.id, fingerprint: other.fingerprint });
+  assert.equal(differs.length, 1);
+  assert.match(differs[0], /names key/);
+  // Same id, other fingerprint: still a difference.
+  assert.equal(T.keyWarnings(key, {}, { id: key.id, fingerprint: other.fingerprint }).length, 1);
+});
+
+test('issuance must name the anonymous key by id and fingerprint', async () => {
+  const key = await T.checkedKeyFromList(publishedKey());
+  T.checkIssued(key, { key_id: key.id, key_fingerprint: key.fingerprint });
+  assert.throws(() => T.checkIssued(key, { key_id: key.id }), /does not verify/);
+  assert.throws(() => T.checkIssued(key, { key_id: key.id, key_fingerprint: 'ab'.repeat(32) }), /does not verify/);
+  assert.throws(() => T.checkIssued(key, { key_id: 'ffffffffffffffff', key_fingerprint: key.fingerprint }), /does not verify/);
+});
+
+test('the key list is fetched without credentials and never from a cache', () => {
+  assert.equal(T.KEY_LIST_REQUEST.credentials, 'omit');
+  assert.equal(T.KEY_LIST_REQUEST.cache, 'no-store');
+  const source = fs.readFileSync(path.join(__dirname, '..', '..', 'static', 'tokens.js'), 'utf8');
+  const fetches = source.match(/fetch\('\/\.well-known\/lookout-token-keys'[^)]*\)/g) || [];
+  assert.ok(fetches.length > 0);
+  for (const call of fetches) assert.match(call, /KEY_LIST_REQUEST/);
+});
