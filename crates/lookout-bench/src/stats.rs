@@ -238,6 +238,12 @@ pub async fn stats(
         &counts,
     )
     .await?;
+    // Pages read the released figures: release what was loaded as one batch.
+    lookout_server::stats::rollup::release_due(
+        db,
+        lookout_server::config::Config::default().stats_min_count,
+    )
+    .await?;
     if db.backend == lookout_server::db::Backend::Postgres {
         sqlx::query("ANALYZE").execute(&db.pool).await?;
     }
@@ -257,6 +263,7 @@ pub async fn stats(
         class: filters.0.into(),
         sea_area: filters.1.into(),
         vessel_type: filters.2.into(),
+        released: true,
     };
     for (name, filters) in [
         ("unfiltered", ("", "", "")),

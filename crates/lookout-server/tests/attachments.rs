@@ -212,6 +212,8 @@ async fn attachments_are_cleaned_sealed_and_published_cleaned() {
                 ("tlp", "green"),
                 ("publish_attachment", "1"),
                 ("publish_attachment", "2"),
+                // The only incident: the publication check warns.
+                ("publish_anyway", "on"),
                 ("action", "publish"),
             ],
         )

@@ -56,6 +56,7 @@ fn incident_fields<'a>(summary: &'a str, action: &'a str, tlp: &'a str) -> Vec<(
         ("impact_money", "minor"),
         ("tlp", tlp),
         ("show_org", "on"),
+        ("publish_anyway", "on"),
         ("action", action),
     ]
 }
@@ -170,10 +171,9 @@ async fn published_incidents_are_scrubbed_and_shown_within_clearance() {
         assert_eq!(status, 200);
         assert!(detail.contains("TLP:AMBER"));
         assert!(detail.contains("Reported by"));
-        assert!(detail.contains("53°30"));
         assert!(
-            !detail.contains("53°58"),
-            "the exact position never reaches members"
+            !detail.contains("53°58") && !detail.contains("53°30"),
+            "neither the exact position nor its 1° cell reaches members"
         );
 
         // Filters narrow the list.
@@ -358,5 +358,189 @@ async fn duplicates_merge_into_one_report() {
         )
         .await;
         assert_eq!(status, 400, "a merged report is not published on its own");
+    }
+}
+
+/// Issue 25, item 6: the pre-filled draft published the exact day, the 1°
+/// cell and the size class, which an AIS history turns into a hull. By
+/// default members now see the month and the sea area only; the analyst
+/// is warned before publishing a combination no other incident shares;
+/// analysts keep the exact values.
+#[tokio::test]
+async fn published_incidents_show_the_month_and_sea_area_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let data = tempfile::tempdir().unwrap();
+        let server = TestServer::start_in(&url, data.path().to_path_buf(), Some(&no_delay)).await;
+        server.org("Northwind Tankers", "ship-owner").await;
+        server.user("analyst@op.example", "analyst", None).await;
+        server
+            .user("cso@northwind.example", "member", Some("Northwind Tankers"))
+            .await;
+        // The report gives the exact day and position (2026-03-02, 53°58.1'N).
+        let (status, _, _) = submit(
+            &browser(),
+            &server.url("/report"),
+            &server.url("/report"),
+            &report_fields("anonymous", "Chart update brought a ransom note."),
+        )
+        .await;
+        assert_eq!(status, 200);
+        let analyst = browser();
+        sign_in_enrolling(&server, &analyst, "analyst@op.example").await;
+        let (_, inbox) = get(&analyst, &server.url("/triage")).await;
+        let id = first_id(&inbox, "href=\"/triage/");
+        let editor = server.url(&format!("/triage/{id}/incident"));
+
+        // The draft's check: a unique combination, and no traffic data.
+        let (_, page) = get(&analyst, &editor).await;
+        assert_eq!(
+            element_text(&page, "members-see"),
+            "2026-03, North Sea, Skagerrak and English Channel, Container ship"
+        );
+        assert_eq!(element_text(&page, "check-sharing"), "0");
+        assert!(page.contains("id=\"check-warning\""), "unique: warned");
+        assert!(page.contains("Ordinary traffic sharing it: unknown"));
+        assert!(page.contains("name=\"publish_anyway\""));
+
+        // The draft's facts as pre-filled, with no precision chosen.
+        let fields = |anyway: bool| {
+            let mut fields = vec![
+                ("title", "Ransom note after a chart update"),
+                ("narrative", "Chart update brought a ransom note."),
+                ("class", "ecdis-bridge-compromise"),
+                ("discovered_on", "2026-03-02"),
+                ("systems", "ecdis"),
+                ("vessel_type", "container-ship"),
+                ("vessel_size", "large"),
+                ("sea_area", "north-sea"),
+                ("position_cell", "53°30.000'N 006°30.000'E"),
+                ("impact_safety", "significant"),
+                ("impact_operations", "severe"),
+                ("impact_money", "minor"),
+                ("tlp", "green"),
+                ("show_size", "on"),
+                ("action", "publish"),
+            ];
+            if anyway {
+                fields.push(("publish_anyway", "on"));
+            }
+            fields
+        };
+        let (status, _, page) = submit(&analyst, &editor, &editor, &fields(false)).await;
+        assert_eq!(status, 422, "the warning needs a deliberate choice");
+        assert!(page.contains("id=\"check-refused\""));
+        assert!(
+            page.contains("id=\"size-withheld\""),
+            "a unique size is not shown"
+        );
+        let (status, _, page) = submit(&analyst, &editor, &editor, &fields(true)).await;
+        assert_eq!(status, 303, "{page}");
+
+        // Members: the month and the sea area, never the day, cell or size.
+        let member = browser();
+        sign_in(&server, &member, "cso@northwind.example", PASSWORD).await;
+        let (_, list) = get(&member, &server.url("/incidents")).await;
+        assert!(list.contains("1 incident."), "{list}");
+        let reference = first_id(&list, "href=\"/incidents/");
+        let (_, detail) = get(&member, &server.url(&format!("/incidents/{reference}"))).await;
+        assert_eq!(element_text(&detail, "incident-date"), "2026-03");
+        for exact in ["2026-03-02", "53°", "006°", "Large", "25,000"] {
+            assert!(!list.contains(exact), "{exact} in the list");
+            assert!(!detail.contains(exact), "{exact} on the incident page");
+        }
+        // A one-day filter cannot find the day: any day of the month lists it.
+        let (_, list) = get(
+            &member,
+            &server.url("/incidents?from=2026-03-20&to=2026-03-20"),
+        )
+        .await;
+        assert!(list.contains("1 incident."), "{list}");
+        let (_, map) = get(&member, &server.url("/stats/map?year=2026")).await;
+        assert!(!map.contains("53°30"), "no dot on the 1° cell");
+
+        // Analysts keep the exact facts.
+        let (_, page) = get(&analyst, &editor).await;
+        let exact = element_text(&page, "exact-facts");
+        assert!(exact.contains("2026-03-02"), "{exact}");
+        assert!(exact.contains("53°30"), "{exact}");
+        assert!(exact.contains("Large"), "{exact}");
+
+        // A coarser cell and the week only when the analyst chooses them.
+        let mut chosen = fields(true);
+        chosen.retain(|(name, _)| *name != "action");
+        chosen.extend([
+            ("date_precision", "week"),
+            ("place_precision", "cell5"),
+            ("action", "save"),
+        ]);
+        let (status, _, page) = submit(&analyst, &editor, &editor, &chosen).await;
+        assert_eq!(status, 303, "{page}");
+        let (_, detail) = get(&member, &server.url(&format!("/incidents/{reference}"))).await;
+        assert_eq!(element_text(&detail, "incident-date"), "2026-W10");
+        assert!(detail.contains("52°30.000"), "the 5° cell's centre");
+        assert!(!detail.contains("53°30"));
+
+        // With k incidents sharing the combination, there is no warning.
+        let k = server.state.config.stats_min_count;
+        for _ in 0..k {
+            let mut tx = server.state.db.begin_write().await.unwrap();
+            let (report, _, _) = lookout_server::reports::store::insert(
+                &mut tx,
+                &server.state.key,
+                &lookout_server::reports::model::ReportForm::default(),
+                lookout_server::reports::model::Mode::Anonymous,
+                lookout_server::reports::store::Reporter::Anonymous {
+                    receipt_lookup: hex::encode(
+                        lookout_server::secrets::random_bytes::<16>().unwrap(),
+                    ),
+                },
+                None,
+                false,
+            )
+            .await
+            .unwrap();
+            let content = lookout_server::incidents::store::Content {
+                title: "t".into(),
+                class: "malicious-code".into(),
+                occurred_on: "2026-03-17".into(),
+                systems: vec!["email".into()],
+                vessel_type: "container-ship".into(),
+                vessel_size: "small".into(),
+                sea_area: "north-sea".into(),
+                tlp: "clear".into(),
+                ..Default::default()
+            };
+            lookout_server::incidents::store::save(
+                &mut tx,
+                report,
+                &lookout_server::incidents::store::new_reference().unwrap(),
+                &content,
+                &lookout_server::incidents::store::Publication {
+                    state: "published",
+                    visible_from: Some(1),
+                    reporter_org_id: None,
+                    named_org: None,
+                },
+                lookout_server::db::now(),
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }
+        let mut month = chosen.clone();
+        month.retain(|(name, _)| !["date_precision", "place_precision"].contains(name));
+        let month: Vec<(&str, &str)> = month
+            .into_iter()
+            .filter(|(name, _)| *name != "publish_anyway")
+            .collect();
+        let (status, _, page) = submit(&analyst, &editor, &editor, &month).await;
+        assert_eq!(
+            status, 303,
+            "{k} others share it: no confirmation needed: {page}"
+        );
+        let (_, page) = get(&analyst, &editor).await;
+        assert_eq!(element_text(&page, "check-sharing"), k.to_string());
+        assert!(!page.contains("id=\"check-warning\""));
     }
 }

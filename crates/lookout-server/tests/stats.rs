@@ -14,7 +14,7 @@ use lookout_server::reports::model::{Mode, ReportForm};
 use lookout_server::reports::store::{Reporter, insert};
 use lookout_server::stats::pages::this_year;
 use lookout_server::stats::query::{Scope, breakdown};
-use lookout_server::stats::rollup::{Dimension, catch_up, week_of};
+use lookout_server::stats::rollup::{Dimension, catch_up, release_due, week_of};
 use lookout_server::stats::view::{Figures, Focus, Request, figures};
 
 const CLASSES: [&str; 3] = ["gnss-spoofing", "malicious-code", "piracy-armed-robbery"];
@@ -274,6 +274,8 @@ async fn roll_ups_always_equal_a_count_of_the_incidents() {
                         class: class.into(),
                         sea_area: area.into(),
                         vessel_type: vessel.into(),
+                        // The roll-ups themselves, not what was released.
+                        released: false,
                     };
                     for dimension in Dimension::ALL {
                         let fixed = (dimension == Dimension::Class && !class.is_empty())
@@ -413,6 +415,8 @@ async fn published_views_show_no_small_figure_and_agree_with_each_other() {
         }
         catch_up(db, now).await.unwrap();
         let k = 5;
+        // Readers see the released figures: release what was published.
+        release_due(db, k).await.unwrap();
         for rank in [0, 2, 4] {
             let view = |focus: Focus| Request {
                 year: 2026,
@@ -702,7 +706,7 @@ async fn statistics_pages_downloads_api_and_live_updates() {
         );
 
         // Live: an open public page served by another process hears of a
-        // new TLP:CLEAR incident published through this one.
+        // batch of new TLP:CLEAR incidents published through this one.
         let other = TestServer::start_in(&url, server.data_dir.clone(), None).await;
         let mut stream = visitor
             .get(other.url("/stats/public/live"))
@@ -722,7 +726,9 @@ async fn statistics_pages_downloads_api_and_live_updates() {
             .send()
             .await
             .unwrap();
-        publish(&server, &incident("gnss-spoofing", "clear"), now).await;
+        for _ in 0..server.state.config.stats_min_count {
+            publish(&server, &incident("gnss-spoofing", "clear"), now).await;
+        }
         for stream in [&mut stream, &mut second] {
             let heard = read_stream_until(
                 stream,
@@ -796,5 +802,116 @@ async fn the_public_stream_tells_only_what_the_public_page_shows() {
                 .is_some_and(|d| d.trim().parse::<i64>().is_ok())),
             "{heard}"
         );
+    }
+}
+
+/// Every figure of a downloaded JSON table, by row id ("total" for its
+/// total): a number, or `None` when hidden.
+fn json_figures(json: &str) -> BTreeMap<String, Option<u64>> {
+    let json: serde_json::Value = serde_json::from_str(json).unwrap();
+    let table = &json["table"];
+    let mut figures: BTreeMap<String, Option<u64>> = table["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["incidents"].as_u64(),
+            )
+        })
+        .collect();
+    figures.insert("total".into(), table["total"].as_u64());
+    figures
+}
+
+/// Issue 25, item 8: consecutive public versions could be subtracted to
+/// learn each newly counted incident's class (a shown 0 turned "hidden"
+/// while the total rose by one). Figures now change only when a batch of
+/// at least k incidents is released, and zero is hidden like a small count.
+#[tokio::test]
+async fn public_figures_change_only_in_batches_of_k() {
+    let dir = tempfile::tempdir().unwrap();
+    for url in backends(dir.path()).await {
+        let server = TestServer::start(&url).await;
+        let k = usize::try_from(server.state.config.stats_min_count).unwrap();
+        let now = lookout_server::db::now();
+        let year = this_year();
+        let today = time::OffsetDateTime::from_unix_timestamp(now)
+            .unwrap()
+            .date()
+            .to_string();
+        let classes = ["gnss-spoofing", "malicious-code", "piracy-armed-robbery"];
+        let visitor = browser();
+        let version = || async {
+            let (status, _, json) = fetch(
+                &visitor,
+                &server.url(&format!("/stats/public/class.json?year={year}")),
+            )
+            .await;
+            assert_eq!(status, 200);
+            let (_, _, html) =
+                fetch(&visitor, &server.url(&format!("/stats/public?year={year}"))).await;
+            let start = html.find("<div id=\"figures\"").unwrap();
+            (json_figures(&json), html[start..].to_string())
+        };
+        let mut shown = version().await;
+        assert!(
+            shown.0.values().all(Option::is_none),
+            "nothing yet: zero is hidden like a small count: {:?}",
+            shown.0
+        );
+        let mut since_release = 0;
+        let mut releases = 0;
+        for i in 0..3 * k {
+            let content = Content {
+                title: "t".into(),
+                class: classes[i % classes.len()].into(),
+                occurred_on: today.clone(),
+                systems: vec!["navigation".into()],
+                vessel_type: "oil-tanker".into(),
+                sea_area: "black-sea".into(),
+                impact_safety: "none".into(),
+                impact_operations: "minor".into(),
+                impact_money: "none".into(),
+                tlp: "clear".into(),
+                ..Content::default()
+            };
+            publish(&server, &content, now).await;
+            since_release += 1;
+            let next = version().await;
+            if since_release < k {
+                assert_eq!(
+                    next, shown,
+                    "incident {} of a batch changed the public figures",
+                    since_release
+                );
+                continue;
+            }
+            assert_ne!(next.0, shown.0, "a batch of {k} is released");
+            for (id, after) in &next.0 {
+                if let (Some(Some(before)), Some(after)) = (shown.0.get(id), after) {
+                    let moved = before.abs_diff(*after);
+                    assert!(
+                        moved == 0 || moved >= k as u64,
+                        "{id} moved by {moved} between two versions"
+                    );
+                }
+            }
+            releases += 1;
+            since_release = 0;
+            shown = next;
+        }
+        assert_eq!(releases, 3);
+        assert_eq!(shown.0["total"], Some(3 * k as u64));
+        // The members' figures at CLEAR are released alike, from the same
+        // stored version whichever process serves them.
+        let stored: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM stat_released WHERE reader_rank = 0 AND dimension = 'class'",
+        )
+        .fetch_one(&server.state.db.pool)
+        .await
+        .unwrap();
+        assert!(stored > 0);
     }
 }

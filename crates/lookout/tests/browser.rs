@@ -1096,6 +1096,10 @@ async fn anonymous_report_in_a_browser() {
     portal
         .click(By::Css("input[name=publish_attachment]"), "the photo's box")
         .await;
+    // The only incident: the publication check warns and asks to confirm.
+    portal
+        .click(By::Css("input[name=publish_anyway]"), "Publish anyway")
+        .await;
     portal
         .follow(By::Css("button[value=publish]"), "Publish")
         .await;

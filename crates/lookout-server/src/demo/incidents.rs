@@ -413,6 +413,7 @@ impl Synthetic {
             impact_operations: impact(dice, heavy).into(),
             impact_money: impact(dice, heavy).into(),
             tlp: tlp.into(),
+            ..Content::default()
         };
         (content, occurred)
     }

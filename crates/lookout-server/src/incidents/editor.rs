@@ -9,6 +9,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::IncidentLabels;
+use super::precision::{DatePrecision, PlacePrecision};
 use super::schedule;
 use super::store::{self, Content, IncidentRow, Publication};
 use crate::accounts::authz::{self, Capability};
@@ -24,7 +26,8 @@ use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
 pub const TITLE_MAX: usize = 200;
-/// Published positions are cells of this many degrees (about 110 km).
+/// The analyst's position is kept as a cell of this many degrees (about
+/// 110 km); members see it only coarser, and only if the analyst chooses.
 pub const POSITION_CELL_DEGREES: f64 = 1.0;
 
 fn analyst(visitor: &Visitor) -> Result<&User, AppError> {
@@ -49,6 +52,14 @@ pub struct EditorForm {
     pub confirmed: bool,
     /// Positions of the cleaned attachments to publish with the incident.
     pub attachments: Vec<i64>,
+    pub date_precision: DatePrecision,
+    pub place_precision: PlacePrecision,
+    /// The analyst asks to show the size class (shown only if it does not
+    /// single the ship out).
+    pub show_size: bool,
+    /// The analyst has read the publication check's warning and publishes
+    /// anyway.
+    pub publish_anyway: bool,
 }
 
 impl EditorForm {
@@ -69,6 +80,10 @@ impl EditorForm {
                 "show_org" => form.show_org = value == "on",
                 "action" => form.action = value.into_owned(),
                 "confirmed" => form.confirmed = value == "on",
+                "date_precision" => form.date_precision = DatePrecision::parse(&value),
+                "place_precision" => form.place_precision = PlacePrecision::parse(&value),
+                "show_size" => form.show_size = value == "on",
+                "publish_anyway" => form.publish_anyway = value == "on",
                 "publish_attachment" => {
                     if let Ok(position) = value.parse() {
                         form.attachments.push(position);
@@ -102,11 +117,16 @@ impl EditorForm {
             title: c.title,
             position_cell: c.position_cell,
             show_org: incident.named_org.is_some(),
+            date_precision: c.date_precision,
+            place_precision: c.place_precision,
+            show_size: c.show_size,
             ..EditorForm::default()
         }
     }
 
-    /// A first draft from the report: scrubbed text, generalised position.
+    /// A first draft from the report: scrubbed text, the position in its
+    /// 1° cell, and the coarse publication defaults (month, sea area, no
+    /// size class).
     fn from_report(
         report: &ReportRow,
         body: &SealedBody,
@@ -173,8 +193,95 @@ impl EditorForm {
             impact_operations: self.facts.impact_operations.clone(),
             impact_money: self.facts.impact_money.clone(),
             tlp: self.facts.tlp.clone(),
+            date_precision: self.date_precision,
+            place_precision: self.place_precision,
+            show_size: self.show_size,
         }
     }
+}
+
+/// The check shown before publishing: what members will see, how many
+/// published incidents share it, and whether that singles a ship out.
+pub struct Check {
+    pub k: u64,
+    /// Other published incidents sharing the published combination.
+    pub sharing: i64,
+    /// What members will see, in words.
+    pub shown: String,
+    /// The size class was asked for but would single the ship out, so it
+    /// is not published.
+    pub size_withheld: bool,
+    /// The finer choices the analyst made (exact day, 1° cell).
+    pub fine: Vec<&'static str>,
+}
+
+impl Check {
+    pub fn small(&self) -> bool {
+        u64::try_from(self.sharing).unwrap_or(0) < self.k
+    }
+
+    /// A deliberate "publish anyway" is needed.
+    pub fn needs_confirmation(&self) -> bool {
+        self.small() || !self.fine.is_empty()
+    }
+}
+
+/// Checks `content` before publication, and withholds its size class when
+/// fewer than `k` published incidents share it. Lookout holds no AIS or
+/// other traffic data, so only incidents are counted; the page says so.
+async fn publication_check(
+    state: &AppState,
+    report_id: i64,
+    content: &mut Content,
+) -> Result<Check, AppError> {
+    let k = state.config.stats_min_count;
+    let mut size_withheld = false;
+    if content.show_size {
+        let with_size = store::sharing(&state.db, report_id, content, true).await?;
+        if u64::try_from(with_size).unwrap_or(0) < k {
+            content.show_size = false;
+            size_withheld = true;
+        }
+    }
+    let sharing = store::sharing(&state.db, report_id, content, content.show_size).await?;
+    let published = content.published();
+    let area = sea_areas::by_id(&content.sea_area).map_or("an unknown sea area", |a| a.name);
+    let vessel = crate::reports::catalogue::find(
+        crate::reports::catalogue::VESSEL_TYPES,
+        &content.vessel_type,
+    )
+    .map_or("an unknown vessel type", |e| e.label);
+    let mut shown = format!(
+        "{}, {area}",
+        if published.period.is_empty() {
+            "no date"
+        } else {
+            &published.period
+        }
+    );
+    if !published.cell.is_empty() {
+        shown.push_str(&format!(" (cell centred on {})", published.cell));
+    }
+    shown.push_str(&format!(", {vessel}"));
+    if let Some(size) =
+        crate::reports::catalogue::find(crate::reports::catalogue::VESSEL_SIZES, &published.size)
+    {
+        shown.push_str(&format!(", {}", size.label));
+    }
+    let mut fine = Vec::new();
+    if content.date_precision == DatePrecision::Day {
+        fine.push("the exact day");
+    }
+    if content.place_precision == PlacePrecision::Cell1 {
+        fine.push("the 1° cell");
+    }
+    Ok(Check {
+        k,
+        sharing,
+        shown,
+        size_withheld,
+        fine,
+    })
 }
 
 /// A position snapped to the centre of its published grid cell, so the
@@ -205,10 +312,17 @@ struct EditorPage {
     problems: Vec<String>,
     /// What the scrubber still finds in the text about to be published.
     still_found: Vec<String>,
+    date_precision: DatePrecision,
+    place_precision: PlacePrecision,
+    show_size: bool,
+    check: Check,
+    /// Publishing was refused until the check's warning is accepted.
+    check_refused: bool,
 }
 
 impl Catalogue for EditorPage {}
 impl ReportLabels for EditorPage {}
+impl IncidentLabels for EditorPage {}
 
 impl EditorPage {
     fn visible_from(&self) -> Option<i64> {
@@ -221,6 +335,12 @@ impl EditorPage {
         self.incident
             .as_ref()
             .map_or("not saved yet", |i| i.state.as_str())
+    }
+    fn date_choices(&self) -> [DatePrecision; 3] {
+        DatePrecision::ALL
+    }
+    fn place_choices(&self) -> [PlacePrecision; 4] {
+        PlacePrecision::ALL
     }
 }
 
@@ -255,7 +375,7 @@ async fn load(state: &AppState, analyst_id: i64, id: i64) -> Result<Loaded, AppE
     })
 }
 
-fn page(visitor: &Visitor, loaded: Loaded, form: EditorForm) -> EditorPage {
+fn page(visitor: &Visitor, loaded: Loaded, form: EditorForm, check: Check) -> EditorPage {
     let Loaded {
         report,
         original,
@@ -277,6 +397,11 @@ fn page(visitor: &Visitor, loaded: Loaded, form: EditorForm) -> EditorPage {
         chosen: form.attachments,
         problems: Vec::new(),
         still_found: Vec::new(),
+        date_precision: form.date_precision,
+        place_precision: form.place_precision,
+        show_size: form.show_size,
+        check,
+        check_refused: false,
     }
 }
 
@@ -308,7 +433,8 @@ pub async fn edit(
         .filter(|a| a.published)
         .map(|a| a.position)
         .collect();
-    let mut page = page(&visitor, loaded, form);
+    let check = publication_check(&state, id, &mut form.content()).await?;
+    let mut page = page(&visitor, loaded, form, check);
     let notice = match saved.done.as_str() {
         "saved" => Some("Saved."),
         "published" => Some("Published."),
@@ -337,16 +463,26 @@ pub async fn save(
     }
     let publishing = form.action == "publish";
     let problems = form.problems();
-    let content = form.content();
+    let mut content = form.content();
     let still_found = if publishing && !form.confirmed {
         still_identifying(&state, &content).await?
     } else {
         Vec::new()
     };
-    if !problems.is_empty() || !still_found.is_empty() {
-        let mut page = page(&visitor, loaded, form);
+    let check = publication_check(&state, id, &mut content).await?;
+    // Whatever members will see (a publication, or an edit of a published
+    // incident) needs the check accepted when it singles a ship out.
+    let shown_to_members = publishing
+        || loaded
+            .incident
+            .as_ref()
+            .is_some_and(|i| i.state == "published");
+    let check_refused = shown_to_members && check.needs_confirmation() && !form.publish_anyway;
+    if !problems.is_empty() || !still_found.is_empty() || check_refused {
+        let mut page = page(&visitor, loaded, form, check);
         page.problems = problems;
         page.still_found = still_found;
+        page.check_refused = check_refused;
         return render_invalid(&page);
     }
     let Loaded {

@@ -7,6 +7,7 @@
 mod browse;
 pub mod clearance;
 mod editor;
+pub mod precision;
 pub mod schedule;
 pub mod store;
 

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::clearance::{Clearance, tlp_rank};
+use super::precision::{self, DatePrecision, PlacePrecision};
 use crate::db::{Db, Tx};
 use crate::reports::store::hour;
 
@@ -25,8 +26,31 @@ pub struct Content {
     pub impact_operations: String,
     pub impact_money: String,
     pub tlp: String,
+    /// How precisely members see the date, the place and the size; the
+    /// fields above stay exact for analysts.
+    pub date_precision: DatePrecision,
+    pub place_precision: PlacePrecision,
+    pub show_size: bool,
 }
 
+impl Content {
+    /// What members are shown of the date, place and size.
+    pub fn published(&self) -> precision::Published {
+        precision::publish(
+            &self.occurred_on,
+            self.date_precision,
+            &self.position_cell,
+            self.place_precision,
+            &self.vessel_size,
+            self.show_size,
+        )
+    }
+}
+
+/// An incident row. Read for analysts ([`for_report`]) it holds the exact
+/// facts; read for members (every `visible_*` function) `occurred_on`,
+/// `position_cell` and `vessel_size` hold the published period, cell and
+/// size instead, so no member page or feed can show an exact value.
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct IncidentRow {
     pub id: i64,
@@ -55,6 +79,12 @@ pub struct IncidentRow {
     pub updated_hour: i64,
     /// 1 when its report came with a valid membership token.
     pub verified_member: i64,
+    pub date_precision: String,
+    pub place_precision: String,
+    pub show_size: i64,
+    pub published_period: String,
+    pub published_cell: String,
+    pub published_size: String,
 }
 
 impl IncidentRow {
@@ -76,6 +106,9 @@ impl IncidentRow {
             impact_operations: self.impact_operations.clone(),
             impact_money: self.impact_money.clone(),
             tlp: self.tlp.clone(),
+            date_precision: DatePrecision::parse(&self.date_precision),
+            place_precision: PlacePrecision::parse(&self.place_precision),
+            show_size: self.show_size == 1,
         }
     }
 
@@ -86,7 +119,15 @@ impl IncidentRow {
 
 const COLUMNS: &str = "id, ref, report_id, state, title, summary, indicators, class, occurred_on, \
      systems, vessel_type, vessel_size, sea_area, position_cell, impact_safety, impact_operations, \
-     impact_money, tlp, tlp_rank, reporter_org_id, named_org, visible_from, updated_hour, verified_member";
+     impact_money, tlp, tlp_rank, reporter_org_id, named_org, visible_from, updated_hour, verified_member, \
+     date_precision, place_precision, show_size, published_period, published_cell, published_size";
+
+/// [`COLUMNS`] for members: the exact date, cell and size are never read.
+const MEMBER_COLUMNS: &str = "id, ref, report_id, state, title, summary, indicators, class, \
+     published_period AS occurred_on, systems, vessel_type, published_size AS vessel_size, sea_area, \
+     published_cell AS position_cell, impact_safety, impact_operations, impact_money, tlp, tlp_rank, \
+     reporter_org_id, named_org, visible_from, updated_hour, verified_member, date_precision, \
+     place_precision, show_size, published_period, published_cell, published_size";
 
 /// Published, released, and within the reader's clearance. Binds `$1` now,
 /// `$2` the reader's maximum TLP rank, `$3` their organisation.
@@ -100,14 +141,16 @@ pub struct Filter {
     pub sea_area: String,
     pub vessel_type: String,
     pub tlp: String,
-    /// Inclusive dates, `YYYY-MM-DD`.
+    /// Inclusive dates, `YYYY-MM-DD`, matched against the published
+    /// period: an incident is listed when its period overlaps them, so a
+    /// one-day filter cannot find the exact day of a month's incident.
     pub from: String,
     pub to: String,
 }
 
 const FILTERS: &str = "($4 = '' OR class = $4) AND ($5 = '' OR sea_area = $5) \
      AND ($6 = '' OR vessel_type = $6) AND ($7 = '' OR tlp = $7) \
-     AND ($8 = '' OR occurred_on >= $8) AND ($9 = '' OR occurred_on <= $9)";
+     AND ($8 = '' OR period_end >= $8) AND ($9 = '' OR period_start <= $9)";
 
 fn filter_args(
     now: i64,
@@ -133,6 +176,10 @@ fn filter_args(
     Ok(args)
 }
 
+/// Members' order: by published period, then by the random reference, so
+/// the order within a period says nothing about the exact days.
+const MEMBER_ORDER: &str = "period_start DESC, ref";
+
 /// One page of what the reader may see, newest first, and the total.
 pub async fn list_visible(
     db: &Db,
@@ -143,8 +190,8 @@ pub async fn list_visible(
     offset: i64,
 ) -> Result<(Vec<IncidentRow>, i64), sqlx::Error> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM incidents WHERE {VISIBLE} AND {FILTERS} \
-         ORDER BY occurred_on DESC, id DESC LIMIT $10 OFFSET $11"
+        "SELECT {MEMBER_COLUMNS} FROM incidents WHERE {VISIBLE} AND {FILTERS} \
+         ORDER BY {MEMBER_ORDER} LIMIT $10 OFFSET $11"
     );
     let rows = sqlx::query_as_with::<_, IncidentRow, _>(
         sqlx::AssertSqlSafe(sql),
@@ -164,8 +211,9 @@ pub async fn list_visible(
     Ok((rows, total))
 }
 
-/// How many incidents the reader may see in each coarsened position cell
-/// (the 1° cells members see on incident pages), for the map's dots.
+/// How many incidents the reader may see in each published cell (only
+/// incidents whose analyst chose to publish one, at the size chosen), for
+/// the map's dots.
 pub async fn visible_position_cells(
     db: &Db,
     now: i64,
@@ -173,8 +221,8 @@ pub async fn visible_position_cells(
     filter: &Filter,
 ) -> Result<Vec<(String, i64)>, sqlx::Error> {
     let sql = format!(
-        "SELECT position_cell, COUNT(*) FROM incidents WHERE {VISIBLE} AND {FILTERS} \
-         AND position_cell <> '' GROUP BY position_cell ORDER BY COUNT(*) DESC LIMIT 5000"
+        "SELECT published_cell, COUNT(*) FROM incidents WHERE {VISIBLE} AND {FILTERS} \
+         AND published_cell <> '' GROUP BY published_cell ORDER BY COUNT(*) DESC LIMIT 5000"
     );
     sqlx::query_as_with(
         sqlx::AssertSqlSafe(sql),
@@ -193,7 +241,7 @@ pub async fn visible_indicators(
 ) -> Result<Vec<(String, String, String)>, sqlx::Error> {
     let sql = format!(
         "SELECT ref, title, indicators FROM incidents WHERE {VISIBLE} AND indicators <> '' \
-         ORDER BY occurred_on DESC, id DESC LIMIT 5000"
+         ORDER BY {MEMBER_ORDER} LIMIT 5000"
     );
     sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(now)
@@ -210,7 +258,7 @@ pub async fn visible_by_ref(
     clearance: &Clearance,
     reference: &str,
 ) -> Result<Option<IncidentRow>, sqlx::Error> {
-    let sql = format!("SELECT {COLUMNS} FROM incidents WHERE {VISIBLE} AND ref = $4");
+    let sql = format!("SELECT {MEMBER_COLUMNS} FROM incidents WHERE {VISIBLE} AND ref = $4");
     sqlx::query_as::<_, IncidentRow>(sqlx::AssertSqlSafe(sql))
         .bind(now)
         .bind(clearance.max_rank)
@@ -227,6 +275,40 @@ pub async fn for_report(db: &Db, report_id: i64) -> Result<Option<IncidentRow>, 
         .bind(report_id)
         .fetch_optional(&db.pool)
         .await
+}
+
+/// How many other published incidents share what members would be shown
+/// of `content`: its sea area and vessel type, a published period within
+/// its own, its published cell when one is shown, and its size class when
+/// `with_size`. Only incidents at its sharing level or below count, since
+/// a reader of this one need not see the others. Used to warn the analyst
+/// before publishing a combination that singles a ship out.
+pub async fn sharing(
+    db: &Db,
+    report_id: i64,
+    content: &Content,
+    with_size: bool,
+) -> Result<i64, sqlx::Error> {
+    let published = content.published();
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM incidents WHERE state = 'published' AND report_id <> $1 \
+         AND sea_area = $2 AND vessel_type = $3 AND period_start >= $4 AND period_end <= $5 \
+         AND ($6 = '' OR published_cell = $6) AND ($7 = '' OR vessel_size = $7) AND tlp_rank <= $8",
+    )
+    .bind(report_id)
+    .bind(&content.sea_area)
+    .bind(&content.vessel_type)
+    .bind(&published.start)
+    .bind(&published.end)
+    .bind(&published.cell)
+    .bind(if with_size {
+        content.vessel_size.as_str()
+    } else {
+        ""
+    })
+    .bind(tlp_rank(&content.tlp).unwrap_or(4))
+    .fetch_one(&db.pool)
+    .await
 }
 
 /// What publication does to the row.
@@ -258,14 +340,19 @@ pub async fn save(
     crate::stats::rollup::uncount(tx, report_id).await?;
     let sql = "INSERT INTO incidents (ref, report_id, state, title, summary, indicators, class, occurred_on, \
          systems, vessel_type, vessel_size, sea_area, position_cell, impact_safety, impact_operations, \
-         impact_money, tlp, tlp_rank, reporter_org_id, named_org, visible_from, updated_hour, verified_member) \
+         impact_money, tlp, tlp_rank, reporter_org_id, named_org, visible_from, updated_hour, verified_member, \
+         date_precision, place_precision, show_size, published_period, period_start, period_end, \
+         published_cell, published_size) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, \
-         (SELECT verified_member FROM reports WHERE id = $2)) \
+         (SELECT verified_member FROM reports WHERE id = $2), $23, $24, $25, $26, $27, $28, $29, $30) \
          ON CONFLICT (report_id) DO UPDATE SET state = $3, title = $4, summary = $5, indicators = $6, \
          class = $7, occurred_on = $8, systems = $9, vessel_type = $10, vessel_size = $11, sea_area = $12, \
          position_cell = $13, impact_safety = $14, impact_operations = $15, impact_money = $16, tlp = $17, \
-         tlp_rank = $18, reporter_org_id = $19, named_org = $20, visible_from = $21, updated_hour = $22 \
+         tlp_rank = $18, reporter_org_id = $19, named_org = $20, visible_from = $21, updated_hour = $22, \
+         date_precision = $23, place_precision = $24, show_size = $25, published_period = $26, \
+         period_start = $27, period_end = $28, published_cell = $29, published_size = $30 \
          RETURNING ref";
+    let published = content.published();
     let reference: String = sqlx::query_scalar(sql)
         .bind(reference)
         .bind(report_id)
@@ -289,6 +376,14 @@ pub async fn save(
         .bind(publication.named_org.as_deref())
         .bind(publication.visible_from)
         .bind(hour(now))
+        .bind(content.date_precision.id())
+        .bind(content.place_precision.id())
+        .bind(i64::from(content.show_size))
+        .bind(&published.period)
+        .bind(&published.start)
+        .bind(&published.end)
+        .bind(&published.cell)
+        .bind(&published.size)
         .fetch_one(&mut **tx)
         .await?;
     crate::stats::rollup::count_if_released(tx, report_id, now).await?;

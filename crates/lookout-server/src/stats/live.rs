@@ -1,8 +1,8 @@
 //! Live statistics: open statistics pages hear when their figures change
 //! (server-sent events) and fetch them again. The change is read from the
-//! database (`stat_version`, bumped with every roll-up change), so a
-//! publication through any process reaches pages served by every other;
-//! each process polls it once for all its listeners.
+//! database (`stat_version`, bumped with every release of a batch of
+//! figures), so a release through any process reaches pages served by
+//! every other; each process polls it once for all its listeners.
 //!
 //! A listener is told only when the figures its own page publishes change
 //! (after small-cell suppression, at its sharing level), and the event
@@ -20,7 +20,7 @@ use futures_util::Stream;
 use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore, watch};
 
 use super::pages::{StatsQuery, reader_rank};
-use super::rollup::{catch_up, version};
+use super::rollup::{catch_up, release_due, version};
 use super::view::{Focus, Request, figures};
 use crate::db::{Db, now};
 use crate::state::AppState;
@@ -58,9 +58,10 @@ impl Default for Hub {
 
 impl Hub {
     /// The version, watched by a task started on first use. The task also
-    /// counts incidents whose delayed release has come, so pages update
-    /// when a batch is released even if no one reads a page.
-    pub async fn subscribe(&self, db: &Db) -> watch::Receiver<i64> {
+    /// counts incidents whose delayed release has come and releases the
+    /// figures once a batch of `k` is complete, so pages update even if no
+    /// one reads a page.
+    pub async fn subscribe(&self, db: &Db, k: u64) -> watch::Receiver<i64> {
         self.version
             .get_or_init(|| async {
                 let (sender, receiver) = watch::channel(version(db).await.unwrap_or(0));
@@ -71,6 +72,7 @@ impl Hub {
                         // Errors are transient (a busy database); the next
                         // round tries again.
                         let _ = catch_up(&db, now()).await;
+                        let _ = release_due(&db, k).await;
                         if let Ok(current) = version(&db).await {
                             sender.send_if_modified(|v| {
                                 let changed = *v != current;
@@ -173,7 +175,10 @@ async fn stream(
     let slot = Arc::clone(&state.live.listeners)
         .try_acquire_owned()
         .map_err(|_| AppError::Unavailable)?;
-    let mut versions = state.live.subscribe(&state.db).await;
+    let mut versions = state
+        .live
+        .subscribe(&state.db, state.config.stats_min_count)
+        .await;
     let version = *versions.borrow_and_update();
     let view = (year, focus, max_rank);
     let k = state.config.stats_min_count;

@@ -1,13 +1,12 @@
 //! The incident map: sea areas shaded by their published count (hidden
-//! below the threshold, exactly as in the sea-area table), and for members
-//! the incidents they may see as dots on their 1° cells, which is no more
-//! than their incident pages show.
+//! below the threshold, zero included, exactly as in the sea-area table),
+//! and for members the incidents they may see as dots on the cells their
+//! analysts chose to publish (never finer than the incident pages show).
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use lookout_geo::map::{AreaShade, Dot, MapOptions, legend_entries, max_count, world_map_svg};
-use lookout_privacy::suppress::Cell;
 
 use super::pages::{StatsQuery, YEARS, figures_for, this_year};
 use super::view::{Focus, label};
@@ -100,17 +99,16 @@ pub async fn page(
     );
     let rows = areas
         .map(|t| {
+            // Zeros are hidden like small figures: one line covers them.
+            let hidden = t.rows.iter().any(|r| r.incidents.is_suppressed());
             t.rows
                 .iter()
-                .filter(|r| r.incidents != Cell::Shown(0))
-                .map(|r| {
-                    (
-                        label("sea_area", &r.id),
-                        r.incidents
-                            .value()
-                            .map_or_else(|| "hidden".to_string(), |n| n.to_string()),
-                    )
+                .filter_map(|r| {
+                    r.incidents
+                        .value()
+                        .map(|n| (label("sea_area", &r.id), n.to_string()))
                 })
+                .chain(hidden.then(|| ("Each other".to_string(), "hidden".to_string())))
                 .collect()
         })
         .unwrap_or_default();

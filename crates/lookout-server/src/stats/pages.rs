@@ -11,7 +11,7 @@ use axum::response::Response;
 use lookout_privacy::suppress::Cell;
 use serde::Deserialize;
 
-use super::rollup::catch_up;
+use super::rollup::{catch_up, release_due};
 use super::view::{Breakdown, Figures, Focus, Request, Trend, figures};
 use crate::db::now;
 use crate::incidents::clearance::{Clearance, tlp_of_rank};
@@ -132,7 +132,8 @@ pub async fn reader_rank(
     Ok(Clearance::of(&state.db, user).await?.max_rank)
 }
 
-/// Figures for a reader at `max_rank`, after counting what has come due.
+/// Figures for a reader at `max_rank` as last released, after counting
+/// what has come due and releasing a batch if one is complete.
 pub async fn figures_for(
     state: &AppState,
     year: i32,
@@ -140,6 +141,7 @@ pub async fn figures_for(
     max_rank: i64,
 ) -> Result<Figures, AppError> {
     catch_up(&state.db, now()).await?;
+    release_due(&state.db, state.config.stats_min_count).await?;
     figures(
         &state.db,
         &Request {
@@ -157,7 +159,9 @@ pub async fn figures_for(
 pub struct Shown {
     pub table: Breakdown,
     pub chart: String,
-    /// Rows worth a line on the page: non-zero or hidden.
+    /// Rows worth a line on the page: the shown ones. Hidden figures (zero
+    /// among them) share one line, so the page does not tell a zero from a
+    /// small figure either.
     pub rows: Vec<(String, String)>,
 }
 
@@ -172,7 +176,7 @@ fn shown(table: &Breakdown, columns: bool) -> Shown {
     let visible: Vec<&super::view::Row> = table
         .rows
         .iter()
-        .filter(|r| r.incidents != Cell::Shown(0) || columns)
+        .filter(|r| !r.incidents.is_suppressed() || columns)
         .collect();
     let data: Vec<lookout_charts::Datum> = visible
         .iter()
@@ -193,6 +197,10 @@ fn shown(table: &Breakdown, columns: bool) -> Shown {
         rows: visible
             .iter()
             .map(|r| (r.label.clone(), count_text(r.incidents)))
+            .chain(
+                (!columns && table.rows.iter().any(|r| r.incidents.is_suppressed()))
+                    .then(|| ("Each other".to_string(), count_text(Cell::Suppressed))),
+            )
             .collect(),
     }
 }

@@ -20,9 +20,23 @@ pub struct Scope {
     pub class: String,
     pub sea_area: String,
     pub vessel_type: String,
+    /// Read the released figures (`stat_released`, what readers are shown)
+    /// rather than the roll-ups as they stand.
+    pub released: bool,
 }
 
 impl Scope {
+    /// The table to read and the condition on `$3` (the reader's rank):
+    /// released rows are kept per reader level, the roll-ups per incident
+    /// level.
+    fn rows(&self) -> (&'static str, &'static str) {
+        if self.released {
+            ("stat_released", "reader_rank = $3")
+        } else {
+            ("stat_counts", "tlp_rank <= $3")
+        }
+    }
+
     fn filter(&self) -> String {
         filter_key(&[
             (FilterField::Class, &self.class),
@@ -51,9 +65,10 @@ pub async fn breakdown(
         Dimension::Month | Dimension::Week => "bucket",
         _ => "value",
     };
+    let (table, level) = scope.rows();
     let sql = format!(
-        "SELECT {value}, CAST(SUM(n) AS BIGINT) FROM stat_counts \
-         WHERE dimension = $1 AND filter = $2 AND tlp_rank <= $3 AND bucket >= $4 AND bucket <= $5 \
+        "SELECT {value}, CAST(SUM(n) AS BIGINT) FROM {table} \
+         WHERE dimension = $1 AND filter = $2 AND {level} AND bucket >= $4 AND bucket <= $5 \
          GROUP BY {value} HAVING SUM(n) > 0 ORDER BY {value}"
     );
     let mut args = sqlx::any::AnyArguments::default();
@@ -86,18 +101,22 @@ pub async fn crosstab(
     let mut args = sqlx::any::AnyArguments::default();
     let bad = |e| sqlx::Error::Encode(e);
     args.add(cols.id()).map_err(bad)?;
+    args.add(String::new()).map_err(bad)?;
     args.add(scope.max_rank).map_err(bad)?;
     args.add(scope.from_month.clone()).map_err(bad)?;
     args.add(scope.to_month.clone()).map_err(bad)?;
     let mut keys = Vec::with_capacity(row_values.len());
     for (i, value) in row_values.iter().enumerate() {
-        keys.push(format!("${}", i + 5));
+        keys.push(format!("${}", i + 6));
         args.add(filter_key(&[(rows, value)])).map_err(bad)?;
     }
+    // `$2` is unused but keeps the reader's rank at `$3`, as `Scope::rows`
+    // expects.
+    let (table, level) = scope.rows();
     let sql = format!(
-        "SELECT filter, value, CAST(SUM(n) AS BIGINT) FROM stat_counts \
-         WHERE dimension = $1 AND filter IN ({}) \
-         AND tlp_rank <= $2 AND bucket >= $3 AND bucket <= $4 \
+        "SELECT filter, value, CAST(SUM(n) AS BIGINT) FROM {table} \
+         WHERE dimension = $1 AND filter IN ({}) AND $2 = '' \
+         AND {level} AND bucket >= $4 AND bucket <= $5 \
          GROUP BY filter, value HAVING SUM(n) > 0",
         keys.join(", ")
     );
@@ -122,11 +141,14 @@ pub async fn weeks_by_month(
     db: &Db,
     scope: &Scope,
 ) -> Result<Vec<(String, String, i64)>, sqlx::Error> {
-    let sql = "SELECT bucket, value, CAST(SUM(n) AS BIGINT) FROM stat_counts \
-         WHERE dimension = $1 AND filter = $2 AND tlp_rank <= $3 AND bucket >= $4 AND bucket <= $5 \
+    let (table, level) = scope.rows();
+    let sql = format!(
+        "SELECT bucket, value, CAST(SUM(n) AS BIGINT) FROM {table} \
+         WHERE dimension = $1 AND filter = $2 AND {level} AND bucket >= $4 AND bucket <= $5 \
          AND value >= $6 AND value <= $7 \
-         GROUP BY bucket, value HAVING SUM(n) > 0 ORDER BY bucket, value";
-    sqlx::query_as(sql)
+         GROUP BY bucket, value HAVING SUM(n) > 0 ORDER BY bucket, value"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(Dimension::Week.id())
         .bind(scope.filter())
         .bind(scope.max_rank)

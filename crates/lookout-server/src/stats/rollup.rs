@@ -257,14 +257,87 @@ async fn apply(tx: &mut Tx, incident: &Counted, sign: i64) -> Result<(), sqlx::E
     sqlx::query_with(sqlx::AssertSqlSafe(sql), args)
         .execute(&mut **tx)
         .await?;
-    sqlx::query("UPDATE stat_version SET version = version + 1 WHERE id = 1")
-        .execute(&mut **tx)
-        .await?;
     Ok(())
 }
 
-/// A number that changes whenever any statistic does: live pages compare
-/// it instead of the figures.
+/// The reader levels released separately: a reader sees incidents up to
+/// one TLP rank, and each level's figures must move by whole batches of
+/// incidents at that level (a batch of four AMBER incidents and one CLEAR
+/// would otherwise move the public figures by one).
+pub const READER_RANKS: std::ops::RangeInclusive<i64> = 0..=4;
+
+/// How many incidents at or below `reader_rank` are counted differently
+/// in the roll-ups than in the released figures: the distance, over every
+/// year and class, between the two (each incident counts once in its
+/// year's class, so a new or withdrawn incident adds one, an edit that
+/// moves it to another class or year two).
+async fn unreleased(conn: &mut sqlx::AnyConnection, reader_rank: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(ABS(d)), 0) AS BIGINT) FROM (\
+           SELECT bucket, value, SUM(n) AS d FROM (\
+             SELECT bucket, value, n FROM stat_counts WHERE dimension = 'class' AND filter = '' \
+               AND tlp_rank <= $1 AND LENGTH(bucket) = 4 \
+             UNION ALL \
+             SELECT bucket, value, -n FROM stat_released WHERE reader_rank = $1 \
+               AND dimension = 'class' AND filter = '' AND LENGTH(bucket) = 4\
+           ) u GROUP BY bucket, value\
+         ) g",
+    )
+    .bind(reader_rank)
+    .fetch_one(conn)
+    .await
+}
+
+/// Releases a new version of the published figures of every reader level
+/// at which at least `k` incidents have changed since its last release,
+/// and holds the others. The released figures live in the database
+/// (`stat_released`), so every process serves the same version; a release
+/// is a copy of the roll-ups made under a lock on `stat_version`, so two
+/// processes release a level once. Returns the levels released.
+pub async fn release_due(db: &Db, k: u64) -> Result<Vec<i64>, DbError> {
+    let k = i64::try_from(k).unwrap_or(i64::MAX);
+    let mut due = Vec::new();
+    {
+        let mut conn = db.pool.acquire().await?;
+        for rank in READER_RANKS {
+            if unreleased(&mut conn, rank).await? >= k {
+                due.push(rank);
+            }
+        }
+    }
+    if due.is_empty() {
+        return Ok(due);
+    }
+    let mut tx = db.begin_write().await?;
+    // Taken first, so a second process waits here and then finds nothing due.
+    sqlx::query("UPDATE stat_version SET version = version + 1 WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
+    let mut released = Vec::new();
+    for rank in due {
+        if unreleased(&mut tx, rank).await? < k {
+            continue;
+        }
+        sqlx::query("DELETE FROM stat_released WHERE reader_rank = $1")
+            .bind(rank)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO stat_released (reader_rank, dimension, filter, tlp_rank, bucket, value, n) \
+             SELECT CAST($1 AS BIGINT), dimension, filter, tlp_rank, bucket, value, n \
+             FROM stat_counts WHERE tlp_rank <= $1 AND n <> 0",
+        )
+        .bind(rank)
+        .execute(&mut *tx)
+        .await?;
+        released.push(rank);
+    }
+    tx.commit().await?;
+    Ok(released)
+}
+
+/// A number that changes whenever the released statistics may have: live
+/// pages compare it instead of the figures.
 pub async fn version(db: &Db) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT version FROM stat_version WHERE id = 1")
         .fetch_one(&db.pool)

@@ -335,7 +335,33 @@ pub async fn figures(db: &crate::db::Db, request: &Request) -> Result<Figures, S
     .await?;
     let mut figures = this;
     figures.trends = trends(&figures, &before);
+    hide_zeros(&mut figures);
     Ok(figures)
+}
+
+/// Shows a zero exactly as a small figure: "hidden". A shown zero that
+/// turns "hidden" in the next release says that the batch holds an
+/// incident of that cell, and a zero beside a hidden figure narrows it;
+/// hidden alike, a figure says nothing until it reaches `k`. Hiding more
+/// than the audit asked is always safe (docs/statistics.md).
+fn hide_zeros(figures: &mut Figures) {
+    let hide = |cell: &mut Cell| {
+        if *cell == Cell::Shown(0) {
+            *cell = Cell::Suppressed;
+        }
+    };
+    hide(&mut figures.total);
+    for table in &mut figures.tables {
+        hide(&mut table.total);
+        for row in &mut table.rows {
+            hide(&mut row.incidents);
+        }
+    }
+    for trend in &mut figures.trends {
+        hide(&mut trend.incidents);
+        hide(&mut trend.previous_month);
+        hide(&mut trend.year_before);
+    }
 }
 
 /// The monthly series of a view as (month, cell).
@@ -389,6 +415,7 @@ async fn year_figures(
         max_rank: request.max_rank,
         from_month: year_bucket.clone(),
         to_month: year_bucket,
+        released: true,
         ..Scope::default()
     };
     let weeks_scope = Scope {
@@ -528,8 +555,8 @@ async fn year_figures(
                 published.col_totals().get(index).copied()
             }
             .unwrap_or(Cell::Suppressed);
-            if total.is_suppressed() {
-                return Ok(withheld(total));
+            if total.is_suppressed() || total == Cell::Shown(0) {
+                return Ok(withheld(Cell::Suppressed));
             }
             // The other two linked fields: a row or column of a linked table.
             let (first, second) = match field {
@@ -750,5 +777,31 @@ mod tests {
         assert_eq!(f.rows[0].incidents, Cell::Shown(7));
         assert_eq!(f.rows[1].incidents, Cell::Suppressed);
         assert_eq!(f.rows[2].incidents, Cell::Shown(0));
+    }
+
+    #[test]
+    fn zeros_are_hidden_like_small_figures() {
+        let mut figures = Figures {
+            year: 2026,
+            focus: Focus::All,
+            min_count: 5,
+            withheld: false,
+            total: Cell::Shown(0),
+            tables: vec![Breakdown {
+                id: "class",
+                title: "By class",
+                rows: vec![Row {
+                    id: "piracy-armed-robbery".into(),
+                    label: String::new(),
+                    incidents: Cell::Shown(0),
+                }],
+                total: Cell::Shown(7),
+            }],
+            trends: Vec::new(),
+        };
+        hide_zeros(&mut figures);
+        assert_eq!(figures.total, Cell::Suppressed);
+        assert_eq!(figures.tables[0].rows[0].incidents, Cell::Suppressed);
+        assert_eq!(figures.tables[0].total, Cell::Shown(7));
     }
 }
