@@ -1198,16 +1198,9 @@ async fn a_reader_cannot_count_posts_in_threads_they_cannot_see() {
         let (_, page) = get(&oskar, &server.url(&location)).await;
         assert!(page.contains("And a fourth."));
         let alerts = alerted(&server, &oskar, &format!("{reference}#p3")).await;
-        for (name, html) in [("thread", &page), ("alerts", &alerts)] {
-            let numbers = numbers_in_links(html);
-            assert!(
-                numbers.iter().all(|n| (1..=3).contains(n)),
-                "{name}: {numbers:?} holds more than the thread's own post numbers"
-            );
-        }
         let (status, report) = get(&oskar, &server.url(&format!("{thread}/3/report"))).await;
         assert_eq!(status, 200, "{report}");
-        for (name, html) in [("report", &report)] {
+        for (name, html) in [("thread", &page), ("alerts", &alerts), ("report", &report)] {
             let numbers = numbers_in_links(html);
             assert!(
                 numbers.iter().all(|n| (1..=3).contains(n)),
