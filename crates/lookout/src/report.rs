@@ -156,10 +156,15 @@ pub(crate) fn base_url(server: &str) -> anyhow::Result<url::Url> {
 }
 
 pub(crate) fn agent() -> ureq::Agent {
+    // Satellite links: slow, but a report must not hang for ever.
+    agent_within(Duration::from_secs(300))
+}
+
+/// An agent that gives up after `global`, for what may be skipped.
+pub(crate) fn agent_within(global: Duration) -> ureq::Agent {
     ureq::Agent::config_builder()
-        // Satellite links: slow, but a report must not hang for ever.
-        .timeout_connect(Some(Duration::from_secs(60)))
-        .timeout_global(Some(Duration::from_secs(300)))
+        .timeout_connect(Some(global.min(Duration::from_secs(60))))
+        .timeout_global(Some(global))
         // Refusals carry the portal's explanation: read them.
         .http_status_as_error(false)
         .user_agent("lookout-cli")
@@ -258,6 +263,18 @@ fn submit(args: SubmitArgs) -> anyhow::Result<()> {
             args.mode.as_str()
         ),
     };
+    // The member is told what the token hides them among before it is
+    // spent (the key list is public: fetched without credentials).
+    if let Some(token) = &membership_token {
+        let quick = agent_within(Duration::from_secs(20));
+        match crate::token::anonymity_set(&quick, &base, token) {
+            Some(said) => eprintln!("{said}"),
+            None => eprintln!(
+                "The portal's key list could not be read: see how many members hold tokens of \
+                 this key on its tokens page before relying on the mark."
+            ),
+        }
+    }
     let outbox = crate::outbox::Outbox::open(&args.outbox)?;
     let queued = outbox.queue(&crate::outbox::Item {
         server: base.to_string(),

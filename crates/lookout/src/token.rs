@@ -130,11 +130,53 @@ fn fetch(args: FetchArgs) -> anyhow::Result<()> {
         issued["taken"],
         issued["allowance"]
     );
+    if let Some(holders) = entry["holders"].as_i64() {
+        println!(
+            "{holders} member{} hold{} tokens of key {issuing}: a report made with one hides among them{}.",
+            if holders == 1 { "" } else { "s" },
+            if holders == 1 { "s" } else { "" },
+            if holders < FEW_HOLDERS {
+                " (few yet: spend it later in the month)"
+            } else {
+                ""
+            }
+        );
+    }
     println!(
         "Spend one later, without your API token: lookout report submit --token-file {} ...",
         args.out.display()
     );
     Ok(())
+}
+
+/// Below this many holders a key hides a verified report among too few
+/// members to be worth the mark.
+pub const FEW_HOLDERS: i64 = 5;
+
+/// What a verified report made with `token` hides among, from the portal's
+/// public key list (fetched without credentials): the key, its month and
+/// how many members hold tokens of it. `None` when the list cannot be had.
+pub fn anonymity_set(agent: &ureq::Agent, base: &url::Url, token: &str) -> Option<String> {
+    let key_id = Token::parse(token).ok()?.key_id().to_string();
+    let list = get_json(agent, base, ".well-known/lookout-token-keys").ok()?;
+    let entry = list["keys"]
+        .as_array()?
+        .iter()
+        .find(|k| k["id"] == key_id.as_str())?;
+    let holders = entry["holders"].as_i64()?;
+    let mut said = format!(
+        "This token is from key {key_id} ({}), held by {holders} member{}: the analysts learn \
+         that the report comes from one of them.",
+        entry["period"].as_str().unwrap_or("?"),
+        if holders == 1 { "" } else { "s" }
+    );
+    if holders < FEW_HOLDERS {
+        said.push_str(
+            " That is few: wait until more members have fetched tokens of this key, or send \
+             the report without a token.",
+        );
+    }
+    Some(said)
 }
 
 fn append_tokens(path: &Path, tokens: &[Token]) -> anyhow::Result<()> {

@@ -1013,6 +1013,10 @@ async fn a_terminal_fetches_membership_tokens_and_spends_each_once() {
         assert!(ok, "{err}");
         assert!(out.contains("2 tokens added to"), "{out}");
         assert!(out.contains("(2 of 10 taken this month)"), "{out}");
+        assert!(
+            out.contains("1 member holds tokens of key") && out.contains("few yet"),
+            "the member is told how few hold this key: {out}"
+        );
         let text = std::fs::read_to_string(&file).unwrap();
         let tokens: Vec<&str> = text.lines().filter(|l| l.starts_with("lmt1.")).collect();
         assert_eq!(tokens.len(), 2);
@@ -1029,6 +1033,10 @@ async fn a_terminal_fetches_membership_tokens_and_spends_each_once() {
         let (ok, out, err) = report_submit(&server, "2026-03-02", &args, "GPS jumped inland.");
         assert!(ok, "{err}");
         assert!(out.contains("as from a verified member"), "{out}");
+        assert!(
+            err.contains("held by 1 member") && err.contains("That is few"),
+            "the anonymity set is stated before the token is spent: {err}"
+        );
         let left = std::fs::read_to_string(&file).unwrap();
         assert!(!left.contains(&first));
         assert_eq!(left.lines().filter(|l| l.starts_with("lmt1.")).count(), 1);
