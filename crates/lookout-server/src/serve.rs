@@ -93,8 +93,10 @@ async fn os_signal() {
     tracing::info!("shutting down: finishing requests in flight");
 }
 
-/// Deletes expired sessions and throttle rows. Every process runs it; the
-/// deletes are idempotent, so several processes do no harm.
+/// Deletes expired sessions and throttle rows, and once an hour rewrites
+/// PostgreSQL's anonymous tables in key order. Every process runs it; the
+/// deletes are idempotent and the rewrite claimed once an hour, so several
+/// processes do no harm.
 async fn housekeeping(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(300));
     loop {
@@ -109,6 +111,9 @@ async fn housekeeping(state: AppState) {
         }
         if let Err(err) = crate::reports::uploads::purge(&state.db).await {
             tracing::warn!(error = %err, "upload purge failed");
+        }
+        if let Err(err) = state.db.scatter_write_order(crate::db::now()).await {
+            tracing::warn!(error = %err, "rewriting tables in key order failed");
         }
         crate::ops::release_held_errors();
     }

@@ -183,10 +183,15 @@ async fn wait_until_up(url: &str, what: &str, process: &mut KillOnDrop, limit: D
 
 /// The portal, running from the real binary on a free port.
 async fn start_portal(dir: &Path, data_dir: &Path) -> (KillOnDrop, String) {
-    start_portal_with(dir, data_dir, &[]).await
+    start_portal_with(dir, data_dir, &[], &[]).await
 }
 
-async fn start_portal_with(dir: &Path, data_dir: &Path, extra: &[&str]) -> (KillOnDrop, String) {
+async fn start_portal_with(
+    dir: &Path,
+    data_dir: &Path,
+    extra: &[&str],
+    settings: &[(&str, &str)],
+) -> (KillOnDrop, String) {
     let addr = format!("127.0.0.1:{}", free_port());
     let log = dir.join("server.log");
     let output = std::fs::File::create(&log).unwrap();
@@ -200,6 +205,7 @@ async fn start_portal_with(dir: &Path, data_dir: &Path, extra: &[&str]) -> (Kill
         .env("LOOKOUT_PUBLICATION_DELAY_MIN_HOURS", "0")
         .env("LOOKOUT_PUBLICATION_DELAY_MAX_HOURS", "0")
         .env("LOOKOUT_PUBLICATION_BATCH_HOURS", "0")
+        .envs(settings.iter().copied())
         .stdin(Stdio::null())
         .stdout(output.try_clone().unwrap())
         .stderr(output)
@@ -1054,11 +1060,25 @@ async fn anonymous_report_in_a_browser() {
         .await;
     assert!(portal.body_text().await.contains(QUESTION));
     portal
-        .fill("#reply", "Yes, AIS showed us at the airport as well.")
+        .fill(
+            "#reply",
+            "Yes, AIS showed us at the airport as well. Call me, Zebedee, on +47 912 34 567.",
+        )
         .await;
+    // Scrubbed like the report: previewed first, then sent as shown.
     portal
         .follow(
-            By::Css("form[action^='/report/follow-up'] button[type=submit]"),
+            By::Css("form[action^='/report/follow-up'] button[value=preview]"),
+            "Preview the scrubbed answer",
+        )
+        .await;
+    portal
+        .expect_page("/report/follow-up", "Follow up a report")
+        .await;
+    portal.fill("#scrub_terms", "Zebedee").await;
+    portal
+        .follow(
+            By::Css("form[action^='/report/follow-up'] button[value=send]"),
             "Send",
         )
         .await;
@@ -1066,11 +1086,15 @@ async fn anonymous_report_in_a_browser() {
         .expect_page("/report/follow-up", "Follow up a report")
         .await;
     portal.expect_notice("Your answer was sent").await;
+    let page = portal.body_text().await;
+    assert!(page.contains("AIS showed us at the airport"), "{page}");
     assert!(
-        portal
-            .body_text()
-            .await
-            .contains("AIS showed us at the airport")
+        !page.contains("912 34 567"),
+        "the phone number was scrubbed: {page}"
+    );
+    assert!(
+        !page.contains("Call me, Zebedee"),
+        "the reporter's word was removed: {page}"
     );
 
     println!("4. the analyst publishes it with the cleaned photo");
@@ -1322,7 +1346,15 @@ async fn statistics_in_a_browser() {
     std::fs::create_dir_all(&data_dir).unwrap();
     std::fs::create_dir_all(&profile).unwrap();
     create_staff(dir.path(), &data_dir, "analyst@op.example", "analyst");
-    let (_server, base) = start_portal_with(dir.path(), &data_dir, &["--demo"]).await;
+    // Figures move in batches of k incidents: k = 2 lets two publications
+    // show the live update.
+    let (_server, base) = start_portal_with(
+        dir.path(),
+        &data_dir,
+        &["--demo"],
+        &[("LOOKOUT_STATS_MIN_COUNT", "2")],
+    )
+    .await;
     let (_chromedriver, driver_url) = start_chromedriver(dir.path()).await;
     let driver = start_browser(&driver_url, &profile, true).await;
     let mut portal = Portal {
@@ -1388,39 +1420,37 @@ async fn statistics_in_a_browser() {
         .expect("the year's total is shown");
     let public_tab = portal.driver.window().await.unwrap();
 
-    println!("2. an analyst publishes a TLP:CLEAR incident in another tab");
+    println!("2. an analyst publishes two TLP:CLEAR incidents in another tab");
     let analyst_tab = portal.driver.new_tab().await.unwrap();
     portal.driver.switch_to_window(analyst_tab).await.unwrap();
     portal.goto("/").await;
     portal.sign_in("analyst@op.example", ADMIN_PASSWORD).await;
     portal.enrol_second_factor().await;
-    portal.goto("/triage").await;
-    portal.follow(By::Css("main table a"), "a report").await;
-    portal.expect_page("/triage/", "Report R-").await;
-    portal.prepare_incident().await;
-    portal
-        .click(By::Css("#tlp option[value='clear']"), "TLP:CLEAR")
-        .await;
-    if portal
-        .driver
-        .find(By::Css("input[name=confirmed]"))
-        .await
-        .is_ok()
-    {
+    for _ in 0..2 {
+        portal.goto("/triage?status=new").await;
+        portal.follow(By::Css("main table a"), "a new report").await;
+        portal.expect_page("/triage/", "Report R-").await;
+        portal.prepare_incident().await;
         portal
-            .click(By::Css("input[name=confirmed]"), "the checked box")
+            .click(By::Css("#tlp option[value='clear']"), "TLP:CLEAR")
             .await;
+        for confirmation in ["confirmed", "publish_anyway"] {
+            let css = format!("input[name={confirmation}]");
+            if portal.driver.find(By::Css(&css)).await.is_ok() {
+                portal.click(By::Css(&css), "the confirmation box").await;
+            }
+        }
+        portal
+            .follow(By::Css("button[value=publish]"), "Publish")
+            .await;
+        portal.expect_notice("Published.").await;
     }
-    portal
-        .follow(By::Css("button[value=publish]"), "Publish")
-        .await;
-    portal.expect_notice("Published.").await;
 
     println!("3. the public page updates by itself");
     portal.driver.switch_to_window(public_tab).await.unwrap();
     portal.wait_for_text("#live-status", "Updated at").await;
     let after: u64 = portal.text_of("#stats-total strong").await.parse().unwrap();
-    assert_eq!(after, before + 1, "the new incident is counted");
+    assert_eq!(after, before + 2, "the batch of new incidents is counted");
 
     println!("4. the analyst narrows the statistics to one class, then the map");
     portal.goto("/").await;

@@ -23,6 +23,17 @@ pub enum DbError {
     DataDir(String, std::io::Error),
 }
 
+/// Tables whose write order could date an anonymous reporter, with the
+/// index whose order (random ids, fingerprints, member ids) says nothing
+/// of time. See [`Db::scatter_write_order`].
+pub const UNORDERED_TABLES: [(&str, &str); 5] = [
+    ("reports", "reports_pkey"),
+    ("report_messages", "report_messages_pkey"),
+    ("report_attachments", "report_attachments_pkey"),
+    ("spent_tokens", "spent_tokens_pkey"),
+    ("token_issuance", "token_issuance_pkey"),
+];
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,
@@ -125,6 +136,43 @@ impl Db {
             Backend::Postgres => self.pool.begin().await?,
         };
         Ok(tx)
+    }
+
+    /// On PostgreSQL a table's file keeps rows in the order they were
+    /// written, and a copy (or `pg_dump`) lists them so: random ids alone
+    /// would not stop it dating an anonymous report between attributed
+    /// neighbours. Once an hour (one process claims the hour), each table
+    /// in [`UNORDERED_TABLES`] is rewritten in the order of its random or
+    /// timeless key, so only rows written since the hour began keep their
+    /// order. SQLite already stores rows in key order. Returns whether
+    /// this call did the rewrite.
+    pub async fn scatter_write_order(&self, at: i64) -> Result<bool, DbError> {
+        if self.backend != Backend::Postgres {
+            return Ok(false);
+        }
+        let hour = (at - at.rem_euclid(3600)).to_string();
+        let claimed = sqlx::query(
+            "INSERT INTO settings (name, value) VALUES ('write_order_scattered', $1) \
+             ON CONFLICT (name) DO UPDATE SET value = excluded.value \
+             WHERE CAST(settings.value AS BIGINT) < CAST(excluded.value AS BIGINT)",
+        )
+        .bind(&hour)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1;
+        if !claimed {
+            return Ok(false);
+        }
+        for (table, index) in UNORDERED_TABLES {
+            // Names from the constant above, never from input.
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "CLUSTER {table} USING {index}"
+            )))
+            .execute(&self.pool)
+            .await?;
+        }
+        Ok(true)
     }
 
     pub async fn ping(&self) -> Result<(), DbError> {
