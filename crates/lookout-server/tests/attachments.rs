@@ -7,12 +7,6 @@ use common::*;
 use lookout_server::Config;
 use sha2::{Digest, Sha256};
 
-fn photo() -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../lookout-attachments/tests/data/photo-with-gps.jpg");
-    std::fs::read(path).unwrap()
-}
-
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
@@ -25,33 +19,14 @@ fn small_uploads(config: &mut Config) {
     config.attachments_per_report = 2;
 }
 
-/// Posts the report form as the browser does (multipart), with `files`.
+/// Posts an anonymous report with `files`.
 async fn send(
     server: &TestServer,
     client: &reqwest::Client,
     narrative: &str,
     files: &[(&str, Vec<u8>)],
 ) -> (u16, String) {
-    let (_, page) = get(client, &server.url("/report")).await;
-    let token = csrf(&page);
-    let mut form = reqwest::multipart::Form::new();
-    for (key, value) in report_fields("anonymous", narrative) {
-        form = form.text(key.to_string(), value.to_string());
-    }
-    for (name, bytes) in files {
-        form = form.part(
-            "attachments",
-            reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()),
-        );
-    }
-    let response = client
-        .post(server.url(&format!("/report?csrf={token}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap())
+    send_report_form(server, client, "anonymous", narrative, &[], files).await
 }
 
 #[tokio::test]
@@ -112,7 +87,10 @@ async fn attachments_are_cleaned_sealed_and_published_cleaned() {
             &server,
             &reporter,
             "Ransom note on the ECDIS after a chart update.",
-            &[("IMG_2041.jpg", photo()), ("ecdis-log.txt", notes.clone())],
+            &[
+                ("IMG_2041.jpg", photo_with_gps()),
+                ("ecdis-log.txt", notes.clone()),
+            ],
         )
         .await;
         assert_eq!(status, 200, "{page}");
@@ -155,7 +133,7 @@ async fn attachments_are_cleaned_sealed_and_published_cleaned() {
         let warning = server.url(&format!("/triage/{id}/attachments/1/original"));
         let (_, page) = get(&analyst, &warning).await;
         assert!(
-            page.contains(&hex::encode(Sha256::digest(photo()))),
+            page.contains(&hex::encode(Sha256::digest(photo_with_gps()))),
             "original's SHA-256 shown before opening it"
         );
         let token = csrf(&page);
@@ -169,7 +147,7 @@ async fn attachments_are_cleaned_sealed_and_published_cleaned() {
             original.headers()["content-type"],
             "application/octet-stream"
         );
-        assert_eq!(original.bytes().await.unwrap().to_vec(), photo());
+        assert_eq!(original.bytes().await.unwrap().to_vec(), photo_with_gps());
         let cleaned = analyst
             .get(server.url(&format!("/triage/{id}/attachments/1/cleaned")))
             .send()
@@ -277,7 +255,7 @@ async fn reporters_add_indicators_and_files_with_their_receipt() {
             .text("indicators", "crew-payroll.example\n10.20.30.40")
             .part(
                 "attachments",
-                reqwest::multipart::Part::bytes(photo()).file_name("screenshot.jpg"),
+                reqwest::multipart::Part::bytes(photo_with_gps()).file_name("screenshot.jpg"),
             );
         let response = returning
             .post(server.url(&format!("/report/follow-up?csrf={token}")))

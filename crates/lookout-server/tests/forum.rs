@@ -11,12 +11,6 @@ use std::time::Duration;
 use common::*;
 use lookout_server::Config;
 
-fn photo() -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../lookout-attachments/tests/data/photo-with-gps.jpg");
-    std::fs::read(path).unwrap()
-}
-
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
@@ -227,7 +221,7 @@ async fn members_post_quote_edit_and_delete_named_or_under_a_pseudonym() {
                 ("body", "Two invoices with new bank details. @oskar.lind have you seen them? @no.such.member"),
                 ("action", "post"),
             ],
-            &[("bridge.jpg", photo())],
+            &[("bridge.jpg", photo_with_gps())],
         )
         .await;
         assert_eq!(status, 303, "{page}");
@@ -304,7 +298,7 @@ async fn members_post_quote_edit_and_delete_named_or_under_a_pseudonym() {
         );
         let cleaned = response.bytes().await.unwrap();
         assert!(cleaned.starts_with(&[0xFF, 0xD8]));
-        assert!(contains(&photo(), b"GPS") && !contains(&cleaned, b"GPS"));
+        assert!(contains(&photo_with_gps(), b"GPS") && !contains(&cleaned, b"GPS"));
 
         // Oskar answers twice under his pseudonym: one name, never his.
         let (status, _, body) =

@@ -9,12 +9,6 @@ use common::*;
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyPoolOptions;
 
-fn photo() -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../lookout-attachments/tests/data/photo-with-gps.jpg");
-    std::fs::read(path).unwrap()
-}
-
 /// What someone holding a copy of the database reads: for SQLite a file
 /// copied with `VACUUM INTO`, for PostgreSQL the same data over SQL.
 async fn stolen_copy(server: &TestServer, url: &str, dir: &std::path::Path) -> sqlx::AnyPool {
@@ -40,41 +34,6 @@ async fn stolen_copy(server: &TestServer, url: &str, dir: &std::path::Path) -> s
         .connect(&copy_url)
         .await
         .unwrap()
-}
-
-/// Posts the report form as a browser does (multipart), with `files` and
-/// any extra fields.
-async fn send_report(
-    server: &TestServer,
-    client: &reqwest::Client,
-    mode: &str,
-    narrative: &str,
-    extra: &[(&str, &str)],
-    files: &[(&str, Vec<u8>)],
-) -> (u16, String) {
-    let (_, page) = get(client, &server.url("/report")).await;
-    let token = csrf(&page);
-    let mut form = reqwest::multipart::Form::new();
-    for (key, value) in report_fields(mode, narrative)
-        .into_iter()
-        .chain(extra.iter().copied())
-    {
-        form = form.text(key.to_string(), value.to_string());
-    }
-    for (name, bytes) in files {
-        form = form.part(
-            "attachments",
-            reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()),
-        );
-    }
-    let response = client
-        .post(server.url(&format!("/report?csrf={token}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.text().await.unwrap())
 }
 
 /// The length of an age file's payload: what follows its readable header
@@ -141,7 +100,7 @@ async fn sealed_lengths_do_not_match_members() {
             let member = browser();
             sign_in(&server, &member, email, PASSWORD).await;
             let (status, body) =
-                send_report(&server, &member, "confidential", narrative, &[], &[]).await;
+                send_report_form(&server, &member, "confidential", narrative, &[], &[]).await;
             assert_eq!(status, 200, "{body}");
         }
 
@@ -188,7 +147,7 @@ async fn anonymous_rows_carry_no_order() {
         let mut written = Vec::new();
         for round in 0..4 {
             let narrative = format!("Round {round}: spoofed GNSS position near the pilot station.");
-            let (status, body) = send_report(
+            let (status, body) = send_report_form(
                 &server,
                 &member,
                 "attributed",
@@ -199,7 +158,7 @@ async fn anonymous_rows_carry_no_order() {
             .await;
             assert_eq!(status, 200, "{body}");
             written.push(("attributed", reference_in(&body)));
-            let (status, body) = send_report(
+            let (status, body) = send_report_form(
                 &server,
                 &stranger,
                 "anonymous",
@@ -322,7 +281,7 @@ async fn files_do_not_link_an_anonymous_report() {
             .text("tlp", "amber")
             .part(
                 "file",
-                reqwest::multipart::Part::bytes(photo()).file_name("bridge.jpg"),
+                reqwest::multipart::Part::bytes(photo_with_gps()).file_name("bridge.jpg"),
             );
         let response = member
             .post(server.url(&format!("/analysis?csrf={token}")))
@@ -335,30 +294,30 @@ async fn files_do_not_link_an_anonymous_report() {
         // ... then sends it, and a note, anonymously, keeping only cleaned
         // copies; a second report keeps its original.
         let anonymous = browser();
-        let (status, body) = send_report(
+        let (status, body) = send_report_form(
             &server,
             &anonymous,
             "anonymous",
             "Photo of the bridge display showing the spoofed position.",
             &[("discard_originals", "on")],
-            &[("northwind-tankers_NORDIC-STAR_bridge.jpg", photo())],
+            &[("northwind-tankers_NORDIC-STAR_bridge.jpg", photo_with_gps())],
         )
         .await;
         assert_eq!(status, 200, "{body}");
         let discarded = reference_in(&body);
-        let (status, body) = send_report(
+        let (status, body) = send_report_form(
             &server,
             &anonymous,
             "anonymous",
             "The same photo again, with the original for the chain of custody.",
             &[],
-            &[("northwind-tankers_NORDIC-STAR_bridge.jpg", photo())],
+            &[("northwind-tankers_NORDIC-STAR_bridge.jpg", photo_with_gps())],
         )
         .await;
         assert_eq!(status, 200, "{body}");
         let kept = reference_in(&body);
         // A file that cannot be cleaned cannot be sent without its original.
-        let (status, body) = send_report(
+        let (status, body) = send_report_form(
             &server,
             &anonymous,
             "anonymous",
@@ -376,7 +335,7 @@ async fn files_do_not_link_an_anonymous_report() {
             .fetch_all(&stolen)
             .await
             .unwrap();
-        let exact = i64::try_from(photo().len()).unwrap();
+        let exact = i64::try_from(photo_with_gps().len()).unwrap();
         assert_eq!(sizes.len(), 1);
         assert_ne!(sizes[0], exact, "the sample's exact size is in clear");
         let blobs: Vec<(i64, i64)> = sqlx::query_as(
@@ -506,7 +465,7 @@ async fn follow_up_answers_are_scrubbed_like_the_report() {
         server.org("Northwind Tankers", "ship-owner").await;
         server.user("analyst@op.example", "analyst", None).await;
         let reporter = browser();
-        let (status, body) = send_report(
+        let (status, body) = send_report_form(
             &server,
             &reporter,
             "anonymous",

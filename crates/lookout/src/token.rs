@@ -130,12 +130,13 @@ fn fetch(args: FetchArgs) -> anyhow::Result<()> {
         issued["taken"],
         issued["allowance"]
     );
-    if let Some(holders) = entry["holders"].as_i64() {
+    // Counted after this fetch: the member is now one of them.
+    if let Some(holders) = issued["holders"].as_i64() {
         println!(
             "{holders} member{} hold{} tokens of key {issuing}: a report made with one hides among them{}.",
             if holders == 1 { "" } else { "s" },
             if holders == 1 { "s" } else { "" },
-            if holders < FEW_HOLDERS {
+            if holders < lookout_server::tokens::SMALL_ANONYMITY_SET {
                 " (few yet: spend it later in the month)"
             } else {
                 ""
@@ -148,10 +149,6 @@ fn fetch(args: FetchArgs) -> anyhow::Result<()> {
     );
     Ok(())
 }
-
-/// Below this many holders a key hides a verified report among too few
-/// members to be worth the mark.
-pub const FEW_HOLDERS: i64 = 5;
 
 /// What a verified report made with `token` hides among, from the portal's
 /// public key list (fetched without credentials): the key, its month and
@@ -170,7 +167,7 @@ pub fn anonymity_set(agent: &ureq::Agent, base: &url::Url, token: &str) -> Optio
         entry["period"].as_str().unwrap_or("?"),
         if holders == 1 { "" } else { "s" }
     );
-    if holders < FEW_HOLDERS {
+    if holders < lookout_server::tokens::SMALL_ANONYMITY_SET {
         said.push_str(
             " That is few: wait until more members have fetched tokens of this key, or send \
              the report without a token.",

@@ -310,6 +310,48 @@ pub fn report_fields<'a>(mode: &'a str, narrative: &'a str) -> Vec<(&'a str, &'a
     ]
 }
 
+/// The JPEG with EXIF GPS and an author that the attachment tests send.
+pub fn photo_with_gps() -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../lookout-attachments/tests/data/photo-with-gps.jpg");
+    std::fs::read(path).unwrap()
+}
+
+/// Posts the report form as a browser does (multipart): [`report_fields`]
+/// for `mode`, then `extra` fields and `files`. Returns status and page.
+pub async fn send_report_form(
+    server: &TestServer,
+    client: &reqwest::Client,
+    mode: &str,
+    narrative: &str,
+    extra: &[(&str, &str)],
+    files: &[(&str, Vec<u8>)],
+) -> (u16, String) {
+    let (_, page) = get(client, &server.url("/report")).await;
+    let token = csrf(&page);
+    let mut form = reqwest::multipart::Form::new();
+    for (key, value) in report_fields(mode, narrative)
+        .into_iter()
+        .chain(extra.iter().copied())
+    {
+        form = form.text(key.to_string(), value.to_string());
+    }
+    for (name, bytes) in files {
+        form = form.part(
+            "attachments",
+            reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()),
+        );
+    }
+    let response = client
+        .post(server.url(&format!("/report?csrf={token}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.text().await.unwrap())
+}
+
 /// A minimal SMTP receiver: accepts every message and hands its DATA to the
 /// test. Enough of RFC 5321 for lettre's client (EHLO, MAIL, RCPT, DATA,
 /// QUIT).
