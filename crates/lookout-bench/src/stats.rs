@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use lookout_server::db::Db;
-use lookout_server::incidents::clearance::tlp_rank;
+use lookout_server::sharing::clearance::tlp_rank;
 use lookout_server::stats::query::{Scope, breakdown};
 use lookout_server::stats::rollup::{Counted, Dimension, tallies};
 use sqlx::Arguments as _;

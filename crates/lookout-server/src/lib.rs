@@ -22,6 +22,7 @@ pub mod reports;
 pub mod search;
 pub mod secrets;
 pub mod serve;
+pub mod sharing;
 pub mod state;
 pub mod stats;
 pub mod tls;

@@ -175,7 +175,7 @@ async fn expected(
             Dimension::Week => vec![week.clone()],
             Dimension::Family => vec![
                 lookout_server::stats::rollup::family_id(
-                    lookout_server::reports::catalogue::class_by_id(&class)
+                    lookout_server::sharing::catalogue::class_by_id(&class)
                         .unwrap()
                         .family,
                 )

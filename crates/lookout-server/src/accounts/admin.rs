@@ -732,7 +732,7 @@ pub async fn set_clearance(
     Form(form): Form<ClearanceForm>,
 ) -> Result<Response, AppError> {
     let actor = admin(&visitor)?.clone();
-    let rank = crate::incidents::clearance::tlp_rank(&form.tlp)
+    let rank = crate::sharing::clearance::tlp_rank(&form.tlp)
         .filter(|r| *r <= 3)
         .ok_or_else(|| {
             AppError::BadRequest("Choose CLEAR, GREEN, AMBER or AMBER+STRICT.".into())

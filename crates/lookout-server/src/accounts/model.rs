@@ -164,14 +164,14 @@ pub struct Organisation {
     pub name: String,
     pub kind: String,
     pub mfa_required: i64,
-    /// TLP rank its members may read; see `incidents::clearance`.
+    /// TLP rank its members may read; see `sharing::clearance`.
     pub tlp_clearance: i64,
     pub created_at: i64,
 }
 
 impl Organisation {
     pub fn clearance_tlp(&self) -> &'static str {
-        crate::incidents::clearance::tlp_of_rank(self.tlp_clearance)
+        crate::sharing::clearance::tlp_of_rank(self.tlp_clearance)
     }
 
     pub fn kind_label(&self) -> &'static str {

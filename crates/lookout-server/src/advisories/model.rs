@@ -3,9 +3,9 @@
 
 use serde::Serialize;
 
-use crate::incidents::clearance::tlp_rank;
-use crate::reports::catalogue::{self, stored_systems};
-use crate::reports::sea_areas;
+use crate::sharing::catalogue::{self, stored_systems};
+use crate::sharing::clearance::tlp_rank;
+use crate::sharing::sea_areas;
 
 pub const TITLE_MAX: usize = 200;
 pub const BODY_MAX: usize = 50_000;

@@ -14,8 +14,9 @@ use crate::accounts::model::User;
 use crate::audit::{self, Actor};
 use crate::db::now;
 use crate::incidents::IncidentLabels;
-use crate::incidents::clearance::Clearance;
-use crate::reports::{Catalogue, ReportLabels};
+use crate::reports::ReportLabels;
+use crate::sharing::Catalogue;
+use crate::sharing::clearance::Clearance;
 use crate::state::AppState;
 use crate::web::templates::{Page, markdown_html as markdown, render, render_invalid};
 use crate::web::{AppError, Visitor};
@@ -35,7 +36,7 @@ pub trait AdvisoryLabels {
         &SEVERITIES
     }
     fn class_name(&self, id: &str) -> &'static str {
-        crate::reports::catalogue::class_by_id(id).map_or("?", |c| c.label)
+        crate::sharing::catalogue::class_by_id(id).map_or("?", |c| c.label)
     }
 }
 

@@ -10,7 +10,7 @@ use super::events::AlertRow;
 use super::outbox::Member;
 use crate::accounts::model::Role;
 use crate::db::{Db, now};
-use crate::incidents::clearance::Clearance;
+use crate::sharing::clearance::Clearance;
 
 /// Where the subject stands now, for the member's check.
 enum Subject {

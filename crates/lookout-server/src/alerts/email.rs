@@ -114,7 +114,7 @@ pub async fn send_digest(state: &AppState, member: &Member, row: &Claimed) -> Re
         let highest = shown.iter().map(|w| w.alert.tlp_rank).max().unwrap_or(0);
         let subject = format!(
             "[Lookout {}] Your daily alerts: {} new",
-            crate::incidents::clearance::tlp_tag(crate::incidents::clearance::tlp_of_rank(highest)),
+            crate::sharing::clearance::tlp_tag(crate::sharing::clearance::tlp_of_rank(highest)),
             sections.len()
         );
         let body = format!(

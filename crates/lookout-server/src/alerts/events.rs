@@ -93,12 +93,12 @@ impl AlertRow {
     }
 
     pub fn tlp(&self) -> &'static str {
-        crate::incidents::clearance::tlp_of_rank(self.tlp_rank)
+        crate::sharing::clearance::tlp_of_rank(self.tlp_rank)
     }
 
     /// `TLP:AMBER` and the like, for people.
     pub fn tlp_tag(&self) -> String {
-        crate::incidents::clearance::tlp_tag(self.tlp())
+        crate::sharing::clearance::tlp_tag(self.tlp())
     }
 
     pub fn is_advisory(&self) -> bool {

@@ -10,8 +10,8 @@ use super::events::{ALERT_COLUMNS, AlertRow};
 use super::subscriptions::{EmailMode, STORED_COLUMNS, Stored};
 use crate::accounts::model::Role;
 use crate::db::{Backend, Db, DbError, Tx, now};
-use crate::incidents::clearance::Clearance;
 use crate::secrets::MasterKey;
+use crate::sharing::clearance::Clearance;
 use crate::watchlist::store::{self as watchlist, Hit, WatchError};
 
 #[derive(Debug, thiserror::Error)]

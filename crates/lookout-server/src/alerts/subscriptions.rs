@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::events::AlertRow;
 use crate::db::{Db, Tx};
-use crate::reports::catalogue::stored_systems;
+use crate::sharing::catalogue::stored_systems;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum EmailMode {

@@ -18,8 +18,8 @@ use sha2::Sha256;
 use super::events::AlertRow;
 use super::outbox::{Claimed, Failure};
 use crate::db::{Db, Tx, now};
-use crate::reports::catalogue::stored_systems;
 use crate::secrets::MasterKey;
+use crate::sharing::catalogue::stored_systems;
 use crate::state::AppState;
 
 /// How far a receiver should accept a signature's timestamp from its clock.

@@ -12,7 +12,7 @@ use lookout_analysis::{Analysis, tlsh_distance};
 use super::store::{self, AnalysisRow, StoreError};
 use crate::accounts::model::{Role, User};
 use crate::db::now;
-use crate::incidents::clearance::Clearance;
+use crate::sharing::clearance::Clearance;
 use crate::state::AppState;
 
 /// TLSH distance at or under which two files are shown as similar: under

@@ -11,8 +11,8 @@ use lookout_analysis::Analysis;
 use sqlx::FromRow;
 
 use crate::db::{Backend, Db, DbError, Tx, now};
-use crate::incidents::clearance::tlp_rank;
 use crate::secrets::{MasterKey, SecretError, open_bytes, seal_bytes};
+use crate::sharing::clearance::tlp_rank;
 
 const SAMPLE_PURPOSE: &str = "analysis-samples";
 const RESULT_PURPOSE: &str = "analysis-results";

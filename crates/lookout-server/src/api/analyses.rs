@@ -10,7 +10,7 @@ use super::auth::Reader;
 use super::problem::{Forbidden, InternalError, NotFound, Problem, Unauthorized};
 use crate::analysis::seen::may_view;
 use crate::analysis::store;
-use crate::incidents::clearance::Clearance;
+use crate::sharing::clearance::Clearance;
 use crate::state::AppState;
 use crate::web::{ApiError, AppError};
 

@@ -20,7 +20,7 @@ use super::problem::{
 };
 use crate::reports::attachments::Upload;
 use crate::reports::model::{Mode, ReportForm};
-use crate::reports::{catalogue, sea_areas};
+use crate::sharing::{catalogue, sea_areas};
 use crate::state::AppState;
 use crate::tokens::spend::CheckError;
 use crate::web::AppError;

@@ -11,7 +11,7 @@ use super::auth::Reader;
 use super::problem::{
     BadRequest, Forbidden, InternalError, Problem, Unauthorized, UnprocessableContent,
 };
-use crate::incidents::clearance::{Clearance, tlp_of_rank};
+use crate::sharing::clearance::{Clearance, tlp_of_rank};
 use crate::state::AppState;
 use crate::stats::pages::{StatsQuery, figures_for};
 use crate::stats::view::{Breakdown, Focus};

@@ -6,10 +6,10 @@
 //! waiting in triage. Deterministic, so every demo shows the same world.
 
 use crate::db::now;
-use crate::incidents::clearance::tlp_rank;
 use crate::incidents::store::{self as incidents, Content, Publication};
 use crate::reports::model::{Mode, ReportForm};
 use crate::reports::store::{self as reports, Reporter};
+use crate::sharing::clearance::tlp_rank;
 use crate::state::AppState;
 
 /// How many published incidents the demo holds.

@@ -19,9 +19,9 @@ use axum::routing::get;
 use crate::advisories::model::Content;
 use crate::advisories::store::{self as advisories, Origin};
 use crate::db::{DbError, Tx, now};
-use crate::reports::catalogue;
-use crate::reports::sea_areas;
 use crate::reports::store::{self as reports, ReportRow};
+use crate::sharing::catalogue;
+use crate::sharing::sea_areas;
 use crate::state::AppState;
 use rules::Rule;
 

@@ -1,6 +1,6 @@
 //! Who may read what in the forum: a category's audience (roles and
 //! organisation kinds, `Category::admits`) and a thread's sharing level
-//! against the reader's clearance (`incidents::clearance`). Every forum
+//! against the reader's clearance (`sharing::clearance`). Every forum
 //! page, file, search result and notification asks here; a thread a reader
 //! may not read does not exist for them (404).
 
@@ -9,7 +9,7 @@ use super::store::{self, Thread};
 use crate::accounts::authz::{self, Capability};
 use crate::accounts::model::{OrgKind, Role, User};
 use crate::db::Db;
-use crate::incidents::clearance::Clearance;
+use crate::sharing::clearance::Clearance;
 use crate::web::AppError;
 
 #[derive(Clone, Debug)]
@@ -70,7 +70,7 @@ impl Reader {
             .iter()
             .copied()
             .filter(|t| {
-                crate::incidents::clearance::tlp_rank(t)
+                crate::sharing::clearance::tlp_rank(t)
                     .is_some_and(|rank| rank <= self.clearance.max_rank)
             })
             .collect()

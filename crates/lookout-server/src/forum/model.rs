@@ -6,8 +6,8 @@ use std::sync::LazyLock;
 use serde::Serialize;
 
 use crate::accounts::model::{OrgKind, Role};
-use crate::incidents::clearance::tlp_rank;
-use crate::reports::catalogue::stored_systems;
+use crate::sharing::catalogue::stored_systems;
+use crate::sharing::clearance::tlp_rank;
 
 pub const TITLE_MAX: usize = 200;
 /// A post's Markdown: a long incident write-up fits, a pasted log does not

@@ -13,10 +13,10 @@ use super::notify::{self, NewPost};
 use super::pseudonym;
 use super::store::{self, Attachment, AttachmentMeta, Author, Follow, Post, Revision, Thread};
 use crate::db::Tx;
-use crate::incidents::clearance::tlp_tag;
 use crate::reports::ReportLabels;
 use crate::reports::attachments::{Prepared, Upload, prepare_at_most};
 use crate::secrets::MasterKey;
+use crate::sharing::clearance::tlp_tag;
 use crate::state::AppState;
 use crate::web::templates::{Page, markdown_html as markdown, render, render_invalid};
 use crate::web::{AppError, Visitor};
@@ -27,7 +27,7 @@ pub trait ForumLabels {
         tlp_tag(id)
     }
     fn tlp_label(&self, id: &str) -> &'static str {
-        crate::reports::catalogue::find(crate::reports::catalogue::TLP_LEVELS, id)
+        crate::sharing::catalogue::find(crate::sharing::catalogue::TLP_LEVELS, id)
             .map_or("", |e| e.label)
     }
     fn size(&self, bytes: &i64) -> String {

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::model::{Category, CategoryForm};
 use crate::db::{Db, Tx, now};
-use crate::incidents::clearance::tlp_rank;
 use crate::secrets::{MasterKey, SecretError};
+use crate::sharing::clearance::tlp_rank;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ForumStoreError {

@@ -8,12 +8,13 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::clearance::Clearance;
 use super::store::{self, Filter, IncidentRow};
 use crate::db::now;
+use crate::reports::ReportLabels;
 use crate::reports::attachments::{self, Copy};
 use crate::reports::store as reports;
-use crate::reports::{Catalogue, ReportLabels, catalogue, sea_areas};
+use crate::sharing::clearance::Clearance;
+use crate::sharing::{Catalogue, catalogue, sea_areas};
 use crate::state::AppState;
 use crate::web::templates::{Page, render};
 use crate::web::{AppError, Visitor};
@@ -36,7 +37,7 @@ pub trait IncidentLabels {
         sea_areas::by_id(id).map_or("?", |a| a.name)
     }
     fn tlp_tag(&self, id: &str) -> String {
-        super::clearance::tlp_tag(id)
+        crate::sharing::clearance::tlp_tag(id)
     }
     fn system_labels(&self, systems: &str) -> String {
         catalogue::stored_systems(systems)

@@ -20,7 +20,8 @@ use crate::db::now;
 use crate::reports::attachments::{self, Listed};
 use crate::reports::model::{Mode, ReportForm, SealedBody};
 use crate::reports::store::{self as reports, ReportRow};
-use crate::reports::{Catalogue, ReportLabels, directory, sea_areas};
+use crate::reports::{ReportLabels, directory};
+use crate::sharing::{Catalogue, sea_areas};
 use crate::state::AppState;
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
@@ -133,14 +134,14 @@ impl EditorForm {
         known: &lookout_privacy::KnownNames,
     ) -> EditorForm {
         let class =
-            crate::reports::catalogue::class_by_id(&report.class).map_or("Incident", |c| c.label);
+            crate::sharing::catalogue::class_by_id(&report.class).map_or("Incident", |c| c.label);
         let area = sea_areas::by_id(&report.sea_area).map_or("an unknown area", |a| a.name);
         EditorForm {
             facts: ReportForm {
                 mode: "anonymous".into(),
                 class: report.class.clone(),
                 discovered_on: report.discovered_on.clone(),
-                systems: crate::reports::catalogue::stored_systems(&report.systems)
+                systems: crate::sharing::catalogue::stored_systems(&report.systems)
                     .map(str::to_string)
                     .collect(),
                 vessel_type: report.vessel_type.clone(),
@@ -246,8 +247,8 @@ async fn publication_check(
     let sharing = store::sharing(&state.db, report_id, content, content.show_size).await?;
     let published = content.published();
     let area = sea_areas::by_id(&content.sea_area).map_or("an unknown sea area", |a| a.name);
-    let vessel = crate::reports::catalogue::find(
-        crate::reports::catalogue::VESSEL_TYPES,
+    let vessel = crate::sharing::catalogue::find(
+        crate::sharing::catalogue::VESSEL_TYPES,
         &content.vessel_type,
     )
     .map_or("an unknown vessel type", |e| e.label);
@@ -264,7 +265,7 @@ async fn publication_check(
     }
     shown.push_str(&format!(", {vessel}"));
     if let Some(size) =
-        crate::reports::catalogue::find(crate::reports::catalogue::VESSEL_SIZES, &published.size)
+        crate::sharing::catalogue::find(crate::sharing::catalogue::VESSEL_SIZES, &published.size)
     {
         shown.push_str(&format!(", {}", size.label));
     }

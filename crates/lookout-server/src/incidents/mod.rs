@@ -5,7 +5,6 @@
 //! (`schedule`).
 
 mod browse;
-pub mod clearance;
 mod editor;
 pub mod precision;
 pub mod schedule;

@@ -7,7 +7,7 @@
 use serde::Serialize;
 use time::macros::format_description;
 
-use crate::reports::sea_areas;
+use crate::sharing::sea_areas;
 
 /// The published date.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]

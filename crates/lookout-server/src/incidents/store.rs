@@ -4,10 +4,10 @@
 
 use serde::Serialize;
 
-use super::clearance::{Clearance, tlp_rank};
 use super::precision::{self, DatePrecision, PlacePrecision};
 use crate::db::{Db, Tx};
 use crate::reports::store::hour;
+use crate::sharing::clearance::{Clearance, tlp_rank};
 
 /// The editable, sanitised content of an incident.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -95,7 +95,7 @@ impl IncidentRow {
             indicators: self.indicators.clone(),
             class: self.class.clone(),
             occurred_on: self.occurred_on.clone(),
-            systems: crate::reports::catalogue::stored_systems(&self.systems)
+            systems: crate::sharing::catalogue::stored_systems(&self.systems)
                 .map(str::to_string)
                 .collect(),
             vessel_type: self.vessel_type.clone(),

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use crate::incidents::clearance::tlp_rank;
-use crate::reports::catalogue::stored_systems;
+use crate::sharing::catalogue::stored_systems;
+use crate::sharing::clearance::tlp_rank;
 
 pub const TITLE_MAX: usize = 200;
 pub const SUMMARY_MAX: usize = 300;

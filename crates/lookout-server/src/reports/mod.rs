@@ -2,7 +2,6 @@
 //! analysts' triage. See `store.rs` for what is sealed at rest.
 
 pub mod attachments;
-pub mod catalogue;
 pub mod directory;
 mod followup;
 pub mod identity;
@@ -13,8 +12,6 @@ pub mod store;
 pub(crate) mod submit;
 mod triage;
 pub mod uploads;
-
-pub(crate) use lookout_geo as sea_areas;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -74,36 +71,7 @@ pub trait ReportLabels {
         &model::STATUSES
     }
     fn class_label(&self, id: &str) -> &'static str {
-        catalogue::class_by_id(id).map_or("?", |c| c.label)
-    }
-}
-
-/// The fixed lists a report form offers. Pages that show the shared form
-/// fields (`reports/_facts.html`) implement it (empty impl).
-pub trait Catalogue {
-    fn classes(&self) -> &'static [catalogue::Class] {
-        catalogue::CLASSES
-    }
-    fn family_label(&self, class: &catalogue::Class) -> &'static str {
-        class.family.label()
-    }
-    fn systems(&self) -> &'static [catalogue::Entry] {
-        catalogue::SYSTEMS
-    }
-    fn vessel_types(&self) -> &'static [catalogue::Entry] {
-        catalogue::VESSEL_TYPES
-    }
-    fn vessel_sizes(&self) -> &'static [catalogue::Entry] {
-        catalogue::VESSEL_SIZES
-    }
-    fn impacts(&self) -> &'static [catalogue::Entry] {
-        catalogue::IMPACT_LEVELS
-    }
-    fn tlps(&self) -> &'static [catalogue::Entry] {
-        catalogue::TLP_LEVELS
-    }
-    fn sea_areas(&self) -> &'static [sea_areas::SeaArea] {
-        sea_areas::all()
+        crate::sharing::catalogue::class_by_id(id).map_or("?", |c| c.label)
     }
 }
 

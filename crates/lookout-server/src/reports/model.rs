@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::catalogue::{self, IMPACT_LEVELS, SYSTEMS, TLP_LEVELS, VESSEL_SIZES, VESSEL_TYPES};
+use crate::sharing::catalogue::{
+    self, IMPACT_LEVELS, SYSTEMS, TLP_LEVELS, VESSEL_SIZES, VESSEL_TYPES,
+};
 
 /// Who the reporter is to the portal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -202,11 +204,11 @@ impl ReportForm {
         if catalogue::find(VESSEL_SIZES, &self.vessel_size).is_none() {
             problems.push("Choose the vessel's size class.".into());
         }
-        if super::sea_areas::by_id(&self.sea_area).is_none() {
+        if crate::sharing::sea_areas::by_id(&self.sea_area).is_none() {
             problems.push("Choose the sea area or port region.".into());
         }
         if !self.position.trim().is_empty()
-            && let Err(err) = super::sea_areas::parse_position(&self.position)
+            && let Err(err) = crate::sharing::sea_areas::parse_position(&self.position)
         {
             problems.push(format!("The position could not be read: {err}"));
         }

@@ -7,10 +7,10 @@ use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
-use super::Catalogue;
 use super::attachments::Upload;
 use super::model::{Mode, ReportForm};
 use super::preview::Preview;
+use crate::sharing::Catalogue;
 use crate::state::AppState;
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};

@@ -11,9 +11,9 @@ use lookout_geo::map::{AreaShade, Dot, MapOptions, legend_entries, max_count, wo
 use super::pages::{StatsQuery, YEARS, figures_for, this_year};
 use super::view::{Focus, label};
 use crate::db::now;
-use crate::incidents::clearance::Clearance;
 use crate::incidents::store::{Filter, visible_position_cells};
-use crate::reports::{Catalogue, sea_areas};
+use crate::sharing::clearance::Clearance;
+use crate::sharing::{Catalogue, sea_areas};
 use crate::state::AppState;
 use crate::web::templates::{Page, render};
 use crate::web::{AppError, Visitor};

@@ -157,7 +157,7 @@ pub fn tallies(incident: &Counted) -> BTreeSet<(&'static str, String, String, St
     let Some(year) = month.get(..4) else {
         return rows;
     };
-    let family = crate::reports::catalogue::class_by_id(&incident.class)
+    let family = crate::sharing::catalogue::class_by_id(&incident.class)
         .map_or("unknown", |c| family_id(c.family));
     let fields = [
         (FilterField::Class, incident.class.as_str()),
@@ -200,7 +200,7 @@ pub fn tallies(incident: &Counted) -> BTreeSet<(&'static str, String, String, St
                 &incident.impact_operations,
             );
             add(Dimension::ImpactMoney, bucket, &incident.impact_money);
-            for system in crate::reports::catalogue::stored_systems(&incident.systems) {
+            for system in crate::sharing::catalogue::stored_systems(&incident.systems) {
                 add(Dimension::System, bucket, system);
             }
         }
@@ -208,8 +208,8 @@ pub fn tallies(incident: &Counted) -> BTreeSet<(&'static str, String, String, St
     rows
 }
 
-pub fn family_id(family: crate::reports::catalogue::Family) -> &'static str {
-    use crate::reports::catalogue::Family;
+pub fn family_id(family: crate::sharing::catalogue::Family) -> &'static str {
+    use crate::sharing::catalogue::Family;
     match family {
         Family::Cyber => "cyber",
         Family::MaritimeCyber => "maritime-cyber",

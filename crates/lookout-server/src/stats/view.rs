@@ -38,7 +38,7 @@ use serde::Serialize;
 
 use super::query::{Scope, breakdown, crosstab, previous_month, weeks_by_month};
 use super::rollup::{Dimension, FilterField, family_id};
-use crate::reports::{catalogue, sea_areas};
+use crate::sharing::{catalogue, sea_areas};
 
 /// What a reader asked for.
 #[derive(Clone, Debug, PartialEq, Eq)]

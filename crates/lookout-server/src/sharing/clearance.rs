@@ -1,7 +1,7 @@
 //! Who may read which sharing level. TLP governs what a recipient may do
 //! with information; inside the portal it also decides who receives it.
 //! Every incident query filters with a [`Clearance`], so the rule lives
-//! here and in the one SQL condition that applies it (`store::VISIBLE`).
+//! here and in the one SQL condition that applies it (`incidents::store::VISIBLE`).
 
 use crate::accounts::model::{Role, User};
 use crate::db::Db;
