@@ -21,14 +21,19 @@ pub enum Capability {
     Curate,
 }
 
-pub fn require(user: &User, capability: Capability) -> Result<(), AppError> {
-    let allowed = match capability {
+/// Whether `user` holds `capability`: for pages that show more to those
+/// who do, rather than refusing those who do not.
+pub fn allows(user: &User, capability: Capability) -> bool {
+    match capability {
         Capability::Administer | Capability::ReadAudit => user.role == Role::Admin,
         Capability::Triage => user.role == Role::Analyst,
         Capability::Moderate => matches!(user.role, Role::Moderator | Role::Admin),
         Capability::Curate => user.role == Role::Editor,
-    };
-    if allowed {
+    }
+}
+
+pub fn require(user: &User, capability: Capability) -> Result<(), AppError> {
+    if allows(user, capability) {
         Ok(())
     } else {
         Err(AppError::Forbidden)

@@ -9,7 +9,8 @@ use lookout_analysis::{Analysis, ArchiveEntry, VerdictLevel};
 
 use super::seen::{self, SeenBefore, may_view};
 use super::store::{self, AnalysisRow, NewAnalysis, StoreError};
-use crate::accounts::model::{Role, User};
+use crate::accounts::authz::{self, Capability};
+use crate::accounts::model::User;
 use crate::audit::{self, Actor};
 use crate::reports::ReportLabels;
 use crate::reports::attachments::plain_name;
@@ -102,7 +103,7 @@ async fn index_page(
         let name = row.name(&state.key).ok();
         mine.push(listed(&row, name));
     }
-    let everyone = if user.role == Role::Analyst {
+    let everyone = if authz::allows(user, Capability::Triage) {
         store::recent(&state.db, 100)
             .await?
             .iter()
@@ -340,7 +341,7 @@ pub async fn detail(
 ) -> Result<Response, AppError> {
     let user = visitor.require_user()?;
     let (row, clearance) = viewable(&state, user, &reference).await?;
-    let is_analyst = user.role == Role::Analyst;
+    let is_analyst = authz::allows(user, Capability::Triage);
     let name = if row.submitted_by == user.id || is_analyst {
         row.name(&state.key).ok()
     } else {
@@ -397,9 +398,7 @@ pub async fn sample_zip(
     Path(reference): Path<String>,
 ) -> Result<Response, AppError> {
     let user = visitor.require_user()?;
-    if user.role != Role::Analyst {
-        return Err(AppError::Forbidden);
-    }
+    authz::require(user, Capability::Triage)?;
     let row = store::by_reference(&state.db, &reference)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -9,7 +9,8 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use lookout_analysis::{RuleSource, Rules, STARTER_RULES};
 
 use super::store::{self, RulesetRow};
-use crate::accounts::model::{Role, User};
+use crate::accounts::authz::{self, Capability};
+use crate::accounts::model::User;
 use crate::audit::{self, Actor};
 use crate::reports::ReportLabels;
 use crate::state::AppState;
@@ -18,11 +19,8 @@ use crate::web::{AppError, Visitor};
 
 fn analyst(visitor: &Visitor) -> Result<&User, AppError> {
     let user = visitor.require_user()?;
-    if user.role == Role::Analyst {
-        Ok(user)
-    } else {
-        Err(AppError::Forbidden)
-    }
+    authz::require(user, Capability::Triage)?;
+    Ok(user)
 }
 
 #[derive(Template)]

@@ -10,7 +10,8 @@ use std::collections::BTreeSet;
 use lookout_analysis::{Analysis, tlsh_distance};
 
 use super::store::{self, AnalysisRow, StoreError};
-use crate::accounts::model::{Role, User};
+use crate::accounts::authz::{self, Capability};
+use crate::accounts::model::User;
 use crate::db::now;
 use crate::sharing::clearance::Clearance;
 use crate::state::AppState;
@@ -107,7 +108,7 @@ fn collect(analysis: &Analysis, found: &mut BTreeSet<(&'static str, String)>) {
 /// AMBER+STRICT, their organisation; at GREEN and AMBER, members cleared
 /// for the level; at RED, nobody else.
 pub fn may_view(row: &AnalysisRow, user: &User, clearance: &Clearance) -> bool {
-    if row.submitted_by == user.id || user.role == Role::Analyst {
+    if row.submitted_by == user.id || authz::allows(user, Capability::Triage) {
         return true;
     }
     match row.tlp.as_str() {
