@@ -32,6 +32,22 @@ pub fn allows(user: &User, capability: Capability) -> bool {
     }
 }
 
+/// The member organisation `user` speaks for: members' and org-admins'
+/// own; staff (analysts, editors, moderators, admins) have none, even
+/// when attached to one.
+pub fn member_org(user: &User) -> Option<i64> {
+    match (user.role, user.org_id) {
+        (Role::Member | Role::OrgAdmin, Some(org)) => Some(org),
+        _ => None,
+    }
+}
+
+/// Whether `user` manages their own organisation's members (see
+/// [`can_manage_member`] for which ones).
+pub fn administers_own_org(user: &User) -> bool {
+    user.role == Role::OrgAdmin
+}
+
 pub fn require(user: &User, capability: Capability) -> Result<(), AppError> {
     if allows(user, capability) {
         Ok(())

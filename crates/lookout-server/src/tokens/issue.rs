@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{Period, day_name, keys};
-use crate::accounts::model::{Role, User};
+use crate::accounts::model::User;
 use crate::api::auth::ApiUser;
 use crate::api::json::ApiJson;
 use crate::api::problem::{
@@ -57,7 +57,7 @@ pub async fn taken(db: &Db, user_id: i64, period: Period) -> Result<u32, AppErro
 }
 
 pub fn may_fetch(user: &User) -> bool {
-    matches!(user.role, Role::Member | Role::OrgAdmin) && user.org_id.is_some()
+    crate::accounts::authz::member_org(user).is_some()
 }
 
 /// A batch of blind signatures, in the order the blinded values came.

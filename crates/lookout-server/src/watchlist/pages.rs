@@ -7,7 +7,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use lookout_indicators::{EntryKind, parse_entries};
 
 use super::store::{self, Listed};
-use crate::accounts::model::{Role, User};
+use crate::accounts::authz;
+use crate::accounts::model::User;
 use crate::audit::{self, Actor};
 use crate::reports::ReportLabels;
 use crate::state::AppState;
@@ -17,10 +18,8 @@ use crate::web::{AppError, Visitor};
 /// Members of a member organisation keep its watchlist; staff have none.
 fn member_org(visitor: &Visitor) -> Result<(&User, i64), AppError> {
     let user = visitor.require_user()?;
-    match (user.role, user.org_id) {
-        (Role::Member | Role::OrgAdmin, Some(org)) => Ok((user, org)),
-        _ => Err(AppError::Forbidden),
-    }
+    let org = authz::member_org(user).ok_or(AppError::Forbidden)?;
+    Ok((user, org))
 }
 
 #[derive(Template)]

@@ -4,7 +4,8 @@ use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use crate::accounts::model::{Role, User};
+use crate::accounts::authz::{self, Capability};
+use crate::accounts::model::User;
 use crate::web::{AppError, Visitor};
 
 /// What the layout needs on every page.
@@ -32,11 +33,15 @@ impl Page {
     }
 
     pub fn is_admin(&self) -> bool {
-        self.user.as_ref().is_some_and(|u| u.role == Role::Admin)
+        self.user
+            .as_ref()
+            .is_some_and(|u| authz::allows(u, Capability::Administer))
     }
 
     pub fn is_analyst(&self) -> bool {
-        self.user.as_ref().is_some_and(|u| u.role == Role::Analyst)
+        self.user
+            .as_ref()
+            .is_some_and(|u| authz::allows(u, Capability::Triage))
     }
 
     /// Members of a member organisation, who may fetch membership tokens.
@@ -50,11 +55,11 @@ impl Page {
     pub fn has_watchlist(&self) -> bool {
         self.user
             .as_ref()
-            .is_some_and(|u| u.org_id.is_some() && matches!(u.role, Role::Member | Role::OrgAdmin))
+            .is_some_and(|u| authz::member_org(u).is_some())
     }
 
     pub fn is_org_admin(&self) -> bool {
-        self.user.as_ref().is_some_and(|u| u.role == Role::OrgAdmin)
+        self.user.as_ref().is_some_and(authz::administers_own_org)
     }
 }
 
