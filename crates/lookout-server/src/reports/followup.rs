@@ -130,22 +130,13 @@ impl Addition {
     fn is_empty(&self) -> bool {
         self.reply.trim().is_empty() && self.indicators.trim().is_empty() && self.files.is_empty()
     }
-
-    fn terms(&self) -> Vec<String> {
-        self.scrub_terms
-            .lines()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_string)
-            .collect()
-    }
 }
 
 /// The answer and indicators of an anonymous report as they are stored:
 /// scrubbed with the directory and the reporter's own words, exactly as
 /// the report was. `Err` names what to fix.
 fn scrub_addition(addition: &Addition, known: &KnownNames) -> Result<(Scrubbed, Scrubbed), String> {
-    let terms = addition.terms();
+    let terms = preview::terms(&addition.scrub_terms);
     Ok((
         preview::scrub(addition.reply.trim(), known, &terms)?,
         preview::scrub(addition.indicators.trim(), known, &terms)?,

@@ -18,8 +18,13 @@ pub struct Segment {
 
 /// The reporter's own words to remove, one a line.
 pub fn extra_terms(form: &ReportForm) -> Vec<String> {
-    form.scrub_terms
-        .lines()
+    terms(&form.scrub_terms)
+}
+
+/// Words to remove as a reporter types them, one a line (blank lines
+/// skipped): for the report and for their answers later.
+pub fn terms(text: &str) -> Vec<String> {
+    text.lines()
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_string)

@@ -375,17 +375,34 @@ pub async fn original_warning(
     let report = store::by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    original_page(&state, &visitor, report, position, None).await
+}
+
+/// The warning page of a kept original, with `error` when the reason
+/// given was not enough; "not found" when no original was kept.
+async fn original_page(
+    state: &AppState,
+    visitor: &Visitor,
+    report: ReportRow,
+    position: i64,
+    error: Option<String>,
+) -> Result<Response, AppError> {
     let attachment = super::attachments::list(&state.db, &state.key, &report)
         .await?
         .into_iter()
         .find(|a| a.position == position && a.meta.original_kept)
         .ok_or(AppError::NotFound)?;
-    render(&OriginalPage {
-        page: Page::new(&visitor, "Open an original file"),
+    let page = OriginalPage {
+        page: Page::new(visitor, "Open an original file"),
         report,
         attachment,
-        error: None,
-    })
+        error,
+    };
+    if page.error.is_some() {
+        render_invalid(&page)
+    } else {
+        render(&page)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -409,19 +426,8 @@ pub async fn original(
         .ok_or(AppError::NotFound)?;
     let reason = form.reason.trim();
     if reason.chars().count() < 5 {
-        let attachment = attachments::list(&state.db, &state.key, &report)
-            .await?
-            .into_iter()
-            .find(|a| a.position == position && a.meta.original_kept)
-            .ok_or(AppError::NotFound)?;
-        return render_invalid(&OriginalPage {
-            page: Page::new(&visitor, "Open an original file"),
-            report,
-            attachment,
-            error: Some(
-                "Say why you need the original (five characters or more): it is recorded.".into(),
-            ),
-        });
+        let error = "Say why you need the original (five characters or more): it is recorded.";
+        return original_page(&state, &visitor, report, position, Some(error.into())).await;
     }
     let (meta, bytes) = attachments::open(&state.db, &state.key, &report, position, Copy::Original)
         .await?
