@@ -536,7 +536,7 @@ async fn publish(portal: &Portal, title: &str) -> anyhow::Result<(String, i64)> 
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
-    state.alerts.work.notify_one();
+    lookout_server::alerts::wake_worker(state);
     Ok((advisory.reference, alert_id))
 }
 

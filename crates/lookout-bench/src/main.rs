@@ -193,7 +193,7 @@ async fn portal_with(
         ..Config::default()
     };
     tweak(&mut config);
-    let state = AppState::open(config).await?;
+    let state = lookout_server::app::open(config).await?;
     // Scenarios share one PostgreSQL database; the organisation may exist.
     if lookout_server::accounts::store::org_by_name(&state.db, "Bench Shipping")
         .await?
@@ -208,7 +208,7 @@ async fn portal_with(
         )
         .await?;
     }
-    tokio::spawn(lookout_server::serve::run_on(state.clone(), listener));
+    tokio::spawn(lookout_server::app::run_on(state.clone(), listener));
     Ok(Portal {
         base: format!("http://{addr}"),
         state,

@@ -186,7 +186,7 @@ impl Config {
     /// The largest request an upload route accepts: every attachment at
     /// its limit, and the form around them.
     /// The largest request any route accepts (the outer guard; each upload
-    /// route has its own, `web::upload_limit`).
+    /// route has its own, `app::upload_route`).
     pub fn upload_limit(&self) -> usize {
         self.report_upload_limit()
             .max(self.forum_upload_limit())

@@ -1,5 +1,7 @@
 //! What every request handler can reach. Nothing here is per-process state
-//! that matters to users: sessions, throttles and audit live in the database.
+//! that matters to users: sessions, throttles and audit live in the
+//! database. Features keep their own per-process handles (hubs, wakers,
+//! caches) in [`Handles`], not as fields here.
 
 use std::sync::Arc;
 
@@ -7,6 +9,8 @@ use crate::accounts::passwords::Hasher;
 use crate::config::Config;
 use crate::db::Db;
 use crate::mail::Mailer;
+use crate::ops::Metrics;
+use crate::runtime::{Handles, Stopping};
 use crate::secrets::MasterKey;
 
 #[derive(Clone)]
@@ -16,28 +20,20 @@ pub struct AppState {
     pub key: MasterKey,
     pub hasher: Hasher,
     pub mailer: Mailer,
-    pub metrics: crate::ops::Metrics,
-    /// Tells live statistics pages when figures change.
-    pub live: crate::stats::live::Hub,
-    /// Wakes this process's alert worker and live alert streams.
-    pub alerts: crate::alerts::live::Hub,
+    pub metrics: Metrics,
     /// Ends live event streams when the server stops.
-    pub stopping: crate::serve::Stopping,
+    pub stopping: Stopping,
     /// What webhook deliveries may reach, read from the settings once.
     pub outbound: Arc<lookout_outbound::Policy>,
-    /// Wakes this process's analysis workers on an upload.
-    pub analysis_wake: crate::analysis::worker::Wake,
-    /// This process's compiled analysis rules, rebuilt when they change.
-    pub analysis_rules: crate::analysis::worker::RuleCache,
-    /// Wakes this process's news-feed worker.
-    pub news_wake: crate::news::Wake,
+    /// Each feature's per-process handles.
+    pub handles: Handles,
 }
 
 impl AppState {
     /// Connects to the database (applying migrations) and loads the key.
+    /// `app::open` adds what features need before serving.
     pub async fn open(config: Config) -> anyhow::Result<AppState> {
         let db = Db::connect(&config.database_url()?).await?;
-        crate::search::index::rebuild_if_stale(&db).await?;
         let key = load_key(&config)?;
         crate::audit::key_chain(&db, &key).await?;
         if !crate::audit::seals_with(&db, &key).await? {
@@ -52,14 +48,10 @@ impl AppState {
             key,
             hasher,
             mailer,
-            metrics: crate::ops::Metrics::default(),
-            live: crate::stats::live::Hub::default(),
-            alerts: crate::alerts::live::Hub::default(),
-            stopping: crate::serve::Stopping::default(),
+            metrics: Metrics::default(),
+            stopping: Stopping::default(),
             outbound,
-            analysis_wake: Default::default(),
-            analysis_rules: Default::default(),
-            news_wake: Default::default(),
+            handles: Handles::default(),
         })
     }
 }

@@ -1000,7 +1000,7 @@ async fn a_daily_digest_gathers_the_alerts_into_one_email_once() {
                 .await
                 .unwrap();
         }
-        server.state.alerts.work.notify_one();
+        lookout_server::alerts::wake_worker(&server.state);
         let mail = next(&mut mails, "digest").await;
         assert!(mail.contains("Your daily alerts: 1 new"), "{mail}");
         assert!(mail.contains("First note") && !mail.contains("Second note"));

@@ -173,7 +173,7 @@ async fn due_until(server: &TestServer, done: &'static str) {
         .execute(&server.state.db.pool)
         .await
         .unwrap();
-    server.state.news_wake.notify();
+    lookout_server::news::wake(&server.state);
 }
 
 /// The article form as the reviewer finds it filled in: the submitted

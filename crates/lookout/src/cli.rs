@@ -16,7 +16,7 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use lookout_server::accounts::operator::{self, NewMember};
 use lookout_server::audit::{self, Actor, Verdict};
-use lookout_server::{AppState, Config};
+use lookout_server::Config;
 use serde::Serialize;
 
 #[derive(Parser)]
@@ -225,7 +225,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     init_logging();
     let config = load_config(&args.storage, &args)?;
     config.check().map_err(anyhow::Error::msg)?;
-    let state = AppState::open(config).await?;
+    let state = lookout_server::app::open(config).await?;
     if args.demo {
         let accounts = lookout_server::demo::seed(&state).await?;
         lookout_server::demo::print_accounts(&accounts, &state.config.public_url());
@@ -234,7 +234,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         "Lookout is running at {}/ (Ctrl-C to stop)",
         state.config.public_url()
     );
-    lookout_server::serve::run(state).await
+    lookout_server::app::run(state).await
 }
 
 fn scrub(known_names: Option<&std::path::Path>) -> anyhow::Result<()> {

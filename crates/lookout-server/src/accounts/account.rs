@@ -112,7 +112,7 @@ pub async fn change_password(
         .map_err(AppError::internal)?;
     let mut tx = state.db.begin_write().await?;
     store::set_password(&mut tx, user.id, &hash).await?;
-    crate::reports::identity::rewrap_key(&mut tx, user.id, &form.current, &form.new).await?;
+    super::analyst_keys::rewrap_key(&mut tx, user.id, &form.current, &form.new).await?;
     store::revoke_access(&mut tx, user.id).await?;
     audit::append(
         &mut tx,

@@ -5,10 +5,10 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
 
-use super::problem::{Problem, unauthenticated};
 use crate::accounts::model::User;
 use crate::accounts::{api_tokens, authz};
 use crate::state::AppState;
+use crate::web::problem::{Problem, unauthenticated};
 use crate::web::{ApiError, AppError};
 
 /// The name of the security scheme in the OpenAPI document.

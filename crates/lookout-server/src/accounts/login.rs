@@ -146,7 +146,7 @@ pub async fn login(
     // The only moment the server holds an analyst's password: make their
     // key for sealed identities now if they have none.
     if row.role == Role::Analyst.as_str() {
-        crate::reports::identity::ensure_key(&state.db, row.id, &form.password).await?;
+        super::analyst_keys::ensure_key(&state.db, row.id, &form.password).await?;
     }
     let stage = stage_after_password(&state, row).await?;
     let next = safe_next(&form.next);

@@ -599,7 +599,7 @@ pub async fn reset(
     }
     store::set_password(&mut tx, user_id, &hash).await?;
     // The old password was the only way into the analyst's identity key.
-    crate::reports::identity::drop_key(&mut tx, user_id).await?;
+    super::analyst_keys::drop_key(&mut tx, user_id).await?;
     store::revoke_access(&mut tx, user_id).await?;
     audit::append(
         &mut tx,

@@ -2,6 +2,8 @@
 
 pub mod account;
 pub mod admin;
+pub mod analyst_keys;
+pub mod api_auth;
 pub mod api_tokens;
 pub mod authz;
 pub mod login;

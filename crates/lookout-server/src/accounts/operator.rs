@@ -127,7 +127,7 @@ pub async fn create_user(
     .await?;
     tx.commit().await?;
     if role == Role::Analyst {
-        crate::reports::identity::ensure_key(db, row.id, member.password)
+        super::analyst_keys::ensure_key(db, row.id, member.password)
             .await
             .map_err(|e| {
                 OperatorError::Invalid(format!("the analyst's key could not be made: {e}"))
@@ -191,4 +191,19 @@ pub async fn disable_user(
     .await?;
     tx.commit().await?;
     Ok(row)
+}
+
+/// `operator::` refusals are the client's to fix (422), except a duplicate
+/// (409); everything else is ours (500).
+impl From<OperatorError> for crate::web::problem::Problem {
+    fn from(err: OperatorError) -> Self {
+        match err {
+            OperatorError::Invalid(detail) => crate::web::problem::Problem::unprocessable(detail),
+            OperatorError::Store(err) => err.into(),
+            OperatorError::Db(err) => err.into(),
+            OperatorError::Hash => {
+                crate::web::AppError::internal(anyhow::anyhow!("password hashing failed")).into()
+            }
+        }
+    }
 }

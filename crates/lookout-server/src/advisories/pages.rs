@@ -13,11 +13,10 @@ use crate::accounts::authz::{self, Capability};
 use crate::accounts::model::User;
 use crate::audit::{self, Actor};
 use crate::db::now;
-use crate::incidents::IncidentLabels;
-use crate::reports::ReportLabels;
 use crate::sharing::Catalogue;
 use crate::sharing::clearance::Clearance;
 use crate::state::AppState;
+use crate::web::labels::Labels;
 use crate::web::templates::{Page, markdown_html as markdown, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
@@ -48,8 +47,7 @@ struct ListPage {
     is_analyst: bool,
 }
 impl AdvisoryLabels for ListPage {}
-impl ReportLabels for ListPage {}
-impl IncidentLabels for ListPage {}
+impl Labels for ListPage {}
 
 pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
     let user = visitor.require_user()?;
@@ -69,8 +67,7 @@ struct DraftsPage {
     approval_from: i64,
 }
 impl AdvisoryLabels for DraftsPage {}
-impl ReportLabels for DraftsPage {}
-impl IncidentLabels for DraftsPage {}
+impl Labels for DraftsPage {}
 
 pub async fn drafts(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
     analyst(&visitor)?;
@@ -94,8 +91,7 @@ struct DetailPage {
     is_analyst: bool,
 }
 impl AdvisoryLabels for DetailPage {}
-impl ReportLabels for DetailPage {}
-impl IncidentLabels for DetailPage {}
+impl Labels for DetailPage {}
 impl Catalogue for DetailPage {}
 
 pub async fn detail(
@@ -149,8 +145,7 @@ struct EditorPage {
     preview_html: String,
 }
 impl AdvisoryLabels for EditorPage {}
-impl ReportLabels for EditorPage {}
-impl IncidentLabels for EditorPage {}
+impl Labels for EditorPage {}
 impl Catalogue for EditorPage {}
 
 impl EditorPage {
@@ -436,7 +431,7 @@ async fn after_save(
         .await?;
     }
     tx.commit().await?;
-    state.alerts.work.notify_one();
+    crate::alerts::wake_worker(state);
     let target = match outcome {
         "published" => format!("/advisories/{reference}"),
         other => format!("{edit}?done={other}"),
@@ -469,7 +464,7 @@ pub async fn withdraw(
         .await?;
     }
     tx.commit().await?;
-    state.alerts.work.notify_one();
+    crate::alerts::wake_worker(&state);
     Ok(Redirect::to(&format!("/advisories/{reference}")).into_response())
 }
 

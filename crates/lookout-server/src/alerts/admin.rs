@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::outbox::{self, Delivery};
 use crate::accounts::authz::{self, Capability};
 use crate::audit::{self, Actor};
-use crate::reports::ReportLabels;
 use crate::state::AppState;
+use crate::web::labels::Labels;
 use crate::web::templates::{Page, render};
 use crate::web::{AppError, Visitor};
 
@@ -22,7 +22,7 @@ struct DeliveriesPage {
     waiting: Vec<Delivery>,
 }
 
-impl ReportLabels for DeliveriesPage {}
+impl Labels for DeliveriesPage {}
 
 pub async fn deliveries(
     State(state): State<AppState>,
@@ -59,6 +59,6 @@ pub async fn retry(
         "",
     )
     .await?;
-    state.alerts.work.notify_one();
+    crate::alerts::wake_worker(&state);
     Ok(Redirect::to("/admin/deliveries").into_response())
 }

@@ -62,9 +62,6 @@ pub struct Hub {
     /// Woken by this process's own fan-out, so its listeners need not wait
     /// for the next poll.
     pub wake: Arc<Notify>,
-    /// Wakes this process's worker (`outbox::run`) when a request recorded
-    /// an alert.
-    pub work: Arc<Notify>,
 }
 
 impl Default for Hub {
@@ -73,12 +70,16 @@ impl Default for Hub {
             members: Arc::default(),
             listeners: Arc::new(Semaphore::new(MAX_LISTENERS)),
             wake: Arc::default(),
-            work: Arc::default(),
         }
     }
 }
 
 impl Hub {
+    /// This server's hub.
+    pub fn of(state: &AppState) -> Hub {
+        state.handles.get::<Hub>()
+    }
+
     fn listen(&self, user_id: i64) -> broadcast::Receiver<Arc<LiveAlert>> {
         let mut members = self.members.lock().unwrap_or_else(|e| e.into_inner());
         members
@@ -136,9 +137,9 @@ pub async fn run(state: AppState) {
     if state.db.backend == Backend::Postgres
         && let Ok(url) = state.config.database_url()
     {
-        tokio::spawn(listen_postgres(url, Arc::clone(&state.alerts.wake)));
+        tokio::spawn(listen_postgres(url, Arc::clone(&Hub::of(&state).wake)));
     }
-    let hub = state.alerts.clone();
+    let hub = Hub::of(&state);
     let db = state.db.clone();
     let mut last_id = latest_id(&db).await.unwrap_or(0);
     let mut last_version = version(&db).await.unwrap_or(0);
@@ -253,11 +254,11 @@ pub async fn stream(
     visitor: Visitor,
 ) -> Result<Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>>, AppError> {
     let user = visitor.require_user()?;
-    let slot = Arc::clone(&state.alerts.listeners)
+    let slot = Arc::clone(&Hub::of(&state).listeners)
         .try_acquire_owned()
         .map_err(|_| AppError::Unavailable)?;
     let listener = Listener {
-        alerts: state.alerts.listen(user.id),
+        alerts: Hub::of(&state).listen(user.id),
         _slot: slot,
     };
     let events = futures_util::stream::unfold(listener, |mut l| async move {

@@ -27,6 +27,19 @@ use axum::routing::{get, post};
 
 use crate::state::AppState;
 
+/// Work for this process's alert worker (`outbox::run`): a request
+/// recorded an alert.
+pub enum AlertWork {}
+
+/// Wakes this process's alert worker; other processes' workers hear of it
+/// from PostgreSQL or their next poll.
+pub fn wake_worker(state: &AppState) {
+    state
+        .handles
+        .get::<crate::runtime::Wake<AlertWork>>()
+        .wake_one();
+}
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/alerts", get(pages::show))

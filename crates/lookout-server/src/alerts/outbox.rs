@@ -303,7 +303,7 @@ async fn start_due(state: &AppState, slots: &Arc<Semaphore>) -> Result<(), DbErr
                 send_one(&state, row).await;
                 drop(slot);
                 // A slot is free: look for more.
-                state.alerts.work.notify_one();
+                super::wake_worker(&state);
             });
         }
         if count < free {
@@ -317,6 +317,9 @@ async fn start_due(state: &AppState, slots: &Arc<Semaphore>) -> Result<(), DbErr
 /// life of the server.
 pub async fn run(state: AppState) {
     let wake = Arc::new(tokio::sync::Notify::new());
+    let work = state
+        .handles
+        .get::<crate::runtime::Wake<super::AlertWork>>();
     if state.db.backend == Backend::Postgres
         && let Ok(url) = state.config.database_url()
     {
@@ -332,7 +335,7 @@ pub async fn run(state: AppState) {
         }
         tokio::select! {
             () = wake.notified() => {}
-            () = state.alerts.work.notified() => {}
+            () = work.woken() => {}
             () = tokio::time::sleep(POLL) => {}
         }
     }
@@ -353,7 +356,7 @@ async fn prepare(state: &AppState) -> Result<(), RoundError> {
     crate::stats::rollup::catch_up(&state.db, now()).await?;
     if fanout::fan_out_pending(&state.db, &state.key).await? > 0 {
         // Wake this process's live streams at once.
-        state.alerts.wake.notify_one();
+        super::live::Hub::of(state).wake.notify_one();
     }
     super::email::queue_digests(state, now()).await?;
     Ok(())

@@ -13,9 +13,9 @@ use super::webhooks::{self, AddError, Webhook};
 use crate::accounts::model::User;
 use crate::advisories::model::{SEVERITIES, severity_label};
 use crate::audit::{self, Actor};
-use crate::reports::ReportLabels;
 use crate::sharing::Catalogue;
 use crate::state::AppState;
+use crate::web::labels::Labels;
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
@@ -95,7 +95,7 @@ struct AlertsPage {
 }
 
 impl Catalogue for AlertsPage {}
-impl ReportLabels for AlertsPage {}
+impl Labels for AlertsPage {}
 
 impl AlertsPage {
     fn severities(&self) -> &'static [(i64, &'static str)] {

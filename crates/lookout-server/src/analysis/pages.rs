@@ -12,10 +12,10 @@ use super::store::{self, AnalysisRow, NewAnalysis, StoreError};
 use crate::accounts::authz::{self, Capability};
 use crate::accounts::model::User;
 use crate::audit::{self, Actor};
-use crate::reports::ReportLabels;
-use crate::reports::attachments::plain_name;
+use crate::files::plain_name;
 use crate::sharing::clearance::{Clearance, tlp_rank, tlp_tag};
 use crate::state::AppState;
+use crate::web::labels::Labels;
 use crate::web::templates::{Page, render};
 use crate::web::{AppError, Visitor, attachment};
 
@@ -51,7 +51,7 @@ struct IndexPage {
     problem: Option<String>,
 }
 
-impl ReportLabels for IndexPage {}
+impl Labels for IndexPage {}
 
 impl IndexPage {
     fn sharing(&self) -> &'static [(&'static str, &'static str)] {
@@ -231,7 +231,7 @@ pub async fn upload(
     )
     .await?;
     tx.commit().await?;
-    state.analysis_wake.notify();
+    super::worker::wake(&state);
     Ok(Redirect::to(&format!("/analysis/{reference}")).into_response())
 }
 
@@ -266,7 +266,7 @@ struct DetailPage {
     is_analyst: bool,
 }
 
-impl ReportLabels for DetailPage {}
+impl Labels for DetailPage {}
 
 impl DetailPage {
     fn tag(&self, tlp: &str) -> String {

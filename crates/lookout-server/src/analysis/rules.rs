@@ -12,8 +12,8 @@ use super::store::{self, RulesetRow};
 use crate::accounts::authz::{self, Capability};
 use crate::accounts::model::User;
 use crate::audit::{self, Actor};
-use crate::reports::ReportLabels;
 use crate::state::AppState;
+use crate::web::labels::Labels;
 use crate::web::templates::{Page, render};
 use crate::web::{AppError, Visitor};
 
@@ -34,7 +34,7 @@ struct RulesPage {
     problems: Vec<String>,
 }
 
-impl ReportLabels for RulesPage {}
+impl Labels for RulesPage {}
 
 async fn rules_page(state: &AppState, visitor: &Visitor) -> Result<RulesPage, AppError> {
     // Counted in the set the workers use: nothing compiled for the page.

@@ -9,22 +9,21 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use lookout_analysis::{Analysis, Limits, RuleSource, Rules};
-use tokio::sync::{Mutex, Notify};
+use tokio::sync::Mutex;
 
 use super::seen::correlatable;
 use super::store::{self, Job, StoreError};
 use crate::db::now;
+use crate::runtime::Wake;
 use crate::state::AppState;
 
-/// Wakes this process's workers when a file is uploaded here; workers of
-/// other processes find it within a second by polling.
-#[derive(Clone, Default)]
-pub struct Wake(Arc<Notify>);
+/// Work for this process's analysis workers: a file uploaded here.
+/// Workers of other processes find it within a second by polling.
+pub enum Uploaded {}
 
-impl Wake {
-    pub fn notify(&self) {
-        self.0.notify_waiters();
-    }
+/// Wakes this process's workers after an upload.
+pub fn wake(state: &AppState) {
+    state.handles.get::<Wake<Uploaded>>().wake_all();
 }
 
 /// The compiled rules, shared by this process's workers and rebuilt when
@@ -46,6 +45,7 @@ pub async fn run(state: AppState) {
 }
 
 async fn work(state: AppState) {
+    let wake = state.handles.get::<Wake<Uploaded>>();
     let stopping = state.stopping.wait();
     tokio::pin!(stopping);
     loop {
@@ -59,7 +59,7 @@ async fn work(state: AppState) {
         };
         tokio::select! {
             () = &mut stopping => return,
-            () = state.analysis_wake.0.notified() => {}
+            () = wake.woken() => {}
             () = tokio::time::sleep(pause) => {}
         }
     }
@@ -134,7 +134,8 @@ async fn record(state: &AppState, job: &Job, analysis: &Analysis) -> Result<(), 
 /// The starter rules with the analysts' files, compiled once per version.
 pub async fn rules(state: &AppState) -> Result<Arc<Rules>, StoreError> {
     let version = store::rules_version(&state.db).await?;
-    let mut cache = state.analysis_rules.0.lock().await;
+    let rule_cache = state.handles.get::<RuleCache>();
+    let mut cache = rule_cache.0.lock().await;
     if let Some((cached, rules)) = cache.as_ref()
         && *cached == version
     {

@@ -6,12 +6,12 @@ use axum::extract::{Path, State};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::auth::Reader;
-use super::problem::{Forbidden, InternalError, NotFound, Problem, Unauthorized};
+use crate::accounts::api_auth::Reader;
 use crate::analysis::seen::may_view;
 use crate::analysis::store;
 use crate::sharing::clearance::Clearance;
 use crate::state::AppState;
+use crate::web::problem::{Forbidden, InternalError, NotFound, Problem, Unauthorized};
 use crate::web::{ApiError, AppError};
 
 /// An analysis and where it stands.

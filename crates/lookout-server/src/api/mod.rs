@@ -6,9 +6,6 @@
 //! cannot exist without being documented, nor the other way round.
 
 mod analyses;
-pub(crate) mod auth;
-pub(crate) mod json;
-pub(crate) mod problem;
 mod reports;
 mod stats;
 mod uploads;
@@ -24,10 +21,6 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
-
-pub use auth::{Administrator, ApiUser, Reader};
-pub use json::ApiJson;
-pub use problem::Problem;
 
 use crate::state::AppState;
 
@@ -46,18 +39,18 @@ pub const PREFIX: &str = "/api";
     ),
     modifiers(&BearerScheme),
     components(
-        schemas(problem::ProblemDetails),
+        schemas(crate::web::problem::ProblemDetails),
         responses(
-            problem::BadRequest,
-            problem::Unauthorized,
-            problem::Forbidden,
-            problem::Conflict,
-            problem::NotFound,
-            problem::PayloadTooLarge,
-            problem::UnsupportedMediaType,
-            problem::UnprocessableContent,
-            problem::TooManyRequests,
-            problem::InternalError,
+            crate::web::problem::BadRequest,
+            crate::web::problem::Unauthorized,
+            crate::web::problem::Forbidden,
+            crate::web::problem::Conflict,
+            crate::web::problem::NotFound,
+            crate::web::problem::PayloadTooLarge,
+            crate::web::problem::UnsupportedMediaType,
+            crate::web::problem::UnprocessableContent,
+            crate::web::problem::TooManyRequests,
+            crate::web::problem::InternalError,
         )
     ),
     tags(
@@ -79,7 +72,7 @@ impl Modify for BearerScheme {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
         let components = doc.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
-            auth::SCHEME,
+            crate::accounts::api_auth::SCHEME,
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)

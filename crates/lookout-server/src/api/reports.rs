@@ -12,18 +12,18 @@ use utoipa::ToSchema;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Schema, Type};
 
-use super::auth::MaybeApiUser;
-use super::json::ApiJson;
-use super::problem::{
-    BadRequest, Conflict, Forbidden, InternalError, PayloadTooLarge, Problem, Unauthorized,
-    UnprocessableContent, UnsupportedMediaType,
-};
-use crate::reports::attachments::Upload;
+use crate::accounts::api_auth::MaybeApiUser;
+use crate::files::Upload;
 use crate::reports::model::{Mode, ReportForm};
 use crate::sharing::{catalogue, sea_areas};
 use crate::state::AppState;
 use crate::tokens::spend::CheckError;
 use crate::web::AppError;
+use crate::web::json::ApiJson;
+use crate::web::problem::{
+    BadRequest, Conflict, Forbidden, InternalError, PayloadTooLarge, Problem, Unauthorized,
+    UnprocessableContent, UnsupportedMediaType,
+};
 
 fn id_enum(ids: impl Iterator<Item = &'static str>, description: &str) -> ObjectBuilder {
     ObjectBuilder::new()
@@ -265,7 +265,7 @@ pub async fn submit_report(
 /// upload session (`finish`: its answer is kept with the report).
 pub async fn accept_new(
     state: &AppState,
-    api: Option<&super::auth::ApiUser>,
+    api: Option<&crate::accounts::api_auth::ApiUser>,
     new: NewReport,
     finish: Option<&crate::reports::uploads::Finish>,
 ) -> Result<ReportReceived, Problem> {

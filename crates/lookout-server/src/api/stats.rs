@@ -7,14 +7,14 @@ use axum::extract::{Query, State};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::auth::Reader;
-use super::problem::{
-    BadRequest, Forbidden, InternalError, Problem, Unauthorized, UnprocessableContent,
-};
+use crate::accounts::api_auth::Reader;
 use crate::sharing::clearance::{Clearance, tlp_of_rank};
 use crate::state::AppState;
 use crate::stats::pages::{StatsQuery, figures_for};
 use crate::stats::view::{Breakdown, Focus};
+use crate::web::problem::{
+    BadRequest, Forbidden, InternalError, Problem, Unauthorized, UnprocessableContent,
+};
 
 /// Which figures to read. At most one of `class`, `sea_area` and
 /// `vessel_type`; ids from `GET /api/v1/catalogue`.

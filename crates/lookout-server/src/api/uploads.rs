@@ -12,16 +12,16 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::auth::MaybeApiUser;
-use super::json::ApiJson;
-use super::problem::{
-    BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, Problem,
-    Unauthorized, UnprocessableContent, UnsupportedMediaType,
-};
 use super::reports::{NewReport, ReportReceived};
+use crate::accounts::api_auth::MaybeApiUser;
 use crate::reports::uploads::{self, Appended, CHUNK_MAX, Claim, Finish};
 use crate::state::AppState;
 use crate::web::AppError;
+use crate::web::json::ApiJson;
+use crate::web::problem::{
+    BadRequest, Conflict, Forbidden, InternalError, NotFound, PayloadTooLarge, Problem,
+    Unauthorized, UnprocessableContent, UnsupportedMediaType,
+};
 
 /// The header naming the offset a chunk starts at, and the offset held.
 pub const UPLOAD_OFFSET: &str = "upload-offset";
@@ -301,7 +301,7 @@ pub async fn submit_upload(
         Claim::Missing => return Err(missing()),
     };
     let finish = Finish::new(&state.key, &id);
-    let outcome = match super::json::parse::<NewReport>(&body) {
+    let outcome = match crate::web::json::parse::<NewReport>(&body) {
         Ok(new) => super::reports::accept_new(&state, api.as_ref(), new, Some(&finish)).await,
         Err(problem) => Err(problem),
     };

@@ -8,17 +8,17 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::auth::{Administrator, Reader};
-use super::json::ApiJson;
-use super::problem::{
-    BadRequest, Conflict, Forbidden, InternalError, PayloadTooLarge, Problem, Unauthorized,
-    UnprocessableContent, UnsupportedMediaType,
-};
+use crate::accounts::api_auth::{Administrator, Reader};
 use crate::accounts::model::{self, OrgKind, Role};
 use crate::accounts::{operator, store};
 use crate::audit::Actor;
 use crate::state::AppState;
 use crate::web::AppError;
+use crate::web::json::ApiJson;
+use crate::web::problem::{
+    BadRequest, Conflict, Forbidden, InternalError, PayloadTooLarge, Problem, Unauthorized,
+    UnprocessableContent, UnsupportedMediaType,
+};
 
 /// Longest organisation name, in characters.
 pub const NAME_MAX: usize = 200;

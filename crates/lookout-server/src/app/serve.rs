@@ -24,73 +24,19 @@ pub async fn run_on(state: AppState, listener: TcpListener) -> anyhow::Result<()
     tokio::spawn(crate::alerts::live::run(state.clone()));
     tokio::spawn(crate::news::run(state.clone()));
     crate::analysis::worker::run(state.clone()).await;
-    let app = crate::web::router(state.clone());
+    let app = super::router(state.clone());
     if state.config.tls_enabled() {
-        crate::tls::serve(state, listener, app).await
+        super::tls::serve(state, listener, app).await
     } else {
         tracing::info!(%addr, "Lookout is listening (HTTP)");
         axum::serve(
             listener,
             app.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown_signal(state.stopping.clone()))
+        .with_graceful_shutdown(crate::runtime::shutdown_signal(state.stopping.clone()))
         .await?;
         Ok(())
     }
-}
-
-/// Tells what runs for as long as a connection (live event streams) that
-/// the server is stopping, so a graceful shutdown does not wait for pages
-/// that never close. Shared by clones; one per process.
-#[derive(Clone)]
-pub struct Stopping(std::sync::Arc<tokio::sync::watch::Sender<bool>>);
-
-impl Default for Stopping {
-    fn default() -> Self {
-        Stopping(std::sync::Arc::new(tokio::sync::watch::channel(false).0))
-    }
-}
-
-impl Stopping {
-    pub fn stop(&self) {
-        self.0.send_replace(true);
-    }
-
-    /// Completes once the server is stopping.
-    pub fn wait(&self) -> impl std::future::Future<Output = ()> + Send + use<> {
-        let mut stopping = self.0.subscribe();
-        async move {
-            let _ = stopping.wait_for(|stopping| *stopping).await;
-        }
-    }
-}
-
-/// Waits for SIGTERM or Ctrl-C, then tells long-lived responses to end.
-pub async fn shutdown_signal(stopping: Stopping) {
-    os_signal().await;
-    stopping.stop();
-}
-
-async fn os_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
-    tracing::info!("shutting down: finishing requests in flight");
 }
 
 /// Deletes expired sessions and throttle rows, and once an hour rewrites

@@ -51,7 +51,7 @@ pub async fn serve(state: AppState, listener: TcpListener, app: Router) -> anyho
     let addr = listener.local_addr()?;
     tracing::info!(%addr, "Lookout is listening (HTTPS)");
     let graceful = GracefulShutdown::new();
-    let shutdown = crate::serve::shutdown_signal(state.stopping.clone());
+    let shutdown = crate::runtime::shutdown_signal(state.stopping.clone());
     tokio::pin!(shutdown);
     loop {
         let (tcp, peer) = tokio::select! {

@@ -84,7 +84,7 @@ pub async fn report_accepted(
     }
     tx.commit().await?;
     if !drafted.is_empty() {
-        state.alerts.work.notify_one();
+        crate::alerts::wake_worker(state);
     }
     Ok(drafted)
 }

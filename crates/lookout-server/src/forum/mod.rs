@@ -29,7 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/forum/c/{slug}/new",
             get(pages::new_thread_form)
-                // Bounded by `web::upload_limit` for this route.
+                // Bounded by `app::upload_route` for this route.
                 .post(pages::create_thread)
                 .layer(DefaultBodyLimit::disable()),
         )

@@ -11,8 +11,8 @@ use super::access::{self, Reader};
 use super::model::{FLAG_REASON_MAX, HIDE_REASON_MAX, POSTS_PER_PAGE};
 use super::store::{self, OpenFlag, Post, Thread, ThreadFlag};
 use crate::audit::{self, Actor};
-use crate::reports::ReportLabels;
 use crate::state::AppState;
+use crate::web::labels::Labels;
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
@@ -122,7 +122,7 @@ struct ModeratePostPage {
     reason: String,
     problems: Vec<String>,
 }
-impl ReportLabels for ModeratePostPage {}
+impl Labels for ModeratePostPage {}
 
 pub async fn moderate_post_form(
     State(state): State<AppState>,
@@ -295,7 +295,7 @@ struct QueuePage {
     page: Page,
     flags: Vec<OpenFlag>,
 }
-impl ReportLabels for QueuePage {}
+impl Labels for QueuePage {}
 
 pub async fn queue(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
     let reader = access::reader(&state.db, &visitor).await?;

@@ -13,31 +13,12 @@ use super::notify::{self, NewPost};
 use super::pseudonym;
 use super::store::{self, Attachment, AttachmentMeta, Author, Follow, Post, Revision, Thread};
 use crate::db::Tx;
-use crate::reports::ReportLabels;
-use crate::reports::attachments::{Prepared, Upload, prepare_at_most};
+use crate::files::{Prepared, Upload, prepare_at_most};
 use crate::secrets::MasterKey;
-use crate::sharing::clearance::tlp_tag;
 use crate::state::AppState;
+use crate::web::labels::Labels;
 use crate::web::templates::{Page, markdown_html as markdown, render, render_invalid};
 use crate::web::{AppError, Visitor};
-
-/// Labels the forum templates share.
-pub trait ForumLabels {
-    fn tlp_tag(&self, id: &str) -> String {
-        tlp_tag(id)
-    }
-    fn tlp_label(&self, id: &str) -> &'static str {
-        crate::sharing::catalogue::find(crate::sharing::catalogue::TLP_LEVELS, id)
-            .map_or("", |e| e.label)
-    }
-    fn size(&self, bytes: &i64) -> String {
-        if *bytes >= 1024 * 1024 {
-            format!("{:.1} MB", *bytes as f64 / (1024.0 * 1024.0))
-        } else {
-            format!("{} KB", (*bytes + 1023) / 1024)
-        }
-    }
-}
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -66,7 +47,7 @@ struct IndexPage {
     is_moderator: bool,
     open_flags: usize,
 }
-impl ReportLabels for IndexPage {}
+impl Labels for IndexPage {}
 
 pub async fn index(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
     let reader = access::reader(&state.db, &visitor).await?;
@@ -125,8 +106,7 @@ struct CategoryPage {
     has_more: bool,
     following: bool,
 }
-impl ReportLabels for CategoryPage {}
-impl ForumLabels for CategoryPage {}
+impl Labels for CategoryPage {}
 
 pub async fn category(
     State(state): State<AppState>,
@@ -171,7 +151,7 @@ struct NewThreadPage {
     max_files: usize,
     max_mb: usize,
 }
-impl ForumLabels for NewThreadPage {}
+impl Labels for NewThreadPage {}
 
 fn new_thread_page(
     state: &AppState,
@@ -382,7 +362,7 @@ pub async fn create_thread(
 ) -> Result<Response, AppError> {
     let reader = access::reader(&state.db, &visitor).await?;
     let category = access::enterable_category(&state.db, &reader, &slug).await?;
-    let (pairs, uploads) = crate::reports::submit::read_submission(&state, request).await?;
+    let (pairs, uploads) = crate::files::read_submission(&state, request).await?;
     let form = PostForm::from_pairs(pairs);
     let mut problems = form.thread_problems();
     if !reader.thread_levels().contains(&form.tlp.as_str()) && problems.is_empty() {
@@ -415,7 +395,7 @@ pub async fn create_thread(
     )
     .await?;
     tx.commit().await?;
-    state.alerts.work.notify_one();
+    crate::alerts::wake_worker(&state);
     Ok(Redirect::to(&format!(
         "/forum/t/{}?{}#p1",
         thread.reference,
@@ -452,8 +432,7 @@ struct ThreadPage {
     /// Categories a moderator may move the thread to.
     categories: Vec<Category>,
 }
-impl ReportLabels for ThreadPage {}
-impl ForumLabels for ThreadPage {}
+impl Labels for ThreadPage {}
 
 impl ThreadPage {
     fn may_reply(&self) -> bool {
@@ -610,7 +589,7 @@ pub async fn reply(
 ) -> Result<Response, AppError> {
     let reader = access::reader(&state.db, &visitor).await?;
     let (category, thread) = access::readable_thread(&state.db, &reader, &reference).await?;
-    let (pairs, uploads) = crate::reports::submit::read_submission(&state, request).await?;
+    let (pairs, uploads) = crate::files::read_submission(&state, request).await?;
     let form = PostForm::from_pairs(pairs);
     let mut problems = form.body_problems();
     if thread.is_locked() && !reader.is_moderator() {
@@ -665,7 +644,7 @@ pub async fn reply(
     )
     .await?;
     tx.commit().await?;
-    state.alerts.work.notify_one();
+    crate::alerts::wake_worker(&state);
     let page = (number - 1) / POSTS_PER_PAGE + 1;
     Ok(Redirect::to(&format!(
         "/forum/t/{reference}?page={page}&{}#p{number}",
@@ -800,7 +779,7 @@ struct HistoryPage {
     current_html: String,
     revisions: Vec<(Revision, String)>,
 }
-impl ReportLabels for HistoryPage {}
+impl Labels for HistoryPage {}
 
 pub async fn history(
     State(state): State<AppState>,
@@ -844,8 +823,8 @@ pub async fn attachment(
     if !(post.is_visible() || reader.is_moderator()) {
         return Err(AppError::NotFound);
     }
-    let name = crate::reports::attachments::plain_name(&meta.filename, "attachment")
-        .replace(['"', '\\', ';'], "_");
+    let name =
+        crate::files::plain_name(&meta.filename, "attachment").replace(['"', '\\', ';'], "_");
     let mut response = crate::web::attachment(bytes, "application/octet-stream", &name);
     if let Ok(mime) = axum::http::HeaderValue::from_str(&meta.mime) {
         // The cleaned copy's real type, still as a download: never shown
@@ -905,13 +884,13 @@ pub async fn follow(
 mod tests {
     use super::*;
 
-    struct Labels;
-    impl ForumLabels for Labels {}
+    struct Sample;
+    impl Labels for Sample {}
 
     #[test]
     fn sizes_read_like_a_file_manager() {
-        assert_eq!(Labels.size(&10), "1 KB");
-        assert_eq!(Labels.size(&(3 * 1024 * 1024 + 200_000)), "3.2 MB");
+        assert_eq!(Sample.size(&10), "1 KB");
+        assert_eq!(Sample.size(&(3 * 1024 * 1024 + 200_000)), "3.2 MB");
     }
 
     #[test]

@@ -10,42 +10,16 @@ use serde::Deserialize;
 
 use super::store::{self, Filter, IncidentRow};
 use crate::db::now;
-use crate::reports::ReportLabels;
 use crate::reports::attachments::{self, Copy};
 use crate::reports::store as reports;
 use crate::sharing::clearance::Clearance;
 use crate::sharing::{Catalogue, catalogue, sea_areas};
 use crate::state::AppState;
+use crate::web::labels::Labels;
 use crate::web::templates::{Page, render};
 use crate::web::{AppError, Visitor};
 
 pub const PAGE_SIZE: i64 = 50;
-
-/// Labels for the stored ids an incident page shows.
-pub trait IncidentLabels {
-    fn entry(&self, list: &str, id: &str) -> &'static str {
-        let list = match list {
-            "vessel_type" => catalogue::VESSEL_TYPES,
-            "vessel_size" => catalogue::VESSEL_SIZES,
-            "impact" => catalogue::IMPACT_LEVELS,
-            "tlp" => catalogue::TLP_LEVELS,
-            _ => catalogue::SYSTEMS,
-        };
-        catalogue::find(list, id).map_or("?", |e| e.label)
-    }
-    fn area(&self, id: &str) -> &'static str {
-        sea_areas::by_id(id).map_or("?", |a| a.name)
-    }
-    fn tlp_tag(&self, id: &str) -> String {
-        crate::sharing::clearance::tlp_tag(id)
-    }
-    fn system_labels(&self, systems: &str) -> String {
-        catalogue::stored_systems(systems)
-            .map(|s| self.entry("systems", s))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
 
 #[derive(Deserialize, Default, Clone)]
 #[serde(default)]
@@ -130,8 +104,7 @@ struct ListPage {
 }
 
 impl Catalogue for ListPage {}
-impl ReportLabels for ListPage {}
-impl IncidentLabels for ListPage {}
+impl Labels for ListPage {}
 
 pub async fn list(
     State(state): State<AppState>,
@@ -186,8 +159,7 @@ struct DetailPage {
     attachments: Vec<(i64, String)>,
 }
 
-impl ReportLabels for DetailPage {}
-impl IncidentLabels for DetailPage {}
+impl Labels for DetailPage {}
 
 pub async fn detail(
     State(state): State<AppState>,

@@ -9,7 +9,6 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::IncidentLabels;
 use super::precision::{DatePrecision, PlacePrecision};
 use super::schedule;
 use super::store::{self, Content, IncidentRow, Publication};
@@ -18,11 +17,12 @@ use crate::accounts::model::User;
 use crate::audit::{self, Actor};
 use crate::db::now;
 use crate::reports::attachments::{self, Listed};
+use crate::reports::directory;
 use crate::reports::model::{Mode, ReportForm, SealedBody};
 use crate::reports::store::{self as reports, ReportRow};
-use crate::reports::{ReportLabels, directory};
 use crate::sharing::{Catalogue, sea_areas};
 use crate::state::AppState;
+use crate::web::labels::Labels;
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
@@ -322,8 +322,7 @@ struct EditorPage {
 }
 
 impl Catalogue for EditorPage {}
-impl ReportLabels for EditorPage {}
-impl IncidentLabels for EditorPage {}
+impl Labels for EditorPage {}
 
 impl EditorPage {
     fn visible_from(&self) -> Option<i64> {

@@ -13,8 +13,6 @@ pub mod store;
 use axum::Router;
 use axum::routing::{get, post};
 
-pub use browse::IncidentLabels;
-
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {

@@ -14,10 +14,9 @@ use crate::accounts::authz::{self, Capability};
 use crate::accounts::model::User;
 use crate::audit::{self, Actor};
 use crate::db::now;
-use crate::forum::pages::ForumLabels;
-use crate::reports::ReportLabels;
 use crate::sharing::clearance::Clearance;
 use crate::state::AppState;
+use crate::web::labels::Labels;
 use crate::web::templates::{Page, markdown_html as markdown, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
@@ -59,8 +58,7 @@ struct ListPage {
     is_editor: bool,
 }
 impl KbLabels for ListPage {}
-impl ForumLabels for ListPage {}
-impl ReportLabels for ListPage {}
+impl Labels for ListPage {}
 
 pub async fn list(
     State(state): State<AppState>,
@@ -111,8 +109,7 @@ struct ArticlePage {
     viewing_other: bool,
 }
 impl KbLabels for ArticlePage {}
-impl ForumLabels for ArticlePage {}
-impl ReportLabels for ArticlePage {}
+impl Labels for ArticlePage {}
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -191,7 +188,7 @@ struct DraftsPage {
     me: i64,
 }
 impl KbLabels for DraftsPage {}
-impl ReportLabels for DraftsPage {}
+impl Labels for DraftsPage {}
 
 pub async fn drafts(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
     let user = editor(&visitor)?;
@@ -216,8 +213,7 @@ struct EditorPage {
     preview_html: String,
 }
 impl KbLabels for EditorPage {}
-impl ForumLabels for EditorPage {}
-impl ReportLabels for EditorPage {}
+impl Labels for EditorPage {}
 
 impl EditorPage {
     fn action_path(&self) -> String {

@@ -9,14 +9,13 @@ pub mod fetch;
 mod pages;
 pub mod store;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::routing::{get, post};
-use tokio::sync::Notify;
 
 use crate::db::now;
+use crate::runtime::Wake;
 use crate::state::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -27,14 +26,12 @@ pub fn routes() -> Router<AppState> {
         .route("/kb/news/items/{id}", post(pages::decide))
 }
 
-/// Wakes this process's feed worker (a feed added, a fetch asked for).
-#[derive(Clone, Default)]
-pub struct Wake(Arc<Notify>);
+/// Work for this process's feed worker: a feed added, a fetch asked for.
+pub enum FeedWork {}
 
-impl Wake {
-    pub fn notify(&self) {
-        self.0.notify_one();
-    }
+/// Wakes this process's feed worker.
+pub fn wake(state: &AppState) {
+    state.handles.get::<Wake<FeedWork>>().wake_one();
 }
 
 /// How long a claimed fetch may take before another process may take the
@@ -46,6 +43,7 @@ const PER_PASS: i64 = 8;
 /// Fetches due feeds until the server stops: a pass now, then whenever
 /// woken or a minute has passed.
 pub async fn run(state: AppState) {
+    let wake = state.handles.get::<Wake<FeedWork>>();
     let stopping = state.stopping.wait();
     tokio::pin!(stopping);
     loop {
@@ -54,7 +52,7 @@ pub async fn run(state: AppState) {
         }
         tokio::select! {
             _ = &mut stopping => return,
-            _ = state.news_wake.0.notified() => {}
+            _ = wake.woken() => {}
             _ = tokio::time::sleep(Duration::from_secs(60)) => {}
         }
     }

@@ -10,11 +10,10 @@ use serde::Deserialize;
 use super::store::{self, FeedRow, QueuedItem};
 use crate::audit::{self, Actor};
 use crate::db::now;
-use crate::forum::pages::ForumLabels;
 use crate::kb::editor;
 use crate::kb::model::{Content, normalise_tags, slug_of};
-use crate::reports::ReportLabels;
 use crate::state::AppState;
+use crate::web::labels::Labels;
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
@@ -27,8 +26,7 @@ struct IntakePage {
     url: String,
     problems: Vec<String>,
 }
-impl ReportLabels for IntakePage {}
-impl ForumLabels for IntakePage {}
+impl Labels for IntakePage {}
 
 impl IntakePage {
     fn levels(&self) -> &'static [&'static str] {
@@ -184,7 +182,7 @@ pub async fn feed_action(
         _ => return Err(AppError::BadRequest("Choose fetch or remove.".into())),
     };
     tx.commit().await?;
-    state.news_wake.notify();
+    super::wake(&state);
     Ok(Redirect::to(&format!("/kb/news?done={done}")).into_response())
 }
 

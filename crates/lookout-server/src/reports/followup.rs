@@ -8,13 +8,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use lookout_privacy::{KnownNames, Scrubbed};
 
-use super::ReportLabels;
-use super::attachments::Upload;
 use super::preview::{self, Segment};
 use super::store::{self, Message, ReportRow};
 use crate::accounts::throttle::ThrottleKeys;
 use crate::audit::{self, Actor};
+use crate::files::Upload;
 use crate::state::AppState;
+use crate::web::labels::Labels;
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, ClientAddr, Visitor};
 
@@ -83,7 +83,7 @@ impl FollowUpPage {
     }
 }
 
-impl ReportLabels for FollowUpPage {}
+impl Labels for FollowUpPage {}
 
 pub async fn form(visitor: Visitor) -> Result<Response, AppError> {
     render(&FollowUpPage::new(
@@ -108,7 +108,7 @@ pub struct Addition {
 
 impl Addition {
     async fn read(state: &AppState, request: Request) -> Result<Addition, AppError> {
-        let (pairs, files) = super::submit::read_submission(state, request).await?;
+        let (pairs, files) = crate::files::read_submission(state, request).await?;
         let mut addition = Addition {
             files,
             ..Addition::default()
@@ -326,7 +326,7 @@ struct MinePage {
     reports: Vec<ReportRow>,
 }
 
-impl ReportLabels for MinePage {}
+impl Labels for MinePage {}
 
 pub async fn mine(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
     let user = visitor.require_user()?;

@@ -10,14 +10,10 @@
 use std::io::{Read, Write};
 use std::str::FromStr;
 
-use age::secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 
-use crate::db::{Db, Tx, now};
-
-/// scrypt work factor for analysts' private keys: 2^15, about 50 ms here,
-/// paid once per sign-in of a new analyst and once per opening.
-const WORK_FACTOR: u8 = 15;
+use crate::accounts::analyst_keys::{self, KeyError};
+use crate::db::Db;
 
 /// What every sealed identity is padded to (a longer one, to the next
 /// power of two): display name, e-mail and organisation fit many times.
@@ -39,6 +35,18 @@ pub enum IdentityError {
     Damaged,
 }
 
+impl From<KeyError> for IdentityError {
+    fn from(err: KeyError) -> Self {
+        match err {
+            KeyError::Db(err) => IdentityError::Db(err),
+            KeyError::Encrypt(detail) => IdentityError::Encrypt(detail),
+            KeyError::WrongPassword => IdentityError::WrongPassword,
+            KeyError::NoKey => IdentityError::NotARecipient,
+            KeyError::Damaged => IdentityError::Damaged,
+        }
+    }
+}
+
 impl From<IdentityError> for crate::web::AppError {
     fn from(err: IdentityError) -> Self {
         crate::web::AppError::internal(err)
@@ -52,101 +60,6 @@ pub struct SealedIdentity {
     pub display_name: String,
     pub email: String,
     pub organisation: Option<String>,
-}
-
-fn encrypt_to_passphrase(secret: &[u8], password: &str) -> Result<String, IdentityError> {
-    let mut recipient = age::scrypt::Recipient::new(SecretString::from(password.to_string()));
-    recipient.set_work_factor(WORK_FACTOR);
-    let bytes =
-        age::encrypt(&recipient, secret).map_err(|e| IdentityError::Encrypt(e.to_string()))?;
-    Ok(hex::encode(bytes))
-}
-
-fn decrypt_with_passphrase(sealed: &str, password: &str) -> Result<Vec<u8>, IdentityError> {
-    let bytes = hex::decode(sealed).map_err(|_| IdentityError::Damaged)?;
-    let mut identity = age::scrypt::Identity::new(SecretString::from(password.to_string()));
-    // Refuse a header demanding more work than we ever set: a tampered row
-    // must not pin a core.
-    identity.set_max_work_factor(WORK_FACTOR);
-    age::decrypt(&identity, &bytes).map_err(|_| IdentityError::WrongPassword)
-}
-
-/// Makes the analyst's key pair unless they have one. Runs the scrypt
-/// work on the blocking pool.
-pub async fn ensure_key(db: &Db, user_id: i64, password: &str) -> Result<(), IdentityError> {
-    let exists: Option<i64> =
-        sqlx::query_scalar("SELECT user_id FROM analyst_keys WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_optional(&db.pool)
-            .await?;
-    if exists.is_some() {
-        return Ok(());
-    }
-    let password = password.to_string();
-    let (public, sealed) = tokio::task::spawn_blocking(move || {
-        let identity = age::x25519::Identity::generate();
-        let sealed =
-            encrypt_to_passphrase(identity.to_string().expose_secret().as_bytes(), &password)?;
-        Ok::<_, IdentityError>((identity.to_public().to_string(), sealed))
-    })
-    .await
-    .map_err(|e| IdentityError::Encrypt(e.to_string()))??;
-    sqlx::query(
-        "INSERT INTO analyst_keys (user_id, public_key, sealed_private_key, created_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (user_id) DO NOTHING",
-    )
-    .bind(user_id)
-    .bind(public)
-    .bind(sealed)
-    .bind(now())
-    .execute(&db.pool)
-    .await?;
-    Ok(())
-}
-
-/// Re-encrypts an analyst's private key under their new password.
-pub async fn rewrap_key(
-    tx: &mut Tx,
-    user_id: i64,
-    old: &str,
-    new: &str,
-) -> Result<(), IdentityError> {
-    let sealed: Option<String> =
-        sqlx::query_scalar("SELECT sealed_private_key FROM analyst_keys WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    let Some(sealed) = sealed else { return Ok(()) };
-    let (old, new) = (old.to_string(), new.to_string());
-    let rewrapped = tokio::task::spawn_blocking(move || {
-        let secret = decrypt_with_passphrase(&sealed, &old)?;
-        encrypt_to_passphrase(&secret, &new)
-    })
-    .await
-    .map_err(|e| IdentityError::Encrypt(e.to_string()))?;
-    match rewrapped {
-        Ok(rewrapped) => {
-            sqlx::query("UPDATE analyst_keys SET sealed_private_key = $1 WHERE user_id = $2")
-                .bind(rewrapped)
-                .bind(user_id)
-                .execute(&mut **tx)
-                .await?;
-        }
-        // Sealed under an older password somehow: the key is unusable.
-        Err(IdentityError::WrongPassword) => drop_key(tx, user_id).await?,
-        Err(other) => return Err(other),
-    }
-    Ok(())
-}
-
-/// Forgets an analyst's key (after a password reset: nothing can open it
-/// any more). They get a new one at their next sign-in.
-pub async fn drop_key(tx: &mut Tx, user_id: i64) -> Result<(), IdentityError> {
-    sqlx::query("DELETE FROM analyst_keys WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
 }
 
 /// Encrypts `identity` to every active analyst's key.
@@ -206,18 +119,9 @@ pub async fn open(
     password: &str,
     sealed: &str,
 ) -> Result<SealedIdentity, IdentityError> {
-    let key: Option<String> =
-        sqlx::query_scalar("SELECT sealed_private_key FROM analyst_keys WHERE user_id = $1")
-            .bind(analyst_id)
-            .fetch_optional(&db.pool)
-            .await?;
-    let key = key.ok_or(IdentityError::NotARecipient)?;
-    let (password, sealed) = (password.to_string(), sealed.to_string());
+    let identity = analyst_keys::unlock(db, analyst_id, password).await?;
+    let sealed = sealed.to_string();
     tokio::task::spawn_blocking(move || {
-        let secret = decrypt_with_passphrase(&key, &password)?;
-        let secret = String::from_utf8(secret).map_err(|_| IdentityError::Damaged)?;
-        let identity =
-            age::x25519::Identity::from_str(&secret).map_err(|_| IdentityError::Damaged)?;
         let bytes = hex::decode(sealed).map_err(|_| IdentityError::Damaged)?;
         let decryptor = age::Decryptor::new(&bytes[..]).map_err(|_| IdentityError::Damaged)?;
         let mut reader = decryptor

@@ -57,24 +57,6 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-/// What the report pages show beside a report: times, status and class in
-/// words. Page structs implement it (empty impl) so their templates can
-/// call `self.when(..)` and friends.
-pub trait ReportLabels {
-    fn when(&self, secs: &i64) -> String {
-        crate::web::templates::format_time(secs)
-    }
-    fn status_label(&self, id: &str) -> &'static str {
-        model::status_label(id)
-    }
-    fn statuses(&self) -> &'static [(&'static str, &'static str)] {
-        &model::STATUSES
-    }
-    fn class_label(&self, id: &str) -> &'static str {
-        crate::sharing::catalogue::class_by_id(id).map_or("?", |c| c.label)
-    }
-}
-
 /// A report safely stored.
 pub struct Accepted {
     pub id: i64,
@@ -98,7 +80,7 @@ pub async fn accept(
     form: &model::ReportForm,
     mode: model::Mode,
     member: Option<&crate::accounts::model::User>,
-    attachments: &[attachments::Prepared],
+    attachments: &[crate::files::Prepared],
     token: Option<&crate::tokens::spend::Verified>,
     finish: Option<(&uploads::Finish, &AnswerOf<'_>)>,
 ) -> Result<Accepted, crate::web::AppError> {

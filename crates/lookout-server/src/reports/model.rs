@@ -43,23 +43,6 @@ impl Mode {
     }
 }
 
-/// Triage states.
-pub const STATUSES: [(&str, &str); 6] = [
-    ("new", "New"),
-    ("triaged", "Triaged"),
-    ("needs-information", "Needs information"),
-    ("published", "Published"),
-    ("duplicate", "Duplicate"),
-    ("rejected", "Rejected"),
-];
-
-pub fn status_label(id: &str) -> &'static str {
-    STATUSES
-        .iter()
-        .find(|(s, _)| *s == id)
-        .map_or("Unknown", |(_, label)| label)
-}
-
 /// Exactly what the reporter typed; every field a string so a form with
 /// mistakes comes back whole.
 #[derive(Clone, Debug, Default, Deserialize, Serialize)]

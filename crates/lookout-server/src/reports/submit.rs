@@ -2,12 +2,9 @@
 //! back with everything the reporter typed.
 
 use askama::Template;
-use axum::body::Bytes;
-use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::header;
+use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 
-use super::attachments::Upload;
 use super::model::{Mode, ReportForm};
 use super::preview::Preview;
 use crate::sharing::Catalogue;
@@ -156,59 +153,15 @@ struct ReceivedPage {
     attachments: Vec<(String, String)>,
 }
 
-/// The form's fields and files, from a multipart body (the page's form)
-/// or an urlencoded one (a form without files).
 pub(crate) const AGAIN: &str =
     "Choose your attachments again: browsers do not keep them on a form sent back.";
-
-pub(crate) async fn read_submission(
-    state: &AppState,
-    request: Request,
-) -> Result<(Vec<(String, String)>, Vec<Upload>), AppError> {
-    let multipart = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
-    if !multipart {
-        let body = Bytes::from_request(request, state)
-            .await
-            .map_err(|_| AppError::PayloadTooLarge)?;
-        let pairs = url::form_urlencoded::parse(&body)
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        return Ok((pairs, Vec::new()));
-    }
-    let mut multipart = Multipart::from_request(request, state)
-        .await
-        .map_err(|_| AppError::BadRequest("The form could not be read: send it again.".into()))?;
-    let mut pairs = Vec::new();
-    let mut uploads = Vec::new();
-    while let Some(field) = multipart.next_field().await? {
-        let name = field.name().unwrap_or_default().to_string();
-        match field.file_name().map(str::to_string) {
-            Some(filename) => {
-                let bytes = field.bytes().await?;
-                // A file input left empty still sends a nameless, empty part.
-                if !(filename.is_empty() && bytes.is_empty()) {
-                    uploads.push(Upload {
-                        filename,
-                        bytes: bytes.to_vec(),
-                    });
-                }
-            }
-            None => pairs.push((name, field.text().await?)),
-        }
-    }
-    Ok((pairs, uploads))
-}
 
 pub async fn submit(
     State(state): State<AppState>,
     visitor: Visitor,
     request: Request,
 ) -> Result<Response, AppError> {
-    let (pairs, uploads) = read_submission(&state, request).await?;
+    let (pairs, uploads) = crate::files::read_submission(&state, request).await?;
     let previewing = pairs.iter().any(|(k, v)| k == "action" && v == "preview");
     let seen_key = pairs
         .iter()

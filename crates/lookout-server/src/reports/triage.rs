@@ -7,14 +7,14 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::ReportLabels;
-use super::model::{STATUSES, SealedBody};
+use super::model::SealedBody;
 use super::store::{self, Message, ReportRow};
 use crate::accounts::authz::{self, Capability};
 use crate::accounts::model::User;
 use crate::audit::{self, Actor};
-use crate::incidents::IncidentLabels;
+use crate::sharing::catalogue::STATUSES;
 use crate::state::AppState;
+use crate::web::labels::Labels;
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
@@ -32,7 +32,7 @@ struct InboxPage {
     status: String,
 }
 
-impl ReportLabels for InboxPage {}
+impl Labels for InboxPage {}
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -79,9 +79,7 @@ struct DetailPage {
     draft: String,
 }
 
-impl ReportLabels for DetailPage {}
-
-impl IncidentLabels for DetailPage {}
+impl Labels for DetailPage {}
 
 impl DetailPage {
     fn system_list(&self) -> String {

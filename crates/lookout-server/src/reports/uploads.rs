@@ -33,6 +33,12 @@ pub enum UploadError {
     Secret(#[from] SecretError),
 }
 
+impl From<UploadError> for crate::web::AppError {
+    fn from(err: UploadError) -> Self {
+        crate::web::AppError::internal(err)
+    }
+}
+
 /// Where a session stands.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Session {

@@ -16,8 +16,8 @@ use serde::Deserialize;
 
 use crate::db::{Backend, now};
 use crate::forum::access::Reader;
-use crate::reports::ReportLabels;
 use crate::state::AppState;
+use crate::web::labels::Labels;
 use crate::web::templates::{Page, render};
 use crate::web::{AppError, Visitor};
 
@@ -240,7 +240,7 @@ struct SearchPage {
     searched: bool,
     page_number: i64,
 }
-impl ReportLabels for SearchPage {}
+impl Labels for SearchPage {}
 
 impl SearchPage {
     fn scopes(&self) -> &'static [(&'static str, &'static str, &'static str)] {

@@ -215,6 +215,23 @@ pub fn find(list: &'static [Entry], id: &str) -> Option<&'static Entry> {
     list.iter().find(|e| e.id == id)
 }
 
+/// Where a report stands in triage.
+pub const STATUSES: [(&str, &str); 6] = [
+    ("new", "New"),
+    ("triaged", "Triaged"),
+    ("needs-information", "Needs information"),
+    ("published", "Published"),
+    ("duplicate", "Duplicate"),
+    ("rejected", "Rejected"),
+];
+
+pub fn status_label(id: &str) -> &'static str {
+    STATUSES
+        .iter()
+        .find(|(s, _)| *s == id)
+        .map_or("Unknown", |(_, label)| label)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

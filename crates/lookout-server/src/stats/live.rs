@@ -172,21 +172,19 @@ async fn stream(
 ) -> Result<Sse<impl Stream<Item = Result<Event, std::convert::Infallible>> + use<>>, AppError> {
     let max_rank = reader_rank(state, visitor, public).await?;
     let (year, focus, _) = query.resolve(public);
-    let slot = Arc::clone(&state.live.listeners)
+    let hub = state.handles.get::<Hub>();
+    let slot = Arc::clone(&hub.listeners)
         .try_acquire_owned()
         .map_err(|_| AppError::Unavailable)?;
-    let mut versions = state
-        .live
-        .subscribe(&state.db, state.config.stats_min_count)
-        .await;
+    let mut versions = hub.subscribe(&state.db, state.config.stats_min_count).await;
     let version = *versions.borrow_and_update();
     let view = (year, focus, max_rank);
     let k = state.config.stats_min_count;
-    let seen = state.live.signature(&state.db, version, &view, k).await?;
+    let seen = hub.signature(&state.db, version, &view, k).await?;
     let events = events(Listener {
         versions,
         db: state.db.clone(),
-        hub: state.live.clone(),
+        hub,
         view,
         k,
         seen,

@@ -13,16 +13,16 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{Period, day_name, keys};
+use crate::accounts::api_auth::ApiUser;
 use crate::accounts::model::User;
-use crate::api::auth::ApiUser;
-use crate::api::json::ApiJson;
-use crate::api::problem::{
-    BadRequest, Conflict, Forbidden, InternalError, Problem, TooManyRequests, Unauthorized,
-    UnprocessableContent, UnsupportedMediaType,
-};
 use crate::db::{Db, now};
 use crate::secrets::token_hash;
 use crate::state::AppState;
+use crate::web::json::ApiJson;
+use crate::web::problem::{
+    BadRequest, Conflict, Forbidden, InternalError, Problem, TooManyRequests, Unauthorized,
+    UnprocessableContent, UnsupportedMediaType,
+};
 use crate::web::templates::{Page, render};
 use crate::web::{AppError, Visitor};
 

@@ -116,6 +116,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_key_list_is_served_as_an_anonymous_path() {
+        // Fetching the key list is the first step of a verified-anonymous
+        // report: its errors must be held like the report's own.
+        assert!(crate::ops::is_anonymous_path(KEYS_PATH));
+    }
+
+    #[test]
     fn periods_are_calendar_months() {
         // 2026-12-31T23:59:59Z
         let period = Period::containing(1_798_761_599);

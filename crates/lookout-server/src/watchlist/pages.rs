@@ -10,8 +10,8 @@ use super::store::{self, Listed};
 use crate::accounts::authz;
 use crate::accounts::model::User;
 use crate::audit::{self, Actor};
-use crate::reports::ReportLabels;
 use crate::state::AppState;
+use crate::web::labels::Labels;
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
@@ -32,7 +32,7 @@ struct WatchlistPage {
     problems: Vec<String>,
 }
 
-impl ReportLabels for WatchlistPage {}
+impl Labels for WatchlistPage {}
 
 impl WatchlistPage {
     fn kinds(&self) -> &'static [EntryKind] {

@@ -101,12 +101,6 @@ impl From<crate::db::DbError> for AppError {
     }
 }
 
-impl From<crate::reports::uploads::UploadError> for AppError {
-    fn from(err: crate::reports::uploads::UploadError) -> Self {
-        AppError::internal(err)
-    }
-}
-
 impl From<sqlx::Error> for AppError {
     fn from(err: sqlx::Error) -> Self {
         AppError::internal(err)

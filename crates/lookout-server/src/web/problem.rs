@@ -11,7 +11,6 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::{ToResponse, ToSchema};
 
-use crate::accounts::operator::OperatorError;
 use crate::web::error::problem_response;
 use crate::web::{ApiError, AppError};
 
@@ -80,21 +79,6 @@ impl<E: Into<AppError>> From<E> for Problem {
 impl From<ApiError> for Problem {
     fn from(err: ApiError) -> Self {
         Problem::from(err.0)
-    }
-}
-
-/// `operator::` refusals are the client's to fix (422), except a duplicate
-/// (409); everything else is ours (500).
-impl From<OperatorError> for Problem {
-    fn from(err: OperatorError) -> Self {
-        match err {
-            OperatorError::Invalid(detail) => Problem::unprocessable(detail),
-            OperatorError::Store(err) => err.into(),
-            OperatorError::Db(err) => err.into(),
-            OperatorError::Hash => {
-                AppError::internal(anyhow::anyhow!("password hashing failed")).into()
-            }
-        }
     }
 }
 

@@ -48,7 +48,7 @@ impl Page {
     pub fn may_fetch_tokens(&self) -> bool {
         self.user
             .as_ref()
-            .is_some_and(crate::tokens::issue::may_fetch)
+            .is_some_and(|u| authz::member_org(u).is_some())
     }
 
     /// Members of an organisation keep its watchlist.

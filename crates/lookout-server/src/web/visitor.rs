@@ -209,13 +209,13 @@ async fn visit(state: AppState, request: Request<Body>, next: Next) -> Result<Re
 
     let body = if is_state_changing(&parts.method) {
         check_origin(&state, &parts.headers)?;
-        let path = parts.uri.path();
-        let upload = super::upload_limit(&state.config, path);
+        let upload = parts.extensions.get::<super::UploadRoute>().copied();
         // Who may send files here is known from the session: a stranger's
         // upload to a members' route is refused before a byte of it is read.
-        if upload.is_some() && super::members_only_upload(path) && visitor.user.is_none() {
+        if upload.is_some_and(|route| route.members_only) && visitor.user.is_none() {
             return Err(AppError::Unauthenticated);
         }
+        let upload = upload.map(|route| route.limit);
         let bytes = read_form_body(&parts.headers, body, upload).await?;
         let sent = parts
             .headers

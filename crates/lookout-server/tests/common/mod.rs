@@ -82,8 +82,10 @@ impl TestServer {
         if let Some(tweak) = tweak {
             tweak(&mut config);
         }
-        let state = AppState::open(config).await.expect("open portal");
-        tokio::spawn(lookout_server::serve::run_on(state.clone(), listener));
+        let state = lookout_server::app::open(config)
+            .await
+            .expect("open portal");
+        tokio::spawn(lookout_server::app::run_on(state.clone(), listener));
         TestServer {
             base: format!("http://{addr}"),
             state,

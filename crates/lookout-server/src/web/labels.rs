@@ -1,0 +1,52 @@
+//! Words and tags templates show for stored ids and figures: one trait
+//! every page implements (`impl Labels for MyPage {}`), so templates of
+//! any feature name vocabulary the same way.
+
+use crate::sharing::{catalogue, clearance, sea_areas};
+
+pub trait Labels {
+    fn when(&self, secs: &i64) -> String {
+        super::templates::format_time(secs)
+    }
+    fn status_label(&self, id: &str) -> &'static str {
+        catalogue::status_label(id)
+    }
+    fn statuses(&self) -> &'static [(&'static str, &'static str)] {
+        &catalogue::STATUSES
+    }
+    fn class_label(&self, id: &str) -> &'static str {
+        catalogue::class_by_id(id).map_or("?", |c| c.label)
+    }
+    fn entry(&self, list: &str, id: &str) -> &'static str {
+        let list = match list {
+            "vessel_type" => catalogue::VESSEL_TYPES,
+            "vessel_size" => catalogue::VESSEL_SIZES,
+            "impact" => catalogue::IMPACT_LEVELS,
+            "tlp" => catalogue::TLP_LEVELS,
+            _ => catalogue::SYSTEMS,
+        };
+        catalogue::find(list, id).map_or("?", |e| e.label)
+    }
+    fn area(&self, id: &str) -> &'static str {
+        sea_areas::by_id(id).map_or("?", |a| a.name)
+    }
+    fn tlp_tag(&self, id: &str) -> String {
+        clearance::tlp_tag(id)
+    }
+    fn tlp_label(&self, id: &str) -> &'static str {
+        catalogue::find(catalogue::TLP_LEVELS, id).map_or("", |e| e.label)
+    }
+    fn system_labels(&self, systems: &str) -> String {
+        catalogue::stored_systems(systems)
+            .map(|s| self.entry("systems", s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+    fn size(&self, bytes: &i64) -> String {
+        if *bytes >= 1024 * 1024 {
+            format!("{:.1} MB", *bytes as f64 / (1024.0 * 1024.0))
+        } else {
+            format!("{} KB", (*bytes + 1023) / 1024)
+        }
+    }
+}
