@@ -8,13 +8,14 @@ use std::collections::BTreeMap;
 
 use common::*;
 use lookout_privacy::suppress::Cell;
+use lookout_server::incidents::release::catch_up;
 use lookout_server::incidents::store::Content;
 use lookout_server::incidents::store::{Publication, new_reference, save, withdraw};
 use lookout_server::reports::model::{Mode, ReportForm};
 use lookout_server::reports::store::{Reporter, insert};
 use lookout_server::stats::pages::this_year;
 use lookout_server::stats::query::{Scope, breakdown};
-use lookout_server::stats::rollup::{Dimension, catch_up, release_due, week_of};
+use lookout_server::stats::rollup::{Dimension, release_due, week_of};
 use lookout_server::stats::view::{Figures, Focus, Request, figures};
 
 const CLASSES: [&str; 3] = ["gnss-spoofing", "malicious-code", "piracy-armed-robbery"];

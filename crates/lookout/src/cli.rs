@@ -14,9 +14,9 @@ use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
+use lookout_server::Config;
 use lookout_server::accounts::operator::{self, NewMember};
 use lookout_server::audit::{self, Actor, Verdict};
-use lookout_server::Config;
 use serde::Serialize;
 
 #[derive(Parser)]

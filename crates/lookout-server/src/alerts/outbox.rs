@@ -353,7 +353,7 @@ pub enum RoundError {
 
 /// What the worker does before sending: releases, fan-out, digests.
 async fn prepare(state: &AppState) -> Result<(), RoundError> {
-    crate::stats::rollup::catch_up(&state.db, now()).await?;
+    crate::incidents::release::catch_up(&state.db, now()).await?;
     if fanout::fan_out_pending(&state.db, &state.key).await? > 0 {
         // Wake this process's live streams at once.
         super::live::Hub::of(state).wake.notify_one();

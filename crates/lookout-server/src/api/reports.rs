@@ -299,7 +299,7 @@ pub async fn accept_new(
     {
         return Err(Problem::new(
             StatusCode::CONFLICT,
-            crate::reports::NO_ANALYST_KEYS,
+            crate::reports::accept::NO_ANALYST_KEYS,
         ));
     }
     let token = match new.membership_token.as_deref().map(str::trim) {
@@ -348,7 +348,7 @@ pub async fn accept_new(
         crate::reports::attachments::prepare(uploads, &state.config, !new.discard_originals)
             .await
             .map_err(|problems| Problem::unprocessable(problems.join(" ")))?;
-    let answer = |accepted: &crate::reports::Accepted| ReportReceived {
+    let answer = |accepted: &crate::reports::accept::Accepted| ReportReceived {
         reference: accepted.reference.clone(),
         mode: new.mode,
         receipt: accepted.receipt.clone(),
@@ -360,10 +360,10 @@ pub async fn accept_new(
             })
             .collect(),
     };
-    let as_bytes = |accepted: &crate::reports::Accepted| {
+    let as_bytes = |accepted: &crate::reports::accept::Accepted| {
         serde_json::to_vec(&answer(accepted)).unwrap_or_default()
     };
-    let accepted = crate::reports::accept(
+    let accepted = crate::reports::accept::accept(
         state,
         &form,
         mode,
@@ -373,7 +373,7 @@ pub async fn accept_new(
         finish.map(|f| {
             (
                 f,
-                &as_bytes as &(dyn Fn(&crate::reports::Accepted) -> Vec<u8> + Sync),
+                &as_bytes as &(dyn Fn(&crate::reports::accept::Accepted) -> Vec<u8> + Sync),
             )
         }),
     )

@@ -480,6 +480,9 @@ pub async fn seed_incidents(state: &AppState) -> anyhow::Result<usize> {
             received,
         )
         .await?;
+        // Released (counted and announced) when their time comes, by the
+        // first statistics read or alert round after it.
+        crate::search::index::incident(&mut tx, report_id).await?;
     }
     tx.commit().await?;
     Ok(DEMO_INCIDENTS)
@@ -549,7 +552,7 @@ pub async fn seed_triage(state: &AppState) -> anyhow::Result<usize> {
         } else {
             None
         };
-        crate::reports::accept(state, &form, mode, member, &[], None, None)
+        crate::reports::accept::accept(state, &form, mode, member, &[], None, None)
             .await
             .map_err(|e| anyhow::anyhow!("demo report: {e:?}"))?;
     }

@@ -512,43 +512,24 @@ pub async fn save(
     } else {
         None
     };
-    let mut tx = state.db.begin_write().await?;
-    let reference = store::save(
-        &mut tx,
-        id,
-        &store::new_reference()?,
-        &content,
-        &Publication {
-            state: state_label,
-            visible_from,
-            reporter_org_id,
-            named_org,
+    super::publish::save(
+        &state,
+        super::publish::Save {
+            report_id: id,
+            analyst_id,
+            content: &content,
+            publication: Publication {
+                state: state_label,
+                visible_from,
+                reporter_org_id,
+                named_org,
+            },
+            attachments: &form.attachments,
+            publishing,
+            first_publication: publishing && !already_published,
         },
-        now,
     )
     .await?;
-    attachments::set_published(&mut tx, id, &form.attachments).await?;
-    if state_label == "published" {
-        reports::set_status(&mut tx, id, "published").await?;
-    }
-    let action = if publishing && !already_published {
-        "incident.published"
-    } else {
-        "incident.saved"
-    };
-    audit::append(
-        &mut tx,
-        &state.key,
-        Actor::User(analyst_id),
-        action,
-        &format!("incident:{reference}"),
-        &format!("report:{id} tlp:{}", content.tlp),
-    )
-    .await?;
-    tx.commit().await?;
-    if publishing {
-        crate::detection::after_analyst_step(&state, id).await;
-    }
     let done = if publishing && !already_published {
         "published"
     } else {
@@ -563,21 +544,7 @@ pub async fn withdraw(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let analyst_id = analyst(&visitor)?.id;
-    let mut tx = state.db.begin_write().await?;
-    if !store::withdraw(&mut tx, id, now()).await? {
-        return Err(AppError::NotFound);
-    }
-    reports::set_status(&mut tx, id, "triaged").await?;
-    audit::append(
-        &mut tx,
-        &state.key,
-        Actor::User(analyst_id),
-        "incident.withdrawn",
-        &format!("report:{id}"),
-        "",
-    )
-    .await?;
-    tx.commit().await?;
+    super::publish::withdraw(&state, id, analyst_id).await?;
     Ok(Redirect::to(&format!("/triage/{id}/incident?done=withdrawn")).into_response())
 }
 
@@ -588,12 +555,9 @@ async fn organisation_name(
     let Some(org_id) = org_id else {
         return Ok(None);
     };
-    Ok(
-        sqlx::query_scalar("SELECT name FROM organisations WHERE id = $1")
-            .bind(org_id)
-            .fetch_optional(&state.db.pool)
-            .await?,
-    )
+    Ok(crate::accounts::store::org_by_id(&state.db, org_id)
+        .await?
+        .map(|org| org.name))
 }
 
 /// Each identifier the scrubber still finds in the text to publish, quoted.

@@ -7,6 +7,8 @@
 mod browse;
 mod editor;
 pub mod precision;
+pub mod publish;
+pub mod release;
 pub mod schedule;
 pub mod store;
 

@@ -326,7 +326,8 @@ pub fn new_reference() -> Result<String, crate::secrets::SecretError> {
 }
 
 /// Creates or updates the incident of `report_id` (a new one gets
-/// `reference`); returns the reference it has.
+/// `reference`); returns the reference it has. Statistics, search and
+/// alerts follow in `publish::save`.
 pub async fn save(
     tx: &mut Tx,
     report_id: i64,
@@ -335,9 +336,6 @@ pub async fn save(
     publication: &Publication,
     now: i64,
 ) -> Result<String, sqlx::Error> {
-    // Out of the statistics with its old content, back in with the new
-    // once published and released.
-    crate::stats::rollup::uncount(tx, report_id).await?;
     let sql = "INSERT INTO incidents (ref, report_id, state, title, summary, indicators, class, occurred_on, \
          systems, vessel_type, vessel_size, sea_area, position_cell, impact_safety, impact_operations, \
          impact_money, tlp, tlp_rank, reporter_org_id, named_org, visible_from, updated_hour, verified_member, \
@@ -386,13 +384,12 @@ pub async fn save(
         .bind(&published.size)
         .fetch_one(&mut **tx)
         .await?;
-    crate::stats::rollup::count_if_released(tx, report_id, now).await?;
-    crate::search::index::incident(tx, report_id).await?;
     Ok(reference)
 }
 
+/// Marks the incident of `report_id` withdrawn; `publish::withdraw`
+/// takes it out of the statistics and the index.
 pub async fn withdraw(tx: &mut Tx, report_id: i64, now: i64) -> Result<bool, sqlx::Error> {
-    crate::stats::rollup::uncount(tx, report_id).await?;
     let done = sqlx::query(
         "UPDATE incidents SET state = 'withdrawn', visible_from = NULL, updated_hour = $1 WHERE report_id = $2",
     )
@@ -400,6 +397,5 @@ pub async fn withdraw(tx: &mut Tx, report_id: i64, now: i64) -> Result<bool, sql
     .bind(report_id)
     .execute(&mut **tx)
     .await?;
-    crate::search::index::incident(tx, report_id).await?;
     Ok(done.rows_affected() == 1)
 }

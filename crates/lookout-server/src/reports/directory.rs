@@ -95,8 +95,22 @@ type Compiled = Vec<(NameLists, Arc<KnownNames>)>;
 static COMPILED: LazyLock<Mutex<Compiled>> = LazyLock::new(|| Mutex::new(Vec::new()));
 const REMEMBERED: usize = 4;
 
+#[derive(Debug, thiserror::Error)]
+pub enum DirectoryError {
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error("the directory could not be compiled for scrubbing: {0}")]
+    Compile(String),
+}
+
+impl From<DirectoryError> for crate::web::AppError {
+    fn from(err: DirectoryError) -> Self {
+        crate::web::AppError::internal(err)
+    }
+}
+
 /// The directory compiled for scrubbing.
-pub async fn known_names(db: &Db) -> Result<Arc<KnownNames>, crate::web::AppError> {
+pub async fn known_names(db: &Db) -> Result<Arc<KnownNames>, DirectoryError> {
     let lists = lists(db).await?;
     if let Ok(cache) = COMPILED.lock()
         && let Some((_, known)) = cache.iter().find(|(cached, _)| *cached == lists)
@@ -107,8 +121,8 @@ pub async fn known_names(db: &Db) -> Result<Arc<KnownNames>, crate::web::AppErro
         let lists = lists.clone();
         tokio::task::spawn_blocking(move || KnownNames::new(lists))
             .await
-            .map_err(crate::web::AppError::internal)?
-            .map_err(crate::web::AppError::internal)?
+            .map_err(|err| DirectoryError::Compile(err.to_string()))?
+            .map_err(|err| DirectoryError::Compile(err.to_string()))?
     };
     let known = Arc::new(compiled);
     if let Ok(mut cache) = COMPILED.lock() {

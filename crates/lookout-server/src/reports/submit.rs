@@ -173,7 +173,7 @@ pub async fn submit(
     let mut problems = form.problems(signed_in);
     let mode = Mode::parse(&form.mode);
     if mode == Some(Mode::Confidential) && !super::identity::can_seal(&state.db).await? {
-        problems.push(super::NO_ANALYST_KEYS.into());
+        problems.push(super::accept::NO_ANALYST_KEYS.into());
     }
     let mut token_unusable = false;
     let token = match check_token(&state, &visitor, &form, mode).await? {
@@ -247,7 +247,7 @@ pub async fn submit(
         let response = render_invalid(&page)?;
         return Ok(response);
     };
-    let accepted = match super::accept(
+    let accepted = match super::accept::accept(
         &state,
         &form,
         mode,
@@ -259,9 +259,13 @@ pub async fn submit(
     .await
     {
         Ok(accepted) => accepted,
-        // Spent by another request since it was checked: nothing stored.
-        Err(AppError::Conflict(problem)) => {
-            let mut problems = vec![problem];
+        // Spent by another request since it was checked, or the last
+        // analyst key went meanwhile: nothing stored.
+        Err(
+            conflict @ (super::accept::AcceptError::TokenSpent
+            | super::accept::AcceptError::NoAnalystKeys),
+        ) => {
+            let mut problems = vec![conflict.to_string()];
             if !prepared.is_empty() {
                 problems.push(AGAIN.into());
             }
@@ -270,7 +274,7 @@ pub async fn submit(
             let response = render_invalid(&page)?;
             return Ok(response);
         }
-        Err(other) => return Err(other),
+        Err(other) => return Err(other.into()),
     };
     let attachments = prepared
         .iter()

@@ -259,7 +259,7 @@ pub async fn merge(
     if !store::merge(&mut tx, id, target.id).await? {
         return Err(AppError::NotFound);
     }
-    crate::incidents::store::withdraw(&mut tx, id, crate::db::now()).await?;
+    crate::incidents::publish::withdraw_within(&mut tx, id, crate::db::now()).await?;
     audit::append(
         &mut tx,
         &state.key,

@@ -20,9 +20,10 @@ use futures_util::Stream;
 use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore, watch};
 
 use super::pages::{StatsQuery, reader_rank};
-use super::rollup::{catch_up, release_due, version};
+use super::rollup::{release_due, version};
 use super::view::{Focus, Request, figures};
 use crate::db::{Db, now};
+use crate::incidents::release::catch_up;
 use crate::state::AppState;
 use crate::web::{AppError, Visitor};
 

@@ -11,9 +11,10 @@ use axum::response::Response;
 use lookout_privacy::suppress::Cell;
 use serde::Deserialize;
 
-use super::rollup::{catch_up, release_due};
+use super::rollup::release_due;
 use super::view::{Breakdown, Figures, Focus, Request, Trend, figures};
 use crate::db::now;
+use crate::incidents::release::catch_up;
 use crate::sharing::clearance::{Clearance, tlp_of_rank};
 use crate::sharing::{Catalogue, catalogue, sea_areas};
 use crate::state::AppState;

@@ -363,8 +363,13 @@ pub async fn uncount(tx: &mut Tx, report_id: i64) -> Result<(), sqlx::Error> {
 }
 
 /// Counts the incident of `report_id` if it is published and released by
-/// `now`; call after saving it, in the same transaction.
-pub async fn count_if_released(tx: &mut Tx, report_id: i64, now: i64) -> Result<(), sqlx::Error> {
+/// `now` and not counted yet; returns its id when this call counted it.
+/// `incidents::release` calls it, in the transaction that saved it.
+pub async fn count_if_released(
+    tx: &mut Tx,
+    report_id: i64,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
     let sql = format!(
         "SELECT {COUNTED} FROM incidents WHERE report_id = $1 AND counted = 0 \
          AND state = 'published' AND visible_from <= $2"
@@ -374,10 +379,10 @@ pub async fn count_if_released(tx: &mut Tx, report_id: i64, now: i64) -> Result<
         .bind(now)
         .fetch_optional(&mut **tx)
         .await?;
-    if let Some(incident) = due {
-        claim_and_apply(tx, &incident).await?;
+    match due {
+        Some(incident) if claim_and_apply(tx, &incident).await? => Ok(Some(incident.id)),
+        _ => Ok(None),
     }
-    Ok(())
 }
 
 async fn claim_and_apply(tx: &mut Tx, incident: &Counted) -> Result<bool, sqlx::Error> {
@@ -388,15 +393,15 @@ async fn claim_and_apply(tx: &mut Tx, incident: &Counted) -> Result<bool, sqlx::
         .rows_affected();
     if claimed == 1 {
         apply(tx, incident, 1).await?;
-        crate::alerts::events::announce_incident(tx, incident.id).await?;
     }
     Ok(claimed == 1)
 }
 
 /// Counts every published incident released by `now` and not yet counted
-/// (at most `limit`), inside `tx`. Each is claimed with a conditional
-/// update first, so two processes catching up at once count it once.
-pub async fn count_released(tx: &mut Tx, now: i64, limit: i64) -> Result<usize, sqlx::Error> {
+/// (at most `limit`), inside `tx`; returns the ids this call counted. Each
+/// is claimed with a conditional update first, so two processes catching
+/// up at once count it once.
+pub async fn count_released(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
     let sql = format!(
         "SELECT {COUNTED} FROM incidents WHERE counted = 0 AND state = 'published' \
          AND visible_from <= $1 ORDER BY id LIMIT $2"
@@ -406,19 +411,18 @@ pub async fn count_released(tx: &mut Tx, now: i64, limit: i64) -> Result<usize, 
         .bind(limit)
         .fetch_all(&mut **tx)
         .await?;
-    let mut counted = 0;
+    let mut counted = Vec::new();
     for incident in &due {
         if claim_and_apply(tx, incident).await? {
-            counted += 1;
+            counted.push(incident.id);
         }
     }
     Ok(counted)
 }
 
-/// Brings the roll-ups up to `now`: incidents whose delayed release has
-/// come are counted. Costs one indexed read when nothing is due; run
-/// before statistics are read, by any process.
-pub async fn catch_up(db: &Db, now: i64) -> Result<usize, DbError> {
+/// Whether any published incident released by `now` is not counted yet:
+/// one indexed read.
+pub async fn any_uncounted(db: &Db, now: i64) -> Result<bool, sqlx::Error> {
     let due: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM incidents WHERE counted = 0 AND state = 'published' \
          AND visible_from <= $1 LIMIT 1",
@@ -426,19 +430,7 @@ pub async fn catch_up(db: &Db, now: i64) -> Result<usize, DbError> {
     .bind(now)
     .fetch_optional(&db.pool)
     .await?;
-    if due.is_none() {
-        return Ok(0);
-    }
-    let mut total = 0;
-    loop {
-        let mut tx = db.begin_write().await?;
-        let counted = count_released(&mut tx, now, 500).await?;
-        tx.commit().await?;
-        total += counted;
-        if counted < 500 {
-            return Ok(total);
-        }
-    }
+    Ok(due.is_some())
 }
 
 #[cfg(test)]
