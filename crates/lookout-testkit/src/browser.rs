@@ -370,6 +370,15 @@ impl Portal {
         }
     }
 
+    /// Follows the header's link named `text`.
+    pub async fn follow_header_link(&self, text: &str) {
+        self.follow(
+            By::XPath(format!("//header//a[normalize-space()='{text}']")),
+            &format!("the {text} link in the header"),
+        )
+        .await;
+    }
+
     /// Fills the report form as a seafarer would (GNSS spoofing in the
     /// Black Sea).
     pub async fn fill_report(&self, narrative: &str, discovered_on: &str) {
@@ -466,11 +475,7 @@ impl Portal {
     }
 
     pub async fn sign_in(&mut self, email: &str, password: &str) {
-        self.follow(
-            By::XPath("//header//a[normalize-space()='Sign in']"),
-            "the Sign in link",
-        )
-        .await;
+        self.follow_header_link("Sign in").await;
         self.expect_page("/login", "Sign in").await;
         self.fill("#email", email).await;
         self.fill("#password", password).await;

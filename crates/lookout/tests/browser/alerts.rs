@@ -49,12 +49,7 @@ async fn alerts_in_a_browser() {
     println!("1. the member chooses what to receive and keeps the alerts page open");
     member.goto("/").await;
     member.sign_in(MEMBER, PASSWORD).await;
-    member
-        .follow(
-            By::XPath("//header//a[normalize-space()='Alerts']"),
-            "the Alerts link",
-        )
-        .await;
+    member.follow_header_link("Alerts").await;
     member.expect_page("/alerts", "Alerts").await;
     assert!(
         member.driver.find(By::Id("no-alerts")).await.is_ok(),

@@ -25,12 +25,7 @@ async fn file_analysis_in_a_browser() {
     println!("1. the member uploads the document, sharing it with all members");
     member.goto("/").await;
     member.sign_in(MEMBER, PASSWORD).await;
-    member
-        .follow(
-            By::XPath("//header//a[normalize-space()='File analysis']"),
-            "the File analysis link",
-        )
-        .await;
+    member.follow_header_link("File analysis").await;
     member.expect_page("/analysis", "File analysis").await;
     member.attach("#file", &document).await;
     member

@@ -48,12 +48,7 @@ async fn forum_and_knowledge_base_in_a_browser() {
 
     println!("2. a member starts a thread and mentions another");
     portal.sign_in(TOM, PASSWORD).await;
-    portal
-        .follow(
-            By::XPath("//header//a[normalize-space()='Forum']"),
-            "the Forum link",
-        )
-        .await;
+    portal.follow_header_link("Forum").await;
     portal.expect_page("/forum", "Forum").await;
     portal
         .follow(By::LinkText("General discussion"), "the category")
@@ -188,12 +183,7 @@ async fn forum_and_knowledge_base_in_a_browser() {
     println!("6. an editor writes a playbook; a second editor publishes it");
     portal.sign_in(EDITOR, PASSWORD).await;
     portal.enrol_second_factor().await;
-    portal
-        .follow(
-            By::XPath("//header//a[normalize-space()='Knowledge base']"),
-            "the Knowledge base link",
-        )
-        .await;
+    portal.follow_header_link("Knowledge base").await;
     portal.expect_page("/kb", "Knowledge base").await;
     portal
         .follow(By::LinkText("Write an article"), "Write an article")
@@ -242,12 +232,7 @@ async fn forum_and_knowledge_base_in_a_browser() {
 
     println!("7. a member finds it with the search");
     portal.sign_in(OSKAR, PASSWORD).await;
-    portal
-        .follow(
-            By::XPath("//header//a[normalize-space()='Search']"),
-            "the Search link",
-        )
-        .await;
+    portal.follow_header_link("Search").await;
     portal.expect_page("/search", "Search").await;
     portal.fill("#q", "spoof radar").await;
     portal.follow(button("Search"), "Search").await;

@@ -75,12 +75,7 @@ async fn membership_journey_in_a_browser() {
         urls.contains(&format!("{base}/static/lookout.css")),
         "the request check sees the stylesheet: {urls:?}"
     );
-    portal
-        .follow(
-            By::XPath("//header//a[normalize-space()='Apply for membership']"),
-            "the Apply link",
-        )
-        .await;
+    portal.follow_header_link("Apply for membership").await;
     portal.expect_page("/apply", "Apply for membership").await;
     portal.fill("#org_name", ORG_NAME).await;
     portal
@@ -203,12 +198,7 @@ async fn membership_journey_in_a_browser() {
     // 6. The org-admin makes a second factor compulsory, and enrols one at
     // the next sign-in.
     println!("6. the org-admin requires a second factor of the organisation");
-    portal
-        .follow(
-            By::XPath("//header//a[normalize-space()='Our members']"),
-            "the Our members link",
-        )
-        .await;
+    portal.follow_header_link("Our members").await;
     portal
         .expect_page("/org/members", &format!("{ORG_NAME}: members"))
         .await;

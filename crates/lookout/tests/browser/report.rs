@@ -21,12 +21,7 @@ async fn anonymous_report_in_a_browser() {
 
     println!("1. a seafarer reports anonymously");
     portal.goto("/").await;
-    portal
-        .follow(
-            By::XPath("//header//a[normalize-space()='Report anonymously']"),
-            "the Report link",
-        )
-        .await;
+    portal.follow_header_link("Report anonymously").await;
     portal.expect_page("/report", "Report an incident").await;
     // A mistake first: the date in the wrong format. Everything typed
     // comes back.
@@ -89,12 +84,7 @@ async fn anonymous_report_in_a_browser() {
     portal.goto("/").await;
     portal.sign_in("analyst@op.example", PASSWORD).await;
     let (secret, _) = portal.enrol_second_factor().await;
-    portal
-        .follow(
-            By::XPath("//header//a[normalize-space()='Triage']"),
-            "the Triage link",
-        )
-        .await;
+    portal.follow_header_link("Triage").await;
     portal.expect_page("/triage", "Triage").await;
     portal.follow(By::Css("main table a"), "the report").await;
     portal.expect_page("/triage/", "Report R-").await;
@@ -196,12 +186,7 @@ async fn anonymous_report_in_a_browser() {
         .expect_page("/triage/", "Incident from report R-")
         .await;
     portal.expect_notice("Published.").await;
-    portal
-        .follow(
-            By::XPath("//header//a[normalize-space()='Incidents']"),
-            "the Incidents link",
-        )
-        .await;
+    portal.follow_header_link("Incidents").await;
     portal.expect_page("/incidents", "Incidents").await;
     portal.follow(By::Css("main table a"), "the incident").await;
     portal.expect_page("/incidents/", "GNSS").await;

@@ -40,12 +40,7 @@ async fn statistics_in_a_browser() {
 
     println!("1. anyone reads the public summary");
     portal.goto("/").await;
-    portal
-        .follow(
-            By::XPath("//header//a[normalize-space()='Statistics']"),
-            "the Statistics link",
-        )
-        .await;
+    portal.follow_header_link("Statistics").await;
     portal
         .expect_page("/stats/public", "Maritime crime at a glance")
         .await;
@@ -129,12 +124,7 @@ async fn statistics_in_a_browser() {
 
     println!("4. the analyst narrows the statistics to one class, then the map");
     portal.goto("/").await;
-    portal
-        .follow(
-            By::XPath("//header//a[normalize-space()='Statistics']"),
-            "the Statistics link",
-        )
-        .await;
+    portal.follow_header_link("Statistics").await;
     portal.expect_page("/stats", "Statistics").await;
     portal
         .click(
