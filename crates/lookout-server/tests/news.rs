@@ -116,7 +116,7 @@ async fn feed_server() -> FeedServer {
         )
         .route(
             "/huge.xml",
-            axum::routing::get(|| async { "<rss>".to_string() + &" ".repeat(3 * 1024 * 1024) }),
+            axum::routing::get(|| async { format!("<rss>{}", " ".repeat(3 * 1024 * 1024)) }),
         )
         .route(
             "/slow.xml",
