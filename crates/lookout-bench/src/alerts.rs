@@ -719,7 +719,7 @@ pub async fn alerts(
     }
 
     // One webhook per member for the first members, through the form.
-    let forms = super::client()?;
+    let forms = super::client();
     let started = Instant::now();
     let mut workers = Vec::new();
     for worker in 0..REGISTERING {
@@ -932,6 +932,6 @@ pub async fn alerts(
     {
         child.kill().await?;
     }
-    drop(portal.dir);
+    drop(portal);
     Ok(())
 }

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use lookout_server::forum::model::CategoryForm;
 use lookout_server::forum::store::{self, Author};
 
-use super::{client, csrf_field, member, portal, report, sign_in};
+use super::{client, csrf_field, member, portal, report, session_cookie};
 
 const WORDS: [&str; 48] = [
     "vessel",
@@ -157,8 +157,8 @@ pub async fn forum(
         written as f64 / load.as_secs_f64()
     );
 
-    let http = client()?;
-    let cookie = sign_in(&http, &portal.base, &email).await?;
+    let http = client();
+    let cookie = session_cookie(&http, &portal.base, &email).await?;
     let get = async |path: &str| -> anyhow::Result<(Duration, String)> {
         let started = Instant::now();
         let response = http

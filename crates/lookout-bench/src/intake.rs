@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use sqlx::{Connection as _, Executor as _};
 
-use super::{Portal, csrf_field, member, percentile, portal, report, sign_in};
+use super::{Portal, csrf_field, member, percentile, portal, report, session_cookie};
 
 /// About 500 characters, as a reporter would type them.
 const NARRATIVE: &str = "At 04:10 UTC the master received an email that appeared to come from \
@@ -72,13 +72,6 @@ impl Tally {
             self.first_problem = Some(what);
         }
     }
-}
-
-fn cookie_client() -> anyhow::Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()?)
 }
 
 /// The report form's CSRF token; checks the form offers attributed
@@ -274,10 +267,10 @@ pub async fn intake(
         } else {
             Mode::Attributed
         };
-        let client = cookie_client()?;
+        let client = lookout_testkit::browser();
         if mode == Mode::Attributed {
             let email = member(&portal).await?;
-            sign_in(&client, &portal.base, &email).await?;
+            session_cookie(&client, &portal.base, &email).await?;
         }
         form_token(&client, &portal.base, mode).await?;
         clients.push((mode, client));
@@ -456,13 +449,13 @@ async fn commit_reference(
                      to a power cut)"
                 );
             }
-            let parent = portal.dir.path().parent().unwrap_or(Path::new("."));
+            let parent = portal.data_dir.parent().unwrap_or(Path::new("."));
             let dir = tempfile::tempdir_in(parent)?;
             let file = dir.path().join("commits.sqlite3");
             println!(
                 "commit reference: fresh SQLite file {} (the portal's data dir is {})",
                 file.display(),
-                portal.dir.path().display()
+                portal.data_dir.display()
             );
             df(dir.path()).await;
             let url = format!("sqlite://{}?mode=rwc", file.display());

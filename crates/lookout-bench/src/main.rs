@@ -19,14 +19,13 @@ mod tokens;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use anyhow::Context as _;
 use clap::{Parser, Subcommand};
-use lookout_server::accounts::operator::{self, NewMember};
+use lookout_server::Config;
+use lookout_server::accounts::operator;
 use lookout_server::accounts::passwords;
 use lookout_server::audit::Actor;
-use lookout_server::{AppState, Config};
-
-const PASSWORD: &str = "ballast kettle orchid semaphore";
+// The portal in-process, signing in and forms: the tests' harness.
+use lookout_testkit::{PASSWORD, TestServer as Portal, client, csrf_field, session_cookie};
 
 #[derive(Parser)]
 #[command(about = "Lookout benchmark scenarios")]
@@ -168,12 +167,6 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-struct Portal {
-    base: String,
-    state: AppState,
-    dir: tempfile::TempDir,
-}
-
 async fn portal(database_url: &Option<String>) -> anyhow::Result<Portal> {
     portal_with(database_url, |_| {}).await
 }
@@ -183,98 +176,31 @@ async fn portal_with(
     database_url: &Option<String>,
     tweak: impl FnOnce(&mut Config),
 ) -> anyhow::Result<Portal> {
-    let dir = tempfile::tempdir()?;
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let mut config = Config {
-        data_dir: dir.path().to_path_buf(),
-        database_url: database_url.clone(),
-        listen: addr,
-        ..Config::default()
-    };
-    tweak(&mut config);
-    let state = lookout_server::app::open(config).await?;
+    let portal = Portal::open(database_url.as_deref(), tweak).await?;
     // Scenarios share one PostgreSQL database; the organisation may exist.
-    if lookout_server::accounts::store::org_by_name(&state.db, "Bench Shipping")
+    if lookout_server::accounts::store::org_by_name(&portal.state.db, "Bench Shipping")
         .await?
         .is_none()
     {
         operator::create_org(
-            &state.db,
-            &state.key,
+            &portal.state.db,
+            &portal.state.key,
             "Bench Shipping",
             "ship-owner",
             Actor::Cli,
         )
         .await?;
     }
-    tokio::spawn(lookout_server::app::run_on(state.clone(), listener));
-    Ok(Portal {
-        base: format!("http://{addr}"),
-        state,
-        dir,
-    })
+    Ok(portal)
 }
 
 async fn member(portal: &Portal) -> anyhow::Result<String> {
     let suffix = hex::encode(lookout_server::secrets::random_bytes::<4>()?);
     let email = format!("bench-{suffix}@bench.example");
-    let member = NewMember {
-        email: &email,
-        display_name: "Bench",
-        role: "member",
-        org: Some("Bench Shipping"),
-        password: PASSWORD,
-    };
-    operator::create_user(&portal.state.db, &portal.state.key, member, Actor::Cli).await?;
-    Ok(email)
-}
-
-fn client() -> anyhow::Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()?)
-}
-
-/// Signs in and returns the session cookie (`name=value`).
-async fn sign_in(client: &reqwest::Client, base: &str, email: &str) -> anyhow::Result<String> {
-    let page = client.get(format!("{base}/login")).send().await?;
-    let cookie = set_cookie(&page).context("no cookie on the login page")?;
-    let html = page.text().await?;
-    let token = csrf_field(&html)?;
-    let response = client
-        .post(format!("{base}/login"))
-        .header("cookie", &cookie)
-        .form(&[
-            ("csrf", token.as_str()),
-            ("email", email),
-            ("password", PASSWORD),
-        ])
-        .send()
+    portal
+        .create_user(&email, "Bench", "member", Some("Bench Shipping"))
         .await?;
-    anyhow::ensure!(
-        response.status().as_u16() == 303,
-        "sign-in answered {}",
-        response.status()
-    );
-    set_cookie(&response).context("no session cookie")
-}
-
-/// The hidden CSRF field of a form page.
-fn csrf_field(html: &str) -> anyhow::Result<String> {
-    let marker = "name=\"csrf\" value=\"";
-    let start = html.find(marker).context("no CSRF field")? + marker.len();
-    let token = html.get(start..start + 64).context("short CSRF field")?;
-    anyhow::ensure!(
-        token.bytes().all(|b| b.is_ascii_hexdigit()),
-        "malformed CSRF field"
-    );
-    Ok(token.to_string())
-}
-
-fn set_cookie(response: &reqwest::Response) -> Option<String> {
-    let value = response.headers().get("set-cookie")?.to_str().ok()?;
-    Some(value.split(';').next()?.to_string())
+    Ok(email)
 }
 
 async fn argon2(iterations: usize) -> anyhow::Result<()> {
@@ -299,11 +225,11 @@ async fn argon2(iterations: usize) -> anyhow::Result<()> {
 async fn login(database_url: &Option<String>, iterations: usize) -> anyhow::Result<()> {
     let portal = portal(database_url).await?;
     let email = member(&portal).await?;
-    let client = client()?;
+    let client = client();
     let mut samples = Vec::new();
     for _ in 0..iterations {
         let started = Instant::now();
-        sign_in(&client, &portal.base, &email).await?;
+        session_cookie(&client, &portal.base, &email).await?;
         samples.push(started.elapsed());
     }
     report("login (GET form + POST, over HTTP)", samples);
@@ -317,12 +243,12 @@ async fn page(
 ) -> anyhow::Result<()> {
     let portal = portal(database_url).await?;
     let email = member(&portal).await?;
-    let cookie = sign_in(&client()?, &portal.base, &email).await?;
+    let cookie = session_cookie(&client(), &portal.base, &email).await?;
     let url = format!("{}/account", portal.base);
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let mut workers = Vec::new();
     for _ in 0..connections {
-        let client = client()?;
+        let client = client();
         let (url, cookie) = (url.clone(), cookie.clone());
         workers.push(tokio::spawn(async move {
             let mut samples = Vec::new();

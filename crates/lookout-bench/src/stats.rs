@@ -15,7 +15,7 @@ use sqlx::Arguments as _;
 use lookout_server::stats::pages::this_year;
 use lookout_server::stats::view::{Focus, Request, figures};
 
-use super::{client, member, portal, report, sign_in};
+use super::{client, member, portal, report, session_cookie};
 
 type Key = (&'static str, String, i64, String, String);
 
@@ -324,8 +324,8 @@ pub async fn stats(
 
     // The page itself, over HTTP, as a signed-in member at AMBER.
     let email = member(&portal).await?;
-    let http = client()?;
-    let cookie = sign_in(&http, &portal.base, &email).await?;
+    let http = client();
+    let cookie = session_cookie(&http, &portal.base, &email).await?;
     for (name, query) in [
         ("unfiltered", String::new()),
         ("class", "?class=gnss-jamming".to_string()),
@@ -355,6 +355,6 @@ pub async fn stats(
             samples,
         );
     }
-    drop(portal.dir);
+    drop(portal);
     Ok(())
 }

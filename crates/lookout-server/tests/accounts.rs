@@ -1,13 +1,10 @@
 //! Membership and sign-in, end to end over HTTP, on every backend.
 
-mod common;
-
-use common::*;
+use lookout_testkit::*;
 
 #[tokio::test]
 async fn apply_approve_invite_and_first_sign_in() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.user("admin@op.example", "admin", None).await;
 
@@ -125,13 +122,13 @@ async fn apply_approve_invite_and_first_sign_in() {
         assert_eq!(response.status().as_u16(), 303);
         let response = newcomer.get(server.url("/account")).send().await.unwrap();
         assert_eq!(response.headers()["location"], "/login");
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn wrong_passwords_are_throttled_per_account() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Northwind Tankers", "ship-owner").await;
         server
@@ -164,13 +161,13 @@ async fn wrong_passwords_are_throttled_per_account() {
             sign_in(&server, &browser(), "nobody@nowhere.example", "whatever").await;
         assert_eq!(status, 422);
         assert!(body.contains("do not match"));
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn session_id_changes_at_sign_in_and_old_one_is_dead() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Port of Kestrel Bay", "port").await;
         server
@@ -233,13 +230,13 @@ async fn session_id_changes_at_sign_in_and_old_one_is_dead() {
             303,
             "the pre-login id grants nothing"
         );
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn state_changes_need_the_csrf_token_and_our_origin() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         let client = browser();
         get(&client, &server.url("/login")).await;
@@ -317,13 +314,13 @@ async fn state_changes_need_the_csrf_token_and_our_origin() {
             .await
             .unwrap();
         assert_eq!(response.status().as_u16(), 400);
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_used_totp_code_cannot_be_replayed() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.user("analyst@op.example", "analyst", None).await;
         let first = browser();
@@ -359,13 +356,13 @@ async fn a_used_totp_code_cannot_be_replayed() {
         // Until the second factor is given, nothing else opens.
         let response = third.get(server.url("/account")).send().await.unwrap();
         assert_eq!(response.headers()["location"], "/login");
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn recovery_codes_work_once() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.user("editor@op.example", "editor", None).await;
         let client = browser();
@@ -409,13 +406,13 @@ async fn recovery_codes_work_once() {
             .await;
             assert_eq!(status, expected);
         }
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn org_admins_manage_only_their_own_organisation() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Meridian Container Lines", "ship-owner").await;
         server.org("Harbourline Terminals", "port").await;
@@ -513,13 +510,13 @@ async fn org_admins_manage_only_their_own_organisation() {
         )
         .await;
         assert_eq!(status, 403);
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn expired_invitations_say_what_to_do() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         let org = server.org("Tidewater Mutual P&I", "pi-club").await;
         let mut tx = server.state.db.begin_write().await.unwrap();
@@ -540,13 +537,13 @@ async fn expired_invitations_say_what_to_do() {
         let (status, page) = get(&browser(), &server.url("/invite/0000")).await;
         assert_eq!(status, 409);
         assert!(page.contains("not valid"));
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn password_reset_by_mail_ends_old_sessions() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Lodestar Classification", "class-society").await;
         server
@@ -604,13 +601,13 @@ async fn password_reset_by_mail_ends_old_sessions() {
         assert_eq!(status, 303);
         let (status, _) = get(&browser(), &link).await;
         assert_eq!(status, 409, "the reset link works once");
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn audit_chain_records_and_detects_tampering() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Aurora Ro-Ro Ferries", "ship-owner").await;
         server
@@ -690,5 +687,6 @@ async fn audit_chain_records_and_detects_tampering() {
                 "a chain rewritten without the key"
             );
         }
-    }
+    })
+    .await;
 }

@@ -4,15 +4,13 @@
 //! stream; watchlist hits; sharing levels on every channel; retries and
 //! the dead-letter view; incident releases.
 
-mod common;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::Duration;
 
 use axum::http::HeaderMap;
-use common::*;
 use hmac::{KeyInit, Mac};
+use lookout_testkit::*;
 use tokio::sync::mpsc;
 
 /// One POST a receiver got.
@@ -222,8 +220,7 @@ fn reference_in(location: &str) -> String {
 
 #[tokio::test]
 async fn advisories_need_a_second_analyst_and_reach_every_channel() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let (smtp_port, mut mails) = smtp_sink().await;
         let tweak = move |config: &mut lookout_server::Config| {
             allow_loopback(config);
@@ -472,13 +469,13 @@ async fn advisories_need_a_second_analyst_and_reach_every_channel() {
         )
         .await;
         assert_eq!(browser().get(&feed_url).send().await.unwrap().status(), 404);
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn bad_webhooks_and_watchlist_entries_are_refused_with_the_reason_and_the_text_kept() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Harbourline", "ship-owner").await;
         server.org("Other Line", "ship-owner").await;
@@ -607,13 +604,13 @@ async fn bad_webhooks_and_watchlist_entries_are_refused_with_the_reason_and_the_
         )
         .await;
         assert_eq!(status, 404);
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_failing_receiver_is_retried_then_dead_lettered_and_blocks_no_one() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let data = tempfile::tempdir().unwrap();
         let tweak = |config: &mut lookout_server::Config| {
             allow_loopback(config);
@@ -715,14 +712,14 @@ async fn a_failing_receiver_is_retried_then_dead_lettered_and_blocks_no_one() {
             key
         );
         nothing_more(&mut good).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn incidents_are_announced_at_their_release_to_those_who_asked() {
-    use lookout_server::incidents::store::{self as incidents, Content, Publication};
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    use lookout_server::incidents::store::{Content, Publication};
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Harbourline", "ship-owner").await;
         let keen = member(&server, "keen@harbourline.example", "Harbourline").await;
@@ -771,7 +768,7 @@ async fn incidents_are_announced_at_their_release_to_those_who_asked() {
             tlp: "green".into(),
             ..Content::default()
         };
-        incidents::save(
+        lookout_server::incidents::publish::save_within(
             &mut tx,
             report,
             "INC-2026-0500",
@@ -865,7 +862,8 @@ async fn incidents_are_announced_at_their_release_to_those_who_asked() {
                 "{tlp} {state}: feed"
             );
         }
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -933,8 +931,7 @@ async fn several_processes_send_each_delivery_once_and_stream_to_every_listener(
 
 #[tokio::test]
 async fn a_daily_digest_gathers_the_alerts_into_one_email_once() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let (smtp_port, mut mails) = smtp_sink().await;
         let tweak = move |config: &mut lookout_server::Config| {
             config.smtp = Some(local_smtp(smtp_port));
@@ -1011,13 +1008,13 @@ async fn a_daily_digest_gathers_the_alerts_into_one_email_once() {
                 .await
                 .unwrap();
         assert_eq!(waiting, 0);
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_receiver_that_never_answers_delays_no_other_alert() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let data = tempfile::tempdir().unwrap();
         let server =
             TestServer::start_in(&url, data.path().to_path_buf(), Some(&allow_loopback)).await;
@@ -1059,13 +1056,13 @@ async fn a_receiver_that_never_answers_delays_no_other_alert() {
             "{:?}",
             started.elapsed()
         );
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_claim_takes_at_most_its_limit_and_never_a_row_twice() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Harbourline", "ship-owner").await;
         let user = server
@@ -1131,5 +1128,6 @@ async fn a_claim_takes_at_most_its_limit_and_never_a_row_twice() {
             pending,
             "every pending row claimed once"
         );
-    }
+    })
+    .await;
 }

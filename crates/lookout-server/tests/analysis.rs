@@ -2,14 +2,12 @@
 //! results, "seen before" within sharing levels, the analysts' sample zip
 //! and rule files, and bad input.
 
-mod common;
-
 use std::io::Read;
 use std::time::Duration;
 
-use common::*;
 use lookout_analysis::{Analysis, samples};
 use lookout_server::Config;
+use lookout_testkit::*;
 use sha2::{Digest, Sha256};
 
 /// Uploads a file as the page's form does; returns status, Location and body.
@@ -32,18 +30,12 @@ async fn upload(
             "file",
             reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()),
         );
-    let response = client
-        .post(server.url(&format!("/analysis?csrf={token}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let location = response
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_string());
-    (status, location, response.text().await.unwrap())
+    post_multipart(
+        client,
+        &server.url(&format!("/analysis?csrf={token}")),
+        form,
+    )
+    .await
 }
 
 /// The analysis page once the workers are done with it.
@@ -91,8 +83,7 @@ async fn analyst(server: &TestServer) -> reqwest::Client {
 
 #[tokio::test]
 async fn samples_are_analysed_and_shown_with_a_verdict() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         let client = member(&server, "Northwind Shipping", "cso@northwind.example").await;
         let cases: Vec<(&str, Vec<u8>, &str, &str)> = vec![
@@ -174,13 +165,13 @@ async fn samples_are_analysed_and_shown_with_a_verdict() {
         // The macro document's page shows the macro and what it calls.
         let (_, page) = get(&client, &server.url("/analysis")).await;
         assert!(page.contains("invoice.doc"));
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn samples_leave_only_as_an_infected_zip_to_analysts() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         let client = member(&server, "Northwind Shipping", "cso@northwind.example").await;
         let bytes = samples::pe(&[("KERNEL32.dll", &["ExitProcess"])], &[]);
@@ -222,13 +213,13 @@ async fn samples_leave_only_as_an_infected_zip_to_analysts() {
         .await
         .unwrap();
         assert_eq!(audited, 1);
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn seen_before_respects_sharing_levels() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         let alice = member(&server, "Northwind Shipping", "cso@northwind.example").await;
         let bob = member(&server, "Southport Lines", "ciso@southport.example").await;
@@ -425,11 +416,13 @@ async fn seen_before_respects_sharing_levels() {
             .map(|t| t.split("</textarea>").next().unwrap())
             .collect();
         assert!(!textareas.contains(reference));
-    }
+    })
+    .await;
 }
 
 async fn publish_incident(server: &TestServer, indicators: &str) {
-    use lookout_server::incidents::store::{Content, Publication, new_reference, save};
+    use lookout_server::incidents::publish::save_within as save;
+    use lookout_server::incidents::store::{Content, Publication, new_reference};
     use lookout_server::reports::model::{Mode, ReportForm};
     use lookout_server::reports::store::{Reporter, insert};
     let mut tx = server.state.db.begin_write().await.unwrap();
@@ -477,8 +470,7 @@ async fn publish_incident(server: &TestServer, indicators: &str) {
 
 #[tokio::test]
 async fn bad_uploads_are_explained_and_leave_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let small = |config: &mut Config| config.analysis_max_upload_mb = 1;
         let data = tempfile::tempdir().unwrap();
         let server = TestServer::start_in(&url, data.path().to_path_buf(), Some(&small)).await;
@@ -540,13 +532,13 @@ async fn bad_uploads_are_explained_and_leave_nothing() {
         )
         .await;
         assert!(page.contains("id=\"problems\""), "{page}");
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn analysts_add_rules_that_compile_and_are_used() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         let client = member(&server, "Northwind Shipping", "cso@northwind.example").await;
         assert_eq!(get(&client, &server.url("/analysis-rules")).await.0, 403);
@@ -603,7 +595,8 @@ async fn analysts_add_rules_that_compile_and_are_used() {
         )
         .await;
         assert!(page.contains("charts:Fake_charts"), "{page}");
-    }
+    })
+    .await;
 }
 
 /// Posts the analysts' rule form as the page does (multipart).
@@ -670,8 +663,7 @@ async fn another_process_analyses_what_one_received() {
 /// that has taken down the analyser too often is failed, not retried.
 #[tokio::test]
 async fn abandoned_analyses_are_taken_over_and_killers_given_up() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let manual = |config: &mut Config| config.analysis_workers = 0;
         let data = tempfile::tempdir().unwrap();
         let server = TestServer::start_in(&url, data.path().to_path_buf(), Some(&manual)).await;
@@ -707,5 +699,6 @@ async fn abandoned_analyses_are_taken_over_and_killers_given_up() {
         let (_, page) = get(&client, &server.url(&paths[1])).await;
         assert!(page.contains("id=\"failed\""), "{page}");
         assert!(page.contains("built to crash analysers"));
-    }
+    })
+    .await;
 }

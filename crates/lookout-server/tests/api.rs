@@ -1,11 +1,9 @@
 //! The JSON API: its OpenAPI document, creating organisations, and how it
 //! refuses (always problem details, never a 500 or plain text).
 
-mod common;
-
-use common::*;
 use lookout_server::accounts::operator::create_api_token;
 use lookout_server::audit::Actor;
+use lookout_testkit::*;
 use serde_json::{Value, json};
 
 /// A server with an administrator holding an admin+read token, and a
@@ -104,7 +102,7 @@ async fn problem(response: reqwest::Response, status: u16) -> String {
 #[tokio::test]
 async fn the_openapi_document_describes_every_route() {
     let dir = tempfile::tempdir().unwrap();
-    let url = &backends(dir.path()).await[0];
+    let url = &sqlite_url(dir.path());
     let api = Api::start(url).await;
     let response = api.get("/api/openapi.json", None).await;
     assert_eq!(response.status().as_u16(), 200);
@@ -229,8 +227,7 @@ async fn the_openapi_document_describes_every_route() {
 
 #[tokio::test]
 async fn administrators_create_organisations() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let api = Api::start(&url).await;
         let response = api
             .post_org(
@@ -284,13 +281,13 @@ async fn administrators_create_organisations() {
         )
         .await;
         assert!(detail.contains("already exists"), "{detail}");
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn bad_bodies_are_refused_with_problem_details() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let api = Api::start(&url).await;
         let admin = Some(api.admin.as_str());
         let json = "application/json";
@@ -387,13 +384,13 @@ async fn bad_bodies_are_refused_with_problem_details() {
             .await
             .unwrap();
         assert_eq!(orgs.len(), 2, "{url}: {orgs:?}");
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn tokens_are_checked_before_bodies() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let api = Api::start(&url).await;
         let body = json!({"name": "Harbour Board", "kind": "port"}).to_string();
 
@@ -517,13 +514,14 @@ async fn tokens_are_checked_before_bodies() {
             .await
             .unwrap();
         assert_eq!(orgs.len(), 1);
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn unknown_routes_and_methods_are_problems() {
     let dir = tempfile::tempdir().unwrap();
-    let url = &backends(dir.path()).await[0];
+    let url = &sqlite_url(dir.path());
     let api = Api::start(url).await;
     problem(api.get("/api/v1/nothing", Some(&api.admin)).await, 404).await;
     let response = api
@@ -560,8 +558,7 @@ fn api_report(mode: &str) -> Value {
 
 #[tokio::test]
 async fn reports_through_the_api() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let api = Api::start(&url).await;
         let writer = create_api_token(
             &api.server.state.db,
@@ -689,5 +686,6 @@ async fn reports_through_the_api() {
                 .any(|a| a["id"] == "gulf-of-guinea")
         );
         assert!(catalogue["classes"].as_array().unwrap().len() > 20);
-    }
+    })
+    .await;
 }

@@ -1,10 +1,8 @@
 //! Attachments: cleaned on arrival, sealed at rest, downloaded by analysts
 //! (original and cleaned), published with the incident (cleaned only).
 
-mod common;
-
-use common::*;
 use lookout_server::Config;
+use lookout_testkit::*;
 use sha2::{Digest, Sha256};
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -31,8 +29,7 @@ async fn send(
 
 #[tokio::test]
 async fn attachments_are_cleaned_sealed_and_published_cleaned() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let data = tempfile::tempdir().unwrap();
         let server =
             TestServer::start_in(&url, data.path().to_path_buf(), Some(&small_uploads)).await;
@@ -108,7 +105,7 @@ async fn attachments_are_cleaned_sealed_and_published_cleaned() {
                 .await
                 .unwrap();
             let mut scanned = 0;
-            for entry in std::fs::read_dir(dir.path()).unwrap() {
+            for entry in std::fs::read_dir(url.dir()).unwrap() {
                 let bytes = std::fs::read(entry.unwrap().path()).unwrap_or_default();
                 scanned += bytes.len();
                 assert!(!contains(&bytes, b"Ivan Petrov"));
@@ -233,13 +230,13 @@ async fn attachments_are_cleaned_sealed_and_published_cleaned() {
         )
         .await;
         assert_eq!(status, 404);
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn reporters_add_indicators_and_files_with_their_receipt() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         let reporter = browser();
         let (status, page) = send(&server, &reporter, "Phishing wave on the crew.", &[]).await;
@@ -296,5 +293,6 @@ async fn reporters_add_indicators_and_files_with_their_receipt() {
         .unwrap();
         assert_eq!(files.len(), 1);
         assert!(files[0].has_cleaned);
-    }
+    })
+    .await;
 }

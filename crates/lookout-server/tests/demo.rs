@@ -1,14 +1,11 @@
 //! `serve --demo`: a world with something to show on every page.
 
-mod common;
-
-use common::*;
 use lookout_server::demo;
+use lookout_testkit::*;
 
 #[tokio::test]
 async fn the_demo_world_has_two_years_of_incidents_and_a_triage_queue() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         let accounts = demo::seed(&server.state).await.unwrap();
         assert_eq!(accounts.len(), 12);
@@ -77,5 +74,6 @@ async fn the_demo_world_has_two_years_of_incidents_and_a_triage_queue() {
             .await
             .unwrap();
         assert_eq!(count, demo::DEMO_INCIDENTS as i64);
-    }
+    })
+    .await;
 }

@@ -2,11 +2,9 @@
 //! draft one advisory saying why; unusual rates against the trailing
 //! baseline; GNSS bursts; auto-publication only where an admin allowed it.
 
-mod common;
-
-use common::*;
 use lookout_server::reports::model::{Mode, ReportForm};
 use lookout_server::reports::store::{self as reports, Reporter};
+use lookout_testkit::*;
 
 /// A report of `class` in `sea_area` mentioning `indicators`, received
 /// `age_hours` ago, from a reporter of its own.
@@ -77,8 +75,7 @@ async fn drafts(server: &TestServer, origin: &str) -> Vec<(String, String, Strin
 
 #[tokio::test]
 async fn the_same_indicator_from_several_reporters_drafts_one_advisory_saying_why() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         let analyst = browser();
         server.user("ana@lookout.example", "analyst", None).await;
@@ -185,13 +182,13 @@ async fn the_same_indicator_from_several_reporters_drafts_one_advisory_saying_wh
         assert_eq!(status, 404);
         let (status, _) = get(&member, &server.url("/advisories/drafts")).await;
         assert_eq!(status, 403);
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn unusual_rates_and_gnss_bursts_draft_and_may_publish_themselves_where_allowed() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         let week = 168;
 
@@ -305,5 +302,6 @@ async fn unusual_rates_and_gnss_bursts_draft_and_may_publish_themselves_where_al
                 .count(),
             1
         );
-    }
+    })
+    .await;
 }

@@ -4,12 +4,10 @@
 //! report attachments, mentions and follows reaching the alerts page,
 //! moderation in the audit log, and hostile Markdown rendered harmless.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
 use lookout_server::Config;
+use lookout_testkit::*;
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
@@ -35,24 +33,8 @@ async fn post_form(
     for (key, value) in fields {
         form = form.text(key.to_string(), value.to_string());
     }
-    for (name, bytes) in files {
-        form = form.part(
-            "files",
-            reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()),
-        );
-    }
-    let response = client
-        .post(server.url(&format!("{action}?csrf={token}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let location = response
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_string());
-    (status, location, response.text().await.unwrap())
+    let form = with_files(form, "files", files);
+    post_multipart(client, &server.url(&format!("{action}?csrf={token}")), form).await
 }
 
 /// Starts a thread; returns its path (`/forum/t/T-…`).
@@ -160,8 +142,7 @@ async fn member(server: &TestServer, email: &str, org: &str) -> reqwest::Client 
 
 #[tokio::test]
 async fn members_post_quote_edit_and_delete_named_or_under_a_pseudonym() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let data = tempfile::tempdir().unwrap();
         let server =
             TestServer::start_in(&url, data.path().to_path_buf(), Some(&small_files)).await;
@@ -515,13 +496,13 @@ async fn members_post_quote_edit_and_delete_named_or_under_a_pseudonym() {
         .await;
         let alerts = alerted(&server, &tom, "New post in a thread you follow").await;
         assert!(alerts.contains("Crew Wi-Fi"));
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn bad_posts_come_back_with_the_text_and_store_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let data = tempfile::tempdir().unwrap();
         let server =
             TestServer::start_in(&url, data.path().to_path_buf(), Some(&small_files)).await;
@@ -649,13 +630,13 @@ async fn bad_posts_come_back_with_the_text_and_store_nothing() {
                     .unwrap();
             assert_eq!(n, 0, "{table}");
         }
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn moderators_hide_lock_pin_and_move_and_the_audit_log_says_so() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Northwind Tankers", "ship-owner").await;
         let admin = categories(&server).await;
@@ -805,13 +786,13 @@ async fn moderators_hide_lock_pin_and_move_and_the_audit_log_says_so() {
         .await
         .unwrap();
         assert_eq!(mentions, 0);
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn posts_sent_at_once_get_their_own_numbers_and_deep_nesting_stays_bounded() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let data = tempfile::tempdir().unwrap();
         let first = TestServer::start_in(&url, data.path().to_path_buf(), None).await;
         // A second process on the same database and key file.
@@ -876,7 +857,8 @@ async fn posts_sent_at_once_get_their_own_numbers_and_deep_nesting_stays_bounded
             page.matches("<blockquote>").count() <= 64,
             "nesting is bounded"
         );
-    }
+    })
+    .await;
 }
 
 /// Elements a rendered post may contain; anything else in a post's HTML
@@ -954,7 +936,7 @@ async fn the_xss_corpus_posted_in_the_forum_renders_harmless() {
         .collect();
     assert!(corpus.len() > 100);
     let dir = tempfile::tempdir().unwrap();
-    let url = &backends(dir.path()).await[0];
+    let url = &sqlite_url(dir.path());
     let server = TestServer::start(url).await;
     server.org("Northwind Tankers", "ship-owner").await;
     categories(&server).await;
@@ -1003,8 +985,7 @@ async fn session_times(server: &TestServer, user_id: i64) -> Vec<i64> {
 /// the hour and only page reads record it; posts keep the minute pages show.
 #[tokio::test]
 async fn a_pseudonymous_post_leaves_no_session_time_to_match_it() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let data = tempfile::tempdir().unwrap();
         let long_idle = |c: &mut Config| c.session_idle_minutes = 600;
         let server = TestServer::start_in(&url, data.path().to_path_buf(), Some(&long_idle)).await;
@@ -1084,7 +1065,8 @@ async fn a_pseudonymous_post_leaves_no_session_time_to_match_it() {
         let (status, _) = get(&tom, &server.url(&location)).await;
         assert_eq!(status, 303, "idle past the timeout: signed out");
         assert!(session_times(&server, tom_id).await.is_empty());
-    }
+    })
+    .await;
 }
 
 /// Every integer in the portal's own links and form targets on `page`.
@@ -1111,8 +1093,7 @@ fn numbers_in_links(page: &str) -> Vec<i64> {
 /// anchor or feed entry carries a number shared by all posts or alerts.
 #[tokio::test]
 async fn a_reader_cannot_count_posts_in_threads_they_cannot_see() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Northwind Tankers", "ship-owner").await;
         server.org("Baltic Bulk", "ship-owner").await;
@@ -1230,5 +1211,6 @@ async fn a_reader_cannot_count_posts_in_threads_they_cannot_see() {
                 "a feed id carries a counter: {id}"
             );
         }
-    }
+    })
+    .await;
 }

@@ -1,10 +1,8 @@
 //! From report to incident: the analyst's sanitised version, publication
 //! with its delay, merging duplicates, and what each member may see.
 
-mod common;
-
-use common::*;
 use lookout_server::Config;
+use lookout_testkit::*;
 
 const NARRATIVE: &str = "Capt. Ivan Petrovsky of Northwind Tankers reported a ransom note on the ECDIS; \
      mail went to ops@northwind.example before the attack.";
@@ -63,8 +61,7 @@ fn incident_fields<'a>(summary: &'a str, action: &'a str, tlp: &'a str) -> Vec<(
 
 #[tokio::test]
 async fn published_incidents_are_scrubbed_and_shown_within_clearance() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let data = tempfile::tempdir().unwrap();
         let server = TestServer::start_in(&url, data.path().to_path_buf(), Some(&no_delay)).await;
         server.org("Northwind Tankers", "ship-owner").await;
@@ -218,13 +215,13 @@ async fn published_incidents_are_scrubbed_and_shown_within_clearance() {
         .await
         .unwrap();
         assert_eq!(audited, 2);
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn anonymous_incidents_wait_for_a_random_batch() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Northwind Tankers", "ship-owner").await;
         server.user("analyst@op.example", "analyst", None).await;
@@ -291,13 +288,13 @@ async fn anonymous_incidents_wait_for_a_random_batch() {
             !detail.contains("Reported by"),
             "anonymous reports name no one"
         );
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn duplicates_merge_into_one_report() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.user("analyst@op.example", "analyst", None).await;
         for narrative in [
@@ -358,7 +355,8 @@ async fn duplicates_merge_into_one_report() {
         )
         .await;
         assert_eq!(status, 400, "a merged report is not published on its own");
-    }
+    })
+    .await;
 }
 
 /// Issue 25, item 6: the pre-filled draft published the exact day, the 1°
@@ -368,8 +366,7 @@ async fn duplicates_merge_into_one_report() {
 /// analysts keep the exact values.
 #[tokio::test]
 async fn published_incidents_show_the_month_and_sea_area_by_default() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let data = tempfile::tempdir().unwrap();
         let server = TestServer::start_in(&url, data.path().to_path_buf(), Some(&no_delay)).await;
         server.org("Northwind Tankers", "ship-owner").await;
@@ -511,7 +508,7 @@ async fn published_incidents_show_the_month_and_sea_area_by_default() {
                 tlp: "clear".into(),
                 ..Default::default()
             };
-            lookout_server::incidents::store::save(
+            lookout_server::incidents::publish::save_within(
                 &mut tx,
                 report,
                 &lookout_server::incidents::store::new_reference().unwrap(),
@@ -542,5 +539,6 @@ async fn published_incidents_show_the_month_and_sea_area_by_default() {
         let (_, page) = get(&analyst, &editor).await;
         assert_eq!(element_text(&page, "check-sharing"), k.to_string());
         assert!(!page.contains("id=\"check-warning\""));
-    }
+    })
+    .await;
 }

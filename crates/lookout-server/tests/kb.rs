@@ -3,9 +3,7 @@
 //! published version within their sharing level, new versions wait for
 //! review, archived articles disappear, and bad forms keep the text.
 
-mod common;
-
-use common::*;
+use lookout_testkit::*;
 
 async fn editor(server: &TestServer, email: &str) -> reqwest::Client {
     server.user(email, "editor", None).await;
@@ -30,8 +28,7 @@ fn playbook<'a>(title: &'a str, body: &'a str, tlp: &'a str) -> Vec<(&'a str, &'
 
 #[tokio::test]
 async fn editors_draft_review_and_publish_versions_members_read_within_their_level() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Northwind Tankers", "ship-owner").await;
         server.org("Green Shipping", "ship-owner").await;
@@ -162,13 +159,14 @@ async fn editors_draft_review_and_publish_versions_members_read_within_their_lev
         for action in ["kb.created", "kb.submitted", "kb.published", "kb.archived"] {
             assert!(actions.iter().any(|a| a == action), "{action}: {actions:?}");
         }
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn the_demo_playbooks_are_published_and_link_what_members_may_open() {
     let dir = tempfile::tempdir().unwrap();
-    let url = &backends(dir.path()).await[0];
+    let url = &sqlite_url(dir.path());
     let server = TestServer::start(url).await;
     let accounts = lookout_server::demo::seed(&server.state).await.unwrap();
     let member = accounts.iter().find(|a| a.role == "member").unwrap();

@@ -3,9 +3,7 @@
 //! file), as an analyst, and as the reporter's own follow-up. Each test
 //! failed on the code before its fix.
 
-mod common;
-
-use common::*;
+use lookout_testkit::*;
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyPoolOptions;
 
@@ -78,8 +76,7 @@ fn reference_in(page: &str) -> String {
 /// the same database.
 #[tokio::test]
 async fn sealed_lengths_do_not_match_members() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Northwind Tankers", "ship-owner").await;
         let analyst = browser();
@@ -106,7 +103,7 @@ async fn sealed_lengths_do_not_match_members() {
 
         // The attacker's script: match each sealed identity to the member
         // whose clear record has the same length.
-        let stolen = stolen_copy(&server, &url, dir.path()).await;
+        let stolen = stolen_copy(&server, &url, url.dir()).await;
         let sealed: Vec<(String, i64)> = sqlx::query_as(
             "SELECT sealed_identity, LENGTH(sealed_body) FROM reports \
              WHERE sealed_identity IS NOT NULL",
@@ -124,15 +121,15 @@ async fn sealed_lengths_do_not_match_members() {
             sealed[0].1, sealed[1].1,
             "sealed narratives of 16 and 190 characters differ in length"
         );
-    }
+    })
+    .await;
 }
 
 /// Item 2: report, message and attachment ids came from sequences, so an
 /// anonymous report sat between attributed, second-precise neighbours.
 #[tokio::test]
 async fn anonymous_rows_carry_no_order() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Northwind Tankers", "ship-owner").await;
         server.user("analyst@op.example", "analyst", None).await;
@@ -188,7 +185,7 @@ async fn anonymous_rows_carry_no_order() {
             assert_eq!(status, 303);
         }
 
-        let stolen = stolen_copy(&server, &url, dir.path()).await;
+        let stolen = stolen_copy(&server, &url, url.dir()).await;
         let mut ids = Vec::new();
         for (_, reference) in &written {
             let id: i64 = sqlx::query_scalar("SELECT id FROM reports WHERE ref = $1")
@@ -255,15 +252,15 @@ async fn anonymous_rows_carry_no_order() {
                 "rows no longer lie in the order of writing"
             );
         }
-    }
+    })
+    .await;
 }
 
 /// Items 4 and 10: the same file in File analysis (under a member's name)
 /// and in an anonymous report; the uploaded file name; the original.
 #[tokio::test]
 async fn files_do_not_link_an_anonymous_report() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Northwind Tankers", "ship-owner").await;
         server.user("analyst@op.example", "analyst", None).await;
@@ -330,7 +327,7 @@ async fn files_do_not_link_an_anonymous_report() {
         assert!(body.contains("cannot be cleaned"), "{body}");
 
         // Without the key: no stored length equals the analysed file's.
-        let stolen = stolen_copy(&server, &url, dir.path()).await;
+        let stolen = stolen_copy(&server, &url, url.dir()).await;
         let sizes: Vec<i64> = sqlx::query_scalar("SELECT size FROM analysis_samples")
             .fetch_all(&stolen)
             .await
@@ -452,15 +449,15 @@ async fn files_do_not_link_an_anonymous_report() {
         .unwrap();
         assert_eq!(opened.len(), 1);
         assert!(opened[0].contains("chain of custody"));
-    }
+    })
+    .await;
 }
 
 /// Item 11: an anonymous reporter's answers were stored and shown
 /// unscrubbed, and their own words to remove did not apply.
 #[tokio::test]
 async fn follow_up_answers_are_scrubbed_like_the_report() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Northwind Tankers", "ship-owner").await;
         server.user("analyst@op.example", "analyst", None).await;
@@ -539,5 +536,6 @@ async fn follow_up_answers_are_scrubbed_like_the_report() {
                 "{identifying} reached the analysts"
             );
         }
-    }
+    })
+    .await;
 }

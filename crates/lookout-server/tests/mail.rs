@@ -1,13 +1,10 @@
 //! Mail through a real SMTP conversation with a local server.
 
-mod common;
-
-use common::*;
+use lookout_testkit::*;
 
 #[tokio::test]
 async fn invitations_travel_over_smtp() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let (port, mut inbox) = smtp_sink().await;
         let data = tempfile::tempdir().unwrap();
         let smtp = move |config: &mut lookout_server::Config| {
@@ -49,5 +46,6 @@ async fn invitations_travel_over_smtp() {
                 .contains(&format!("{}/invite/", server.base))
         );
         assert!(server.mails().is_empty(), "nothing went to the file outbox");
-    }
+    })
+    .await;
 }

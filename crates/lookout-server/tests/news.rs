@@ -5,16 +5,14 @@
 //! as a news article members read, the schedule fetches again and records
 //! failures for editors to see.
 
-mod common;
-
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use common::*;
 use lookout_server::Config;
+use lookout_testkit::*;
 
 fn rss(items: &[(&str, &str)]) -> String {
     let mut xml = String::from(
@@ -118,7 +116,7 @@ async fn feed_server() -> FeedServer {
         )
         .route(
             "/huge.xml",
-            axum::routing::get(|| async { "<rss>".to_string() + &" ".repeat(3 * 1024 * 1024) }),
+            axum::routing::get(|| async { format!("<rss>{}", " ".repeat(3 * 1024 * 1024)) }),
         )
         .route(
             "/slow.xml",
@@ -205,8 +203,7 @@ async fn submitted_fields(server: &TestServer, article: &str) -> Vec<(&'static s
 
 #[tokio::test]
 async fn editors_take_news_from_feeds_and_bad_feeds_are_refused_with_the_reason() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let data = tempfile::tempdir().unwrap();
         let server =
             TestServer::start_in(&url, data.path().to_path_buf(), Some(&local_feeds)).await;
@@ -395,5 +392,6 @@ async fn editors_take_news_from_feeds_and_bad_feeds_are_refused_with_the_reason(
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
         assert!(failed, "the failure is shown");
-    }
+    })
+    .await;
 }

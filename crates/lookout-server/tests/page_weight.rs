@@ -3,12 +3,10 @@
 //! (the page with its stylesheet and scripts), arrives compressed, refers
 //! to nothing outside the portal, and answers 200.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use common::*;
 use lookout_server::demo;
+use lookout_testkit::*;
 
 /// The budget for one page and what it loads, compressed.
 const BUDGET: usize = 30 * 1024;
@@ -195,7 +193,7 @@ async fn crawl(
 #[tokio::test]
 async fn every_demo_page_fits_the_budget_and_stays_in_the_portal() {
     let dir = tempfile::tempdir().unwrap();
-    let url = &backends(dir.path()).await[0];
+    let url = &sqlite_url(dir.path());
     let server = TestServer::start(url).await;
     let accounts = demo::seed(&server.state).await.unwrap();
     server

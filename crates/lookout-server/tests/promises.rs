@@ -6,11 +6,9 @@
 //! locking members out, and an upload read in full before the portal knew
 //! the sender was not signed in.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
+use lookout_testkit::*;
 
 /// Where a response's `Location` leads, read the way a browser reads it.
 fn leads_to(location: &str) -> url::Url {
@@ -23,7 +21,7 @@ fn leads_to(location: &str) -> url::Url {
 #[tokio::test]
 async fn sign_in_redirects_stay_on_the_portal_whatever_bytes_come_in() {
     let dir = tempfile::tempdir().unwrap();
-    let url = &backends(dir.path()).await[0];
+    let url = &sqlite_url(dir.path());
     let server = TestServer::start(url).await;
     server.org("Northwind Tankers", "ship-owner").await;
     server
@@ -83,9 +81,9 @@ async fn sign_in_redirects_stay_on_the_portal_whatever_bytes_come_in() {
 
 #[tokio::test]
 async fn search_shows_a_batched_incident_at_its_release_time_only() {
-    use lookout_server::incidents::store::{Content, Publication, save};
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    use lookout_server::incidents::publish::save_within as save;
+    use lookout_server::incidents::store::{Content, Publication};
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Harbourline", "ship-owner").await;
         server
@@ -161,7 +159,8 @@ async fn search_shows_a_batched_incident_at_its_release_time_only() {
             !hit.contains(&minute) || now - released < 60,
             "the publication minute {minute} is shown: {hit}"
         );
-    }
+    })
+    .await;
 }
 
 /// One sign-in through the proxy, as `forwarded_for` (the header the
@@ -199,8 +198,7 @@ async fn signs_in(server: &TestServer, forwarded_for: Option<&str>) -> bool {
 
 #[tokio::test]
 async fn behind_a_proxy_one_client_cannot_lock_out_the_others() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         // A proxy the operator did not name: the client is unknown, so
         // there is no address throttle to fill for everyone.
         let data = tempfile::tempdir().unwrap();
@@ -216,11 +214,11 @@ async fn behind_a_proxy_one_client_cannot_lock_out_the_others() {
             .await;
         spray(&server, Some("198.51.100.66")).await;
         assert!(signs_in(&server, Some("203.0.113.7")).await);
-    }
+    })
+    .await;
     // A named proxy: the sprayer is locked out by its own address, and the
     // member behind another address is not.
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let data = tempfile::tempdir().unwrap();
         let server = TestServer::start_in(
             &url,
@@ -250,13 +248,13 @@ async fn behind_a_proxy_one_client_cannot_lock_out_the_others() {
             !signs_in(&server, Some("203.0.113.7, 198.51.100.66")).await,
             "the rightmost address is the one the proxy saw"
         );
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn reset_requests_neither_lock_sign_in_nor_tell_who_is_a_member() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Northwind Tankers", "ship-owner").await;
         server
@@ -283,13 +281,13 @@ async fn reset_requests_neither_lock_sign_in_nor_tell_who_is_a_member() {
             .filter(|m| m.contains("To: cso@northwind.example"))
             .count();
         assert!((1..=3).contains(&mails), "{mails} reset mails");
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn an_org_admin_cannot_undo_an_operator_and_a_password_change_ends_every_way_in() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Northwind Tankers", "ship-owner").await;
         let member_id = server
@@ -419,14 +417,15 @@ async fn an_org_admin_cannot_undo_an_operator_and_a_password_change_ends_every_w
             .await
             .unwrap();
         assert_eq!(hooks, 0, "the webhooks are gone");
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn member_only_uploads_are_refused_before_their_body_is_read() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let dir = tempfile::tempdir().unwrap();
-    let url = &backends(dir.path()).await[0];
+    let url = &sqlite_url(dir.path());
     let server = TestServer::start(url).await;
     // A visitor with a cookie and a form token, as anyone gets from /report.
     let response = reqwest::Client::new()
@@ -560,7 +559,7 @@ async fn post_through(link: &str, path: &str, body: &[u8], wait: Duration) -> Op
 async fn a_slow_upload_is_never_cut_off_and_a_stalled_one_is() {
     use base64::Engine as _;
     let dir = tempfile::tempdir().unwrap();
-    let url = &backends(dir.path()).await[0];
+    let url = &sqlite_url(dir.path());
     let data = tempfile::tempdir().unwrap();
     let server = TestServer::start_in(
         url,
@@ -624,8 +623,7 @@ async fn a_slow_upload_is_never_cut_off_and_a_stalled_one_is() {
 /// stored once however often it is asked for, the same answer each time.
 #[tokio::test]
 async fn a_resumable_upload_stores_one_report_and_answers_the_same_twice() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         let client = reqwest::Client::new();
         let report = serde_json::json!({
@@ -731,5 +729,6 @@ async fn a_resumable_upload_stores_one_report_and_answers_the_same_twice() {
             .await
             .unwrap();
         assert_eq!(unknown.status().as_u16(), 404);
-    }
+    })
+    .await;
 }

@@ -1,16 +1,13 @@
 //! Reporting end to end: the form, receipts, follow-up and triage.
 
-mod common;
-
-use common::*;
+use lookout_testkit::*;
 
 const NARRATIVE: &str =
     "Chief Officer found the ECDIS showing a ransom note after a chart update from a USB stick.";
 
 #[tokio::test]
 async fn anonymous_report_receipt_follow_up_and_triage() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.user("analyst@op.example", "analyst", None).await;
         let reporter = browser();
@@ -122,13 +119,13 @@ async fn anonymous_report_receipt_follow_up_and_triage() {
                 .await
                 .unwrap();
         assert!(opened >= 2);
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn wrong_receipts_say_nothing_and_are_throttled() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         let client = browser();
         // A well-formed code that matches nothing, and a malformed one, get
@@ -193,13 +190,13 @@ async fn wrong_receipts_say_nothing_and_are_throttled() {
             .await
             .unwrap();
         assert_eq!(salts, 0);
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn attributed_reports_belong_to_their_reporter() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Northwind Tankers", "ship-owner").await;
         server.org("Meridian Container Lines", "ship-owner").await;
@@ -243,7 +240,8 @@ async fn attributed_reports_belong_to_their_reporter() {
         assert_eq!(status, 404, "another member's report is not found");
         let (status, _) = get(&other, &server.url(&format!("/triage/{id}"))).await;
         assert_eq!(status, 403, "members cannot triage");
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -285,8 +283,7 @@ async fn a_copy_of_the_database_reveals_no_narrative() {
 
 #[tokio::test]
 async fn confidential_reports_seal_the_identity_for_analysts_only() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Northwind Tankers", "ship-owner").await;
         server
@@ -379,13 +376,13 @@ async fn confidential_reports_seal_the_identity_for_analysts_only() {
             submit(&analyst, &detail, &open, &[("password", new_password)]).await;
         assert_eq!(status, 200, "{page}");
         assert!(element_text(&page, "identity").contains("Northwind Tankers"));
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn reporters_preview_the_scrubbed_text_and_anonymous_reports_are_kept_scrubbed() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Northwind Tankers", "ship-owner").await;
         server
@@ -482,7 +479,8 @@ async fn reporters_preview_the_scrubbed_text_and_anonymous_reports_are_kept_scru
         assert!(!body.narrative.contains("Zebedee"));
         assert!(!body.narrative.contains("ops@northwind.example"));
         assert!(body.narrative.contains("saw the ransom note"));
-    }
+    })
+    .await;
 }
 
 /// Compiling the directory for the scrubber is slow: it happens once per
@@ -490,8 +488,7 @@ async fn reporters_preview_the_scrubbed_text_and_anonymous_reports_are_kept_scru
 /// 900 to 30 reports a second when it did).
 #[tokio::test]
 async fn the_directory_is_compiled_again_only_when_it_changes() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Zanzibar Reefer Lines", "ship-owner").await;
         let db = &server.state.db;
@@ -512,5 +509,6 @@ async fn the_directory_is_compiled_again_only_when_it_changes() {
                 .text
                 .contains("[ORG]")
         );
-    }
+    })
+    .await;
 }

@@ -2,10 +2,8 @@
 //! on every backend (SQLite FTS5, PostgreSQL full-text search): highlighted
 //! snippets, scopes, and only what the reader's pages would show them.
 
-mod common;
-
-use common::*;
 use lookout_server::demo;
+use lookout_testkit::*;
 
 /// (kind label, title) of each hit on a results page.
 fn hits(page: &str) -> Vec<(String, String)> {
@@ -53,8 +51,7 @@ fn has(found: &[(String, String)], kind: &str, title: &str) -> bool {
 
 #[tokio::test]
 async fn search_finds_every_kind_within_what_the_reader_may_read() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         let accounts = demo::seed(&server.state).await.unwrap();
         let sign_in_as = async |email: &str| {
@@ -236,5 +233,6 @@ async fn search_finds_every_kind_within_what_the_reader_may_read() {
         );
         let after = hits(&search(&server, &luis, "gnss").await.1);
         assert_eq!(before, after);
-    }
+    })
+    .await;
 }

@@ -2,21 +2,20 @@
 //! withdrawals and delayed releases, every breakdown read from the
 //! roll-ups equals a count over the incidents themselves.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::*;
 use lookout_privacy::suppress::Cell;
+use lookout_server::incidents::publish::{save_within as save, withdraw_within as withdraw};
 use lookout_server::incidents::release::catch_up;
 use lookout_server::incidents::store::Content;
-use lookout_server::incidents::store::{Publication, new_reference, save, withdraw};
+use lookout_server::incidents::store::{Publication, new_reference};
 use lookout_server::reports::model::{Mode, ReportForm};
 use lookout_server::reports::store::{Reporter, insert};
 use lookout_server::stats::pages::this_year;
 use lookout_server::stats::query::{Scope, breakdown};
 use lookout_server::stats::rollup::{Dimension, release_due, week_of};
 use lookout_server::stats::view::{Figures, Focus, Request, figures};
+use lookout_testkit::*;
 
 const CLASSES: [&str; 3] = ["gnss-spoofing", "malicious-code", "piracy-armed-robbery"];
 const AREAS: [&str; 3] = ["black-sea", "gulf-of-aden", "north-sea"];
@@ -192,8 +191,7 @@ async fn expected(
 
 #[tokio::test]
 async fn roll_ups_always_equal_a_count_of_the_incidents() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         let db = &server.state.db;
         let mut dice = Dice(7);
@@ -298,13 +296,13 @@ async fn roll_ups_always_equal_a_count_of_the_incidents() {
             .await
             .unwrap();
         assert!(counted > 5, "the sequence published something ({counted})");
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn two_processes_catching_up_at_once_count_each_release_once() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let data = tempfile::tempdir().unwrap();
         let first = TestServer::start_in(&url, data.path().to_path_buf(), None).await;
         let second = TestServer::start_in(&url, data.path().to_path_buf(), None).await;
@@ -354,7 +352,8 @@ async fn two_processes_catching_up_at_once_count_each_release_once() {
             .map(|(_, n)| n)
             .sum();
         assert_eq!(total, 40);
-    }
+    })
+    .await;
 }
 
 /// Publishes one incident with this content, released now.
@@ -393,8 +392,7 @@ fn cell(figures: &Figures, table: &str, id: &str) -> Option<Cell> {
 
 #[tokio::test]
 async fn published_views_show_no_small_figure_and_agree_with_each_other() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         let db = &server.state.db;
         let mut dice = Dice(23);
@@ -546,7 +544,8 @@ async fn published_views_show_no_small_figure_and_agree_with_each_other() {
             // Trends compare with the figures of the year before.
             assert_eq!(all.trends.len(), 12);
         }
-    }
+    })
+    .await;
 }
 
 /// `(status, content type, body)`.
@@ -563,8 +562,7 @@ async fn fetch(client: &reqwest::Client, url: &str) -> (u16, String, String) {
 
 #[tokio::test]
 async fn statistics_pages_downloads_api_and_live_updates() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Coral Sea Offshore", "ship-owner").await;
         server
@@ -739,7 +737,8 @@ async fn statistics_pages_downloads_api_and_live_updates() {
             .await;
             assert!(heard.contains("event: figures"));
         }
-    }
+    })
+    .await;
 }
 
 /// The public stream may reveal only changes of figures the public page
@@ -749,8 +748,7 @@ async fn statistics_pages_downloads_api_and_live_updates() {
 /// behind every level's figures.
 #[tokio::test]
 async fn the_public_stream_tells_only_what_the_public_page_shows() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         let now = lookout_server::db::now();
         let today = time::OffsetDateTime::from_unix_timestamp(now)
@@ -803,7 +801,8 @@ async fn the_public_stream_tells_only_what_the_public_page_shows() {
                 .is_some_and(|d| d.trim().parse::<i64>().is_ok())),
             "{heard}"
         );
-    }
+    })
+    .await;
 }
 
 /// Every figure of a downloaded JSON table, by row id ("total" for its
@@ -832,8 +831,7 @@ fn json_figures(json: &str) -> BTreeMap<String, Option<u64>> {
 /// at least k incidents is released, and zero is hidden like a small count.
 #[tokio::test]
 async fn public_figures_change_only_in_batches_of_k() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         let k = usize::try_from(server.state.config.stats_min_count).unwrap();
         let now = lookout_server::db::now();
@@ -914,5 +912,6 @@ async fn public_figures_change_only_in_batches_of_k() {
         .await
         .unwrap();
         assert!(stored > 0);
-    }
+    })
+    .await;
 }

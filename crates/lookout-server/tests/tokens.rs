@@ -1,12 +1,10 @@
 //! Verified-anonymous reports: membership tokens fetched blind, spent once
 //! with an anonymous report, and nothing stored that links the two.
 
-mod common;
-
-use common::*;
 use lookout_server::accounts::operator::create_api_token;
 use lookout_server::audit::Actor;
 use lookout_server::tokens::spend;
+use lookout_testkit::*;
 use lookout_tokens::{IssuerKey, PublicTokenKey, Token};
 use serde_json::Value;
 use sqlx::{Column as _, Row as _};
@@ -174,8 +172,7 @@ async fn verified_reports(server: &TestServer) -> i64 {
 
 #[tokio::test]
 async fn a_member_fetches_tokens_blind_and_each_is_spent_once() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = portal(&url).await;
         let member = browser();
         sign_in(&server, &member, MEMBER, PASSWORD).await;
@@ -259,7 +256,8 @@ async fn a_member_fetches_tokens_blind_and_each_is_spent_once() {
         assert_eq!(inbox.matches("verified member").count(), 2);
 
         // Its incident carries the mark to members (and statistics).
-        use lookout_server::incidents::store::{Content, Publication, new_reference, save};
+        use lookout_server::incidents::publish::save_within as save;
+        use lookout_server::incidents::store::{Content, Publication, new_reference};
         let report_id: i64 =
             sqlx::query_scalar("SELECT MIN(id) FROM reports WHERE verified_member = 1")
                 .fetch_one(&server.state.db.pool)
@@ -299,13 +297,13 @@ async fn a_member_fetches_tokens_blind_and_each_is_spent_once() {
         .await;
         assert_eq!(status, 200);
         assert!(detail.contains("Verified member"), "{detail}");
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn the_allowance_is_enforced_and_says_when_it_resets() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = portal(&url).await;
         let admin = browser();
         sign_in_enrolling(&server, &admin, "admin@op.example").await;
@@ -355,13 +353,13 @@ async fn the_allowance_is_enforced_and_says_when_it_resets() {
         let (status, detail) = fetch_in_browser(&server, &admin, 1).await.unwrap_err();
         assert_eq!(status, 403);
         assert!(detail.contains("members of a member organisation"));
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn the_api_issues_and_accepts_tokens_sent_without_credentials() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = portal(&url).await;
         let api_token = create_api_token(
             &server.state.db,
@@ -452,7 +450,8 @@ async fn the_api_issues_and_accepts_tokens_sent_without_credentials() {
         let problem: Value = response.json().await.unwrap();
         assert_eq!(problem["detail"], spend::SPENT);
         assert_eq!(verified_reports(&server).await, 1);
-    }
+    })
+    .await;
 }
 
 /// Every value in `table`, as text.
@@ -483,8 +482,7 @@ async fn values(server: &TestServer, table: &str) -> (Vec<String>, Vec<String>) 
 
 #[tokio::test]
 async fn issuance_and_spending_records_share_nothing_that_links_them() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = portal(&url).await;
         server.org("Coral Sea Offshore", "ship-owner").await;
         server
@@ -551,13 +549,13 @@ async fn issuance_and_spending_records_share_nothing_that_links_them() {
         for token in &spent {
             assert!(spent_values.contains(&hex::encode(token.spent_fingerprint())));
         }
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn keys_are_sealed_shared_between_processes_and_retire() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let data = tempfile::tempdir().unwrap();
         let first = TestServer::start_in(&url, data.path().to_path_buf(), None).await;
         let second = TestServer::start_in(&url, data.path().to_path_buf(), None).await;
@@ -632,7 +630,8 @@ async fn keys_are_sealed_shared_between_processes_and_retire() {
         .await
         .unwrap();
         assert_eq!((secret, spent), (None, 0));
-    }
+    })
+    .await;
 }
 
 /// Two months' tokens spent interleaved, then a copy of the database read
@@ -643,8 +642,7 @@ async fn keys_are_sealed_shared_between_processes_and_retire() {
 #[tokio::test]
 async fn a_copy_of_the_database_cannot_tell_which_key_a_verified_report_used() {
     use lookout_server::tokens::Period;
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = portal(&url).await;
         let member = browser();
         sign_in(&server, &member, MEMBER, PASSWORD).await;
@@ -819,5 +817,6 @@ async fn a_copy_of_the_database_cannot_tell_which_key_a_verified_report_used() {
                 "spent_tokens keeps the order of spending"
             );
         }
-    }
+    })
+    .await;
 }

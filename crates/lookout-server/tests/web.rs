@@ -1,13 +1,11 @@
 //! The HTTP shell: headers, errors, limits, API authentication.
 
-mod common;
-
-use common::*;
+use lookout_testkit::*;
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
     let dir = tempfile::tempdir().unwrap();
-    let url = &backends(dir.path()).await[0];
+    let url = &sqlite_url(dir.path());
     let server = TestServer::start(url).await;
     for path in ["/", "/login", "/nowhere", "/api/v1/me", "/healthz"] {
         let response = browser().get(server.url(path)).send().await.unwrap();
@@ -27,7 +25,7 @@ async fn every_response_carries_the_security_headers() {
 #[tokio::test]
 async fn errors_are_pages_for_browsers_and_problems_for_the_api() {
     let dir = tempfile::tempdir().unwrap();
-    let url = &backends(dir.path()).await[0];
+    let url = &sqlite_url(dir.path());
     let server = TestServer::start(url).await;
     let client = browser();
     let response = client
@@ -85,8 +83,7 @@ async fn errors_are_pages_for_browsers_and_problems_for_the_api() {
 
 #[tokio::test]
 async fn api_tokens_are_scoped_and_revocable() {
-    let dir = tempfile::tempdir().unwrap();
-    for url in backends(dir.path()).await {
+    each_backend(async |url| {
         let server = TestServer::start(&url).await;
         server.org("Coral Sea Offshore", "ship-owner").await;
         server
@@ -168,13 +165,14 @@ async fn api_tokens_are_scoped_and_revocable() {
             401,
             "a disabled member's tokens stop working"
         );
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn health_and_metrics_answer() {
     let dir = tempfile::tempdir().unwrap();
-    let url = &backends(dir.path()).await[0];
+    let url = &sqlite_url(dir.path());
     let server = TestServer::start(url).await;
     let (status, body) = get(&browser(), &server.url("/healthz")).await;
     assert_eq!((status, body.trim()), (200, "ok"));

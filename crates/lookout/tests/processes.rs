@@ -2,178 +2,48 @@
 //! one database, the admin CLI beside a running server, configuration,
 //! TLS and shutdown.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-const PASSWORD: &str = "ballast kettle orchid semaphore";
+use lookout_testkit::{
+    Lookout, PASSWORD, PortalProcess, Site, browser, client, csrf, each_backend, free_port,
+    output_with_stdin, post_login, set_cookie, sign_in, sign_in_enrolling, submit,
+};
+
+fn kit() -> Lookout {
+    Lookout::new(env!("CARGO_BIN_EXE_lookout"))
+}
 
 fn lookout() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_lookout"));
-    command.env("LOOKOUT_LOG", "warn");
-    command
-}
-
-/// A database URL per backend: SQLite in `dir`, and a fresh PostgreSQL
-/// database when `LOOKOUT_TEST_DATABASE_URL` is set.
-fn backends(dir: &Path) -> Vec<Option<String>> {
-    let mut urls = vec![None];
-    if let Ok(base) = std::env::var("LOOKOUT_TEST_DATABASE_URL")
-        && !base.is_empty()
-    {
-        let name = format!(
-            "lookout_p_{}_{}",
-            std::process::id(),
-            dir.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .to_lowercase()
-                .replace(|c: char| !c.is_ascii_alphanumeric(), "")
-        );
-        let status = Command::new("psql")
-            .args([
-                base.as_str(),
-                "-q",
-                "-c",
-                &format!("CREATE DATABASE {name}"),
-            ])
-            .status()
-            .expect("psql runs");
-        assert!(status.success(), "create database {name}");
-        let mut url = url::Url::parse(&base).unwrap();
-        url.set_path(&format!("/{name}"));
-        urls.push(Some(url.to_string()));
-    }
-    urls
-}
-
-fn storage_args(dir: &Path, db: &Option<String>) -> Vec<String> {
-    let mut args = vec!["--data-dir".to_string(), dir.display().to_string()];
-    if let Some(url) = db {
-        args.push("--database-url".into());
-        args.push(url.clone());
-    }
-    args
+    kit().command()
 }
 
 fn admin(dir: &Path, db: &Option<String>, args: &[&str], stdin: Option<&str>) -> String {
-    let mut child = lookout()
-        .arg("admin")
-        .args(args)
-        .args(storage_args(dir, db))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-    }
-    drop(child.stdin.take());
-    let output = child.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "lookout admin {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
+    kit().admin(dir, db.as_deref(), args, stdin)
 }
 
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn serve(dir: &Path, db: &Option<String>, extra: &[&str]) -> Server {
-    let port = free_port();
-    let child = lookout()
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        .args(storage_args(dir, db))
+async fn serve(dir: &Path, db: &Option<String>, extra: &[&str]) -> PortalProcess {
+    kit()
+        .serve(dir)
+        .database(db.as_deref())
         .args(extra)
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    let server = Server { child, base };
-    for _ in 0..200 {
-        if let Ok(r) = reqwest::get(format!("{}/healthz", server.base)).await
-            && r.status().is_success()
-        {
-            return server;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("server did not come up");
-}
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-fn csrf(html: &str) -> String {
-    let marker = "name=\"csrf\" value=\"";
-    let start = html.find(marker).unwrap() + marker.len();
-    html[start..start + 64].to_string()
-}
-
-fn cookie_of(response: &reqwest::Response) -> Option<String> {
-    response
-        .headers()
-        .get("set-cookie")
-        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+        .start()
+        .await
 }
 
 /// Posts the login form on `server` and returns the response (with the
 /// pre-login cookie the form came with).
-async fn login(server: &Server, email: &str, password: &str) -> reqwest::Response {
-    let page = client()
-        .get(format!("{}/login", server.base))
-        .send()
-        .await
-        .unwrap();
-    let cookie = cookie_of(&page).unwrap();
-    let token = csrf(&page.text().await.unwrap());
-    client()
-        .post(format!("{}/login", server.base))
-        .header("cookie", &cookie)
-        .form(&[
-            ("csrf", token.as_str()),
-            ("email", email),
-            ("password", password),
-        ])
-        .send()
+async fn login(server: &PortalProcess, email: &str, password: &str) -> reqwest::Response {
+    post_login(&client(), &server.base, email, password)
         .await
         .unwrap()
 }
 
 #[tokio::test]
 async fn two_server_processes_act_as_one_portal() {
-    let dir = tempfile::tempdir().unwrap();
-    for db in backends(dir.path()) {
+    each_backend(async |backend| {
+        let db = backend.postgres_url();
         let data = tempfile::tempdir().unwrap();
         admin(
             data.path(),
@@ -208,7 +78,7 @@ async fn two_server_processes_act_as_one_portal() {
         // A session opened on A is honoured by B, and ended there for both.
         let response = login(&a, "cso@northwind.example", PASSWORD).await;
         assert_eq!(response.status().as_u16(), 303);
-        let session = cookie_of(&response).unwrap();
+        let session = set_cookie(&response).unwrap();
         let on_b = client()
             .get(format!("{}/account", b.base))
             .header("cookie", &session)
@@ -265,13 +135,14 @@ async fn two_server_processes_act_as_one_portal() {
 
         // Both appended to one audit chain without forking it.
         assert!(admin(data.path(), &db, &["verify-audit"], None).contains("intact"));
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn admin_commands_work_beside_a_running_server() {
-    let dir = tempfile::tempdir().unwrap();
-    for db in backends(dir.path()) {
+    each_backend(async |backend| {
+        let db = backend.postgres_url();
         let data = tempfile::tempdir().unwrap();
         let server = serve(data.path(), &db, &[]).await;
         let out = admin(
@@ -353,7 +224,8 @@ async fn admin_commands_work_beside_a_running_server() {
 
         let verdict = admin(data.path(), &db, &["verify-audit"], None);
         assert!(verdict.contains("audit log intact: 5 entries"), "{verdict}");
-    }
+    })
+    .await;
 }
 
 #[test]
@@ -376,24 +248,21 @@ fn bad_admin_input_is_explained() {
     assert!(
         String::from_utf8_lossy(&output.stderr).contains("unknown organisation kind 'yacht-club'")
     );
-    let mut child = lookout()
-        .args([
-            "admin",
-            "create-user",
-            "--email",
-            "a@b.example",
-            "--role",
-            "analyst",
-            "--password-stdin",
-            "--data-dir",
-        ])
-        .arg(data.path())
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"short").unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = output_with_stdin(
+        lookout()
+            .args([
+                "admin",
+                "create-user",
+                "--email",
+                "a@b.example",
+                "--role",
+                "analyst",
+                "--password-stdin",
+                "--data-dir",
+            ])
+            .arg(data.path()),
+        "short",
+    );
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("at least 12 characters"));
 
@@ -602,7 +471,7 @@ async fn sigterm_lets_the_server_stop_cleanly() {
         .await
         .unwrap();
     assert_eq!(live.status(), 200);
-    let pid = server.child.id().to_string();
+    let pid = server.process.child.id().to_string();
     assert!(
         Command::new("kill")
             .args(["-TERM", &pid])
@@ -611,7 +480,7 @@ async fn sigterm_lets_the_server_stop_cleanly() {
             .success()
     );
     for _ in 0..100 {
-        if let Some(status) = server.child.try_wait().unwrap() {
+        if let Some(status) = server.process.child.try_wait().unwrap() {
             assert!(status.success(), "exit status {status}");
             // The stream was ended, not cut.
             while let Ok(Some(_)) = live.chunk().await {}
@@ -627,21 +496,11 @@ fn scrub_prints_text_and_character_offsets() {
     let dir = tempfile::tempdir().unwrap();
     let names = dir.path().join("names.txt");
     std::fs::write(&names, "vessel: Nordic Star\nNordkap Shipping AS\n").unwrap();
-    let mut child = lookout()
-        .args(["scrub", "--known-names"])
-        .arg(&names)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
     let input = "Ärger on Nordic Star: mail to cso@nordkap.example from 185.220.101.4";
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = output_with_stdin(
+        lookout().args(["scrub", "--known-names"]).arg(&names),
+        input,
+    );
     assert!(output.status.success());
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(
@@ -663,13 +522,13 @@ fn scrub_prints_text_and_character_offsets() {
 /// Runs `lookout report submit` against `server` with `narrative` on
 /// standard input; returns success, stdout and stderr.
 fn report_submit(
-    server: &Server,
+    base: &str,
     date: &str,
     extra: &[&str],
     narrative: &str,
 ) -> (bool, String, String) {
     let ship = tempfile::tempdir().unwrap();
-    report_submit_from(ship.path(), &server.base, date, extra, narrative)
+    report_submit_from(ship.path(), base, date, extra, narrative)
 }
 
 /// [`report_submit`] from a ship whose outbox and key live under `ship`.
@@ -680,40 +539,31 @@ fn report_submit_from(
     extra: &[&str],
     narrative: &str,
 ) -> (bool, String, String) {
-    let mut child = on_ship(ship)
-        .args(["report", "submit", "--server", base])
-        .args([
-            "--class",
-            "gnss-spoofing",
-            "--discovered-on",
-            date,
-            "--system",
-            "navigation",
-            "--system",
-            "ecdis",
-            "--vessel-type",
-            "bulk-carrier",
-            "--vessel-size",
-            "large",
-            "--sea-area",
-            "black-sea",
-            "--impact-safety",
-            "minor",
-        ])
-        .args(extra)
-        .env_remove("LOOKOUT_API_TOKEN")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(narrative.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = output_with_stdin(
+        on_ship(ship)
+            .args(["report", "submit", "--server", base])
+            .args([
+                "--class",
+                "gnss-spoofing",
+                "--discovered-on",
+                date,
+                "--system",
+                "navigation",
+                "--system",
+                "ecdis",
+                "--vessel-type",
+                "bulk-carrier",
+                "--vessel-size",
+                "large",
+                "--sea-area",
+                "black-sea",
+                "--impact-safety",
+                "minor",
+            ])
+            .args(extra)
+            .env_remove("LOOKOUT_API_TOKEN"),
+        narrative,
+    );
     (
         output.status.success(),
         String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -906,7 +756,7 @@ async fn a_terminal_reports_through_the_api() {
     let photo = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../lookout-attachments/tests/data/photo-with-gps.jpg");
     let (ok, out, err) = report_submit(
-        &server,
+        &server.base,
         "2026-03-02",
         &["--attach", photo.to_str().unwrap()],
         "GPS showed the ship 20 nm inland.",
@@ -923,27 +773,19 @@ async fn a_terminal_reports_through_the_api() {
 
     // Refusals come back in the portal's words, and nothing is sent for
     // an attributed report without a token.
-    let (ok, _, err) = report_submit(&server, "2999-01-01", &[], "x");
+    let (ok, _, err) = report_submit(&server.base, "2999-01-01", &[], "x");
     assert!(!ok);
     assert!(err.contains("in the future"), "{err}");
-    let (ok, _, err) = report_submit(&server, "2026-03-02", &["--mode", "attributed"], "x");
+    let (ok, _, err) = report_submit(&server.base, "2026-03-02", &["--mode", "attributed"], "x");
     assert!(!ok);
     assert!(err.contains("needs --api-token"), "{err}");
-    let (ok, _, err) = report_submit(
-        &Server {
-            child: lookout().arg("--version").spawn().unwrap(),
-            base: "http://lookout.example.org".into(),
-        },
-        "2026-03-02",
-        &[],
-        "x",
-    );
+    let (ok, _, err) = report_submit("http://lookout.example.org", "2026-03-02", &[], "x");
     assert!(!ok);
     assert!(err.contains("https://"), "{err}");
 }
 
 fn token_fetch(
-    server: &Server,
+    server: &PortalProcess,
     api_token: &str,
     count: &str,
     out: &Path,
@@ -963,8 +805,8 @@ fn token_fetch(
 
 #[tokio::test]
 async fn a_terminal_fetches_membership_tokens_and_spends_each_once() {
-    let dir = tempfile::tempdir().unwrap();
-    for db in backends(dir.path()) {
+    each_backend(async |backend| {
+        let db = backend.postgres_url();
         let data = tempfile::tempdir().unwrap();
         let server = serve(data.path(), &db, &[]).await;
         admin(
@@ -1030,7 +872,7 @@ async fn a_terminal_fetches_membership_tokens_and_spends_each_once() {
 
         // Spent with an anonymous report, then gone from the file.
         let args = ["--token-file", file.to_str().unwrap()];
-        let (ok, out, err) = report_submit(&server, "2026-03-02", &args, "GPS jumped inland.");
+        let (ok, out, err) = report_submit(&server.base, "2026-03-02", &args, "GPS jumped inland.");
         assert!(ok, "{err}");
         assert!(out.contains("as from a verified member"), "{out}");
         assert!(
@@ -1046,7 +888,7 @@ async fn a_terminal_fetches_membership_tokens_and_spends_each_once() {
         let copy = data.path().join("copy.txt");
         std::fs::write(&copy, format!("{first}\n")).unwrap();
         let args = ["--token-file", copy.to_str().unwrap()];
-        let (ok, _, err) = report_submit(&server, "2026-03-02", &args, "GPS jumped inland.");
+        let (ok, _, err) = report_submit(&server.base, "2026-03-02", &args, "GPS jumped inland.");
         assert!(!ok);
         assert!(err.contains("already been used"), "{err}");
         assert!(!std::fs::read_to_string(&copy).unwrap().contains(&first));
@@ -1060,7 +902,7 @@ async fn a_terminal_fetches_membership_tokens_and_spends_each_once() {
             "--token-file",
             file.to_str().unwrap(),
         ];
-        let (ok, _, err) = report_submit(&server, "2026-03-02", &args, "x");
+        let (ok, _, err) = report_submit(&server.base, "2026-03-02", &args, "x");
         assert!(!ok);
         assert!(err.contains("anonymous reports only"), "{err}");
         let (ok, _, err) = token_fetch(&server, &api_token, "9", &file);
@@ -1070,7 +912,8 @@ async fn a_terminal_fetches_membership_tokens_and_spends_each_once() {
         let (ok, _, err) = token_fetch(&server, "lkt_wrong", "1", &file);
         assert!(!ok);
         assert!(err.contains("401"), "{err}");
-    }
+    })
+    .await;
 }
 
 fn files_under(dir: &Path) -> Vec<PathBuf> {
@@ -1101,27 +944,18 @@ async fn an_anonymous_report_leaves_no_address_agent_or_time() {
     // Linux routes all of 127/8 to loopback: a client address that appears
     // nowhere else in this test.
     const CLIENT: &str = "127.0.0.2";
-    let dir = tempfile::tempdir().unwrap();
-    for db in backends(dir.path()) {
+    each_backend(async |backend| {
+        let db = backend.postgres_url();
         let data = tempfile::tempdir().unwrap();
         let logs = tempfile::tempdir().unwrap();
-        let port = free_port();
-        let stdout = std::fs::File::create(logs.path().join("stdout.log")).unwrap();
-        let stderr = std::fs::File::create(logs.path().join("stderr.log")).unwrap();
-        let child = lookout()
+        let server = kit()
+            .serve(data.path())
+            .database(db.as_deref())
             // What operators run: the default log level.
             .env_remove("LOOKOUT_LOG")
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-            .args(storage_args(data.path(), &db))
-            .stdout(stdout)
-            .stderr(stderr)
-            .spawn()
-            .unwrap();
-        let server = Server {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-        };
-        assert!(wait_up(&server.base).await);
+            .log_to(&logs.path().join("server.log"))
+            .start()
+            .await;
         // Keep start-up writes out of the window searched below.
         tokio::time::sleep(Duration::from_millis(2100)).await;
 
@@ -1248,7 +1082,8 @@ async fn an_anonymous_report_leaves_no_address_agent_or_time() {
                 .any(|(_, h)| kept.iter().any(|k| contains(h, k))),
             "the received hour is stored"
         );
-    }
+    })
+    .await;
 }
 
 // ---------------------------------------------------------------------------
@@ -1423,20 +1258,9 @@ async fn receive(
 }
 
 /// A browser-like client with a cookie jar, signed in as `email`.
-async fn signed_in(server: &Server, email: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let (status, _, page) = post_form(
-        &client,
-        server,
-        "/login",
-        "/login",
-        &[("email", email), ("password", PASSWORD)],
-    )
-    .await;
+async fn signed_in(server: &PortalProcess, email: &str) -> reqwest::Client {
+    let client = browser();
+    let (status, _, page) = sign_in(server, &client, email, PASSWORD).await;
     assert_eq!(status, 303, "signing in {email}: {page}");
     client
 }
@@ -1445,89 +1269,28 @@ async fn signed_in(server: &Server, email: &str) -> reqwest::Client {
 /// Returns the status, the Location header and the body.
 async fn post_form(
     client: &reqwest::Client,
-    server: &Server,
+    server: &PortalProcess,
     form_page: &str,
     action: &str,
     fields: &[(&str, &str)],
 ) -> (u16, Option<String>, String) {
-    let page = client
-        .get(format!("{}{form_page}", server.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let token = csrf(&page);
-    let mut form = vec![("csrf", token.as_str())];
-    form.extend_from_slice(fields);
-    let response = client
-        .post(format!("{}{action}", server.base))
-        .form(&form)
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let location = response
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().unwrap().to_string());
-    (status, location, response.text().await.unwrap())
-}
-
-/// The value of the first `name="NAME" value="…"` in a page.
-fn field_value(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} field"))
-        + marker.len();
-    html[start..].split('"').next().unwrap().to_string()
+    submit(client, &server.url(form_page), &server.url(action), fields).await
 }
 
 /// An analyst signed in, with the second factor staff must enrol.
-async fn analyst_signed_in(server: &Server, email: &str) -> reqwest::Client {
-    let client = signed_in(server, email).await;
-    let page = client
-        .get(format!("{}/account/mfa", server.base))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let marker = "id=\"totp-secret\">";
-    let start = page.find(marker).expect("a TOTP key to enrol") + marker.len();
-    let secret = page[start..].split('<').next().unwrap().trim().to_string();
-    let code = totp_rs::Builder::new()
-        .with_secret(totp_rs::Secret::try_from_base32(&secret).unwrap())
-        .with_account_name("x".to_string())
-        .with_issuer(Some("Lookout".to_string()))
-        .build()
-        .unwrap()
-        .generate_current()
-        .to_string();
-    let signature = field_value(&page, "signature");
-    let (status, _, page) = post_form(
-        &client,
-        server,
-        "/account/mfa",
-        "/account/mfa",
-        &[
-            ("secret", &secret),
-            ("signature", &signature),
-            ("code", &code),
-        ],
-    )
-    .await;
-    assert_eq!(status, 200, "{page}");
-    assert!(page.contains("recovery-codes"), "{page}");
+async fn analyst_signed_in(server: &PortalProcess, email: &str) -> reqwest::Client {
+    let client = browser();
+    sign_in_enrolling(server, &client, email).await;
     client
 }
 
 /// Publishes a moderate TLP:GREEN advisory (one analyst suffices); returns
 /// its reference.
-async fn publish_advisory(analyst: &reqwest::Client, server: &Server, title: &str) -> String {
+async fn publish_advisory(
+    analyst: &reqwest::Client,
+    server: &PortalProcess,
+    title: &str,
+) -> String {
     let (status, location, page) = post_form(
         analyst,
         server,
@@ -1600,8 +1363,8 @@ where
 }
 
 /// SIGKILL: no shutdown code runs, nothing is flushed or finished.
-fn sigkill(mut server: Server) {
-    let pid = server.child.id().to_string();
+fn sigkill(mut server: PortalProcess) {
+    let pid = server.process.child.id().to_string();
     assert!(
         Command::new("kill")
             .args(["-KILL", &pid])
@@ -1609,7 +1372,7 @@ fn sigkill(mut server: Server) {
             .unwrap()
             .success()
     );
-    let status = server.child.wait().unwrap();
+    let status = server.process.child.wait().unwrap();
     use std::os::unix::process::ExitStatusExt as _;
     assert_eq!(status.signal(), Some(9), "killed by SIGKILL: {status}");
 }
@@ -1677,8 +1440,8 @@ fn one_key_each(receivers: &Receivers, reference: &str) -> (Vec<String>, usize) 
 /// the outbox ends with every row sent.
 #[tokio::test]
 async fn deliveries_survive_a_sigkill() {
-    let dir = tempfile::tempdir().unwrap();
-    for db in backends(dir.path()) {
+    each_backend(async |backend| {
+        let db = backend.postgres_url();
         let started = std::time::Instant::now();
         let postgres = db.is_some();
         let data = tempfile::tempdir().unwrap();
@@ -1707,21 +1470,7 @@ async fn deliveries_survive_a_sigkill() {
                 for email in pair {
                     let (data, db) = (data.path(), &db);
                     scope.spawn(move || {
-                        admin(
-                            data,
-                            db,
-                            &[
-                                "create-user",
-                                "--email",
-                                email,
-                                "--role",
-                                "member",
-                                "--org",
-                                CRASH_ORG,
-                                "--password-stdin",
-                            ],
-                            Some(PASSWORD),
-                        )
+                        kit().create_user(data, db.as_deref(), email, "member", Some(CRASH_ORG))
                     });
                 }
             });
@@ -1988,5 +1737,6 @@ async fn deliveries_survive_a_sigkill() {
             if postgres { "PostgreSQL" } else { "SQLite" },
             started.elapsed()
         );
-    }
+    })
+    .await;
 }

@@ -466,7 +466,7 @@ pub async fn seed_incidents(state: &AppState) -> anyhow::Result<usize> {
         .execute(&mut *tx)
         .await?;
         debug_assert!(tlp_rank(&content.tlp).is_some());
-        incidents::save(
+        crate::incidents::publish::save_within(
             &mut tx,
             report_id,
             &incidents::new_reference()?,
@@ -480,9 +480,6 @@ pub async fn seed_incidents(state: &AppState) -> anyhow::Result<usize> {
             received,
         )
         .await?;
-        // Released (counted and announced) when their time comes, by the
-        // first statistics read or alert round after it.
-        crate::search::index::incident(&mut tx, report_id).await?;
     }
     tx.commit().await?;
     Ok(DEMO_INCIDENTS)

@@ -3,7 +3,7 @@
 //! calls here, and renders.
 //!
 //! Saving (a draft, a publication, an edit of a published incident) runs
-//! in one transaction:
+//! in one transaction (steps 1, 2, 5 and 6 are [`save_within`]):
 //! 1. the statistics forget the incident's old content, if they counted it;
 //! 2. the incident is stored (a new one gets a reference);
 //! 3. the cleaned attachments the analyst chose are marked for members;
@@ -79,25 +79,20 @@ pub async fn save(state: &AppState, save: Save<'_>) -> Result<String, PublishErr
         publishing,
         first_publication,
     } = save;
-    let now = now();
     let mut tx = state.db.begin_write().await?;
-    crate::stats::rollup::uncount(&mut tx, report_id).await?;
-    let reference = store::save(
+    let reference = save_within(
         &mut tx,
         report_id,
         &store::new_reference()?,
         content,
         &publication,
-        now,
+        now(),
     )
     .await?;
     attachments::set_published(&mut tx, report_id, shown).await?;
-    let published = publication.state == "published";
-    if published {
+    if publication.state == "published" {
         reports::set_status(&mut tx, report_id, "published").await?;
     }
-    release::release_if_due(&mut tx, report_id, now).await?;
-    crate::search::index::incident(&mut tx, report_id).await?;
     let action = if first_publication {
         "incident.published"
     } else {
@@ -116,6 +111,25 @@ pub async fn save(state: &AppState, save: Save<'_>) -> Result<String, PublishErr
     if publishing {
         crate::detection::after_analyst_step(state, report_id).await;
     }
+    Ok(reference)
+}
+
+/// The incident's part of saving, inside a caller's transaction (the
+/// editor's, through [`save`]; seeding and tests): out of the statistics
+/// with its old content, stored (a new one gets `reference`), released if
+/// its time has come, and indexed with its new text. Its reference.
+pub async fn save_within(
+    tx: &mut Tx,
+    report_id: i64,
+    reference: &str,
+    content: &Content,
+    publication: &Publication,
+    now: i64,
+) -> Result<String, sqlx::Error> {
+    crate::stats::rollup::uncount(tx, report_id).await?;
+    let reference = store::save(tx, report_id, reference, content, publication, now).await?;
+    release::release_if_due(tx, report_id, now).await?;
+    crate::search::index::incident(tx, report_id).await?;
     Ok(reference)
 }
 
