@@ -19,7 +19,7 @@ ROOT = os.path.join(os.path.dirname(__file__), "..", "crates", "lookout-server",
 
 # Modules that name no feature: the floor. Everything else but the roof
 # (`app`, `serve`, `lib`) is a feature.
-GROUND = {"web", "db", "config", "secrets", "sharing", "runtime", "mail", "state", "audit", "accounts", "ops"}
+GROUND = {"web", "db", "config", "secrets", "sharing", "runtime", "files", "mail", "state", "audit", "accounts", "ops"}
 ROOF = {"app", "lib", "demo"}
 
 
@@ -156,11 +156,42 @@ def top(m):
     return m[0] if m else "lib"
 
 
+HANDLER = re.compile(r":\s*State<AppState>")
+SQL = re.compile(r"sqlx::query|\b(SELECT\s.+\sFROM|INSERT INTO|UPDATE\s+\w+\s+SET|DELETE FROM)\b")
+
+
+def handler_files_with_sql(root, mods):
+    """Files that define an HTTP handler (an extractor of the state) and
+    hold SQL: queries belong in the feature's store."""
+    found = []
+    for rel in sorted(mods.values()):
+        src = open(os.path.join(root, rel), encoding="utf-8").read()
+        if HANDLER.search(src) and SQL.search(src):
+            found.append(rel)
+    return found
+
+
+def role_comparisons(root, mods):
+    """`Role::` outside accounts/ and sharing/: a decision about roles made
+    elsewhere than authz."""
+    found = []
+    for rel in sorted(mods.values()):
+        if rel.startswith(("accounts/", "sharing/")):
+            continue
+        src = open(os.path.join(root, rel), encoding="utf-8").read()
+        for n, line in enumerate(src.splitlines(), 1):
+            if "Role::" in line:
+                found.append(f"{rel}:{n}")
+    return found
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--max-cycle", type=int, default=12)
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--strict", action="store_true",
+                    help="with --check, also fail on SQL in handler files and Role:: comparisons")
     args = ap.parse_args()
     mods, edges = graph(ROOT)
     comps = sorted(sccs(edges), key=len, reverse=True)
@@ -198,8 +229,17 @@ def main():
     if args.verbose:
         for a, b in features:
             print(f"  {a} -> {b}")
+    with_sql = handler_files_with_sql(ROOT, mods)
+    print(f"handler files holding SQL: {len(with_sql)}")
+    for rel in with_sql:
+        print(f"  {rel}")
+    roles = role_comparisons(ROOT, mods)
+    print(f"Role:: outside accounts/ and sharing/: {len(roles)}")
+    for place in roles:
+        print(f"  {place}")
     if args.check:
-        failed = len(largest) > args.max_cycle or ground_bad or roof_importers
+        failed = (len(largest) > args.max_cycle or ground_bad or roof_importers
+                  or (args.strict and (with_sql or roles)))
         if failed:
             print("FAILED", file=sys.stderr)
             sys.exit(1)

@@ -131,7 +131,7 @@ pub async fn new_recovery_codes(
     tx: &mut Tx,
     key: &MasterKey,
     user_id: i64,
-) -> Result<Vec<String>, crate::web::AppError> {
+) -> Result<Vec<String>, super::store::StoreError> {
     sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1")
         .bind(user_id)
         .execute(&mut **tx)

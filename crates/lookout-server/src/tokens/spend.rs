@@ -85,7 +85,7 @@ pub async fn check(state: &AppState, text: &str) -> Result<Verified, CheckError>
 }
 
 /// Whether the browser session `session_token` fetched tokens.
-pub async fn session_fetched(state: &AppState, session_token: &str) -> Result<bool, AppError> {
+pub async fn session_fetched(state: &AppState, session_token: &str) -> Result<bool, sqlx::Error> {
     let fetched: Option<i64> =
         sqlx::query_scalar("SELECT fetched_tokens FROM sessions WHERE id_hash = $1")
             .bind(token_hash(session_token))
