@@ -37,14 +37,21 @@ def module_files(root):
     return mods
 
 
+TOKENS = re.compile(
+    r"//[^\n]*"  # a line comment
+    r"|/\*.*?\*/"  # a block comment
+    r"|r(#*)\".*?\"\1"  # a raw string
+    r"|\"(?:\\.|[^\"\\])*\""  # a string
+    r"|'(?:\\.|[^'\\])'",  # a character
+    re.S,
+)
+
+
 def strip(src):
-    src = re.sub(r"//[^\n]*", "", src)
-    src = re.sub(r"/\*.*?\*/", "", src, flags=re.S)
-    src = re.sub(r'r#+".*?"#+', '""', src, flags=re.S)
-    src = re.sub(r'"(?:\\.|[^"\\])*"', '""', src, flags=re.S)
-    # Test modules are not part of the structure.
-    src = re.sub(r"#\[cfg\(test\)\]\s*mod\s+tests\s*\{.*", "", src, flags=re.S)
-    return src
+    """Code without comments, strings and tests. One pass left to right,
+    so `//` inside a string is not taken for a comment."""
+    src = TOKENS.sub(lambda m: '""' if m.group(0)[0] in "r\"'" else " ", src)
+    return re.sub(r"#\[cfg\(test\)\]\s*mod\s+tests\s*\{.*", "", src, flags=re.S)
 
 
 def expand_use(tree):

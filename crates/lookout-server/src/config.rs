@@ -206,7 +206,7 @@ impl Config {
     pub fn forum_upload_limit(&self) -> usize {
         self.attachment_max_mb
             .saturating_mul(1024 * 1024)
-            .saturating_mul(crate::forum::model::FILES_PER_POST)
+            .saturating_mul(FILES_PER_POST)
     }
 
     /// Largest sample accepted for analysis, in bytes.
@@ -328,6 +328,9 @@ impl Config {
         })
     }
 }
+
+/// Files one forum post may carry: the forum's route limit is made of it.
+pub const FILES_PER_POST: usize = 5;
 
 #[cfg(test)]
 mod tests {

@@ -21,8 +21,6 @@ pub const CATEGORY_DESCRIPTION_MAX: usize = 500;
 pub const POSTS_PER_PAGE: i64 = 30;
 /// Threads on one page of a category.
 pub const THREADS_PER_PAGE: i64 = 40;
-/// Files one post may carry.
-pub const FILES_PER_POST: usize = 5;
 /// Members one post may notify by name: more is a broadcast, not a mention.
 pub const MENTIONS_MAX: usize = 10;
 

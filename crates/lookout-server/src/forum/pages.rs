@@ -167,7 +167,7 @@ fn new_thread_page(
         levels: reader.thread_levels(),
         problems: Vec::new(),
         preview_html: None,
-        max_files: super::model::FILES_PER_POST,
+        max_files: crate::config::FILES_PER_POST,
         max_mb: state.config.attachment_max_mb,
     }
 }
@@ -195,8 +195,13 @@ async fn prepare_files(
     state: &AppState,
     uploads: Vec<Upload>,
 ) -> Result<Vec<Prepared>, Vec<String>> {
-    let prepared =
-        prepare_at_most(uploads, super::model::FILES_PER_POST, "post", &state.config).await?;
+    let prepared = prepare_at_most(
+        uploads,
+        crate::config::FILES_PER_POST,
+        "post",
+        &state.config,
+    )
+    .await?;
     let refused: Vec<String> = prepared
         .iter()
         .filter(|p| p.cleaned().is_none())
@@ -515,7 +520,7 @@ async fn thread_page(
         reply,
         problems: Vec::new(),
         preview_html: None,
-        max_files: super::model::FILES_PER_POST,
+        max_files: crate::config::FILES_PER_POST,
         max_mb: state.config.attachment_max_mb,
         categories,
     })
