@@ -6,6 +6,7 @@ pub mod analyst_keys;
 pub mod api_auth;
 pub mod api_tokens;
 pub mod authz;
+pub mod extract;
 pub mod login;
 pub mod membership;
 pub mod mfa;

@@ -17,9 +17,10 @@ use serde::Serialize;
 use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, broadcast};
 
 use super::events::{AlertRow, NOTIFIED_ALERT_COLUMNS};
+use crate::accounts::extract::SignedIn;
 use crate::db::{Backend, Db, Tx};
 use crate::state::AppState;
-use crate::web::{AppError, Visitor};
+use crate::web::AppError;
 
 /// How often the reader looks at `alert_version` without being woken.
 const POLL: Duration = Duration::from_millis(500);
@@ -251,9 +252,8 @@ struct Listener {
 /// `GET /alerts/live`: the signed-in member's stream.
 pub async fn stream(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { user, .. }: SignedIn,
 ) -> Result<Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>>, AppError> {
-    let user = visitor.require_user()?;
     let slot = Arc::clone(&Hub::of(&state).listeners)
         .try_acquire_owned()
         .map_err(|_| AppError::Unavailable)?;

@@ -10,6 +10,7 @@ use super::events::{AlertRow, NOTIFIED_ALERT_COLUMNS};
 use super::outbox::Member;
 use super::subscriptions::{self, EmailMode, Subscription};
 use super::webhooks::{self, AddError, Webhook};
+use crate::accounts::extract::SignedIn;
 use crate::accounts::model::User;
 use crate::advisories::model::{SEVERITIES, severity_label};
 use crate::audit::{self, Actor};
@@ -138,11 +139,10 @@ pub struct Done {
 
 pub async fn show(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { visitor, user }: SignedIn,
     axum::extract::Query(done): axum::extract::Query<Done>,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
-    let mut page = page(&state, &visitor, user).await?;
+    let mut page = page(&state, &visitor, &user).await?;
     if done.done == "saved" {
         page.page = page
             .page
@@ -192,13 +192,12 @@ fn settings_problem(s: &Subscription) -> Option<String> {
 
 pub async fn save_settings(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { visitor, user }: SignedIn,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
     let wanted = parse_settings(&body);
     if let Some(problem) = settings_problem(&wanted) {
-        let mut page = page(&state, &visitor, user).await?;
+        let mut page = page(&state, &visitor, &user).await?;
         page.subscription = wanted;
         page.settings_problem = Some(problem);
         return render_invalid(&page);
@@ -211,9 +210,8 @@ pub async fn save_settings(
 
 pub async fn mark_read(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { user, .. }: SignedIn,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
     sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
         .bind(crate::db::now())
         .bind(user.id)
@@ -224,10 +222,9 @@ pub async fn mark_read(
 
 pub async fn add_webhook(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { visitor, user }: SignedIn,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
     let url = url::form_urlencoded::parse(&body)
         .find(|(k, _)| k == "url")
         .map(|(_, v)| v.trim().to_string())
@@ -243,7 +240,7 @@ pub async fn add_webhook(
                 "",
             )
             .await?;
-            let mut page = page(&state, &visitor, user).await?;
+            let mut page = page(&state, &visitor, &user).await?;
             page.new_secret = Some(secret);
             page.page = page.page.with_notice(
                 "Webhook added: our test message was accepted. Copy the signing secret now; it is not shown again.",
@@ -251,7 +248,7 @@ pub async fn add_webhook(
             render(&page)
         }
         Err(AddError::Refused(reason)) => {
-            let mut page = page(&state, &visitor, user).await?;
+            let mut page = page(&state, &visitor, &user).await?;
             page.webhook_url = url;
             page.webhook_problem = Some(reason);
             render_invalid(&page)
@@ -263,10 +260,9 @@ pub async fn add_webhook(
 
 pub async fn remove_webhook(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { user, .. }: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
     let mut tx = state.db.begin_write().await?;
     // Someone else's webhook is "not found", not "forbidden".
     if !webhooks::remove(&mut tx, user.id, id).await? {
@@ -278,9 +274,8 @@ pub async fn remove_webhook(
 
 pub async fn create_feed(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { user, .. }: SignedIn,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
     let mut tx = state.db.begin_write().await?;
     super::feed::create(&mut tx, &state.key, user.id).await?;
     tx.commit().await?;
@@ -289,9 +284,8 @@ pub async fn create_feed(
 
 pub async fn revoke_feed(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { user, .. }: SignedIn,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
     let mut tx = state.db.begin_write().await?;
     super::feed::revoke(&mut tx, user.id).await?;
     tx.commit().await?;

@@ -7,12 +7,12 @@ use axum::extract::State;
 use axum::response::Response;
 use serde::Serialize;
 
-use crate::accounts::authz::{self, Capability};
+use crate::accounts::extract::Admin;
 use crate::audit::{self, Actor};
 use crate::db::Db;
 use crate::state::AppState;
+use crate::web::AppError;
 use crate::web::templates::{Page, render, render_invalid};
-use crate::web::{AppError, Visitor};
 
 /// What each rule looks for, for the admins' page and the drafts.
 pub const RULES: [(&str, &str, &str); 3] = [
@@ -120,14 +120,10 @@ struct RulesPage {
     problems: Vec<String>,
 }
 
-fn admin(visitor: &Visitor) -> Result<i64, AppError> {
-    let user = visitor.require_user()?;
-    authz::require(user, Capability::Administer)?;
-    Ok(user.id)
-}
-
-pub async fn show(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
-    admin(&visitor)?;
+pub async fn show(
+    State(state): State<AppState>,
+    Admin { visitor, .. }: Admin,
+) -> Result<Response, AppError> {
     render(&RulesPage {
         page: Page::new(&visitor, "Detection rules"),
         rules: all(&state.db).await?,
@@ -167,10 +163,10 @@ fn parse(body: &[u8], current: &[Rule]) -> Vec<Rule> {
 
 pub async fn save(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Admin { visitor, user }: Admin,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let admin_id = admin(&visitor)?;
+    let admin_id = user.id;
     let rules = parse(&body, &all(&state.db).await?);
     let problems: Vec<String> = rules.iter().flat_map(Rule::problems).collect();
     if !problems.is_empty() {

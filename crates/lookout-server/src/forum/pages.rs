@@ -12,6 +12,7 @@ use super::model::{Category, POSTS_PER_PAGE, PostForm, THREADS_PER_PAGE};
 use super::notify::{self, NewPost};
 use super::pseudonym;
 use super::store::{self, Attachment, AttachmentMeta, Author, Follow, Post, Revision, Thread};
+use crate::accounts::extract::SignedIn;
 use crate::db::Tx;
 use crate::files::{Prepared, Upload, prepare_at_most};
 use crate::secrets::MasterKey;
@@ -89,8 +90,7 @@ struct AboutPage {
     page: Page,
 }
 
-pub async fn about(visitor: Visitor) -> Result<Response, AppError> {
-    visitor.require_user()?;
+pub async fn about(SignedIn { visitor, .. }: SignedIn) -> Result<Response, AppError> {
     render(&AboutPage {
         page: Page::new(&visitor, "Who can see what in the forum"),
     })

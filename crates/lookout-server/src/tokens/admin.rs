@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::issue::{ALLOWANCE_MAX, ALLOWANCE_SETTING, allowance};
 use super::keys::{self, KeyRow};
 use super::{Period, day_name};
-use crate::accounts::authz::{self, Capability};
+use crate::accounts::extract::Admin;
 use crate::audit::{self, Actor};
 use crate::db::now;
 use crate::state::AppState;
@@ -74,8 +74,10 @@ async fn admin_page(
     })
 }
 
-pub async fn page(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
-    authz::require(visitor.require_user()?, Capability::Administer)?;
+pub async fn page(
+    State(state): State<AppState>,
+    Admin { visitor, .. }: Admin,
+) -> Result<Response, AppError> {
     let current = allowance(&state).await?.to_string();
     render(&admin_page(&state, &visitor, current, None).await?)
 }
@@ -87,11 +89,9 @@ pub struct AllowanceForm {
 
 pub async fn set_allowance(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Admin { visitor, user }: Admin,
     Form(form): Form<AllowanceForm>,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
-    authz::require(user, Capability::Administer)?;
     let value = match form.allowance.trim().parse::<u32>() {
         Ok(n) if n <= ALLOWANCE_MAX => n,
         _ => {

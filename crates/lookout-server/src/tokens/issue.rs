@@ -14,6 +14,7 @@ use utoipa::ToSchema;
 
 use super::{Period, day_name, keys};
 use crate::accounts::api_auth::ApiUser;
+use crate::accounts::extract::SignedIn;
 use crate::accounts::model::User;
 use crate::db::{Db, now};
 use crate::secrets::token_hash;
@@ -355,7 +356,9 @@ impl TokensPage {
 }
 
 /// `GET /tokens`.
-pub async fn page(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
-    render(&TokensPage::new(&state, &visitor, user).await?)
+pub async fn page(
+    State(state): State<AppState>,
+    SignedIn { visitor, user }: SignedIn,
+) -> Result<Response, AppError> {
+    render(&TokensPage::new(&state, &visitor, &user).await?)
 }
