@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::model::{Category, CategoryForm};
 use super::store;
+use crate::accounts::authz;
 use crate::accounts::extract::Admin;
 use crate::accounts::model::{OrgKind, Role};
 use crate::audit::{self, Actor};
@@ -25,11 +26,7 @@ struct CategoriesPage {
 
 impl CategoriesPage {
     fn roles(&self) -> Vec<Role> {
-        // Moderators and admins enter every category anyway.
-        Role::ALL
-            .into_iter()
-            .filter(|r| !matches!(r, Role::Moderator | Role::Admin))
-            .collect()
+        authz::category_audience_roles()
     }
     fn kinds(&self) -> [OrgKind; 6] {
         OrgKind::ALL
