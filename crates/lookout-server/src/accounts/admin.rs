@@ -10,7 +10,8 @@ use serde::Deserialize;
 use super::authz;
 use super::extract::{Admin, OrgAdmin};
 use super::login::reauth_redirect;
-use super::membership::{self, Application, Invitation};
+use super::membership;
+use super::membership_store::{self, Application, Invitation};
 use super::model::{OrgKind, Organisation, Role, User, UserRow, check_name, looks_like_email};
 use super::store;
 use crate::audit::{self, Actor};
@@ -31,7 +32,7 @@ pub async fn dashboard(
     State(state): State<AppState>,
     Admin { visitor, .. }: Admin,
 ) -> Result<Response, AppError> {
-    let applications = membership::list_applications(&state.db).await?;
+    let applications = membership_store::list_applications(&state.db).await?;
     render(&DashboardPage {
         page: Page::new(&visitor, "Administration"),
         pending: applications
@@ -65,7 +66,7 @@ pub async fn applications(
 ) -> Result<Response, AppError> {
     render(&ApplicationsPage {
         page: Page::new(&visitor, "Applications"),
-        applications: membership::list_applications(&state.db).await?,
+        applications: membership_store::list_applications(&state.db).await?,
     })
 }
 
@@ -80,7 +81,8 @@ pub async fn approve_application(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.begin_write().await?;
-    let Some(app) = membership::decide_application(&mut tx, id, "approved", actor.id).await? else {
+    let Some(app) = membership_store::decide_application(&mut tx, id, "approved", actor.id).await?
+    else {
         return Err(AppError::Conflict(
             "This application was already decided.".into(),
         ));
@@ -97,7 +99,7 @@ pub async fn approve_application(
         }
         Err(e) => return Err(e.into()),
     };
-    let (invitation, token) = membership::create_invitation(
+    let (invitation, token) = membership_store::create_invitation(
         &mut tx,
         &app.email,
         Some(org.id),
@@ -132,7 +134,7 @@ pub async fn approve_application(
     ));
     render(&ApplicationsPage {
         page,
-        applications: membership::list_applications(&state.db).await?,
+        applications: membership_store::list_applications(&state.db).await?,
     })
 }
 
@@ -145,7 +147,8 @@ pub async fn refuse_application(
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     let mut tx = state.db.begin_write().await?;
-    let Some(app) = membership::decide_application(&mut tx, id, "refused", actor.id).await? else {
+    let Some(app) = membership_store::decide_application(&mut tx, id, "refused", actor.id).await?
+    else {
         return Err(AppError::Conflict(
             "This application was already decided.".into(),
         ));
@@ -171,7 +174,7 @@ pub async fn refuse_application(
         .with_notice(format!("Refused the application from {}.", app.org_name));
     render(&ApplicationsPage {
         page,
-        applications: membership::list_applications(&state.db).await?,
+        applications: membership_store::list_applications(&state.db).await?,
     })
 }
 
@@ -475,7 +478,7 @@ async fn invitations_page(
     };
     Ok(InvitationsPage {
         page,
-        invitations: membership::list_invitations(&state.db, scope).await?,
+        invitations: membership_store::list_invitations(&state.db, scope).await?,
         orgs: store::list_orgs(&state.db).await?,
         roles: authz::grantable_roles(actor),
         form: InvitationForm {
@@ -544,7 +547,7 @@ async fn invite(
         ));
     }
     let mut tx = state.db.begin_write().await?;
-    let (invitation, token) = membership::create_invitation(
+    let (invitation, token) = membership_store::create_invitation(
         &mut tx,
         &form.email,
         org_id,

@@ -9,6 +9,7 @@ pub mod authz;
 pub mod extract;
 pub mod login;
 pub mod membership;
+pub mod membership_store;
 pub mod mfa;
 pub mod model;
 pub mod operator;

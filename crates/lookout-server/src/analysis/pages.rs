@@ -474,14 +474,7 @@ pub async fn report_start(
             indicators.push(value);
         }
     }
-    let (uploads, yours): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN submitted_by = $2 THEN 1 ELSE 0 END), 0) \
-         FROM analyses WHERE sha256 = $1",
-    )
-    .bind(&row.sha256)
-    .bind(user.id)
-    .fetch_one(&state.db.pool)
-    .await?;
+    let (uploads, yours) = store::uploads_of(&state.db, &row.sha256, user.id).await?;
     Ok(Some(ReportStart {
         narrative,
         indicators,

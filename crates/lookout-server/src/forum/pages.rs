@@ -275,14 +275,7 @@ pub async fn pseudonym_in(
     user_id: i64,
 ) -> Result<(String, String), sqlx::Error> {
     let tag = pseudonym::author_tag(key, thread_id, user_id);
-    let existing: Option<Option<String>> = sqlx::query_scalar(
-        "SELECT pseudonym FROM forum_posts WHERE thread_id = $1 AND author_tag = $2 LIMIT 1",
-    )
-    .bind(thread_id)
-    .bind(&tag)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(Some(name)) = existing {
+    if let Some(name) = store::pseudonym_of(conn, thread_id, &tag).await? {
         return Ok((tag, name));
     }
     let mut attempt = 0;

@@ -7,8 +7,9 @@ use axum::extract::State;
 use axum::response::{Redirect, Response};
 use serde::Deserialize;
 
-use super::issue::{ALLOWANCE_MAX, ALLOWANCE_SETTING, allowance};
+use super::issue::{ALLOWANCE_MAX, allowance};
 use super::keys::{self, KeyRow};
+use super::store;
 use super::{Period, day_name};
 use crate::accounts::extract::Admin;
 use crate::audit::{self, Actor};
@@ -55,13 +56,7 @@ async fn admin_page(
     let now = now();
     keys::retire(&state.db, now).await?;
     let period = Period::containing(now);
-    // PostgreSQL sums BIGINT as NUMERIC: cast back for both backends.
-    let (issued, members): (i64, i64) = sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(taken), 0) AS BIGINT), COUNT(*) FROM token_issuance WHERE period = $1",
-    )
-            .bind(period.label())
-            .fetch_one(&state.db.pool)
-            .await?;
+    let (issued, members) = store::issued_in(&state.db, period).await?;
     Ok(AdminPage {
         page: Page::new(visitor, "Membership tokens"),
         allowance: allowance_text,
@@ -101,14 +96,7 @@ pub async fn set_allowance(
         }
     };
     let mut tx = state.db.begin_write().await?;
-    sqlx::query(
-        "INSERT INTO settings (name, value) VALUES ($1, $2) \
-         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-    )
-    .bind(ALLOWANCE_SETTING)
-    .bind(value.to_string())
-    .execute(&mut *tx)
-    .await?;
+    store::store_allowance(&mut tx, value).await?;
     audit::append(
         &mut tx,
         &state.key,
