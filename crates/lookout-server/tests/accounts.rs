@@ -520,7 +520,7 @@ async fn expired_invitations_say_what_to_do() {
         let server = TestServer::start(&url).await;
         let org = server.org("Tidewater Mutual P&I", "pi-club").await;
         let mut tx = server.state.db.begin_write().await.unwrap();
-        let (_, token) = lookout_server::accounts::membership::create_invitation(
+        let (_, token) = lookout_server::accounts::membership_store::create_invitation(
             &mut tx,
             "late@tidewater.example",
             Some(org),

@@ -6,6 +6,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::extract::SignedIn;
 use super::login::{reauth_redirect, rotate_session};
 use super::model::User;
 use super::sessions::Stage;
@@ -35,12 +36,7 @@ impl AccountPage {
     }
 }
 
-async fn account_page(
-    state: &AppState,
-    visitor: &Visitor,
-    page: Page,
-) -> Result<AccountPage, AppError> {
-    let user = visitor.require_user()?.clone();
+async fn account_page(state: &AppState, user: &User, page: Page) -> Result<AccountPage, AppError> {
     let org_name = match user.org_id {
         Some(id) => store::org_by_id(&state.db, id).await?.map(|o| o.name),
         None => None,
@@ -49,7 +45,7 @@ async fn account_page(
         page,
         recovery_left: mfa::remaining_recovery_codes(&state.db, user.id).await?,
         tokens: api_tokens::list_for_user(&state.db, user.id).await?,
-        user,
+        user: user.clone(),
         org_name,
         new_token: None,
         password_error: None,
@@ -58,9 +54,12 @@ async fn account_page(
     })
 }
 
-pub async fn page(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+pub async fn page(
+    State(state): State<AppState>,
+    SignedIn { visitor, user }: SignedIn,
+) -> Result<Response, AppError> {
     let page = Page::new(&visitor, "Your account");
-    render(&account_page(&state, &visitor, page).await?)
+    render(&account_page(&state, &user, page).await?)
 }
 
 #[derive(Deserialize, Default)]
@@ -74,10 +73,9 @@ pub struct PasswordForm {
 /// Changing the password ends every other session of the member.
 pub async fn change_password(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { visitor, user }: SignedIn,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?.clone();
     let row = store::user_by_id(&state.db, user.id)
         .await?
         .ok_or(AppError::Unauthenticated)?;
@@ -101,7 +99,7 @@ pub async fn change_password(
         passwords::policy_problem(&form.new, &[&user.email, &user.display_name, &org_name])
     };
     if let Some(problem) = problem {
-        let mut page = account_page(&state, &visitor, Page::new(&visitor, "Your account")).await?;
+        let mut page = account_page(&state, &user, Page::new(&visitor, "Your account")).await?;
         page.password_error = Some(problem);
         return render_invalid(&page);
     }
@@ -267,9 +265,8 @@ pub async fn mfa_enrol(
 
 pub async fn mfa_disable(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { visitor, user }: SignedIn,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?.clone();
     if let Some(redirect) = reauth_redirect(&state, &visitor, "/account") {
         return Ok(redirect);
     }
@@ -308,10 +305,9 @@ pub struct TokenForm {
 
 pub async fn create_token(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { visitor, user }: SignedIn,
     body: axum::body::Bytes,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?.clone();
     if let Some(redirect) = reauth_redirect(&state, &visitor, "/account") {
         return Ok(redirect);
     }
@@ -333,8 +329,7 @@ pub async fn create_token(
     let scopes = match (problem, api_tokens::parse_scopes(&form.scope, user.role)) {
         (None, Ok(scopes)) => scopes,
         (Some(p), _) | (None, Err(p)) => {
-            let mut page =
-                account_page(&state, &visitor, Page::new(&visitor, "Your account")).await?;
+            let mut page = account_page(&state, &user, Page::new(&visitor, "Your account")).await?;
             page.token_error = Some(p);
             page.token_name = form.name;
             return render_invalid(&page);
@@ -352,17 +347,16 @@ pub async fn create_token(
     )
     .await?;
     tx.commit().await?;
-    let mut page = account_page(&state, &visitor, Page::new(&visitor, "Your account")).await?;
+    let mut page = account_page(&state, &user, Page::new(&visitor, "Your account")).await?;
     page.new_token = Some(token);
     render(&page)
 }
 
 pub async fn revoke_token(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { user, .. }: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
     let mut tx = state.db.begin_write().await?;
     if !api_tokens::revoke(&mut tx, user.id, id).await? {
         return Err(AppError::NotFound);

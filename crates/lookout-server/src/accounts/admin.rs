@@ -7,21 +7,17 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::authz::{self, Capability};
+use super::authz;
+use super::extract::{Admin, OrgAdmin};
 use super::login::reauth_redirect;
-use super::membership::{self, Application, Invitation};
+use super::membership;
+use super::membership_store::{self, Application, Invitation};
 use super::model::{OrgKind, Organisation, Role, User, UserRow, check_name, looks_like_email};
 use super::store;
 use crate::audit::{self, Actor};
 use crate::state::AppState;
 use crate::web::templates::{Page, format_time, render, render_invalid};
 use crate::web::{AppError, Visitor};
-
-fn admin(visitor: &Visitor) -> Result<&User, AppError> {
-    let user = visitor.require_user()?;
-    authz::require(user, Capability::Administer)?;
-    Ok(user)
-}
 
 #[derive(Template)]
 #[template(path = "admin/dashboard.html")]
@@ -34,10 +30,9 @@ struct DashboardPage {
 
 pub async fn dashboard(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Admin { visitor, .. }: Admin,
 ) -> Result<Response, AppError> {
-    admin(&visitor)?;
-    let applications = membership::list_applications(&state.db).await?;
+    let applications = membership_store::list_applications(&state.db).await?;
     render(&DashboardPage {
         page: Page::new(&visitor, "Administration"),
         pending: applications
@@ -67,12 +62,11 @@ impl ApplicationsPage {
 
 pub async fn applications(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Admin { visitor, .. }: Admin,
 ) -> Result<Response, AppError> {
-    admin(&visitor)?;
     render(&ApplicationsPage {
         page: Page::new(&visitor, "Applications"),
-        applications: membership::list_applications(&state.db).await?,
+        applications: membership_store::list_applications(&state.db).await?,
     })
 }
 
@@ -80,12 +74,15 @@ pub async fn applications(
 /// org-admin, in one transaction.
 pub async fn approve_application(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Admin {
+        visitor,
+        user: actor,
+    }: Admin,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let actor = admin(&visitor)?.clone();
     let mut tx = state.db.begin_write().await?;
-    let Some(app) = membership::decide_application(&mut tx, id, "approved", actor.id).await? else {
+    let Some(app) = membership_store::decide_application(&mut tx, id, "approved", actor.id).await?
+    else {
         return Err(AppError::Conflict(
             "This application was already decided.".into(),
         ));
@@ -102,7 +99,7 @@ pub async fn approve_application(
         }
         Err(e) => return Err(e.into()),
     };
-    let (invitation, token) = membership::create_invitation(
+    let (invitation, token) = membership_store::create_invitation(
         &mut tx,
         &app.email,
         Some(org.id),
@@ -137,18 +134,21 @@ pub async fn approve_application(
     ));
     render(&ApplicationsPage {
         page,
-        applications: membership::list_applications(&state.db).await?,
+        applications: membership_store::list_applications(&state.db).await?,
     })
 }
 
 pub async fn refuse_application(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Admin {
+        visitor,
+        user: actor,
+    }: Admin,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let actor = admin(&visitor)?.clone();
     let mut tx = state.db.begin_write().await?;
-    let Some(app) = membership::decide_application(&mut tx, id, "refused", actor.id).await? else {
+    let Some(app) = membership_store::decide_application(&mut tx, id, "refused", actor.id).await?
+    else {
         return Err(AppError::Conflict(
             "This application was already decided.".into(),
         ));
@@ -174,7 +174,7 @@ pub async fn refuse_application(
         .with_notice(format!("Refused the application from {}.", app.org_name));
     render(&ApplicationsPage {
         page,
-        applications: membership::list_applications(&state.db).await?,
+        applications: membership_store::list_applications(&state.db).await?,
     })
 }
 
@@ -206,9 +206,8 @@ fn org_kinds() -> Vec<(&'static str, &'static str)> {
 
 pub async fn organisations(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Admin { visitor, .. }: Admin,
 ) -> Result<Response, AppError> {
-    admin(&visitor)?;
     render(&OrganisationsPage {
         page: Page::new(&visitor, "Organisations"),
         orgs: store::list_orgs(&state.db).await?,
@@ -229,10 +228,12 @@ pub struct OrgForm {
 
 pub async fn create_organisation(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Admin {
+        visitor,
+        user: actor,
+    }: Admin,
     Form(form): Form<OrgForm>,
 ) -> Result<Response, AppError> {
-    let actor = admin(&visitor)?.clone();
     let name_check = check_name(&form.name, "the organisation's name", 200);
     let outcome = match (name_check, OrgKind::parse(&form.kind)) {
         (Err(message), _) => Err(message),
@@ -291,8 +292,10 @@ impl UsersPage {
     }
 }
 
-pub async fn users(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
-    admin(&visitor)?;
+pub async fn users(
+    State(state): State<AppState>,
+    Admin { visitor, .. }: Admin,
+) -> Result<Response, AppError> {
     render(&UsersPage {
         page: Page::new(&visitor, "Members"),
         users: store::list_users(&state.db, None).await?,
@@ -312,12 +315,12 @@ async fn managed_target(state: &AppState, actor: &User, id: i64) -> Result<UserR
 async fn set_disabled(
     state: &AppState,
     visitor: &Visitor,
+    actor: &User,
     id: i64,
     disabled: bool,
     back: &str,
 ) -> Result<Response, AppError> {
-    let actor = visitor.require_user()?.clone();
-    let target = managed_target(state, &actor, id).await?;
+    let target = managed_target(state, actor, id).await?;
     if let Some(redirect) = reauth_redirect(state, visitor, back) {
         return Ok(redirect);
     }
@@ -362,20 +365,18 @@ async fn set_disabled(
 
 pub async fn disable_user(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Admin { visitor, user }: Admin,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    admin(&visitor)?;
-    set_disabled(&state, &visitor, id, true, "/admin/users").await
+    set_disabled(&state, &visitor, &user, id, true, "/admin/users").await
 }
 
 pub async fn enable_user(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Admin { visitor, user }: Admin,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    admin(&visitor)?;
-    set_disabled(&state, &visitor, id, false, "/admin/users").await
+    set_disabled(&state, &visitor, &user, id, false, "/admin/users").await
 }
 
 #[derive(Deserialize, Default)]
@@ -386,11 +387,13 @@ pub struct RoleForm {
 
 pub async fn change_role(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Admin {
+        visitor,
+        user: actor,
+    }: Admin,
     Path(id): Path<i64>,
     Form(form): Form<RoleForm>,
 ) -> Result<Response, AppError> {
-    let actor = admin(&visitor)?.clone();
     let target = managed_target(&state, &actor, id).await?;
     if let Some(redirect) = reauth_redirect(&state, &visitor, "/admin/users") {
         return Ok(redirect);
@@ -475,7 +478,7 @@ async fn invitations_page(
     };
     Ok(InvitationsPage {
         page,
-        invitations: membership::list_invitations(&state.db, scope).await?,
+        invitations: membership_store::list_invitations(&state.db, scope).await?,
         orgs: store::list_orgs(&state.db).await?,
         roles: authz::grantable_roles(actor),
         form: InvitationForm {
@@ -493,9 +496,11 @@ async fn invitations_page(
 
 pub async fn invitations(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Admin {
+        visitor,
+        user: actor,
+    }: Admin,
 ) -> Result<Response, AppError> {
-    let actor = admin(&visitor)?.clone();
     render(&invitations_page(&state, &actor, Page::new(&visitor, "Invitations")).await?)
 }
 
@@ -542,7 +547,7 @@ async fn invite(
         ));
     }
     let mut tx = state.db.begin_write().await?;
-    let (invitation, token) = membership::create_invitation(
+    let (invitation, token) = membership_store::create_invitation(
         &mut tx,
         &form.email,
         org_id,
@@ -573,10 +578,12 @@ async fn invite(
 
 pub async fn create_invitation(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Admin {
+        visitor,
+        user: actor,
+    }: Admin,
     Form(form): Form<InvitationForm>,
 ) -> Result<Response, AppError> {
-    let actor = admin(&visitor)?.clone();
     match invite(&state, &actor, &form).await? {
         Ok(notice) => render(
             &invitations_page(
@@ -616,20 +623,13 @@ impl OrgMembersPage {
     }
 }
 
-fn org_admin(visitor: &Visitor) -> Result<(&User, i64), AppError> {
-    let user = visitor.require_user()?;
-    match (user.role, user.org_id) {
-        (Role::OrgAdmin, Some(org)) => Ok((user, org)),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
 async fn org_members_page(
     state: &AppState,
     visitor: &Visitor,
+    actor: &User,
+    org_id: i64,
     page: Page,
 ) -> Result<OrgMembersPage, AppError> {
-    let (actor, org_id) = org_admin(visitor)?;
     let org = store::org_by_id(&state.db, org_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -643,10 +643,14 @@ async fn org_members_page(
 
 pub async fn org_members(
     State(state): State<AppState>,
-    visitor: Visitor,
+    OrgAdmin {
+        visitor,
+        user: actor,
+        org_id,
+    }: OrgAdmin,
 ) -> Result<Response, AppError> {
     let page = Page::new(&visitor, "Our members");
-    render(&org_members_page(&state, &visitor, page).await?)
+    render(&org_members_page(&state, &visitor, &actor, org_id, page).await?)
 }
 
 #[derive(Deserialize, Default)]
@@ -663,11 +667,13 @@ pub struct OrgAction {
 /// enable, and requiring a second factor of all its members.
 pub async fn org_settings(
     State(state): State<AppState>,
-    visitor: Visitor,
+    OrgAdmin {
+        visitor,
+        user: actor,
+        org_id,
+    }: OrgAdmin,
     Form(form): Form<OrgAction>,
 ) -> Result<Response, AppError> {
-    let (actor, org_id) = org_admin(&visitor)?;
-    let actor = actor.clone();
     match form.action.as_str() {
         "invite" => {
             let invitation = InvitationForm {
@@ -680,22 +686,41 @@ pub async fn org_settings(
                     &org_members_page(
                         &state,
                         &visitor,
+                        &actor,
+                        org_id,
                         Page::new(&visitor, "Our members").with_notice(notice),
                     )
                     .await?,
                 ),
                 Err(problem) => {
-                    let mut page =
-                        org_members_page(&state, &visitor, Page::new(&visitor, "Our members"))
-                            .await?;
+                    let mut page = org_members_page(
+                        &state,
+                        &visitor,
+                        &actor,
+                        org_id,
+                        Page::new(&visitor, "Our members"),
+                    )
+                    .await?;
                     page.invite.form = invitation;
                     page.invite.error = Some(problem);
                     render_invalid(&page)
                 }
             }
         }
-        "disable" => set_disabled(&state, &visitor, form.user_id, true, "/org/members").await,
-        "enable" => set_disabled(&state, &visitor, form.user_id, false, "/org/members").await,
+        "disable" => {
+            set_disabled(&state, &visitor, &actor, form.user_id, true, "/org/members").await
+        }
+        "enable" => {
+            set_disabled(
+                &state,
+                &visitor,
+                &actor,
+                form.user_id,
+                false,
+                "/org/members",
+            )
+            .await
+        }
         "mfa" => {
             let required = form.mfa_required == "on";
             let mut tx = state.db.begin_write().await?;
@@ -727,11 +752,10 @@ pub struct ClearanceForm {
 /// organisation.
 pub async fn set_clearance(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Admin { user: actor, .. }: Admin,
     Path(id): Path<i64>,
     Form(form): Form<ClearanceForm>,
 ) -> Result<Response, AppError> {
-    let actor = admin(&visitor)?.clone();
     let rank = crate::sharing::clearance::tlp_rank(&form.tlp)
         .filter(|r| *r <= 3)
         .ok_or_else(|| {

@@ -24,12 +24,31 @@ pub enum Capability {
 /// Whether `user` holds `capability`: for pages that show more to those
 /// who do, rather than refusing those who do not.
 pub fn allows(user: &User, capability: Capability) -> bool {
+    role_allows(user.role, capability)
+}
+
+fn role_allows(role: Role, capability: Capability) -> bool {
     match capability {
-        Capability::Administer | Capability::ReadAudit => user.role == Role::Admin,
-        Capability::Triage => user.role == Role::Analyst,
-        Capability::Moderate => matches!(user.role, Role::Moderator | Role::Admin),
-        Capability::Curate => user.role == Role::Editor,
+        Capability::Administer | Capability::ReadAudit => role == Role::Admin,
+        Capability::Triage => role == Role::Analyst,
+        Capability::Moderate => matches!(role, Role::Moderator | Role::Admin),
+        Capability::Curate => role == Role::Editor,
     }
+}
+
+/// Whether members with `role` enter every forum category, whatever its
+/// audience: those who moderate keep order in all of them.
+pub fn enters_every_category(role: Role) -> bool {
+    role_allows(role, Capability::Moderate)
+}
+
+/// The roles a forum category's audience may name: the others enter every
+/// category anyway.
+pub fn category_audience_roles() -> Vec<Role> {
+    Role::ALL
+        .into_iter()
+        .filter(|r| !enters_every_category(*r))
+        .collect()
 }
 
 /// The member organisation `user` speaks for: members' and org-admins'
@@ -150,6 +169,17 @@ mod tests {
             &user(Role::Admin, None),
             &row(Role::Member, Some(8))
         ));
+    }
+
+    #[test]
+    fn those_who_moderate_enter_every_forum_category() {
+        assert!(enters_every_category(Role::Moderator));
+        assert!(enters_every_category(Role::Admin));
+        assert!(!enters_every_category(Role::Analyst));
+        assert!(!enters_every_category(Role::Member));
+        let audience = category_audience_roles();
+        assert!(audience.contains(&Role::Member) && audience.contains(&Role::Analyst));
+        assert!(!audience.contains(&Role::Moderator) && !audience.contains(&Role::Admin));
     }
 
     #[test]

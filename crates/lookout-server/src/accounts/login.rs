@@ -6,6 +6,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use super::extract::SignedIn;
 use super::model::{Role, UserRow};
 use super::sessions::{self, Stage};
 use super::throttle::ThrottleKeys;
@@ -409,10 +410,9 @@ pub fn reauth_redirect(state: &AppState, visitor: &Visitor, back_to: &str) -> Op
 }
 
 pub async fn reauth_form(
-    visitor: Visitor,
+    SignedIn { visitor, .. }: SignedIn,
     Query(q): Query<NextQuery>,
 ) -> Result<Response, AppError> {
-    visitor.require_user()?;
     render(&ReauthPage {
         page: Page::new(&visitor, "Confirm your password"),
         next: q.next,
@@ -429,10 +429,9 @@ pub struct ReauthForm {
 
 pub async fn reauth(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { visitor, user }: SignedIn,
     Form(form): Form<ReauthForm>,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
     let throttle = ThrottleKeys::for_login(&state.key, &user.email, None);
     if let Some(wait) = throttle.locked_for(&state.db).await? {
         return Err(AppError::TooManyRequests(wait));

@@ -5,16 +5,17 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use super::login::{begin_session, stage_after_password};
-use super::model::{OrgKind, Role, check_name, looks_like_email, normalise_email};
+use super::membership_store::{self, Invitation};
+use super::model::{OrgKind, Role, check_name, looks_like_email};
 use super::passwords;
-use super::store::{self, NewUser, StoreError};
+use super::store::{self, NewUser};
 use super::throttle::ThrottleKeys;
 use crate::audit::{self, Actor};
-use crate::db::{Db, Tx, now};
-use crate::secrets::{random_token, token_hash};
+use crate::db::now;
+use crate::secrets::random_token;
 use crate::state::AppState;
 use crate::web::templates::{Page, format_time, render, render_invalid};
 use crate::web::{AppError, ClientAddr, Visitor};
@@ -99,17 +100,14 @@ pub async fn apply(
         });
     }
     let mut tx = state.db.begin_write().await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO applications (org_name, org_kind, contact_name, email, message, status, created_at) \
-         VALUES ($1, $2, $3, $4, $5, 'pending', $6) RETURNING id",
+    let id = membership_store::add_application(
+        &mut tx,
+        &form.org_name,
+        &form.org_kind,
+        &form.contact_name,
+        &form.email,
+        &form.message,
     )
-    .bind(form.org_name.trim())
-    .bind(form.org_kind.trim())
-    .bind(form.contact_name.trim())
-    .bind(normalise_email(&form.email))
-    .bind(form.message.trim())
-    .bind(now())
-    .fetch_one(&mut *tx)
     .await?;
     audit::append(
         &mut tx,
@@ -132,87 +130,7 @@ pub async fn apply(
     })
 }
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
-pub struct Application {
-    pub id: i64,
-    pub org_name: String,
-    pub org_kind: String,
-    pub contact_name: String,
-    pub email: String,
-    pub message: String,
-    pub status: String,
-    pub created_at: i64,
-}
-
-pub async fn list_applications(db: &Db) -> Result<Vec<Application>, StoreError> {
-    Ok(sqlx::query_as::<_, Application>(
-        "SELECT id, org_name, org_kind, contact_name, email, message, status, created_at FROM applications \
-         ORDER BY CASE WHEN status = 'pending' THEN 0 ELSE 1 END, id DESC LIMIT 200",
-    )
-    .fetch_all(&db.pool)
-    .await?)
-}
-
-/// Marks a pending application decided; false if it was not pending (a
-/// second admin got there first).
-pub async fn decide_application(
-    tx: &mut Tx,
-    id: i64,
-    status: &str,
-    admin_id: i64,
-) -> Result<Option<Application>, StoreError> {
-    let app = sqlx::query_as::<_, Application>(
-        "UPDATE applications SET status = $1, decided_by = $2, decided_at = $3 WHERE id = $4 AND status = 'pending' \
-         RETURNING id, org_name, org_kind, contact_name, email, message, status, created_at",
-    )
-    .bind(status)
-    .bind(admin_id)
-    .bind(now())
-    .bind(id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(app)
-}
-
 // ------------------------------------------------------------- invitations
-
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
-pub struct Invitation {
-    pub id: i64,
-    pub email: String,
-    pub org_id: Option<i64>,
-    pub role: String,
-    pub created_at: i64,
-    pub expires_at: i64,
-    pub used_at: Option<i64>,
-}
-
-/// Creates an invitation and returns it with the link token (never stored).
-pub async fn create_invitation(
-    tx: &mut Tx,
-    email: &str,
-    org_id: Option<i64>,
-    role: Role,
-    created_by: Option<i64>,
-    valid_days: i64,
-) -> Result<(Invitation, String), StoreError> {
-    let token = random_token()?;
-    let at = now();
-    let invitation = sqlx::query_as::<_, Invitation>(
-        "INSERT INTO invitations (token_hash, email, org_id, role, created_by, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, email, org_id, role, created_at, expires_at, used_at",
-    )
-    .bind(token_hash(&token))
-    .bind(normalise_email(email))
-    .bind(org_id)
-    .bind(role.as_str())
-    .bind(created_by)
-    .bind(at)
-    .bind(at + valid_days * 86400)
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok((invitation, token))
-}
 
 pub async fn send_invitation(
     state: &AppState,
@@ -234,25 +152,6 @@ pub async fn send_invitation(
         .send(email, "Your invitation to Lookout", &body)
         .await
         .map_err(AppError::internal)
-}
-
-pub async fn list_invitations(db: &Db, org_id: Option<i64>) -> Result<Vec<Invitation>, StoreError> {
-    Ok(sqlx::query_as::<_, Invitation>(
-        "SELECT id, email, org_id, role, created_at, expires_at, used_at FROM invitations \
-         WHERE ($1 = 0 OR org_id = $1) ORDER BY id DESC LIMIT 200",
-    )
-    .bind(org_id.unwrap_or(0))
-    .fetch_all(&db.pool)
-    .await?)
-}
-
-async fn invitation_by_token(db: &Db, token: &str) -> Result<Option<Invitation>, StoreError> {
-    Ok(sqlx::query_as::<_, Invitation>(
-        "SELECT id, email, org_id, role, created_at, expires_at, used_at FROM invitations WHERE token_hash = $1",
-    )
-    .bind(token_hash(token))
-    .fetch_optional(&db.pool)
-    .await?)
 }
 
 #[derive(Template)]
@@ -286,7 +185,7 @@ pub async fn invitation_form(
     visitor: Visitor,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    let invitation = invitation_by_token(&state.db, &token).await?;
+    let invitation = membership_store::invitation_by_token(&state.db, &token).await?;
     if let Some(problem) = unusable(invitation.as_ref()) {
         return Err(AppError::Conflict(problem));
     }
@@ -321,7 +220,7 @@ pub async fn accept_invitation(
     Path(token): Path<String>,
     Form(form): Form<AcceptForm>,
 ) -> Result<Response, AppError> {
-    let invitation = invitation_by_token(&state.db, &token).await?;
+    let invitation = membership_store::invitation_by_token(&state.db, &token).await?;
     if let Some(problem) = unusable(invitation.as_ref()) {
         return Err(AppError::Conflict(problem));
     }
@@ -367,12 +266,7 @@ pub async fn accept_invitation(
         .map_err(AppError::internal)?;
     let mut tx = state.db.begin_write().await?;
     // Claim the invitation first: of two tabs submitting at once, one wins.
-    let claimed = sqlx::query("UPDATE invitations SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at >= $1")
-        .bind(now())
-        .bind(invitation.id)
-        .execute(&mut *tx)
-        .await?;
-    if claimed.rows_affected() != 1 {
+    if !membership_store::claim_invitation(&mut tx, invitation.id).await? {
         return Err(AppError::Conflict(
             "This invitation has just been used.".into(),
         ));
@@ -483,13 +377,7 @@ async fn send_reset(state: &AppState, email: &str) -> anyhow::Result<()> {
     }
     let token = random_token()?;
     let mut tx = state.db.begin_write().await?;
-    sqlx::query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-        .bind(token_hash(&token))
-        .bind(row.id)
-        .bind(now())
-        .bind(now() + RESET_VALID_SECS)
-        .execute(&mut *tx)
-        .await?;
+    membership_store::add_reset(&mut tx, &token, row.id, RESET_VALID_SECS).await?;
     audit::append(
         &mut tx,
         &state.key,
@@ -521,18 +409,6 @@ struct ResetPage {
     error: Option<String>,
 }
 
-async fn usable_reset(db: &Db, token: &str) -> Result<Option<i64>, StoreError> {
-    let row: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT user_id, expires_at, used_at FROM password_resets WHERE token_hash = $1",
-    )
-    .bind(token_hash(token))
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(row
-        .filter(|(_, expires, used)| *expires >= now() && used.is_none())
-        .map(|(user, _, _)| user))
-}
-
 const RESET_UNUSABLE: &str = "This reset link is not valid any more (links work once, for an hour). Ask for a new one on the sign-in page.";
 
 pub async fn reset_form(
@@ -540,7 +416,10 @@ pub async fn reset_form(
     visitor: Visitor,
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
-    if usable_reset(&state.db, &token).await?.is_none() {
+    if membership_store::usable_reset(&state.db, &token)
+        .await?
+        .is_none()
+    {
         return Err(AppError::Conflict(RESET_UNUSABLE.into()));
     }
     render(&ResetPage {
@@ -563,7 +442,7 @@ pub async fn reset(
     Path(token): Path<String>,
     Form(form): Form<ResetForm>,
 ) -> Result<Response, AppError> {
-    let Some(user_id) = usable_reset(&state.db, &token).await? else {
+    let Some(user_id) = membership_store::usable_reset(&state.db, &token).await? else {
         return Err(AppError::Conflict(RESET_UNUSABLE.into()));
     };
     let row = store::user_by_id(&state.db, user_id)
@@ -587,14 +466,7 @@ pub async fn reset(
         .await
         .map_err(AppError::internal)?;
     let mut tx = state.db.begin_write().await?;
-    let claimed = sqlx::query(
-        "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL",
-    )
-    .bind(now())
-    .bind(token_hash(&token))
-    .execute(&mut *tx)
-    .await?;
-    if claimed.rows_affected() != 1 {
+    if !membership_store::claim_reset(&mut tx, &token).await? {
         return Err(AppError::Conflict(RESET_UNUSABLE.into()));
     }
     store::set_password(&mut tx, user_id, &hash).await?;

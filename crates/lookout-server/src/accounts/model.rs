@@ -63,6 +63,47 @@ impl Role {
     }
 }
 
+/// A role as stored, e.g. `org-admin`.
+impl std::str::FromStr for Role {
+    type Err = UnknownRole;
+
+    fn from_str(text: &str) -> Result<Role, UnknownRole> {
+        Role::parse(text).ok_or(UnknownRole)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("unknown role")]
+pub struct UnknownRole;
+
+/// A member's role as the API (v1) names it: the API's own type, so the
+/// wire format does not move when `Role` does. It lives here, beside
+/// `Role`, so that a new role cannot be forgotten in the mapping.
+#[derive(Clone, Copy, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "kebab-case")]
+#[schema(as = Role)]
+pub enum ApiRole {
+    Member,
+    OrgAdmin,
+    Analyst,
+    Editor,
+    Moderator,
+    Admin,
+}
+
+impl From<Role> for ApiRole {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::Member => ApiRole::Member,
+            Role::OrgAdmin => ApiRole::OrgAdmin,
+            Role::Analyst => ApiRole::Analyst,
+            Role::Editor => ApiRole::Editor,
+            Role::Moderator => ApiRole::Moderator,
+            Role::Admin => ApiRole::Admin,
+        }
+    }
+}
+
 impl std::fmt::Display for Role {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())

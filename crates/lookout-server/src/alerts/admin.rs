@@ -6,12 +6,12 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::outbox::{self, Delivery};
-use crate::accounts::authz::{self, Capability};
+use crate::accounts::extract::Admin;
 use crate::audit::{self, Actor};
 use crate::state::AppState;
+use crate::web::AppError;
 use crate::web::labels::Labels;
 use crate::web::templates::{Page, render};
-use crate::web::{AppError, Visitor};
 
 #[derive(Template)]
 #[template(path = "alerts/deliveries.html")]
@@ -26,10 +26,8 @@ impl Labels for DeliveriesPage {}
 
 pub async fn deliveries(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Admin { visitor, .. }: Admin,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
-    authz::require(user, Capability::Administer)?;
     render(&DeliveriesPage {
         page: Page::new(&visitor, "Deliveries"),
         counts: outbox::counts(&state.db).await?,
@@ -40,11 +38,9 @@ pub async fn deliveries(
 
 pub async fn retry(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Admin { user, .. }: Admin,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
-    authz::require(user, Capability::Administer)?;
     let mut tx = state.db.begin_write().await?;
     if !outbox::retry(&mut tx, id).await? {
         return Err(AppError::NotFound);

@@ -87,7 +87,7 @@ async fn subject(db: &Db, alert: &AlertRow) -> Result<Subject, sqlx::Error> {
 /// subject still there, and the member cleared for it as it stands today
 /// (their organisation's level as it stands today, too).
 pub async fn still_for(db: &Db, member: &Member, alert: &AlertRow) -> Result<bool, sqlx::Error> {
-    let Some(role) = Role::parse(&member.role) else {
+    let Ok(role) = member.role.parse::<Role>() else {
         return Ok(false);
     };
     if member.disabled != 0 {

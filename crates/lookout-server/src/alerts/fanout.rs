@@ -234,7 +234,7 @@ async fn recipients(
         .await?;
     let mut recipients = Vec::new();
     for c in candidates {
-        let Some(role) = Role::parse(&c.role) else {
+        let Ok(role) = c.role.parse::<Role>() else {
             continue;
         };
         let clearance = Clearance::for_member(role, c.org_id, c.tlp_clearance);
@@ -288,7 +288,7 @@ async fn addressed(tx: &mut Tx, alert: &AlertRow) -> Result<Vec<Recipient>, sqlx
         .map_or(alert.subject_ref.as_str(), |(thread, _)| thread);
     let mut recipients = Vec::new();
     for c in candidates {
-        let Some(role) = Role::parse(&c.role) else {
+        let Ok(role) = c.role.parse::<Role>() else {
             continue;
         };
         let readable = crate::forum::access::may_still_read(

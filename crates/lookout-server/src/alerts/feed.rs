@@ -5,20 +5,14 @@
 //! notifications, re-checked against their sharing level at every read.
 
 use atom_syndication::{Content, Entry, Feed, FixedDateTime, Link, Person, Text};
-use axum::extract::{Path, State};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Response};
 
 use super::events::AlertRow;
-use super::outbox::{Member, member};
+use super::outbox::Member;
 use crate::db::{Db, Tx, now};
 use crate::secrets::{MasterKey, token_hash};
-use crate::state::AppState;
 use crate::web::AppError;
 
 const PURPOSE: &str = "feed";
-/// Entries one feed carries.
-const ENTRIES: i64 = 50;
 
 fn context(user_id: i64) -> String {
     format!("feed_tokens:{user_id}")
@@ -82,6 +76,14 @@ fn time(secs: i64) -> FixedDateTime {
 /// Entry and feed ids are keyed digests, stable for feed readers: the rows'
 /// own ids count every alert (a forum post's in threads the member cannot
 /// see included) and every account.
+/// The member whose feed `token` opens, if any.
+pub async fn owner(db: &Db, token: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT user_id FROM feed_tokens WHERE token_hash = $1")
+        .bind(token_hash(token))
+        .fetch_optional(&db.pool)
+        .await
+}
+
 pub fn document(
     key: &MasterKey,
     base: &str,
@@ -153,45 +155,4 @@ pub fn document(
         ..Feed::default()
     };
     feed.to_string()
-}
-
-/// `GET /alerts/feed/{token}`.
-pub async fn feed(
-    State(state): State<AppState>,
-    Path(token): Path<String>,
-) -> Result<Response, AppError> {
-    let user_id: Option<i64> =
-        sqlx::query_scalar("SELECT user_id FROM feed_tokens WHERE token_hash = $1")
-            .bind(token_hash(&token))
-            .fetch_optional(&state.db.pool)
-            .await?;
-    let Some(user_id) = user_id else {
-        return Err(AppError::NotFound);
-    };
-    let member = member(&state.db, user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if member.disabled != 0 {
-        return Err(AppError::NotFound);
-    }
-    let alerts = super::pages::recent(&state, &member, ENTRIES).await?;
-    let path = format!("/alerts/feed/{token}");
-    let body = document(
-        &state.key,
-        &state.config.public_url(),
-        &member,
-        &path,
-        &alerts,
-    );
-    let mut response = body.into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/atom+xml; charset=utf-8"),
-    );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=60"),
-    );
-    Ok(response)
 }

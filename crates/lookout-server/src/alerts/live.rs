@@ -10,7 +10,6 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
 use serde::Serialize;
@@ -19,7 +18,7 @@ use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore, broadcast};
 use super::events::{AlertRow, NOTIFIED_ALERT_COLUMNS};
 use crate::db::{Backend, Db, Tx};
 use crate::state::AppState;
-use crate::web::{AppError, Visitor};
+use crate::web::AppError;
 
 /// How often the reader looks at `alert_version` without being woken.
 const POLL: Duration = Duration::from_millis(500);
@@ -248,17 +247,17 @@ struct Listener {
     _slot: OwnedSemaphorePermit,
 }
 
-/// `GET /alerts/live`: the signed-in member's stream.
-pub async fn stream(
-    State(state): State<AppState>,
-    visitor: Visitor,
+/// The live stream of member `user_id`; 503 when this process serves as
+/// many as it may.
+pub fn stream_for(
+    state: AppState,
+    user_id: i64,
 ) -> Result<Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>>, AppError> {
-    let user = visitor.require_user()?;
     let slot = Arc::clone(&Hub::of(&state).listeners)
         .try_acquire_owned()
         .map_err(|_| AppError::Unavailable)?;
     let listener = Listener {
-        alerts: Hub::of(&state).listen(user.id),
+        alerts: Hub::of(&state).listen(user_id),
         _slot: slot,
     };
     let events = futures_util::stream::unfold(listener, |mut l| async move {

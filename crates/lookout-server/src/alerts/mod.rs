@@ -17,6 +17,7 @@ pub mod events;
 pub mod fanout;
 pub mod feed;
 pub mod live;
+pub mod notifications;
 pub mod outbox;
 pub mod pages;
 pub mod subscriptions;
@@ -49,8 +50,8 @@ pub fn routes() -> Router<AppState> {
         .route("/alerts/webhooks/{id}/delete", post(pages::remove_webhook))
         .route("/alerts/feed", post(pages::create_feed))
         .route("/alerts/feed/revoke", post(pages::revoke_feed))
-        .route("/alerts/feed/{token}", get(feed::feed))
-        .route("/alerts/live", get(live::stream))
+        .route("/alerts/feed/{token}", get(pages::feed))
+        .route("/alerts/live", get(pages::stream))
         .route("/admin/deliveries", get(admin::deliveries))
         .route("/admin/deliveries/{id}/retry", post(admin::retry))
         .route("/static/alerts.js", get(script))

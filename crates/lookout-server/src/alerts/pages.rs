@@ -4,12 +4,17 @@
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::sse::{Event, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
+use futures_util::Stream;
 
-use super::events::{AlertRow, NOTIFIED_ALERT_COLUMNS};
-use super::outbox::Member;
+use super::events::AlertRow;
+use super::feed;
+use super::notifications::{self, Shown, notified, recent};
 use super::subscriptions::{self, EmailMode, Subscription};
 use super::webhooks::{self, AddError, Webhook};
+use crate::accounts::extract::SignedIn;
 use crate::accounts::model::User;
 use crate::advisories::model::{SEVERITIES, severity_label};
 use crate::audit::{self, Actor};
@@ -21,62 +26,8 @@ use crate::web::{AppError, Visitor};
 
 /// Notifications the page lists.
 const LISTED: i64 = 100;
-
-#[derive(sqlx::FromRow)]
-struct Notified {
-    watch_hit: Option<String>,
-    read_at: Option<i64>,
-    #[sqlx(flatten)]
-    alert: AlertRow,
-}
-
-/// A member's newest notifications that they may still read, with their
-/// watchlist hits opened: for the page and the feed.
-pub async fn recent(
-    state: &AppState,
-    member: &Member,
-    limit: i64,
-) -> Result<Vec<(AlertRow, Option<String>)>, sqlx::Error> {
-    Ok(notified(state, member, limit)
-        .await?
-        .into_iter()
-        .map(|n| (n.alert, n.hit))
-        .collect())
-}
-
-pub struct Shown {
-    pub alert: AlertRow,
-    pub hit: Option<String>,
-    pub unread: bool,
-}
-
-async fn notified(
-    state: &AppState,
-    member: &Member,
-    limit: i64,
-) -> Result<Vec<Shown>, sqlx::Error> {
-    let sql = format!(
-        "SELECT n.watch_hit, n.read_at, {NOTIFIED_ALERT_COLUMNS} FROM notifications n \
-         JOIN alerts a ON a.id = n.alert_id WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2"
-    );
-    let rows: Vec<Notified> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(member.id)
-        .bind(limit)
-        .fetch_all(&state.db.pool)
-        .await?;
-    let rows = super::current::keep_current(&state.db, member, rows, |n| &n.alert).await?;
-    Ok(rows
-        .into_iter()
-        .map(|n| Shown {
-            hit: n
-                .watch_hit
-                .as_deref()
-                .and_then(|s| super::fanout::open_hit(&state.key, member.id, n.alert.id, s)),
-            unread: n.read_at.is_none(),
-            alert: n.alert,
-        })
-        .collect())
-}
+/// Entries one feed carries.
+const FEED_ENTRIES: i64 = 50;
 
 #[derive(Template)]
 #[template(path = "alerts/page.html")]
@@ -138,11 +89,10 @@ pub struct Done {
 
 pub async fn show(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { visitor, user }: SignedIn,
     axum::extract::Query(done): axum::extract::Query<Done>,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
-    let mut page = page(&state, &visitor, user).await?;
+    let mut page = page(&state, &visitor, &user).await?;
     if done.done == "saved" {
         page.page = page
             .page
@@ -192,13 +142,12 @@ fn settings_problem(s: &Subscription) -> Option<String> {
 
 pub async fn save_settings(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { visitor, user }: SignedIn,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
     let wanted = parse_settings(&body);
     if let Some(problem) = settings_problem(&wanted) {
-        let mut page = page(&state, &visitor, user).await?;
+        let mut page = page(&state, &visitor, &user).await?;
         page.subscription = wanted;
         page.settings_problem = Some(problem);
         return render_invalid(&page);
@@ -211,23 +160,17 @@ pub async fn save_settings(
 
 pub async fn mark_read(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { user, .. }: SignedIn,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
-    sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")
-        .bind(crate::db::now())
-        .bind(user.id)
-        .execute(&state.db.pool)
-        .await?;
+    notifications::mark_all_read(&state.db, user.id).await?;
     Ok(Redirect::to("/alerts").into_response())
 }
 
 pub async fn add_webhook(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { visitor, user }: SignedIn,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
     let url = url::form_urlencoded::parse(&body)
         .find(|(k, _)| k == "url")
         .map(|(_, v)| v.trim().to_string())
@@ -243,7 +186,7 @@ pub async fn add_webhook(
                 "",
             )
             .await?;
-            let mut page = page(&state, &visitor, user).await?;
+            let mut page = page(&state, &visitor, &user).await?;
             page.new_secret = Some(secret);
             page.page = page.page.with_notice(
                 "Webhook added: our test message was accepted. Copy the signing secret now; it is not shown again.",
@@ -251,7 +194,7 @@ pub async fn add_webhook(
             render(&page)
         }
         Err(AddError::Refused(reason)) => {
-            let mut page = page(&state, &visitor, user).await?;
+            let mut page = page(&state, &visitor, &user).await?;
             page.webhook_url = url;
             page.webhook_problem = Some(reason);
             render_invalid(&page)
@@ -263,10 +206,9 @@ pub async fn add_webhook(
 
 pub async fn remove_webhook(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { user, .. }: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
     let mut tx = state.db.begin_write().await?;
     // Someone else's webhook is "not found", not "forbidden".
     if !webhooks::remove(&mut tx, user.id, id).await? {
@@ -278,9 +220,8 @@ pub async fn remove_webhook(
 
 pub async fn create_feed(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { user, .. }: SignedIn,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
     let mut tx = state.db.begin_write().await?;
     super::feed::create(&mut tx, &state.key, user.id).await?;
     tx.commit().await?;
@@ -289,11 +230,54 @@ pub async fn create_feed(
 
 pub async fn revoke_feed(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { user, .. }: SignedIn,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
     let mut tx = state.db.begin_write().await?;
     super::feed::revoke(&mut tx, user.id).await?;
     tx.commit().await?;
     Ok(Redirect::to("/alerts#feed").into_response())
+}
+
+/// `GET /alerts/feed/{token}`.
+pub async fn feed(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let Some(user_id) = feed::owner(&state.db, &token).await? else {
+        return Err(AppError::NotFound);
+    };
+    let member = super::outbox::member(&state.db, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if member.disabled != 0 {
+        return Err(AppError::NotFound);
+    }
+    let alerts = recent(&state, &member, FEED_ENTRIES).await?;
+    let path = format!("/alerts/feed/{token}");
+    let body = feed::document(
+        &state.key,
+        &state.config.public_url(),
+        &member,
+        &path,
+        &alerts,
+    );
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/atom+xml; charset=utf-8"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=60"),
+    );
+    Ok(response)
+}
+
+/// `GET /alerts/live`: the signed-in member's stream.
+pub async fn stream(
+    State(state): State<AppState>,
+    SignedIn { user, .. }: SignedIn,
+) -> Result<Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>>, AppError> {
+    super::live::stream_for(state, user.id)
 }

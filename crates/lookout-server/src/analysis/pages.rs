@@ -10,6 +10,7 @@ use lookout_analysis::{Analysis, ArchiveEntry, VerdictLevel};
 use super::seen::{self, SeenBefore, may_view};
 use super::store::{self, AnalysisRow, NewAnalysis, StoreError};
 use crate::accounts::authz::{self, Capability};
+use crate::accounts::extract::{Analyst, SignedIn};
 use crate::accounts::model::User;
 use crate::audit::{self, Actor};
 use crate::files::plain_name;
@@ -122,9 +123,11 @@ async fn index_page(
     })
 }
 
-pub async fn index(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
-    render(&index_page(&state, &visitor, user).await?)
+pub async fn index(
+    State(state): State<AppState>,
+    SignedIn { visitor, user }: SignedIn,
+) -> Result<Response, AppError> {
+    render(&index_page(&state, &visitor, &user).await?)
 }
 
 /// The file and sharing level of an upload form.
@@ -160,10 +163,9 @@ async fn read_upload(state: &AppState, request: Request) -> Result<Upload, AppEr
 
 pub async fn upload(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { visitor, user }: SignedIn,
     request: Request,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?.clone();
     let upload = read_upload(&state, request).await?;
     let limit = state.config.analysis_upload_limit();
     let problem = if upload.bytes.is_empty() {
@@ -336,12 +338,11 @@ fn nested(analysis: &Analysis, depth: usize, out: &mut Vec<Member>) {
 
 pub async fn detail(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { visitor, user }: SignedIn,
     Path(reference): Path<String>,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
-    let (row, clearance) = viewable(&state, user, &reference).await?;
-    let is_analyst = authz::allows(user, Capability::Triage);
+    let (row, clearance) = viewable(&state, &user, &reference).await?;
+    let is_analyst = authz::allows(&user, Capability::Triage);
     let name = if row.submitted_by == user.id || is_analyst {
         row.name(&state.key).ok()
     } else {
@@ -352,7 +353,7 @@ pub async fn detail(
     let mut seen = SeenBefore::default();
     if let Some(analysis) = &analysis {
         nested(analysis, 0, &mut members);
-        seen = seen::find(&state, &row, analysis, user, &clearance).await?;
+        seen = seen::find(&state, &row, analysis, &user, &clearance).await?;
     }
     let title = format!("Analysis {}", row.reference);
     let pending = row.is_pending();
@@ -377,11 +378,10 @@ pub async fn detail(
 /// The analysis as JSON (schema: docs/analysis.schema.json).
 pub async fn json(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { user, .. }: SignedIn,
     Path(reference): Path<String>,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
-    let (row, _) = viewable(&state, user, &reference).await?;
+    let (row, _) = viewable(&state, &user, &reference).await?;
     let analysis = row.result(&state.key)?.ok_or(AppError::NotFound)?;
     let body = serde_json::to_vec_pretty(&analysis).map_err(AppError::internal)?;
     Ok(attachment(
@@ -394,11 +394,9 @@ pub async fn json(
 /// The sample, for analysts only, as a zip encrypted with "infected".
 pub async fn sample_zip(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Analyst { user, .. }: Analyst,
     Path(reference): Path<String>,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
-    authz::require(user, Capability::Triage)?;
     let row = store::by_reference(&state.db, &reference)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -476,14 +474,7 @@ pub async fn report_start(
             indicators.push(value);
         }
     }
-    let (uploads, yours): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN submitted_by = $2 THEN 1 ELSE 0 END), 0) \
-         FROM analyses WHERE sha256 = $1",
-    )
-    .bind(&row.sha256)
-    .bind(user.id)
-    .fetch_one(&state.db.pool)
-    .await?;
+    let (uploads, yours) = store::uploads_of(&state.db, &row.sha256, user.id).await?;
     Ok(Some(ReportStart {
         narrative,
         indicators,

@@ -9,19 +9,12 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use lookout_analysis::{RuleSource, Rules, STARTER_RULES};
 
 use super::store::{self, RulesetRow};
-use crate::accounts::authz::{self, Capability};
-use crate::accounts::model::User;
+use crate::accounts::extract::Analyst;
 use crate::audit::{self, Actor};
 use crate::state::AppState;
 use crate::web::labels::Labels;
 use crate::web::templates::{Page, render};
 use crate::web::{AppError, Visitor};
-
-fn analyst(visitor: &Visitor) -> Result<&User, AppError> {
-    let user = visitor.require_user()?;
-    authz::require(user, Capability::Triage)?;
-    Ok(user)
-}
 
 #[derive(Template)]
 #[template(path = "analysis/rules.html")]
@@ -58,8 +51,10 @@ async fn rules_page(state: &AppState, visitor: &Visitor) -> Result<RulesPage, Ap
     })
 }
 
-pub async fn page(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
-    analyst(&visitor)?;
+pub async fn page(
+    State(state): State<AppState>,
+    Analyst { visitor, .. }: Analyst,
+) -> Result<Response, AppError> {
     render(&rules_page(&state, &visitor).await?)
 }
 
@@ -78,10 +73,9 @@ fn valid_name(name: &str) -> bool {
 
 pub async fn upload(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Analyst { visitor, user }: Analyst,
     request: Request,
 ) -> Result<Response, AppError> {
-    let user = analyst(&visitor)?.clone();
     let (mut name, mut text) = (String::new(), String::new());
     let mut multipart = Multipart::from_request(request, &state)
         .await
@@ -182,10 +176,9 @@ pub async fn upload(
 
 pub async fn delete(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Analyst { user, .. }: Analyst,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let user = analyst(&visitor)?.clone();
     let mut tx = state.db.begin_write().await?;
     let Some(name) = store::delete_ruleset(&mut tx, id).await? else {
         return Err(AppError::NotFound);

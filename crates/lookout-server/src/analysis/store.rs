@@ -206,6 +206,19 @@ pub async fn by_reference(db: &Db, reference: &str) -> Result<Option<AnalysisRow
         .await?)
 }
 
+/// How many times the sample `sha256` was uploaded, and how many of those
+/// by `user_id`.
+pub async fn uploads_of(db: &Db, sha256: &str, user_id: i64) -> Result<(i64, i64), StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN submitted_by = $2 THEN 1 ELSE 0 END), 0) \
+         FROM analyses WHERE sha256 = $1",
+    )
+    .bind(sha256)
+    .bind(user_id)
+    .fetch_one(&db.pool)
+    .await?)
+}
+
 /// One user's uploads, newest first.
 pub async fn submitted_by(
     db: &Db,

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::accounts::api_auth::{Administrator, Reader};
-use crate::accounts::model::{self, OrgKind, Role};
+use crate::accounts::model::{self, ApiRole, OrgKind, Role};
 use crate::accounts::{operator, store};
 use crate::audit::Actor;
 use crate::state::AppState;
@@ -22,32 +22,6 @@ use crate::web::problem::{
 
 /// Longest organisation name, in characters.
 pub const NAME_MAX: usize = 200;
-
-/// A member's role.
-#[derive(Clone, Copy, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "kebab-case")]
-#[schema(as = Role)]
-pub enum ApiRole {
-    Member,
-    OrgAdmin,
-    Analyst,
-    Editor,
-    Moderator,
-    Admin,
-}
-
-impl From<Role> for ApiRole {
-    fn from(role: Role) -> Self {
-        match role {
-            Role::Member => ApiRole::Member,
-            Role::OrgAdmin => ApiRole::OrgAdmin,
-            Role::Analyst => ApiRole::Analyst,
-            Role::Editor => ApiRole::Editor,
-            Role::Moderator => ApiRole::Moderator,
-            Role::Admin => ApiRole::Admin,
-        }
-    }
-}
 
 /// What kind of body an organisation is.
 #[derive(Clone, Copy, Serialize, Deserialize, ToSchema)]
@@ -304,7 +278,7 @@ pub async fn users(
     let rows = store::list_users(&state.db, None).await?;
     let mut users = Vec::with_capacity(rows.len());
     for r in rows {
-        let role = Role::parse(&r.role).ok_or_else(|| {
+        let role: Role = r.role.parse().map_err(|_| {
             AppError::internal(anyhow::anyhow!(
                 "user {} has unknown role '{}'",
                 r.id,

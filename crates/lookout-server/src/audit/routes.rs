@@ -8,10 +8,10 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use super::{Entry, Filter, Verdict};
-use crate::accounts::authz::{self, Capability};
+use crate::accounts::extract::Auditor;
 use crate::state::AppState;
+use crate::web::AppError;
 use crate::web::templates::{Page, format_time, render};
-use crate::web::{AppError, Visitor};
 
 const PAGE_SIZE: i64 = 100;
 
@@ -46,11 +46,9 @@ impl AuditPage {
 
 async fn audit_page(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Auditor { visitor, .. }: Auditor,
     Query(q): Query<AuditQuery>,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
-    authz::require(user, Capability::ReadAudit)?;
     let filter = Filter {
         action: Some(q.action.trim().to_string()).filter(|s| !s.is_empty()),
         actor: Some(q.actor.trim().to_string()).filter(|s| !s.is_empty()),

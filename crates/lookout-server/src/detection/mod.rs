@@ -11,7 +11,9 @@
 //! information, published; not duplicates or rejected), so a flood of
 //! junk submissions drafts nothing.
 
+mod pages;
 pub mod rules;
+mod store;
 
 use axum::Router;
 use axum::routing::get;
@@ -26,7 +28,7 @@ use crate::state::AppState;
 use rules::Rule;
 
 pub fn routes() -> Router<crate::state::AppState> {
-    Router::new().route("/admin/detection", get(rules::show).post(rules::save))
+    Router::new().route("/admin/detection", get(pages::show).post(pages::save))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -41,8 +43,6 @@ pub enum DetectionError {
     Secret(#[from] crate::secrets::SecretError),
 }
 
-/// Statuses of reports an analyst has accepted.
-const ACCEPTED: &str = "('triaged', 'needs-information', 'published')";
 const GNSS: [&str; 2] = ["gnss-jamming", "gnss-spoofing"];
 const PURPOSE: &str = "sighting";
 
@@ -63,7 +63,7 @@ pub async fn report_accepted(
     if !accepted || report.duplicate_of.is_some() {
         return Ok(Vec::new());
     }
-    let rules = rules::all(&state.db).await?;
+    let rules = store::all(&state.db).await?;
     let rule = |id: &str| rules.iter().find(|r| r.id == id && r.enabled == 1);
     let at = now();
     let mut drafted = Vec::new();
@@ -130,17 +130,7 @@ async fn record_sightings(
     for value in indicators(&body.indicators) {
         let lookup = state.key.mac(PURPOSE, value.as_bytes());
         let sealed = state.key.seal(PURPOSE, &lookup, value.as_bytes())?;
-        sqlx::query(
-            "INSERT INTO indicator_sightings (lookup, report_id, reporter, sealed_value, seen_hour) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (lookup, report_id) DO NOTHING",
-        )
-        .bind(&lookup)
-        .bind(report.id)
-        .bind(&reporter)
-        .bind(sealed)
-        .bind(report.received_hour)
-        .execute(&mut **tx)
-        .await?;
+        store::add_sighting(tx, &lookup, report, &reporter, sealed).await?;
         sightings.push((lookup, value));
     }
     Ok(sightings)
@@ -220,25 +210,11 @@ async fn shared_indicator(
     at: i64,
 ) -> Result<Option<String>, DetectionError> {
     let since = at - rule.window_seconds();
-    let (reporters, reports): (i64, i64) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT COUNT(DISTINCT s.reporter), COUNT(*) FROM indicator_sightings s \
-         JOIN reports r ON r.id = s.report_id \
-         WHERE s.lookup = $1 AND s.seen_hour >= $2 AND r.status IN {ACCEPTED} AND r.duplicate_of IS NULL"
-    )))
-    .bind(lookup)
-    .bind(since)
-    .fetch_one(&mut **tx)
-    .await?;
+    let (reporters, reports) = store::sightings_since(tx, lookup, since).await?;
     if reporters < rule.min_reports {
         return Ok(None);
     }
-    let incidents: Vec<String> = sqlx::query_scalar(
-        "SELECT i.ref FROM incidents i JOIN indicator_sightings s ON s.report_id = i.report_id \
-         WHERE s.lookup = $1 AND i.state = 'published' ORDER BY i.id",
-    )
-    .bind(lookup)
-    .fetch_all(&mut **tx)
-    .await?;
+    let incidents = store::published_incidents_with(tx, lookup).await?;
     let reason = format!(
         "{value} appears in {reports} triaged reports from {reporters} different reporters within {} (threshold: {} reporters).",
         hours(rule),
@@ -270,29 +246,6 @@ async fn shared_indicator(
     .await
 }
 
-async fn count_reports(
-    tx: &mut Tx,
-    classes: &[&str],
-    sea_area: &str,
-    from: i64,
-    to: i64,
-) -> Result<i64, sqlx::Error> {
-    let placeholders: Vec<String> = (0..classes.len()).map(|i| format!("${}", i + 4)).collect();
-    let sql = format!(
-        "SELECT COUNT(*) FROM reports WHERE sea_area = $1 AND received_hour >= $2 \
-         AND received_hour < $3 AND class IN ({}) AND status IN {ACCEPTED} AND duplicate_of IS NULL",
-        placeholders.join(", ")
-    );
-    let mut query = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
-        .bind(sea_area)
-        .bind(from)
-        .bind(to);
-    for class in classes {
-        query = query.bind(*class);
-    }
-    query.fetch_one(&mut **tx).await
-}
-
 /// Windows before the current one that make the usual rate.
 const BASELINE_WINDOWS: i64 = 12;
 
@@ -304,7 +257,7 @@ async fn area_rate(
     at: i64,
 ) -> Result<Option<String>, DetectionError> {
     let window = rule.window_seconds();
-    let recent = count_reports(
+    let recent = store::count_reports(
         tx,
         &[&report.class],
         &report.sea_area,
@@ -315,7 +268,7 @@ async fn area_rate(
     if recent < rule.min_reports {
         return Ok(None);
     }
-    let before = count_reports(
+    let before = store::count_reports(
         tx,
         &[&report.class],
         &report.sea_area,
@@ -376,7 +329,7 @@ async fn gnss_burst(
     report: &ReportRow,
     at: i64,
 ) -> Result<Option<String>, DetectionError> {
-    let recent = count_reports(
+    let recent = store::count_reports(
         tx,
         &GNSS,
         &report.sea_area,

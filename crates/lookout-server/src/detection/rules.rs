@@ -1,18 +1,8 @@
 //! The detection rules' settings, shared by every process through the
-//! `detection_rules` table, and the admins' page that tunes them.
+//! `detection_rules` table (`pages.rs` has the admins' page that tunes
+//! them).
 
-use askama::Template;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::response::Response;
 use serde::Serialize;
-
-use crate::accounts::authz::{self, Capability};
-use crate::audit::{self, Actor};
-use crate::db::Db;
-use crate::state::AppState;
-use crate::web::templates::{Page, render, render_invalid};
-use crate::web::{AppError, Visitor};
 
 /// What each rule looks for, for the admins' page and the drafts.
 pub const RULES: [(&str, &str, &str); 3] = [
@@ -73,7 +63,7 @@ impl Rule {
         may_auto_publish(&self.id)
     }
 
-    fn problems(&self) -> Vec<String> {
+    pub(super) fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
         if !(2..=1000).contains(&self.min_reports) {
             problems.push(format!(
@@ -101,121 +91,4 @@ impl Rule {
         }
         problems
     }
-}
-
-pub async fn all(db: &Db) -> Result<Vec<Rule>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, enabled, auto_publish, min_reports, window_hours, factor_percent \
-         FROM detection_rules ORDER BY id",
-    )
-    .fetch_all(&db.pool)
-    .await
-}
-
-#[derive(Template)]
-#[template(path = "detection/rules.html")]
-struct RulesPage {
-    page: Page,
-    rules: Vec<Rule>,
-    problems: Vec<String>,
-}
-
-fn admin(visitor: &Visitor) -> Result<i64, AppError> {
-    let user = visitor.require_user()?;
-    authz::require(user, Capability::Administer)?;
-    Ok(user.id)
-}
-
-pub async fn show(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
-    admin(&visitor)?;
-    render(&RulesPage {
-        page: Page::new(&visitor, "Detection rules"),
-        rules: all(&state.db).await?,
-        problems: Vec::new(),
-    })
-}
-
-/// Reads the form: fields are `<rule>.<setting>`; an unticked box is off.
-fn parse(body: &[u8], current: &[Rule]) -> Vec<Rule> {
-    let mut rules: Vec<Rule> = current
-        .iter()
-        .map(|r| Rule {
-            enabled: 0,
-            auto_publish: 0,
-            ..r.clone()
-        })
-        .collect();
-    for (key, value) in url::form_urlencoded::parse(body) {
-        let Some((id, setting)) = key.split_once('.') else {
-            continue;
-        };
-        let Some(rule) = rules.iter_mut().find(|r| r.id == id) else {
-            continue;
-        };
-        let number = value.trim().parse::<i64>().unwrap_or(-1);
-        match setting {
-            "enabled" => rule.enabled = i64::from(value == "on"),
-            "auto_publish" => rule.auto_publish = i64::from(value == "on"),
-            "min_reports" => rule.min_reports = number,
-            "window_hours" => rule.window_hours = number,
-            "factor_percent" => rule.factor_percent = number,
-            _ => {}
-        }
-    }
-    rules
-}
-
-pub async fn save(
-    State(state): State<AppState>,
-    visitor: Visitor,
-    body: Bytes,
-) -> Result<Response, AppError> {
-    let admin_id = admin(&visitor)?;
-    let rules = parse(&body, &all(&state.db).await?);
-    let problems: Vec<String> = rules.iter().flat_map(Rule::problems).collect();
-    if !problems.is_empty() {
-        return render_invalid(&RulesPage {
-            page: Page::new(&visitor, "Detection rules"),
-            rules,
-            problems,
-        });
-    }
-    let mut tx = state.db.begin_write().await?;
-    for rule in &rules {
-        sqlx::query(
-            "UPDATE detection_rules SET enabled = $1, auto_publish = $2, min_reports = $3, \
-             window_hours = $4, factor_percent = $5 WHERE id = $6",
-        )
-        .bind(rule.enabled)
-        .bind(rule.auto_publish)
-        .bind(rule.min_reports)
-        .bind(rule.window_hours)
-        .bind(rule.factor_percent)
-        .bind(&rule.id)
-        .execute(&mut *tx)
-        .await?;
-        audit::append(
-            &mut tx,
-            &state.key,
-            Actor::User(admin_id),
-            "detection.rule",
-            &rule.id,
-            &format!(
-                "enabled={} auto_publish={} min_reports={} window_hours={} factor_percent={}",
-                rule.enabled,
-                rule.auto_publish,
-                rule.min_reports,
-                rule.window_hours,
-                rule.factor_percent
-            ),
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    render(&RulesPage {
-        page: Page::new(&visitor, "Detection rules")
-            .with_notice("Saved: the rules apply from the next triaged report."),
-        rules: all(&state.db).await?,
-        problems: Vec::new(),
-    })
 }

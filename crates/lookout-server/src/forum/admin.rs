@@ -7,12 +7,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::model::{Category, CategoryForm};
 use super::store;
-use crate::accounts::authz::{self, Capability};
+use crate::accounts::authz;
+use crate::accounts::extract::Admin;
 use crate::accounts::model::{OrgKind, Role};
 use crate::audit::{self, Actor};
 use crate::state::AppState;
+use crate::web::AppError;
 use crate::web::templates::{Page, render, render_invalid};
-use crate::web::{AppError, Visitor};
 
 #[derive(Template)]
 #[template(path = "forum/admin.html")]
@@ -25,11 +26,7 @@ struct CategoriesPage {
 
 impl CategoriesPage {
     fn roles(&self) -> Vec<Role> {
-        // Moderators and admins enter every category anyway.
-        Role::ALL
-            .into_iter()
-            .filter(|r| !matches!(r, Role::Moderator | Role::Admin))
-            .collect()
+        authz::category_audience_roles()
     }
     fn kinds(&self) -> [OrgKind; 6] {
         OrgKind::ALL
@@ -42,12 +39,6 @@ impl CategoriesPage {
     }
 }
 
-fn admin(visitor: &Visitor) -> Result<&crate::accounts::model::User, AppError> {
-    let user = visitor.require_user()?;
-    authz::require(user, Capability::Administer)?;
-    Ok(user)
-}
-
 #[derive(serde::Deserialize, Default)]
 #[serde(default)]
 pub struct EditQuery {
@@ -56,10 +47,9 @@ pub struct EditQuery {
 
 pub async fn categories(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Admin { visitor, .. }: Admin,
     axum::extract::Query(query): axum::extract::Query<EditQuery>,
 ) -> Result<Response, AppError> {
-    admin(&visitor)?;
     let categories = store::categories(&state.db).await?;
     let form = categories
         .iter()
@@ -83,10 +73,9 @@ pub async fn categories(
 
 pub async fn save(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Admin { visitor, user }: Admin,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let user = admin(&visitor)?;
     let form = CategoryForm::from_pairs(&body);
     let problems = form.problems();
     if !problems.is_empty() {
@@ -114,10 +103,9 @@ pub async fn save(
 
 pub async fn delete(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Admin { user, .. }: Admin,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let user = admin(&visitor)?;
     let category = store::category_by_slug(&state.db.pool, &slug)
         .await?
         .ok_or(AppError::NotFound)?;

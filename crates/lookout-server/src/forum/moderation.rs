@@ -10,19 +10,13 @@ use serde::Deserialize;
 use super::access::{self, Reader};
 use super::model::{FLAG_REASON_MAX, HIDE_REASON_MAX, POSTS_PER_PAGE};
 use super::store::{self, OpenFlag, Post, Thread, ThreadFlag};
+use crate::accounts::extract::{Moderator, SignedIn};
+use crate::accounts::model::User;
 use crate::audit::{self, Actor};
 use crate::state::AppState;
+use crate::web::AppError;
 use crate::web::labels::Labels;
 use crate::web::templates::{Page, render, render_invalid};
-use crate::web::{AppError, Visitor};
-
-fn moderator(reader: &Reader) -> Result<(), AppError> {
-    if reader.is_moderator() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
 
 fn back_to(thread: &Thread, number: i64) -> String {
     let page = (number - 1) / POSTS_PER_PAGE + 1;
@@ -45,21 +39,21 @@ struct FlagPage {
 
 async fn post_for(
     state: &AppState,
-    visitor: &Visitor,
+    user: &User,
     reference: &str,
     number: i64,
 ) -> Result<(Reader, Thread, Post), AppError> {
-    let reader = access::reader(&state.db, visitor).await?;
+    let reader = Reader::of(&state.db, user).await?;
     let (_, thread, post) = access::readable_post(&state.db, &reader, reference, number).await?;
     Ok((reader, thread, post))
 }
 
 pub async fn flag_form(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { visitor, user }: SignedIn,
     Path((reference, number)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let (_, thread, post) = post_for(&state, &visitor, &reference, number).await?;
+    let (_, thread, post) = post_for(&state, &user, &reference, number).await?;
     render(&FlagPage {
         page: Page::new(&visitor, "Report a post"),
         thread,
@@ -78,11 +72,11 @@ pub struct ReasonForm {
 
 pub async fn flag(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { visitor, user }: SignedIn,
     Path((reference, number)): Path<(String, i64)>,
     axum::Form(form): axum::Form<ReasonForm>,
 ) -> Result<Response, AppError> {
-    let (reader, thread, post) = post_for(&state, &visitor, &reference, number).await?;
+    let (reader, thread, post) = post_for(&state, &user, &reference, number).await?;
     let reason = form.reason.trim().to_string();
     let mut problems = Vec::new();
     if reason.is_empty() {
@@ -126,11 +120,10 @@ impl Labels for ModeratePostPage {}
 
 pub async fn moderate_post_form(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Moderator { visitor, user }: Moderator,
     Path((reference, number)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let (reader, thread, post) = post_for(&state, &visitor, &reference, number).await?;
-    moderator(&reader)?;
+    let (_, thread, post) = post_for(&state, &user, &reference, number).await?;
     render(&ModeratePostPage {
         page: Page::new(&visitor, "Moderate a post"),
         html: crate::web::templates::markdown_html(&post.body),
@@ -150,12 +143,11 @@ pub struct ModeratePostForm {
 
 pub async fn moderate_post(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Moderator { visitor, user }: Moderator,
     Path((reference, number)): Path<(String, i64)>,
     axum::Form(form): axum::Form<ModeratePostForm>,
 ) -> Result<Response, AppError> {
-    let (reader, thread, post) = post_for(&state, &visitor, &reference, number).await?;
-    moderator(&reader)?;
+    let (reader, thread, post) = post_for(&state, &user, &reference, number).await?;
     let reason = form.reason.trim().to_string();
     let subject = format!("{}#p{}", thread.reference, post.number);
     let mut tx = state.db.begin_write().await?;
@@ -233,12 +225,11 @@ pub struct ThreadActionForm {
 
 pub async fn moderate_thread(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Moderator { user, .. }: Moderator,
     Path(reference): Path<String>,
     axum::Form(form): axum::Form<ThreadActionForm>,
 ) -> Result<Response, AppError> {
-    let reader = access::reader(&state.db, &visitor).await?;
-    moderator(&reader)?;
+    let reader = Reader::of(&state.db, &user).await?;
     let (_, thread) = access::readable_thread(&state.db, &reader, &reference).await?;
     let mut tx = state.db.begin_write().await?;
     let (changed, action, detail) = match form.action.as_str() {
@@ -297,9 +288,10 @@ struct QueuePage {
 }
 impl Labels for QueuePage {}
 
-pub async fn queue(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
-    let reader = access::reader(&state.db, &visitor).await?;
-    moderator(&reader)?;
+pub async fn queue(
+    State(state): State<AppState>,
+    Moderator { visitor, .. }: Moderator,
+) -> Result<Response, AppError> {
     render(&QueuePage {
         page: Page::new(&visitor, "Forum reports"),
         flags: store::open_flags(&state.db, 200).await?,

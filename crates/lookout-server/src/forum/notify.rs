@@ -39,7 +39,7 @@ struct Member {
 
 impl Member {
     fn reader(&self) -> Option<Reader> {
-        let role = crate::accounts::model::Role::parse(&self.role)?;
+        let role = self.role.parse().ok()?;
         Some(Reader::from_parts(
             crate::accounts::model::User {
                 id: self.id,

@@ -12,6 +12,7 @@ use super::model::{Category, POSTS_PER_PAGE, PostForm, THREADS_PER_PAGE};
 use super::notify::{self, NewPost};
 use super::pseudonym;
 use super::store::{self, Attachment, AttachmentMeta, Author, Follow, Post, Revision, Thread};
+use crate::accounts::extract::SignedIn;
 use crate::db::Tx;
 use crate::files::{Prepared, Upload, prepare_at_most};
 use crate::secrets::MasterKey;
@@ -89,8 +90,7 @@ struct AboutPage {
     page: Page,
 }
 
-pub async fn about(visitor: Visitor) -> Result<Response, AppError> {
-    visitor.require_user()?;
+pub async fn about(SignedIn { visitor, .. }: SignedIn) -> Result<Response, AppError> {
     render(&AboutPage {
         page: Page::new(&visitor, "Who can see what in the forum"),
     })
@@ -280,14 +280,7 @@ pub async fn pseudonym_in(
     user_id: i64,
 ) -> Result<(String, String), sqlx::Error> {
     let tag = pseudonym::author_tag(key, thread_id, user_id);
-    let existing: Option<Option<String>> = sqlx::query_scalar(
-        "SELECT pseudonym FROM forum_posts WHERE thread_id = $1 AND author_tag = $2 LIMIT 1",
-    )
-    .bind(thread_id)
-    .bind(&tag)
-    .fetch_optional(&mut *conn)
-    .await?;
-    if let Some(Some(name)) = existing {
+    if let Some(name) = store::pseudonym_of(conn, thread_id, &tag).await? {
         return Ok((tag, name));
     }
     let mut attempt = 0;

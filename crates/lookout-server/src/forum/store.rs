@@ -346,6 +346,23 @@ pub async fn post_by_number(
 }
 
 /// Whether another member already goes by `name` in this thread.
+/// The pseudonym the author `author_tag` already posts under in the
+/// thread, if they do.
+pub async fn pseudonym_of(
+    conn: &mut sqlx::AnyConnection,
+    thread_id: i64,
+    author_tag: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let existing: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT pseudonym FROM forum_posts WHERE thread_id = $1 AND author_tag = $2 LIMIT 1",
+    )
+    .bind(thread_id)
+    .bind(author_tag)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(existing.flatten())
+}
+
 pub async fn pseudonym_taken(
     conn: &mut sqlx::AnyConnection,
     thread_id: i64,

@@ -9,15 +9,17 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::store::{self, Filter, IncidentRow};
+use crate::accounts::extract::SignedIn;
+use crate::accounts::model::User;
 use crate::db::now;
 use crate::reports::attachments::{self, Copy};
 use crate::reports::store as reports;
 use crate::sharing::clearance::Clearance;
 use crate::sharing::{Catalogue, catalogue, sea_areas};
 use crate::state::AppState;
+use crate::web::AppError;
 use crate::web::labels::Labels;
 use crate::web::templates::{Page, render};
-use crate::web::{AppError, Visitor};
 
 pub const PAGE_SIZE: i64 = 50;
 
@@ -108,11 +110,10 @@ impl Labels for ListPage {}
 
 pub async fn list(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { visitor, user }: SignedIn,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
-    let clearance = Clearance::of(&state.db, user).await?;
+    let clearance = Clearance::of(&state.db, &user).await?;
     let (filter, problems) = query.filter();
     let page_number = query.page.max(1);
     let (incidents, total) = store::list_visible(
@@ -137,12 +138,7 @@ pub async fn list(
 
 /// The incident `reference` if this visitor may see it; "not found"
 /// otherwise, whether it exists or not.
-async fn visible(
-    state: &AppState,
-    visitor: &Visitor,
-    reference: &str,
-) -> Result<IncidentRow, AppError> {
-    let user = visitor.require_user()?;
+async fn visible(state: &AppState, user: &User, reference: &str) -> Result<IncidentRow, AppError> {
     let clearance = Clearance::of(&state.db, user).await?;
     store::visible_by_ref(&state.db, now(), &clearance, reference)
         .await?
@@ -163,10 +159,10 @@ impl Labels for DetailPage {}
 
 pub async fn detail(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { visitor, user }: SignedIn,
     Path(reference): Path<String>,
 ) -> Result<Response, AppError> {
-    let incident = visible(&state, &visitor, &reference).await?;
+    let incident = visible(&state, &user, &reference).await?;
     let attachments = match reports::by_id(&state.db, incident.report_id).await? {
         Some(report) => attachments::list(&state.db, &state.key, &report)
             .await?
@@ -187,10 +183,10 @@ pub async fn detail(
 /// incident.
 pub async fn attachment(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { user, .. }: SignedIn,
     Path((reference, position)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let incident = visible(&state, &visitor, &reference).await?;
+    let incident = visible(&state, &user, &reference).await?;
     if !attachments::is_published(&state.db, incident.report_id, position).await? {
         return Err(AppError::NotFound);
     }

@@ -12,8 +12,7 @@ use serde::Deserialize;
 use super::precision::{DatePrecision, PlacePrecision};
 use super::schedule;
 use super::store::{self, Content, IncidentRow, Publication};
-use crate::accounts::authz::{self, Capability};
-use crate::accounts::model::User;
+use crate::accounts::extract::Analyst;
 use crate::audit::{self, Actor};
 use crate::db::now;
 use crate::reports::attachments::{self, Listed};
@@ -30,12 +29,6 @@ pub const TITLE_MAX: usize = 200;
 /// The analyst's position is kept as a cell of this many degrees (about
 /// 110 km); members see it only coarser, and only if the analyst chooses.
 pub const POSITION_CELL_DEGREES: f64 = 1.0;
-
-fn analyst(visitor: &Visitor) -> Result<&User, AppError> {
-    let user = visitor.require_user()?;
-    authz::require(user, Capability::Triage)?;
-    Ok(user)
-}
 
 /// The editor's fields. The shared facts (class, date, systems, vessel,
 /// area, impact, TLP) and the summary (`narrative`) and `indicators` travel
@@ -413,11 +406,11 @@ pub struct Saved {
 
 pub async fn edit(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Analyst { visitor, user }: Analyst,
     Path(id): Path<i64>,
     Query(saved): Query<Saved>,
 ) -> Result<Response, AppError> {
-    let analyst_id = analyst(&visitor)?.id;
+    let analyst_id = user.id;
     let loaded = load(&state, analyst_id, id).await?;
     let mut form = match &loaded.incident {
         Some(incident) => EditorForm::from_incident(incident),
@@ -449,11 +442,11 @@ pub async fn edit(
 
 pub async fn save(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Analyst { visitor, user }: Analyst,
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let analyst_id = analyst(&visitor)?.id;
+    let analyst_id = user.id;
     let form = EditorForm::parse(&body);
     let loaded = load(&state, analyst_id, id).await?;
     if loaded.report.status == "duplicate" {
@@ -540,10 +533,10 @@ pub async fn save(
 
 pub async fn withdraw(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Analyst { user, .. }: Analyst,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let analyst_id = analyst(&visitor)?.id;
+    let analyst_id = user.id;
     super::publish::withdraw(&state, id, analyst_id).await?;
     Ok(Redirect::to(&format!("/triage/{id}/incident?done=withdrawn")).into_response())
 }

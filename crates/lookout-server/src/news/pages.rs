@@ -8,9 +8,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::store::{self, FeedRow, QueuedItem};
+use crate::accounts::extract::Editor;
 use crate::audit::{self, Actor};
 use crate::db::now;
-use crate::kb::editor;
 use crate::kb::model::{Content, normalise_tags, slug_of};
 use crate::state::AppState;
 use crate::web::labels::Labels;
@@ -57,10 +57,9 @@ pub struct DoneQuery {
 
 pub async fn intake(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Editor { visitor, .. }: Editor,
     axum::extract::Query(query): axum::extract::Query<DoneQuery>,
 ) -> Result<Response, AppError> {
-    editor(&visitor)?;
     let mut page = intake_page(&state, &visitor, String::new(), Vec::new()).await?;
     let notice = match query.done.as_str() {
         "added" => Some("Feed added: its newest items are in the queue below."),
@@ -83,10 +82,9 @@ pub struct FeedForm {
 
 pub async fn add_feed(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Editor { visitor, user }: Editor,
     axum::Form(form): axum::Form<FeedForm>,
 ) -> Result<Response, AppError> {
-    let user = editor(&visitor)?;
     let url = form.url.trim().to_string();
     let policy = super::fetch::policy(&state.outbound, &state.config);
     // Fetched now, so a feed that cannot be read is refused with the
@@ -153,11 +151,10 @@ pub struct FeedAction {
 
 pub async fn feed_action(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Editor { user, .. }: Editor,
     Path(feed_id): Path<i64>,
     axum::Form(form): axum::Form<FeedAction>,
 ) -> Result<Response, AppError> {
-    let user = editor(&visitor)?;
     let mut tx = state.db.begin_write().await?;
     let done = match form.action.as_str() {
         "remove" => {
@@ -248,11 +245,10 @@ fn article_of(item: &QueuedItem, form: &DecideForm) -> Content {
 
 pub async fn decide(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Editor { visitor, user }: Editor,
     Path(item_id): Path<i64>,
     axum::Form(form): axum::Form<DecideForm>,
 ) -> Result<Response, AppError> {
-    let user = editor(&visitor)?;
     let mut tx = state.db.begin_write().await?;
     let item = store::queued_item(&mut tx, item_id).await?.ok_or_else(|| {
         AppError::Conflict("This item is no longer in the queue: another editor took it.".into())

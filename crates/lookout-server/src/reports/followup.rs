@@ -10,6 +10,8 @@ use lookout_privacy::{KnownNames, Scrubbed};
 
 use super::preview::{self, Segment};
 use super::store::{self, Message, ReportRow};
+use crate::accounts::extract::SignedIn;
+use crate::accounts::model::User;
 use crate::accounts::throttle::ThrottleKeys;
 use crate::audit::{self, Actor};
 use crate::files::Upload;
@@ -328,8 +330,10 @@ struct MinePage {
 
 impl Labels for MinePage {}
 
-pub async fn mine(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
+pub async fn mine(
+    State(state): State<AppState>,
+    SignedIn { visitor, user }: SignedIn,
+) -> Result<Response, AppError> {
     let reports = store::list_for_reporter(&state.db, user.id).await?;
     render(&MinePage {
         page: Page::new(&visitor, "Your reports"),
@@ -338,8 +342,7 @@ pub async fn mine(State(state): State<AppState>, visitor: Visitor) -> Result<Res
 }
 
 /// A member's own report; anyone else's is "not found".
-async fn own_report(state: &AppState, visitor: &Visitor, id: i64) -> Result<ReportRow, AppError> {
-    let user = visitor.require_user()?;
+async fn own_report(state: &AppState, user: &User, id: i64) -> Result<ReportRow, AppError> {
     let report = store::by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -351,10 +354,10 @@ async fn own_report(state: &AppState, visitor: &Visitor, id: i64) -> Result<Repo
 
 pub async fn mine_detail(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { visitor, user }: SignedIn,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let report = own_report(&state, &visitor, id).await?;
+    let report = own_report(&state, &user, id).await?;
     let mut page = FollowUpPage::new(
         &visitor,
         "Your report",
@@ -367,12 +370,12 @@ pub async fn mine_detail(
 
 pub async fn mine_reply(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { visitor, user }: SignedIn,
     Path(id): Path<i64>,
     request: Request,
 ) -> Result<Response, AppError> {
-    let report = own_report(&state, &visitor, id).await?;
-    let user_id = visitor.require_user()?.id;
+    let report = own_report(&state, &user, id).await?;
+    let user_id = user.id;
     let form = Addition::read(&state, request).await?;
     let mut page = FollowUpPage::new(
         &visitor,

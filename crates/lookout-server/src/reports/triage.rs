@@ -9,20 +9,13 @@ use serde::Deserialize;
 
 use super::model::SealedBody;
 use super::store::{self, Message, ReportRow};
-use crate::accounts::authz::{self, Capability};
-use crate::accounts::model::User;
+use crate::accounts::extract::Analyst;
 use crate::audit::{self, Actor};
 use crate::sharing::catalogue::STATUSES;
 use crate::state::AppState;
 use crate::web::labels::Labels;
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
-
-fn analyst(visitor: &Visitor) -> Result<&User, AppError> {
-    let user = visitor.require_user()?;
-    authz::require(user, Capability::Triage)?;
-    Ok(user)
-}
 
 #[derive(Template)]
 #[template(path = "reports/inbox.html")]
@@ -42,10 +35,9 @@ pub struct InboxQuery {
 
 pub async fn inbox(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Analyst { visitor, .. }: Analyst,
     Query(q): Query<InboxQuery>,
 ) -> Result<Response, AppError> {
-    analyst(&visitor)?;
     let status = if q.status.is_empty() || STATUSES.iter().any(|(s, _)| *s == q.status) {
         q.status
     } else {
@@ -135,10 +127,10 @@ async fn detail_page(
 
 pub async fn detail(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Analyst { visitor, user }: Analyst,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let analyst_id = analyst(&visitor)?.id;
+    let analyst_id = user.id;
     render(&detail_page(&state, &visitor, analyst_id, id).await?)
 }
 
@@ -150,11 +142,11 @@ pub struct StatusForm {
 
 pub async fn set_status(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Analyst { user, .. }: Analyst,
     Path(id): Path<i64>,
     Form(form): Form<StatusForm>,
 ) -> Result<Response, AppError> {
-    let analyst_id = analyst(&visitor)?.id;
+    let analyst_id = user.id;
     // Publishing goes through the sanitised-incident editor, not a status
     // change.
     if !STATUSES.iter().any(|(s, _)| *s == form.status) || form.status == "published" {
@@ -188,11 +180,11 @@ pub struct MessageForm {
 
 pub async fn message(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Analyst { visitor, user }: Analyst,
     Path(id): Path<i64>,
     Form(form): Form<MessageForm>,
 ) -> Result<Response, AppError> {
-    let analyst_id = analyst(&visitor)?.id;
+    let analyst_id = user.id;
     let body = form.body.trim();
     if body.is_empty() || body.chars().count() > 10_000 {
         let mut page = detail_page(&state, &visitor, analyst_id, id).await?;
@@ -229,11 +221,11 @@ pub struct MergeForm {
 /// count the pair once.
 pub async fn merge(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Analyst { visitor, user }: Analyst,
     Path(id): Path<i64>,
     Form(form): Form<MergeForm>,
 ) -> Result<Response, AppError> {
-    let analyst_id = analyst(&visitor)?.id;
+    let analyst_id = user.id;
     let reference = form.into.trim().to_ascii_uppercase();
     let target = store::by_reference(&state.db, &reference).await?;
     let problem = match &target {
@@ -284,12 +276,12 @@ pub struct IdentityForm {
 /// response only; the opening is audited and shown to the reporter.
 pub async fn open_identity(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Analyst { visitor, user }: Analyst,
     Path(id): Path<i64>,
     Form(form): Form<IdentityForm>,
 ) -> Result<Response, AppError> {
     use super::identity::{self, IdentityError};
-    let analyst_id = analyst(&visitor)?.id;
+    let analyst_id = user.id;
     let mut page = detail_page(&state, &visitor, analyst_id, id).await?;
     let Some(sealed) = page.report.sealed_identity.clone() else {
         return Err(AppError::BadRequest(
@@ -330,11 +322,11 @@ pub async fn open_identity(
 /// on the record.
 pub async fn cleaned(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Analyst { user, .. }: Analyst,
     Path((id, position)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
     use super::attachments::{self, Copy};
-    let analyst_id = analyst(&visitor)?.id;
+    let analyst_id = user.id;
     let report = store::by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -366,10 +358,9 @@ struct OriginalPage {
 /// What opening an original can reveal, before it is opened.
 pub async fn original_warning(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Analyst { visitor, .. }: Analyst,
     Path((id, position)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
-    analyst(&visitor)?;
     let report = store::by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -413,12 +404,12 @@ pub struct OriginalForm {
 /// deliberate step with a stated reason, audited before a byte leaves.
 pub async fn original(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Analyst { visitor, user }: Analyst,
     Path((id, position)): Path<(i64, i64)>,
     Form(form): Form<OriginalForm>,
 ) -> Result<Response, AppError> {
     use super::attachments::{self, Copy};
-    let analyst_id = analyst(&visitor)?.id;
+    let analyst_id = user.id;
     let report = store::by_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;

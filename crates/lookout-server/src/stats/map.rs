@@ -10,13 +10,14 @@ use lookout_geo::map::{AreaShade, Dot, MapOptions, legend_entries, max_count, wo
 
 use super::pages::{StatsQuery, YEARS, figures_for, this_year};
 use super::view::{Focus, label};
+use crate::accounts::extract::SignedIn;
 use crate::db::now;
 use crate::incidents::store::{Filter, visible_position_cells};
 use crate::sharing::clearance::Clearance;
 use crate::sharing::{Catalogue, sea_areas};
 use crate::state::AppState;
+use crate::web::AppError;
 use crate::web::templates::{Page, render};
-use crate::web::{AppError, Visitor};
 
 #[derive(Template)]
 #[template(path = "stats/map.html")]
@@ -38,11 +39,10 @@ impl Catalogue for MapPage {}
 
 pub async fn page(
     State(state): State<AppState>,
-    visitor: Visitor,
+    SignedIn { visitor, user }: SignedIn,
     Query(mut query): Query<StatsQuery>,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
-    let clearance = Clearance::of(&state.db, user).await?;
+    let clearance = Clearance::of(&state.db, &user).await?;
     // The map is the sea-area breakdown: a sea-area focus would leave one area.
     query.sea_area.clear();
     let (year, focus, problems) = query.resolve(false);

@@ -7,10 +7,11 @@ use axum::extract::State;
 use axum::response::{Redirect, Response};
 use serde::Deserialize;
 
-use super::issue::{ALLOWANCE_MAX, ALLOWANCE_SETTING, allowance};
+use super::issue::{ALLOWANCE_MAX, allowance};
 use super::keys::{self, KeyRow};
+use super::store;
 use super::{Period, day_name};
-use crate::accounts::authz::{self, Capability};
+use crate::accounts::extract::Admin;
 use crate::audit::{self, Actor};
 use crate::db::now;
 use crate::state::AppState;
@@ -55,13 +56,7 @@ async fn admin_page(
     let now = now();
     keys::retire(&state.db, now).await?;
     let period = Period::containing(now);
-    // PostgreSQL sums BIGINT as NUMERIC: cast back for both backends.
-    let (issued, members): (i64, i64) = sqlx::query_as(
-        "SELECT CAST(COALESCE(SUM(taken), 0) AS BIGINT), COUNT(*) FROM token_issuance WHERE period = $1",
-    )
-            .bind(period.label())
-            .fetch_one(&state.db.pool)
-            .await?;
+    let (issued, members) = store::issued_in(&state.db, period).await?;
     Ok(AdminPage {
         page: Page::new(visitor, "Membership tokens"),
         allowance: allowance_text,
@@ -74,8 +69,10 @@ async fn admin_page(
     })
 }
 
-pub async fn page(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
-    authz::require(visitor.require_user()?, Capability::Administer)?;
+pub async fn page(
+    State(state): State<AppState>,
+    Admin { visitor, .. }: Admin,
+) -> Result<Response, AppError> {
     let current = allowance(&state).await?.to_string();
     render(&admin_page(&state, &visitor, current, None).await?)
 }
@@ -87,11 +84,9 @@ pub struct AllowanceForm {
 
 pub async fn set_allowance(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Admin { visitor, user }: Admin,
     Form(form): Form<AllowanceForm>,
 ) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
-    authz::require(user, Capability::Administer)?;
     let value = match form.allowance.trim().parse::<u32>() {
         Ok(n) if n <= ALLOWANCE_MAX => n,
         _ => {
@@ -101,14 +96,7 @@ pub async fn set_allowance(
         }
     };
     let mut tx = state.db.begin_write().await?;
-    sqlx::query(
-        "INSERT INTO settings (name, value) VALUES ($1, $2) \
-         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-    )
-    .bind(ALLOWANCE_SETTING)
-    .bind(value.to_string())
-    .execute(&mut *tx)
-    .await?;
+    store::store_allowance(&mut tx, value).await?;
     audit::append(
         &mut tx,
         &state.key,

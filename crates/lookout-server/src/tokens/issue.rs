@@ -12,11 +12,11 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Period, day_name, keys};
+use super::{Period, day_name, keys, spend, store};
 use crate::accounts::api_auth::ApiUser;
+use crate::accounts::extract::SignedIn;
 use crate::accounts::model::User;
-use crate::db::{Db, now};
-use crate::secrets::token_hash;
+use crate::db::now;
 use crate::state::AppState;
 use crate::web::json::ApiJson;
 use crate::web::problem::{
@@ -26,8 +26,6 @@ use crate::web::problem::{
 use crate::web::templates::{Page, render};
 use crate::web::{AppError, Visitor};
 
-/// Where an admin's allowance is kept (the `settings` table).
-pub const ALLOWANCE_SETTING: &str = "token_allowance";
 /// No member needs more in a month; bounds the signing work of one request.
 pub const ALLOWANCE_MAX: u32 = 100;
 
@@ -37,23 +35,10 @@ pub const NOT_A_MEMBER: &str = "Membership tokens are for members of a member or
 /// The allowance per member and month: an admin's setting, else the
 /// configured default.
 pub async fn allowance(state: &AppState) -> Result<u32, AppError> {
-    let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE name = $1")
-        .bind(ALLOWANCE_SETTING)
-        .fetch_optional(&state.db.pool)
-        .await?;
+    let value = store::stored_allowance(&state.db).await?;
     Ok(value
         .and_then(|v| v.parse().ok())
         .unwrap_or(state.config.token_allowance))
-}
-
-pub async fn taken(db: &Db, user_id: i64, period: Period) -> Result<u32, AppError> {
-    let taken: Option<i64> =
-        sqlx::query_scalar("SELECT taken FROM token_issuance WHERE user_id = $1 AND period = $2")
-            .bind(user_id)
-            .bind(period.label())
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(u32::try_from(taken.unwrap_or(0)).unwrap_or(u32::MAX))
 }
 
 pub fn may_fetch(user: &User) -> bool {
@@ -108,7 +93,7 @@ pub async fn issue(
              Load the key list again and blind new values for the current key.",
         ));
     }
-    let already = taken(&state.db, user.id, period).await?;
+    let already = store::taken(&state.db, user.id, period).await?;
     let left = allowance.saturating_sub(already);
     let wanted = u32::try_from(blinded.len()).unwrap_or(u32::MAX);
     if wanted > left {
@@ -144,22 +129,11 @@ pub async fn issue(
             "One of the blinded values is not below the key's modulus: blind it again.",
         )
     })?;
-    // One statement decides, so two requests at once cannot both pass.
-    let counted = sqlx::query(
-        "INSERT INTO token_issuance (user_id, period, taken) VALUES ($1, $2, $3) \
-         ON CONFLICT (user_id, period) DO UPDATE SET taken = token_issuance.taken + excluded.taken \
-         WHERE token_issuance.taken + excluded.taken <= $4",
-    )
-    .bind(user.id)
-    .bind(period.label())
-    .bind(i64::from(wanted))
-    .bind(i64::from(allowance))
-    .execute(&state.db.pool)
-    .await
-    .map_err(AppError::from)?
-    .rows_affected();
-    if counted == 0 {
-        let left = allowance.saturating_sub(taken(&state.db, user.id, period).await?);
+    let counted = store::count_issued(&state.db, user.id, period, wanted, allowance)
+        .await
+        .map_err(AppError::from)?;
+    if !counted {
+        let left = allowance.saturating_sub(store::taken(&state.db, user.id, period).await?);
         return Err(over_allowance(allowance, left, period, &next));
     }
     Ok(Issued {
@@ -170,7 +144,7 @@ pub async fn issue(
             .iter()
             .map(|s| lookout_tokens::encode_wire(s))
             .collect(),
-        taken: taken(&state.db, user.id, period).await?,
+        taken: store::taken(&state.db, user.id, period).await?,
         allowance,
         period: period.label(),
         next_period_starts: format!("{}-01", period.next().label()),
@@ -290,10 +264,7 @@ pub async fn issue_in_browser(
     match issue(&state, user, &key_id, &blinded).await {
         Ok(issued) => {
             // This session may no longer spend: see spend.rs.
-            sqlx::query("UPDATE sessions SET fetched_tokens = 1 WHERE id_hash = $1")
-                .bind(token_hash(visitor.session_token()))
-                .execute(&state.db.pool)
-                .await?;
+            spend::mark_session_fetched(&state, visitor.session_token()).await?;
             Ok(Json(issued).into_response())
         }
         Err(problem) => Ok(problem.into_response()),
@@ -334,7 +305,7 @@ impl TokensPage {
             key_id: key.id,
             page: Page::new(visitor, "Membership tokens"),
             allowance: allowance(state).await?,
-            taken: taken(&state.db, user.id, period).await?,
+            taken: store::taken(&state.db, user.id, period).await?,
             period: period.name(),
             next_period: day_name(period.ends()),
             portal: state.config.public_url(),
@@ -355,7 +326,9 @@ impl TokensPage {
 }
 
 /// `GET /tokens`.
-pub async fn page(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
-    let user = visitor.require_user()?;
-    render(&TokensPage::new(&state, &visitor, user).await?)
+pub async fn page(
+    State(state): State<AppState>,
+    SignedIn { visitor, user }: SignedIn,
+) -> Result<Response, AppError> {
+    render(&TokensPage::new(&state, &visitor, &user).await?)
 }

@@ -16,7 +16,9 @@
 mod admin;
 pub mod issue;
 pub mod keys;
+mod published;
 pub mod spend;
+mod store;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -41,7 +43,7 @@ pub fn routes() -> Router<AppState> {
 /// Routes any client may call without a session.
 pub fn public_routes() -> Router<AppState> {
     Router::new()
-        .route(KEYS_PATH, get(keys::key_list))
+        .route(KEYS_PATH, get(published::key_list))
         .route("/static/tokens.js", get(script))
 }
 

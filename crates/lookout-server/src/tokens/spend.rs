@@ -94,6 +94,16 @@ pub async fn session_fetched(state: &AppState, session_token: &str) -> Result<bo
     Ok(fetched.unwrap_or(0) != 0)
 }
 
+/// Marks the browser session `session_token` as one that fetched tokens:
+/// it may no longer spend one.
+pub async fn mark_session_fetched(state: &AppState, session_token: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE sessions SET fetched_tokens = 1 WHERE id_hash = $1")
+        .bind(token_hash(session_token))
+        .execute(&state.db.pool)
+        .await?;
+    Ok(())
+}
+
 /// Records the token spent. `false` if it already was (another request
 /// spent it since [`check`]): the caller must then store nothing.
 ///

@@ -8,19 +8,12 @@ use lookout_indicators::{EntryKind, parse_entries};
 
 use super::store::{self, Listed};
 use crate::accounts::authz;
-use crate::accounts::model::User;
+use crate::accounts::extract::{Member, SignedIn};
 use crate::audit::{self, Actor};
 use crate::state::AppState;
 use crate::web::labels::Labels;
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
-
-/// Members of a member organisation keep its watchlist; staff have none.
-fn member_org(visitor: &Visitor) -> Result<(&User, i64), AppError> {
-    let user = visitor.require_user()?;
-    let org = authz::member_org(user).ok_or(AppError::Forbidden)?;
-    Ok((user, org))
-}
 
 #[derive(Template)]
 #[template(path = "watchlist/page.html")]
@@ -53,12 +46,15 @@ async fn page(state: &AppState, visitor: &Visitor, org: i64) -> Result<Watchlist
     })
 }
 
-pub async fn show(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
-    visitor.require_user()?;
-    match member_org(&visitor) {
-        Ok((_, org)) => render(&page(&state, &visitor, org).await?),
+pub async fn show(
+    State(state): State<AppState>,
+    SignedIn { visitor, user }: SignedIn,
+) -> Result<Response, AppError> {
+    // Members of a member organisation keep its watchlist; staff have none.
+    match authz::member_org(&user) {
+        Some(org) => render(&page(&state, &visitor, org).await?),
         // Staff follow links to it from advisories: say why there is none.
-        Err(_) => render(&NoWatchlist {
+        None => render(&NoWatchlist {
             page: Page::new(&visitor, "Watchlist"),
         }),
     }
@@ -77,10 +73,13 @@ struct NoWatchlist {
 
 pub async fn add(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Member {
+        visitor,
+        user,
+        org_id: org,
+    }: Member,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let (user, org) = member_org(&visitor)?;
     let mut kind_id = String::new();
     let mut text = String::new();
     for (key, value) in url::form_urlencoded::parse(&body) {
@@ -145,10 +144,11 @@ pub async fn add(
 
 pub async fn remove(
     State(state): State<AppState>,
-    visitor: Visitor,
+    Member {
+        user, org_id: org, ..
+    }: Member,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let (user, org) = member_org(&visitor)?;
     let mut tx = state.db.begin_write().await?;
     // Another organisation's entry is "not found": its existence is not
     // this member's business.
