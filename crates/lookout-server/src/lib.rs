@@ -19,6 +19,7 @@ pub mod mail;
 pub mod news;
 pub mod ops;
 pub mod reports;
+pub mod review;
 pub mod search;
 pub mod secrets;
 pub mod serve;
