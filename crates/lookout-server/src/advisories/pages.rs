@@ -273,7 +273,7 @@ async fn incident_by_ref(
 /// The form's problems, including cited incidents that do not exist.
 async fn problems(state: &AppState, form: &Content) -> Result<Vec<String>, AppError> {
     let mut problems = form.problems();
-    problems.extend(flow::unknown_incidents(&state.db, form.incident_refs()).await?);
+    problems.extend(store::unknown_incidents(&state.db, form.incident_refs()).await?);
     Ok(problems)
 }
 

@@ -178,6 +178,23 @@ pub async fn withdraw(
     Ok(changed)
 }
 
+/// What the author is told about cited incidents that do not exist
+/// (advisories and articles cite them).
+pub async fn unknown_incidents(db: &Db, references: Vec<&str>) -> Result<Vec<String>, sqlx::Error> {
+    let mut problems = Vec::new();
+    for reference in references {
+        if crate::incidents::store::id_by_ref(db, reference)
+            .await?
+            .is_none()
+        {
+            problems.push(format!(
+                "There is no incident {reference}: check the reference (like INC-2026-0001)."
+            ));
+        }
+    }
+    Ok(problems)
+}
+
 /// Drops a draft that was never published (a rule's false alarm, say).
 pub async fn dismiss(tx: &mut Tx, advisory_id: i64) -> Result<bool, sqlx::Error> {
     review::store::transition::<AdvisoryRow>(tx, advisory_id, "draft", "dismissed").await

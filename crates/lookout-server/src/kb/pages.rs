@@ -269,7 +269,9 @@ fn editor_page(visitor: &Visitor, article: Option<Article>, form: ArticleForm) -
 /// The form's problems, including related items that do not exist.
 async fn problems(state: &AppState, content: &Content) -> Result<Vec<String>, AppError> {
     let mut problems = content.problems();
-    problems.extend(flow::unknown_incidents(&state.db, content.incident_refs()).await?);
+    problems.extend(
+        crate::advisories::store::unknown_incidents(&state.db, content.incident_refs()).await?,
+    );
     for reference in content.advisory_refs() {
         if crate::advisories::store::by_reference(&state.db, reference)
             .await?

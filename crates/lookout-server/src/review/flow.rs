@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::{Reviewed, Version, is_working_draft, store};
 use crate::accounts::model::User;
 use crate::audit::{self, Actor};
-use crate::db::{Db, Tx};
+use crate::db::Tx;
 use crate::state::AppState;
 use crate::web::AppError;
 use crate::web::templates::Page;
@@ -180,20 +180,4 @@ pub async fn advance<W: Workflow>(
         other => format!("{edit}?done={other}"),
     };
     Ok(Redirect::to(&target).into_response())
-}
-
-/// What the author is told about cited incidents that do not exist.
-pub async fn unknown_incidents(db: &Db, references: Vec<&str>) -> Result<Vec<String>, AppError> {
-    let mut problems = Vec::new();
-    for reference in references {
-        if crate::incidents::store::id_by_ref(db, reference)
-            .await?
-            .is_none()
-        {
-            problems.push(format!(
-                "There is no incident {reference}: check the reference (like INC-2026-0001)."
-            ));
-        }
-    }
-    Ok(problems)
 }
