@@ -19,7 +19,7 @@ ROOT = os.path.join(os.path.dirname(__file__), "..", "crates", "lookout-server",
 
 # Modules that name no feature: the floor. Everything else but the roof
 # (`app`, `serve`, `lib`) is a feature.
-GROUND = {"web", "db", "config", "secrets", "sharing", "runtime", "files", "mail", "state", "audit", "accounts", "ops"}
+GROUND = {"web", "db", "config", "secrets", "sharing", "runtime", "files", "mail", "state", "audit", "accounts", "ops", "review"}
 ROOF = {"app", "lib", "demo"}
 
 

@@ -21,6 +21,7 @@ pub mod mail;
 pub mod news;
 pub mod ops;
 pub mod reports;
+pub mod review;
 pub mod runtime;
 pub mod search;
 pub mod secrets;

@@ -56,11 +56,16 @@ pub struct Content {
     pub incidents: String,
 }
 
-impl Content {
-    pub fn tlp_rank(&self) -> i64 {
+impl crate::review::Content for Content {
+    const COLUMNS: &'static str = "title, severity, tlp, body, actions, indicators, classes, \
+         sea_areas, vessel_types, systems, incidents";
+
+    fn tlp_rank(&self) -> i64 {
         tlp_rank(&self.tlp).unwrap_or(4)
     }
+}
 
+impl Content {
     pub fn class_ids(&self) -> Vec<&str> {
         stored_systems(&self.classes).collect()
     }

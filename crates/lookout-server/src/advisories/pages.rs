@@ -10,9 +10,10 @@ use serde::Deserialize;
 use super::model::{Content, SEVERITIES, severity_label};
 use super::store::{self, AdvisoryRow, Listed, Origin, Revision};
 use crate::accounts::authz::{self, Capability};
-use crate::accounts::model::User;
-use crate::audit::{self, Actor};
+use crate::accounts::extract::Analyst;
 use crate::db::now;
+use crate::review::Content as _;
+use crate::review::flow::{self, Done, Settled, Standing, Workflow};
 use crate::sharing::Catalogue;
 use crate::sharing::clearance::Clearance;
 use crate::state::AppState;
@@ -20,10 +21,32 @@ use crate::web::labels::Labels;
 use crate::web::templates::{Page, markdown_html as markdown, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
-fn analyst(visitor: &Visitor) -> Result<&User, AppError> {
-    let user = visitor.require_user()?;
-    authz::require(user, Capability::Triage)?;
-    Ok(user)
+impl Workflow for AdvisoryRow {
+    const PATH: &'static str = "/advisories";
+    const AUDIT: &'static str = "advisory";
+    const VERSION_WORD: &'static str = "revision";
+    const PUBLISH_ACTIONS: &'static [&'static str] = &["publish", "approve"];
+    const SETTLED: Settled = Settled::Page;
+    const NOTICES: &'static [(&'static str, &'static str)] = &[
+        (
+            "submitted",
+            "Submitted: at this severity a second analyst must approve it before it is published.",
+        ),
+        (
+            "waiting",
+            "It still waits for a second analyst: you submitted it, so you cannot approve it.",
+        ),
+    ];
+
+    /// Below `Config::advisory_approval_severity` one analyst publishes.
+    fn needs_review(state: &AppState, content: &Content) -> bool {
+        content.severity >= state.config.advisory_approval_severity
+    }
+
+    /// Wakes the alert worker for what publication recorded.
+    fn committed(state: &AppState) {
+        crate::alerts::wake_worker(state);
+    }
 }
 
 /// Labels the advisory templates use.
@@ -55,7 +78,7 @@ pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Result<Res
     render(&ListPage {
         page: Page::new(&visitor, "Advisories"),
         advisories: store::list_published(&state.db, clearance.max_rank, 200).await?,
-        is_analyst: authz::require(user, Capability::Triage).is_ok(),
+        is_analyst: authz::allows(user, Capability::Triage),
     })
 }
 
@@ -69,8 +92,10 @@ struct DraftsPage {
 impl AdvisoryLabels for DraftsPage {}
 impl Labels for DraftsPage {}
 
-pub async fn drafts(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
-    analyst(&visitor)?;
+pub async fn drafts(
+    Analyst { visitor, .. }: Analyst,
+    State(state): State<AppState>,
+) -> Result<Response, AppError> {
     render(&DraftsPage {
         page: Page::new(&visitor, "Advisory drafts"),
         drafts: store::list_drafts(&state.db, 200).await?,
@@ -126,7 +151,7 @@ pub async fn detail(
         advisory,
         revision,
         incidents,
-        is_analyst: authz::require(user, Capability::Triage).is_ok(),
+        is_analyst: authz::allows(user, Capability::Triage),
     })
 }
 
@@ -197,11 +222,10 @@ fn editor(
 }
 
 pub async fn new_form(
+    Analyst { visitor, .. }: Analyst,
     State(state): State<AppState>,
-    visitor: Visitor,
     Query(query): Query<NewQuery>,
 ) -> Result<Response, AppError> {
-    analyst(&visitor)?;
     let mut form = Content {
         severity: 2,
         tlp: "amber".into(),
@@ -239,26 +263,15 @@ async fn incident_by_ref(
 /// The form's problems, including cited incidents that do not exist.
 async fn problems(state: &AppState, form: &Content) -> Result<Vec<String>, AppError> {
     let mut problems = form.problems();
-    for reference in form.incident_refs() {
-        let known: Option<i64> = sqlx::query_scalar("SELECT id FROM incidents WHERE ref = $1")
-            .bind(reference)
-            .fetch_optional(&state.db.pool)
-            .await?;
-        if known.is_none() {
-            problems.push(format!(
-                "There is no incident {reference}: check the reference (like INC-2026-0001)."
-            ));
-        }
-    }
+    problems.extend(store::unknown_incidents(&state.db, form.incident_refs()).await?);
     Ok(problems)
 }
 
 pub async fn create(
+    Analyst { visitor, user }: Analyst,
     State(state): State<AppState>,
-    visitor: Visitor,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let user = analyst(&visitor)?;
     let (form, action) = Content::from_form(&body);
     let problems = problems(&state, &form).await?;
     if !problems.is_empty() {
@@ -270,87 +283,39 @@ pub async fn create(
     let advisory = store::create(&mut tx, Origin::Analyst, &form, Some(user.id))
         .await?
         .ok_or_else(|| AppError::internal(anyhow::anyhow!("a new advisory conflicted")))?;
-    audit::append(
-        &mut tx,
-        &state.key,
-        Actor::User(user.id),
-        "advisory.created",
-        &advisory.reference,
-        "",
-    )
-    .await?;
+    flow::audit::<AdvisoryRow>(&mut tx, &state, &user, "created", &advisory.reference, "").await?;
     tx.commit().await?;
-    after_save(&state, user, &advisory.reference, &action).await
-}
-
-async fn load(state: &AppState, reference: &str) -> Result<(AdvisoryRow, Revision), AppError> {
-    let advisory = store::by_reference(&state.db, reference)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let latest = store::latest(&state.db.pool, advisory.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((advisory, latest))
-}
-
-fn is_working_draft(advisory: &AdvisoryRow, revision: &Revision) -> bool {
-    Some(revision.number) != advisory.published_revision
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct Done {
-    done: String,
+    flow::advance::<AdvisoryRow>(&state, &user, &advisory.reference, &action).await
 }
 
 pub async fn edit(
+    Analyst { visitor, user }: Analyst,
     State(state): State<AppState>,
-    visitor: Visitor,
     Path(reference): Path<String>,
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
-    let user = analyst(&visitor)?;
-    let (advisory, latest) = load(&state, &reference).await?;
-    let draft = is_working_draft(&advisory, &latest);
-    let submitted_by = latest.submitted_by.filter(|_| draft);
-    let mut page = editor(
-        &state,
-        &visitor,
-        Some(advisory.clone()),
-        latest.content.clone(),
-    );
-    page.can_approve = submitted_by.is_some_and(|s| s != user.id);
-    page.waiting_for_other = submitted_by == Some(user.id);
+    let (advisory, latest) = flow::load::<AdvisoryRow>(&state, &reference).await?;
+    let standing = Standing::of(&advisory, &latest, user.id);
+    let mut page = editor(&state, &visitor, Some(advisory.clone()), latest.content);
+    page.can_approve = standing.can_review;
+    page.waiting_for_other = standing.waiting_for_other;
     if !advisory.origin_reason.is_empty() && advisory.state == "draft" {
         page.page = page.page.with_notice(format!(
             "Drafted by the rule “{}”: {}",
             advisory.origin, advisory.origin_reason
         ));
     }
-    let notice = match done.done.as_str() {
-        "saved" => Some("Saved as a draft: members do not see it yet."),
-        "submitted" => Some(
-            "Submitted: at this severity a second analyst must approve it before it is published.",
-        ),
-        "waiting" => {
-            Some("It still waits for a second analyst: you submitted it, so you cannot approve it.")
-        }
-        _ => None,
-    };
-    if let Some(notice) = notice {
-        page.page = page.page.with_notice(notice);
-    }
+    page.page = done.told::<AdvisoryRow>(page.page);
     render(&page)
 }
 
 pub async fn save(
+    Analyst { visitor, user }: Analyst,
     State(state): State<AppState>,
-    visitor: Visitor,
     Path(reference): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let user = analyst(&visitor)?;
-    let (advisory, latest) = load(&state, &reference).await?;
+    let (advisory, latest) = flow::load::<AdvisoryRow>(&state, &reference).await?;
     if !matches!(advisory.state.as_str(), "draft" | "published") {
         return Err(AppError::Conflict(format!(
             "This advisory is {}; it can no longer be edited.",
@@ -364,87 +329,15 @@ pub async fn save(
         page.problems = problems;
         return render_invalid(&page);
     }
-    // Saving unchanged text keeps a pending draft's submission, so a
-    // second analyst can approve exactly what was submitted.
-    let unchanged = is_working_draft(&advisory, &latest) && latest.content == form;
-    if !unchanged {
-        let mut tx = state.db.begin_write().await?;
-        store::save_draft(&mut tx, &advisory, &form, user.id).await?;
-        audit::append(
-            &mut tx,
-            &state.key,
-            Actor::User(user.id),
-            "advisory.saved",
-            &advisory.reference,
-            "",
-        )
-        .await?;
-        tx.commit().await?;
-    }
-    after_save(&state, user, &advisory.reference, &action).await
-}
-
-/// Publishes, submits or approves after a save, as the button asked.
-async fn after_save(
-    state: &AppState,
-    user: &User,
-    reference: &str,
-    action: &str,
-) -> Result<Response, AppError> {
-    let (advisory, latest) = load(state, reference).await?;
-    let edit = format!("/advisories/{reference}/edit");
-    if action != "publish" && action != "approve" {
-        return Ok(Redirect::to(&format!("{edit}?done=saved")).into_response());
-    }
-    if !is_working_draft(&advisory, &latest) {
-        return Ok(Redirect::to(&format!("/advisories/{reference}")).into_response());
-    }
-    let needs_approval = latest.content.severity >= state.config.advisory_approval_severity;
-    let mut tx = state.db.begin_write().await?;
-    let outcome = match latest.submitted_by {
-        _ if !needs_approval => "published",
-        Some(submitter) if submitter != user.id => "published",
-        Some(_) => "waiting",
-        None => {
-            store::submit(&mut tx, latest.id, user.id).await?;
-            audit::append(
-                &mut tx,
-                &state.key,
-                Actor::User(user.id),
-                "advisory.submitted",
-                reference,
-                "",
-            )
-            .await?;
-            "submitted"
-        }
-    };
-    if outcome == "published" && store::publish(&mut tx, &advisory, &latest, Some(user.id)).await? {
-        audit::append(
-            &mut tx,
-            &state.key,
-            Actor::User(user.id),
-            "advisory.published",
-            reference,
-            &format!("revision {}", latest.number),
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    crate::alerts::wake_worker(state);
-    let target = match outcome {
-        "published" => format!("/advisories/{reference}"),
-        other => format!("{edit}?done={other}"),
-    };
-    Ok(Redirect::to(&target).into_response())
+    flow::save::<AdvisoryRow>(&state, &user, &advisory, &latest, &form).await?;
+    flow::advance::<AdvisoryRow>(&state, &user, &advisory.reference, &action).await
 }
 
 pub async fn withdraw(
+    Analyst { user, .. }: Analyst,
     State(state): State<AppState>,
-    visitor: Visitor,
     Path(reference): Path<String>,
 ) -> Result<Response, AppError> {
-    let user = analyst(&visitor)?;
     let advisory = store::by_reference(&state.db, &reference)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -453,15 +346,7 @@ pub async fn withdraw(
         .ok_or(AppError::NotFound)?;
     let mut tx = state.db.begin_write().await?;
     if store::withdraw(&mut tx, &advisory, &published).await? {
-        audit::append(
-            &mut tx,
-            &state.key,
-            Actor::User(user.id),
-            "advisory.withdrawn",
-            &reference,
-            "",
-        )
-        .await?;
+        flow::audit::<AdvisoryRow>(&mut tx, &state, &user, "withdrawn", &reference, "").await?;
     }
     tx.commit().await?;
     crate::alerts::wake_worker(&state);
@@ -469,11 +354,10 @@ pub async fn withdraw(
 }
 
 pub async fn dismiss(
+    Analyst { user, .. }: Analyst,
     State(state): State<AppState>,
-    visitor: Visitor,
     Path(reference): Path<String>,
 ) -> Result<Response, AppError> {
-    let user = analyst(&visitor)?;
     let advisory = store::by_reference(&state.db, &reference)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -484,15 +368,7 @@ pub async fn dismiss(
                 .into(),
         ));
     }
-    audit::append(
-        &mut tx,
-        &state.key,
-        Actor::User(user.id),
-        "advisory.dismissed",
-        &reference,
-        "",
-    )
-    .await?;
+    flow::audit::<AdvisoryRow>(&mut tx, &state, &user, "dismissed", &reference, "").await?;
     tx.commit().await?;
     Ok(Redirect::to("/advisories/drafts").into_response())
 }

@@ -8,6 +8,8 @@ use serde::Serialize;
 use super::model::Content;
 use crate::alerts::events::{self, NewAlert};
 use crate::db::{Db, Tx, now};
+use crate::review::Content as _;
+use crate::review::{self, Head, Reviewed, Tables, Version};
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct AdvisoryRow {
@@ -23,24 +25,39 @@ pub struct AdvisoryRow {
     pub published_at: Option<i64>,
 }
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
-pub struct Revision {
-    pub id: i64,
-    pub advisory_id: i64,
-    pub number: i64,
-    #[sqlx(flatten)]
-    pub content: Content,
-    pub author_id: Option<i64>,
-    pub submitted_by: Option<i64>,
-    pub approved_by: Option<i64>,
-    pub created_at: i64,
-}
+/// One numbered revision of an advisory.
+pub type Revision = Version<Content>;
 
 const ADVISORY: &str = "id, ref, state, published_revision, origin, origin_reason, created_at, \
      updated_at, published_at";
-const REVISION: &str = "id, advisory_id, number, title, severity, tlp, body, actions, indicators, \
-     classes, sea_areas, vessel_types, systems, incidents, author_id, submitted_by, approved_by, \
-     created_at";
+
+/// Advisories are reviewed by a second analyst; members are alerted
+/// whenever one is published.
+impl Reviewed for AdvisoryRow {
+    type Content = Content;
+
+    const TABLES: Tables = Tables {
+        documents: ("advisories", ADVISORY, "ref", "published_revision"),
+        versions: ("advisory_revisions", "advisory_id", "approved_by"),
+    };
+    /// Withdrawn and dismissed advisories stay so.
+    const OPEN_STATES: &'static [&'static str] = &["draft", "published"];
+
+    fn head(&self) -> Head<'_> {
+        Head::new(self.id, &self.reference, self.published_revision)
+    }
+
+    /// Announces it: published the first time, updated afterwards.
+    async fn published(&self, tx: &mut Tx, revision: &Revision) -> Result<(), sqlx::Error> {
+        let kind = if self.published_revision.is_some() {
+            "advisory.updated"
+        } else {
+            "advisory.published"
+        };
+        events::record(tx, &alert_of(kind, &self.reference, &revision.content)).await?;
+        crate::search::index::advisory(tx, self.id).await
+    }
+}
 
 /// Where an advisory came from.
 pub enum Origin<'a> {
@@ -95,49 +112,8 @@ pub async fn create(
         .bind(id)
         .execute(&mut **tx)
         .await?;
-    insert_revision(tx, id, 1, content, author_id).await?;
-    by_id_in(tx, id).await
-}
-
-async fn insert_revision(
-    tx: &mut Tx,
-    advisory_id: i64,
-    number: i64,
-    c: &Content,
-    author_id: Option<i64>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO advisory_revisions (advisory_id, number, title, severity, tlp, tlp_rank, body, \
-         actions, indicators, classes, sea_areas, vessel_types, systems, incidents, author_id, \
-         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-    )
-    .bind(advisory_id)
-    .bind(number)
-    .bind(&c.title)
-    .bind(c.severity)
-    .bind(&c.tlp)
-    .bind(c.tlp_rank())
-    .bind(&c.body)
-    .bind(&c.actions)
-    .bind(&c.indicators)
-    .bind(&c.classes)
-    .bind(&c.sea_areas)
-    .bind(&c.vessel_types)
-    .bind(&c.systems)
-    .bind(&c.incidents)
-    .bind(author_id)
-    .bind(now())
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-async fn by_id_in(tx: &mut Tx, id: i64) -> Result<Option<AdvisoryRow>, sqlx::Error> {
-    let sql = format!("SELECT {ADVISORY} FROM advisories WHERE id = $1");
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(id)
-        .fetch_optional(&mut **tx)
-        .await
+    review::store::insert_version::<AdvisoryRow>(tx, id, 1, content, author_id).await?;
+    review::store::by_column_in::<AdvisoryRow>(tx, "id", id).await
 }
 
 /// The advisory a detection rule drafted for a cluster, if any.
@@ -145,19 +121,11 @@ pub async fn by_origin_key_in_tx(
     tx: &mut Tx,
     key: &str,
 ) -> Result<Option<AdvisoryRow>, sqlx::Error> {
-    let sql = format!("SELECT {ADVISORY} FROM advisories WHERE origin_key = $1");
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(key)
-        .fetch_optional(&mut **tx)
-        .await
+    review::store::by_column_in::<AdvisoryRow>(tx, "origin_key", key.to_string()).await
 }
 
 pub async fn by_reference(db: &Db, reference: &str) -> Result<Option<AdvisoryRow>, sqlx::Error> {
-    let sql = format!("SELECT {ADVISORY} FROM advisories WHERE ref = $1");
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(reference)
-        .fetch_optional(&db.pool)
-        .await
+    review::store::by_key::<AdvisoryRow>(&db.pool, reference).await
 }
 
 /// The revision members read, if it has been published.
@@ -165,17 +133,7 @@ pub async fn published(db: &Db, advisory: &AdvisoryRow) -> Result<Option<Revisio
     let Some(number) = advisory.published_revision else {
         return Ok(None);
     };
-    revision(db, advisory.id, number).await
-}
-
-async fn revision(db: &Db, advisory_id: i64, number: i64) -> Result<Option<Revision>, sqlx::Error> {
-    let sql =
-        format!("SELECT {REVISION} FROM advisory_revisions WHERE advisory_id = $1 AND number = $2");
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(advisory_id)
-        .bind(number)
-        .fetch_optional(&db.pool)
-        .await
+    review::store::version::<AdvisoryRow>(&db.pool, advisory.id, number).await
 }
 
 /// The newest revision, published or not: what the editor opens.
@@ -185,118 +143,19 @@ pub async fn latest<'e>(
     executor: impl sqlx::Executor<'e, Database = sqlx::Any>,
     advisory_id: i64,
 ) -> Result<Option<Revision>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {REVISION} FROM advisory_revisions WHERE advisory_id = $1 \
-         ORDER BY number DESC LIMIT 1"
-    );
-    sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .bind(advisory_id)
-        .fetch_optional(executor)
-        .await
+    review::store::latest::<AdvisoryRow>(executor, advisory_id).await
 }
 
-/// Saves the analyst's text as the working draft: over the existing one
-/// (which then needs submitting again), or as a new revision after the
-/// published one.
-pub async fn save_draft(
-    tx: &mut Tx,
-    advisory: &AdvisoryRow,
-    content: &Content,
-    author_id: i64,
-) -> Result<(), sqlx::Error> {
-    let latest = latest(&mut **tx, advisory.id).await?;
-    match latest {
-        Some(draft) if Some(draft.number) != advisory.published_revision => {
-            sqlx::query(
-                "UPDATE advisory_revisions SET title = $1, severity = $2, tlp = $3, tlp_rank = $4, \
-                 body = $5, actions = $6, indicators = $7, classes = $8, sea_areas = $9, \
-                 vessel_types = $10, systems = $11, incidents = $12, author_id = $13, \
-                 submitted_by = NULL, approved_by = NULL, created_at = $14 WHERE id = $15",
-            )
-            .bind(&content.title)
-            .bind(content.severity)
-            .bind(&content.tlp)
-            .bind(content.tlp_rank())
-            .bind(&content.body)
-            .bind(&content.actions)
-            .bind(&content.indicators)
-            .bind(&content.classes)
-            .bind(&content.sea_areas)
-            .bind(&content.vessel_types)
-            .bind(&content.systems)
-            .bind(&content.incidents)
-            .bind(author_id)
-            .bind(now())
-            .bind(draft.id)
-            .execute(&mut **tx)
-            .await?;
-        }
-        latest => {
-            let next = latest.map_or(1, |r| r.number + 1);
-            insert_revision(tx, advisory.id, next, content, Some(author_id)).await?;
-        }
-    }
-    touch(tx, advisory.id).await
-}
-
-async fn touch(tx: &mut Tx, advisory_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE advisories SET updated_at = $1 WHERE id = $2")
-        .bind(now())
-        .bind(advisory_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-/// Marks the working draft as waiting for a second analyst.
-pub async fn submit(tx: &mut Tx, revision_id: i64, analyst_id: i64) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE advisory_revisions SET submitted_by = $1 WHERE id = $2")
-        .bind(analyst_id)
-        .bind(revision_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
-
-/// Makes `revision` the one members read and announces it: published the
-/// first time, updated afterwards. `approver_id` is `None` when a
-/// detection rule an admin allowed to publish did. The conditional update makes a double
-/// click (or two analysts at once) publish it once.
+/// Makes `revision` the one members read and announces it.
+/// `approver_id` is `None` when a detection rule an admin allowed to
+/// publish did. False when it was already published.
 pub async fn publish(
     tx: &mut Tx,
     advisory: &AdvisoryRow,
     revision: &Revision,
     approver_id: Option<i64>,
 ) -> Result<bool, sqlx::Error> {
-    let at = now();
-    let changed = sqlx::query(
-        "UPDATE advisories SET state = 'published', published_revision = $1, updated_at = $2, \
-         published_at = COALESCE(published_at, $2) \
-         WHERE id = $3 AND (published_revision IS NULL OR published_revision < $1) \
-         AND state IN ('draft', 'published')",
-    )
-    .bind(revision.number)
-    .bind(at)
-    .bind(advisory.id)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if changed == 0 {
-        return Ok(false);
-    }
-    sqlx::query("UPDATE advisory_revisions SET approved_by = $1 WHERE id = $2")
-        .bind(approver_id)
-        .bind(revision.id)
-        .execute(&mut **tx)
-        .await?;
-    let kind = if advisory.published_revision.is_some() {
-        "advisory.updated"
-    } else {
-        "advisory.published"
-    };
-    events::record(tx, &alert_of(kind, &advisory.reference, &revision.content)).await?;
-    crate::search::index::advisory(tx, advisory.id).await?;
-    Ok(true)
+    review::store::publish::<AdvisoryRow>(tx, advisory, revision, approver_id).await
 }
 
 /// Takes a published advisory back from members, and tells them.
@@ -305,40 +164,40 @@ pub async fn withdraw(
     advisory: &AdvisoryRow,
     published: &Revision,
 ) -> Result<bool, sqlx::Error> {
-    let changed = sqlx::query(
-        "UPDATE advisories SET state = 'withdrawn', updated_at = $1 WHERE id = $2 AND state = 'published'",
-    )
-    .bind(now())
-    .bind(advisory.id)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if changed == 1 {
-        events::record(
-            tx,
-            &alert_of(
-                "advisory.withdrawn",
-                &advisory.reference,
-                &published.content,
-            ),
-        )
-        .await?;
+    let changed =
+        review::store::transition::<AdvisoryRow>(tx, advisory.id, "published", "withdrawn").await?;
+    if changed {
+        let alert = alert_of(
+            "advisory.withdrawn",
+            &advisory.reference,
+            &published.content,
+        );
+        events::record(tx, &alert).await?;
         crate::search::index::advisory(tx, advisory.id).await?;
     }
-    Ok(changed == 1)
+    Ok(changed)
+}
+
+/// What the author is told about cited incidents that do not exist
+/// (advisories and articles cite them).
+pub async fn unknown_incidents(db: &Db, references: Vec<&str>) -> Result<Vec<String>, sqlx::Error> {
+    let mut problems = Vec::new();
+    for reference in references {
+        if crate::incidents::store::id_by_ref(db, reference)
+            .await?
+            .is_none()
+        {
+            problems.push(format!(
+                "There is no incident {reference}: check the reference (like INC-2026-0001)."
+            ));
+        }
+    }
+    Ok(problems)
 }
 
 /// Drops a draft that was never published (a rule's false alarm, say).
 pub async fn dismiss(tx: &mut Tx, advisory_id: i64) -> Result<bool, sqlx::Error> {
-    let changed = sqlx::query(
-        "UPDATE advisories SET state = 'dismissed', updated_at = $1 WHERE id = $2 AND state = 'draft'",
-    )
-    .bind(now())
-    .bind(advisory_id)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    Ok(changed == 1)
+    review::store::transition::<AdvisoryRow>(tx, advisory_id, "draft", "dismissed").await
 }
 
 fn alert_of(kind: &str, reference: &str, content: &Content) -> NewAlert {
@@ -376,6 +235,10 @@ pub struct Listed {
     pub submitted_by: Option<i64>,
 }
 
+/// The columns of a list line.
+const LISTED: &str =
+    "a.ref, a.state, v.title, v.severity, v.tlp, v.number, a.updated_at, a.origin, v.submitted_by";
+
 /// What a reader with clearance `max_rank` (and organisation) may see:
 /// published and withdrawn advisories, newest first.
 pub async fn list_published(
@@ -383,31 +246,21 @@ pub async fn list_published(
     max_rank: i64,
     limit: i64,
 ) -> Result<Vec<Listed>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT a.ref, a.state, r.title, r.severity, r.tlp, r.number, a.updated_at, a.origin, \
-         r.submitted_by FROM advisories a JOIN advisory_revisions r \
-         ON r.advisory_id = a.id AND r.number = a.published_revision \
-         WHERE a.state IN ('published', 'withdrawn') AND r.tlp_rank <= $1 \
+    let sql = format!(
+        "SELECT {LISTED} FROM {} \
+         WHERE a.state IN ('published', 'withdrawn') AND v.tlp_rank <= $1 \
          ORDER BY a.updated_at DESC, a.id DESC LIMIT $2",
-    )
-    .bind(max_rank)
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await
+        review::store::published_versions::<AdvisoryRow>()
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(max_rank)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await
 }
 
 /// The analysts' queue: advisories with a working draft (new, from rules,
 /// or an update waiting), newest first.
 pub async fn list_drafts(db: &Db, limit: i64) -> Result<Vec<Listed>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT a.ref, a.state, r.title, r.severity, r.tlp, r.number, a.updated_at, a.origin, \
-         r.submitted_by FROM advisories a JOIN advisory_revisions r ON r.advisory_id = a.id \
-         WHERE r.number = (SELECT MAX(number) FROM advisory_revisions x WHERE x.advisory_id = a.id) \
-         AND a.state IN ('draft', 'published') \
-         AND (a.published_revision IS NULL OR r.number > a.published_revision) \
-         ORDER BY a.updated_at DESC, a.id DESC LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await
+    review::store::list_drafts::<AdvisoryRow, Listed>(db, LISTED, limit).await
 }

@@ -268,6 +268,15 @@ pub async fn visible_by_ref(
         .await
 }
 
+/// An incident's id by its reference, in whatever state: whether a
+/// citation names an incident at all.
+pub async fn id_by_ref(db: &Db, reference: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM incidents WHERE ref = $1")
+        .bind(reference)
+        .fetch_optional(&db.pool)
+        .await
+}
+
 /// The incident made from a report, in whatever state (for analysts).
 pub async fn for_report(db: &Db, report_id: i64) -> Result<Option<IncidentRow>, sqlx::Error> {
     let sql = format!("SELECT {COLUMNS} FROM incidents WHERE report_id = $1");

@@ -8,8 +8,6 @@ pub mod model;
 mod pages;
 pub mod store;
 
-pub use pages::editor;
-
 use axum::Router;
 use axum::routing::{get, post};
 

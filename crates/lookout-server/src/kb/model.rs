@@ -85,10 +85,15 @@ pub fn normalise_references(text: &str) -> String {
         .join(" ")
 }
 
-impl Content {
-    pub fn tlp_rank(&self) -> i64 {
+impl crate::review::Content for Content {
+    const COLUMNS: &'static str = "title, summary, body, tags, tlp, incidents, advisories";
+
+    fn tlp_rank(&self) -> i64 {
         tlp_rank(&self.tlp).unwrap_or(3)
     }
+}
+
+impl Content {
     pub fn tag_list(&self) -> Vec<&str> {
         stored_systems(&self.tags).collect()
     }

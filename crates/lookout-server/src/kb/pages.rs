@@ -11,21 +11,38 @@ use serde::Deserialize;
 use super::model::{ARTICLE_TLPS, ArticleForm, Content, KINDS, kind_label, normalise_tags};
 use super::store::{self, Article, Listed, Version};
 use crate::accounts::authz::{self, Capability};
-use crate::accounts::model::User;
-use crate::audit::{self, Actor};
+use crate::accounts::extract::Editor;
 use crate::db::now;
+use crate::review::Content as _;
+use crate::review::flow::{self, Done, Settled, Standing, Workflow};
 use crate::sharing::clearance::Clearance;
 use crate::state::AppState;
 use crate::web::labels::Labels;
 use crate::web::templates::{Page, markdown_html as markdown, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
-/// The signed-in editor, or 403: editors write the knowledge base and run
-/// the news intake.
-pub fn editor(visitor: &Visitor) -> Result<&User, AppError> {
-    let user = visitor.require_user()?;
-    authz::require(user, Capability::Curate)?;
-    Ok(user)
+impl Workflow for Article {
+    const PATH: &'static str = "/kb";
+    const AUDIT: &'static str = "kb";
+    const VERSION_WORD: &'static str = "version";
+    const SETTLED: Settled = Settled::Editor;
+    const NOTICES: &'static [(&'static str, &'static str)] = &[
+        ("archived", "Archived: members no longer see it."),
+        ("restored", "Published again."),
+        (
+            "submitted",
+            "Submitted for review: another editor publishes it.",
+        ),
+        (
+            "waiting",
+            "It still waits for another editor: you submitted it.",
+        ),
+    ];
+
+    /// Every article waits for a second editor.
+    fn needs_review(_: &AppState, _: &Content) -> bool {
+        true
+    }
 }
 
 /// Labels the knowledge-base templates use.
@@ -90,7 +107,7 @@ pub async fn list(
         articles,
         kind: kind.to_string(),
         tag,
-        is_editor: authz::require(user, Capability::Curate).is_ok(),
+        is_editor: authz::allows(user, Capability::Curate),
     })
 }
 
@@ -124,7 +141,7 @@ pub async fn article(
     Query(query): Query<VersionQuery>,
 ) -> Result<Response, AppError> {
     let user = visitor.require_user()?;
-    let is_editor = authz::require(user, Capability::Curate).is_ok();
+    let is_editor = authz::allows(user, Capability::Curate);
     let clearance = Clearance::of(&state.db, user).await?;
     let article = store::by_slug(&state.db.pool, &slug)
         .await?
@@ -190,8 +207,10 @@ struct DraftsPage {
 impl KbLabels for DraftsPage {}
 impl Labels for DraftsPage {}
 
-pub async fn drafts(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
-    let user = editor(&visitor)?;
+pub async fn drafts(
+    Editor { visitor, user }: Editor,
+    State(state): State<AppState>,
+) -> Result<Response, AppError> {
     render(&DraftsPage {
         page: Page::new(&visitor, "Knowledge-base drafts"),
         drafts: store::list_drafts(&state.db).await?,
@@ -240,17 +259,9 @@ fn editor_page(visitor: &Visitor, article: Option<Article>, form: ArticleForm) -
 /// The form's problems, including related items that do not exist.
 async fn problems(state: &AppState, content: &Content) -> Result<Vec<String>, AppError> {
     let mut problems = content.problems();
-    for reference in content.incident_refs() {
-        let known: Option<i64> = sqlx::query_scalar("SELECT id FROM incidents WHERE ref = $1")
-            .bind(reference)
-            .fetch_optional(&state.db.pool)
-            .await?;
-        if known.is_none() {
-            problems.push(format!(
-                "There is no incident {reference}: check the reference (like INC-2026-0001)."
-            ));
-        }
-    }
+    problems.extend(
+        crate::advisories::store::unknown_incidents(&state.db, content.incident_refs()).await?,
+    );
     for reference in content.advisory_refs() {
         if crate::advisories::store::by_reference(&state.db, reference)
             .await?
@@ -264,11 +275,7 @@ async fn problems(state: &AppState, content: &Content) -> Result<Vec<String>, Ap
     Ok(problems)
 }
 
-pub async fn new_form(
-    State(_state): State<AppState>,
-    visitor: Visitor,
-) -> Result<Response, AppError> {
-    editor(&visitor)?;
+pub async fn new_form(Editor { visitor, .. }: Editor) -> Result<Response, AppError> {
     let form = ArticleForm {
         kind: "playbook".into(),
         content: Content {
@@ -281,11 +288,10 @@ pub async fn new_form(
 }
 
 pub async fn create(
+    Editor { visitor, user }: Editor,
     State(state): State<AppState>,
-    visitor: Visitor,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let user = editor(&visitor)?;
     let mut form = ArticleForm::from_form(&body);
     if form.slug.is_empty() {
         form.slug = super::model::slug_of(&form.content.title);
@@ -320,50 +326,19 @@ pub async fn create(
     .ok_or_else(|| {
         AppError::Conflict("Another editor just took this address: choose another.".into())
     })?;
-    audit::append(
-        &mut tx,
-        &state.key,
-        Actor::User(user.id),
-        "kb.created",
-        &article.slug,
-        "",
-    )
-    .await?;
+    flow::audit::<Article>(&mut tx, &state, &user, "created", &article.slug, "").await?;
     tx.commit().await?;
-    after_save(&state, user, &article.slug, &form.action).await
-}
-
-async fn load(state: &AppState, slug: &str) -> Result<(Article, Version), AppError> {
-    let article = store::by_slug(&state.db.pool, slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let latest = store::latest(&state.db.pool, article.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok((article, latest))
-}
-
-fn is_working_draft(article: &Article, version: &Version) -> bool {
-    Some(version.number) != article.published_version
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct Done {
-    done: String,
+    flow::advance::<Article>(&state, &user, &article.slug, &form.action).await
 }
 
 pub async fn edit(
+    Editor { visitor, user }: Editor,
     State(state): State<AppState>,
-    visitor: Visitor,
     Path(slug): Path<String>,
     Query(done): Query<Done>,
 ) -> Result<Response, AppError> {
-    let user = editor(&visitor)?;
-    let (article, latest) = load(&state, &slug).await?;
-    let submitted_by = latest
-        .submitted_by
-        .filter(|_| is_working_draft(&article, &latest));
+    let (article, latest) = flow::load::<Article>(&state, &slug).await?;
+    let standing = Standing::of(&article, &latest, user.id);
     let form = ArticleForm {
         content: latest.content.clone(),
         kind: article.kind.clone(),
@@ -372,30 +347,19 @@ pub async fn edit(
     };
     let mut page = editor_page(&visitor, Some(article.clone()), form);
     page.versions = store::versions(&state.db, article.id).await?;
-    page.can_review = submitted_by.is_some_and(|s| s != user.id);
-    page.waiting_for_other = submitted_by == Some(user.id);
-    let notice = match done.done.as_str() {
-        "saved" => Some("Saved as a draft: members do not see it yet."),
-        "submitted" => Some("Submitted for review: another editor publishes it."),
-        "waiting" => Some("It still waits for another editor: you submitted it."),
-        "archived" => Some("Archived: members no longer see it."),
-        "restored" => Some("Published again."),
-        _ => None,
-    };
-    if let Some(notice) = notice {
-        page.page = page.page.with_notice(notice);
-    }
+    page.can_review = standing.can_review;
+    page.waiting_for_other = standing.waiting_for_other;
+    page.page = done.told::<Article>(page.page);
     render(&page)
 }
 
 pub async fn save(
+    Editor { visitor, user }: Editor,
     State(state): State<AppState>,
-    visitor: Visitor,
     Path(slug): Path<String>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let user = editor(&visitor)?;
-    let (article, latest) = load(&state, &slug).await?;
+    let (article, latest) = flow::load::<Article>(&state, &slug).await?;
     let mut form = ArticleForm::from_form(&body);
     form.kind = article.kind.clone();
     form.slug = article.slug.clone();
@@ -411,75 +375,8 @@ pub async fn save(
             render(&page)
         };
     }
-    // Unchanged text keeps a pending review request, so the reviewer
-    // publishes exactly what was submitted.
-    let unchanged = is_working_draft(&article, &latest) && latest.content == form.content;
-    if !unchanged {
-        let mut tx = state.db.begin_write().await?;
-        store::save_draft(&mut tx, &article, &form.content, user.id).await?;
-        audit::append(
-            &mut tx,
-            &state.key,
-            Actor::User(user.id),
-            "kb.saved",
-            &slug,
-            "",
-        )
-        .await?;
-        tx.commit().await?;
-    }
-    after_save(&state, user, &slug, &form.action).await
-}
-
-/// Submits for review, or publishes a draft another editor submitted.
-async fn after_save(
-    state: &AppState,
-    user: &User,
-    slug: &str,
-    action: &str,
-) -> Result<Response, AppError> {
-    let (article, latest) = load(state, slug).await?;
-    let edit = format!("/kb/{slug}/edit");
-    if action != "publish" || !is_working_draft(&article, &latest) {
-        return Ok(Redirect::to(&format!("{edit}?done=saved")).into_response());
-    }
-    let mut tx = state.db.begin_write().await?;
-    let outcome = match latest.submitted_by {
-        Some(submitter) if submitter != user.id => {
-            if store::publish(&mut tx, &article, &latest, Some(user.id)).await? {
-                audit::append(
-                    &mut tx,
-                    &state.key,
-                    Actor::User(user.id),
-                    "kb.published",
-                    slug,
-                    &format!("version {}", latest.number),
-                )
-                .await?;
-            }
-            "published"
-        }
-        Some(_) => "waiting",
-        None => {
-            store::submit(&mut tx, latest.id, user.id).await?;
-            audit::append(
-                &mut tx,
-                &state.key,
-                Actor::User(user.id),
-                "kb.submitted",
-                slug,
-                "",
-            )
-            .await?;
-            "submitted"
-        }
-    };
-    tx.commit().await?;
-    let target = match outcome {
-        "published" => format!("/kb/{slug}"),
-        other => format!("{edit}?done={other}"),
-    };
-    Ok(Redirect::to(&target).into_response())
+    flow::save::<Article>(&state, &user, &article, &latest, &form.content).await?;
+    flow::advance::<Article>(&state, &user, &slug, &form.action).await
 }
 
 #[derive(Deserialize)]
@@ -488,22 +385,17 @@ pub struct ArchiveForm {
 }
 
 pub async fn archive(
+    Editor { user, .. }: Editor,
     State(state): State<AppState>,
-    visitor: Visitor,
     Path(slug): Path<String>,
     axum::Form(form): axum::Form<ArchiveForm>,
 ) -> Result<Response, AppError> {
-    let user = editor(&visitor)?;
-    let (article, _) = load(&state, &slug).await?;
+    let (article, _) = flow::load::<Article>(&state, &slug).await?;
     let archived = form.archived == "1";
     let mut tx = state.db.begin_write().await?;
     if store::set_archived(&mut tx, article.id, archived).await? {
-        let action = if archived {
-            "kb.archived"
-        } else {
-            "kb.restored"
-        };
-        audit::append(&mut tx, &state.key, Actor::User(user.id), action, &slug, "").await?;
+        let what = if archived { "archived" } else { "restored" };
+        flow::audit::<Article>(&mut tx, &state, &user, what, &slug, "").await?;
     }
     tx.commit().await?;
     let done = if archived { "archived" } else { "restored" };
