@@ -34,6 +34,8 @@ pub enum Kind {
     Org,
     /// A vessel: a known one, or a name after a prefix such as `MV`.
     Vessel,
+    /// A bank account: an IBAN with valid check digits.
+    BankAccount,
     /// A member's own domain or one of its subdomains.
     Domain,
     /// A person: a known one, or a name after a rank or title.
@@ -44,7 +46,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in declaration order.
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Email,
         Kind::Phone,
         Kind::Imo,
@@ -56,6 +58,7 @@ impl Kind {
         Kind::Account,
         Kind::Org,
         Kind::Vessel,
+        Kind::BankAccount,
         Kind::Domain,
         Kind::Person,
         Kind::Redacted,
@@ -76,6 +79,7 @@ impl Kind {
             Kind::Account => "[ACCOUNT]",
             Kind::Org => "[ORG]",
             Kind::Vessel => "[VESSEL]",
+            Kind::BankAccount => "[BANK_ACCOUNT]",
             Kind::Domain => "[DOMAIN]",
             Kind::Person => "[PERSON]",
             Kind::Redacted => "[REDACTED]",
@@ -97,6 +101,7 @@ impl Kind {
             Kind::Account => "account",
             Kind::Org => "org",
             Kind::Vessel => "vessel",
+            Kind::BankAccount => "bank_account",
             Kind::Domain => "domain",
             Kind::Person => "person",
             Kind::Redacted => "redacted",
@@ -107,7 +112,8 @@ impl Kind {
     /// specific pattern wins (an e-mail over the domain inside it).
     pub(crate) const fn rank(self) -> u8 {
         match self {
-            Kind::Redacted => 14,
+            Kind::Redacted => 15,
+            Kind::BankAccount => 14,
             Kind::Email => 13,
             Kind::Account => 12,
             Kind::UserPath => 11,

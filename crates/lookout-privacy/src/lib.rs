@@ -48,6 +48,7 @@
 //! | `[ACCOUNT]` | `DOMAIN\user` | not inside a path, not built-ins (`NT AUTHORITY\SYSTEM`, registry hives) |
 //! | `[PERSON]` | people | after a rank, role or title (`Capt.`, `Master`, `Chief Officer`, `2nd Engineer`, `Chief Eng.`, `C/E`, `ETO`, `Bosun`, `AB`, `Cadet`, `Pilot`, `Superintendent`, `Mr`, `Dr`, ...) followed by one to three capitalised words (initials and particles allowed: "J. Smith", "Juan dela Cruz"); words that are ranks, acronyms, months before a date, malware or product names end the name ("the Master Boot Record", "Agent Tesla"); and known people |
 //! | `[VESSEL]` | ships | after a prefix (`MV`, `M/V`, `MT`, `M/T`, `MY`, `MS`, `LNG/C`, ...; not `480 MT VLSFO` or `MS Word`); and known vessels |
+//! | `[BANK_ACCOUNT]` | IBANs | shape (country, check digits, up to 30 letters and digits, grouped by four or not), and only with valid ISO 13616 check digits (mod 97) |
 //! | `[ORG]` | member organisations | known names |
 //! | `[DOMAIN]` | a member's own domains and their subdomains | known names (e-mail addresses at them are `[EMAIL]`) |
 //! | `[REDACTED]` | what the reporter marked | [`scrub_with_extra`] |
@@ -122,6 +123,10 @@
 //!   number was judged better than letting an address through.
 //! - MAC addresses, device serial numbers and remote-support ids
 //!   (TeamViewer, AnyDesk) are not in the list of kinds and stay.
+//! - Bank details other than IBANs stay: national account numbers, sort
+//!   codes, SWIFT/BIC codes. Postal addresses, passport and seaman's book
+//!   numbers, employee, badge and case ids, and licence plates are not
+//!   recognised either (issue 19 works through these).
 //! - Detection is tuned for English narratives; titles and cue words in
 //!   other languages are mostly not recognised.
 //! - Quasi-identifiers (a rare vessel type in a small port on a given day)
@@ -144,6 +149,7 @@
 //! reporter.
 
 mod error;
+mod finance;
 mod kind;
 mod known;
 mod maritime;
@@ -162,6 +168,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 pub use error::Error;
+pub use finance::iban_ok;
 pub use kind::{Finding, Kind, Scrubbed};
 pub use known::{KnownNames, NameLists};
 pub use maritime::imo_checksum_ok;
@@ -265,6 +272,7 @@ fn candidates(text: &str, known: &KnownNames) -> Vec<Candidate> {
     network::accounts(text, &mut out);
     network::user_paths(text, &mut out);
     maritime::detect(text, &protected, &mut out);
+    finance::detect(text, &protected, &mut out);
     phone::detect(text, &protected, &mut out);
     names::people(text, &protected, &mut out);
     known.detect(text, &mut out);

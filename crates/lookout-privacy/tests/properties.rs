@@ -119,6 +119,31 @@ fn filler() -> impl Strategy<Value = String> {
     .prop_map(|v| v.join(" "))
 }
 
+/// A valid IBAN: `country`, check digits computed for `bban` (ISO 13616
+/// mod 97), grouped by four with spaces when `grouped`.
+fn iban(country: &str, bban: &str, grouped: bool) -> String {
+    let rearranged = format!("{bban}{country}00");
+    let mut remainder: u32 = 0;
+    for c in rearranged.chars() {
+        let value = c.to_digit(36).unwrap_or(0);
+        remainder = if value >= 10 {
+            (remainder * 100 + value) % 97
+        } else {
+            (remainder * 10 + value) % 97
+        };
+    }
+    let compact = format!("{country}{:02}{bban}", 98 - remainder);
+    if !grouped {
+        return compact;
+    }
+    let chars: Vec<char> = compact.chars().collect();
+    chars
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 proptest! {
     // PROPTEST_CASES overrides the default for a longer local run.
     #![proptest_config(ProptestConfig {
@@ -248,5 +273,48 @@ proptest! {
         for s in spans.iter().filter(|s| s.start < s.end) {
             prop_assert!(wide.iter().any(|w| w.start <= s.start && s.end <= w.end), "{s:?} not removed");
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(512),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn a_valid_iban_never_survives(
+        country in "(DE|GB|NO|GR|NL|FR|CY|MT|PL|TR)",
+        bban in "[0-9A-Z]{11,26}",
+        grouped in any::<bool>(),
+        before in filler(),
+        after in filler(),
+    ) {
+        let account = iban(&country, &bban, grouped);
+        prop_assert!(lookout_privacy::iban_ok(&account), "{account}");
+        let input = format!("{before} pay to {account} today {after}");
+        let s = scrub(&input, &KnownNames::empty());
+        check_invariants(&input, &s)?;
+        let compact = account.replace(' ', "");
+        prop_assert!(!s.text.replace(' ', "").contains(&compact), "{account} survived in {}", s.text);
+        prop_assert!(s.text.contains("[BANK_ACCOUNT]"), "{}", s.text);
+    }
+
+    #[test]
+    fn one_changed_digit_is_not_an_iban(
+        country in "(DE|GB|NO|GR|NL)",
+        bban in "[0-9]{14,22}",
+        position in 0usize..14,
+        delta in 1u32..10,
+    ) {
+        let account = iban(&country, &bban, false);
+        let mut chars: Vec<char> = account.chars().collect();
+        let at = 4 + position;
+        let digit = chars[at].to_digit(10).unwrap_or(0);
+        chars[at] = char::from_digit((digit + delta) % 10, 10).unwrap_or('0');
+        let changed: String = chars.into_iter().collect();
+        // mod 97 catches every single-digit change.
+        prop_assert!(!lookout_privacy::iban_ok(&changed), "{changed}");
     }
 }

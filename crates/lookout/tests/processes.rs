@@ -519,6 +519,30 @@ fn scrub_prints_text_and_character_offsets() {
     );
 }
 
+#[test]
+fn scrub_removes_a_bank_account_by_its_check_digits() {
+    let input =
+        "Fraudster asked to pay DE89 3704 0044 0532 0130 00, not DE88 3704 0044 0532 0130 00.";
+    let output = output_with_stdin(lookout().args(["scrub"]), input);
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let text = json["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("Fraudster asked to pay [BANK_ACCOUNT], not DE88 3704"),
+        "{text}"
+    );
+    let accounts = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "bank_account")
+        .count();
+    assert_eq!(
+        accounts, 1,
+        "a number whose check digits fail is no account: {text}"
+    );
+}
+
 /// Runs `lookout report submit` against `server` with `narrative` on
 /// standard input; returns success, stdout and stderr.
 fn report_submit(
