@@ -7,15 +7,17 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::Kind;
-use crate::text::{Candidate, Intervals};
+use crate::text::Candidate;
 
-/// A country code, two check digits and a run of letters and digits in
-/// groups of at most four, single spaces allowed between groups. The run
-/// may swallow a word after the number ("... 00 TO"); `detect` trims
-/// groups from the end until the check digits hold.
+/// A country code, two check digits and the account: run together, or
+/// in groups of four separated by single spaces (the last group shorter).
+/// `detect` trims trailing groups until the check digits hold, for a
+/// pattern that took a short word after the number.
 static IBAN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)[a-z]{2}[0-9]{2}(?: ?[a-z0-9]{1,4}){3,8}(?-u:\b)")
-        .expect("IBAN pattern compiles")
+    Regex::new(
+        r"(?i)(?-u:\b)[a-z]{2}[0-9]{2}(?:[a-z0-9]{11,30}|(?: [a-z0-9]{4}){2,7}(?: [a-z0-9]{1,4})?)(?-u:\b)",
+    )
+    .expect("IBAN pattern compiles")
 });
 
 /// The shortest and longest IBANs any country issues (Norway 15, Saint
@@ -56,7 +58,9 @@ pub fn iban_ok(candidate: &str) -> bool {
     remainder == 1
 }
 
-pub(crate) fn detect(text: &str, protected: &Intervals, out: &mut Vec<Candidate>) {
+/// Valid check digits are strong evidence, like an e-mail address: an
+/// IBAN is removed even inside a protected span (a payment URL).
+pub(crate) fn detect(text: &str, out: &mut Vec<Candidate>) {
     for found in IBAN.find_iter(text) {
         let start = found.start();
         let mut end = found.end();
@@ -64,9 +68,7 @@ pub(crate) fn detect(text: &str, protected: &Intervals, out: &mut Vec<Candidate>
         loop {
             let candidate = &text[start..end];
             if iban_ok(candidate) {
-                if !protected.overlaps(start, end) {
-                    out.push(Candidate::new(start, end, Kind::BankAccount));
-                }
+                out.push(Candidate::new(start, end, Kind::BankAccount));
                 break;
             }
             match candidate.rfind(' ') {
@@ -80,12 +82,10 @@ pub(crate) fn detect(text: &str, protected: &Intervals, out: &mut Vec<Candidate>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protect;
 
     fn found(text: &str) -> Vec<&str> {
-        let protected = protect::spans(text, &[]);
         let mut out = Vec::new();
-        detect(text, &protected, &mut out);
+        detect(text, &mut out);
         out.iter().map(|c| &text[c.start..c.end]).collect()
     }
 
@@ -115,6 +115,10 @@ mod tests {
         assert_eq!(
             found("Kontonr NO93 8601 1117 947, takk"),
             vec!["NO93 8601 1117 947"]
+        );
+        assert_eq!(
+            found("pay to DE67 AA00 00AA AAA0 0000 H today"),
+            vec!["DE67 AA00 00AA AAA0 0000 H"]
         );
     }
 

@@ -37,7 +37,7 @@
 //!
 //! | placeholder | what | how it is found |
 //! |---|---|---|
-//! | `[EMAIL]` | e-mail addresses, also defanged (`x[at]y[.]com`) | pattern |
+//! | `[EMAIL]` | e-mail addresses, also defanged (`x[at]y[.]com`) and spelled out (`j.smith at company dot com`, `ops (at) acme (dot) gr`, ending in a common top-level domain) | pattern |
 //! | `[PHONE]` | telephone numbers | `+`/`00` international, a cue word (`Tel`, `mobile`, `WhatsApp`, ...), a national trunk `0`, or the 3-3-4 layout; never inside a protected span (below) |
 //! | `[IMO]` | IMO numbers | after `IMO` (a few plain words may stand between: "IMO number of the ship is ..."), and only with a valid check digit |
 //! | `[MMSI]` | MMSIs | after `MMSI` (plain words may stand between), also `235 012 345`, and lists ("MMSI 1 and 2"); a nine-digit number with a ship's MID (2xx–7xx) also right after `AIS target`, `targets`, `transponder`, ...; not all-zero placeholders |
@@ -272,7 +272,7 @@ fn candidates(text: &str, known: &KnownNames) -> Vec<Candidate> {
     network::accounts(text, &mut out);
     network::user_paths(text, &mut out);
     maritime::detect(text, &protected, &mut out);
-    finance::detect(text, &protected, &mut out);
+    finance::detect(text, &mut out);
     phone::detect(text, &protected, &mut out);
     names::people(text, &protected, &mut out);
     known.detect(text, &mut out);

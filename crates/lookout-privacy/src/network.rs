@@ -26,9 +26,32 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
         \p{L}{2,63}\b")
 });
 
+/// An address spelled out to dodge harvesters: `j.smith at company dot
+/// com`, `ops (at) acme (dot) gr`, `j dot smith at ...`. The word `dot`
+/// is rare in narratives otherwise, and the address must end in a common
+/// top-level domain, so "at port" alone never matches.
+static SPELLED_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?ix)
+        \b(?:[a-z0-9_%+'-]+(?:\s+dot\s+|\.))*[a-z0-9_%+'-]+
+        \s*(?:\s at \s|\[at\]|\(at\)|\{at\}|@)\s*
+        (?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?
+           \s*(?:\s dot \s|\[dot\]|\(dot\)|\{dot\}|\.)\s*)+
+        (?:com|net|org|info|biz|io|co|uk|gr|no|dk|se|fi|de|nl|be|fr|es|it|pt|pl|ru|ua|tr
+          |cy|mt|cn|hk|tw|jp|kr|sg|my|id|ph|vn|th|in|pk|bd|lk|ae|sa|qa|om|eg|ng|gh|za|ke
+          |br|mx|ar|cl|pa|lr|mh|us|ca|au|nz)\b")
+});
+
 pub(crate) fn emails(text: &str, out: &mut Vec<Candidate>) {
     for m in EMAIL.find_iter(text) {
         out.push(Candidate::new(m.start(), m.end(), Kind::Email));
+    }
+    for m in SPELLED_EMAIL.find_iter(text) {
+        // Only the spelled-out forms: the ones above are already taken.
+        if m.as_str().to_ascii_lowercase().contains(" dot ")
+            || m.as_str().to_ascii_lowercase().contains(" at ")
+        {
+            out.push(Candidate::new(m.start(), m.end(), Kind::Email));
+        }
     }
 }
 
@@ -453,6 +476,24 @@ mod tests {
             found("sender billing[at]bunker-pay[.]com"),
             vec![(Kind::Email, "billing[at]bunker-pay[.]com")]
         );
+    }
+
+    #[test]
+    fn emails_spelled_out() {
+        assert_eq!(
+            found("write to j.smith at nordkap-shipping dot no today"),
+            vec![(Kind::Email, "j.smith at nordkap-shipping dot no")]
+        );
+        assert_eq!(
+            found("reply to ops (at) acme-crew dot com.ph"),
+            vec![(Kind::Email, "ops (at) acme-crew dot com.ph")]
+        );
+        assert_eq!(
+            found("j dot smith at mail dot example dot gr"),
+            vec![(Kind::Email, "j dot smith at mail dot example dot gr")]
+        );
+        assert!(found("we arrived at Piraeus at 14:00 and stayed at anchor").is_empty());
+        assert!(found("the dot matrix printer at the office").is_empty());
     }
 
     #[test]

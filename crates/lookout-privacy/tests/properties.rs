@@ -302,6 +302,24 @@ proptest! {
     }
 
     #[test]
+    fn a_spelled_out_address_never_survives(
+        local in "[a-z]{2,8}(\\.[a-z]{2,8})?",
+        domain in "[a-z]{3,10}(-[a-z]{3,8})?",
+        tld in "(com|no|gr|ph|net)",
+        dotted_local in any::<bool>(),
+        before in filler(),
+        after in filler(),
+    ) {
+        let local = if dotted_local { local.replace('.', " dot ") } else { local };
+        let spelled = format!("{local} at {domain} dot {tld}");
+        let input = format!("{before} write to {spelled} today {after}");
+        let s = scrub(&input, &KnownNames::empty());
+        check_invariants(&input, &s)?;
+        prop_assert!(!s.text.contains(&spelled), "{spelled} survived in {}", s.text);
+        prop_assert!(s.text.contains("[EMAIL]"), "{}", s.text);
+    }
+
+    #[test]
     fn one_changed_digit_is_not_an_iban(
         country in "(DE|GB|NO|GR|NL)",
         bban in "[0-9]{14,22}",
