@@ -36,6 +36,8 @@ pub enum Kind {
     Vessel,
     /// A bank account: an IBAN with valid check digits.
     BankAccount,
+    /// A passport, seaman's book, employee, badge, case or ticket number.
+    IdNumber,
     /// A member's own domain or one of its subdomains.
     Domain,
     /// A person: a known one, or a name after a rank or title.
@@ -46,7 +48,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in declaration order.
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Email,
         Kind::Phone,
         Kind::Imo,
@@ -59,6 +61,7 @@ impl Kind {
         Kind::Org,
         Kind::Vessel,
         Kind::BankAccount,
+        Kind::IdNumber,
         Kind::Domain,
         Kind::Person,
         Kind::Redacted,
@@ -80,6 +83,7 @@ impl Kind {
             Kind::Org => "[ORG]",
             Kind::Vessel => "[VESSEL]",
             Kind::BankAccount => "[BANK_ACCOUNT]",
+            Kind::IdNumber => "[ID_NUMBER]",
             Kind::Domain => "[DOMAIN]",
             Kind::Person => "[PERSON]",
             Kind::Redacted => "[REDACTED]",
@@ -102,6 +106,7 @@ impl Kind {
             Kind::Org => "org",
             Kind::Vessel => "vessel",
             Kind::BankAccount => "bank_account",
+            Kind::IdNumber => "id_number",
             Kind::Domain => "domain",
             Kind::Person => "person",
             Kind::Redacted => "redacted",
@@ -112,8 +117,9 @@ impl Kind {
     /// specific pattern wins (an e-mail over the domain inside it).
     pub(crate) const fn rank(self) -> u8 {
         match self {
-            Kind::Redacted => 15,
-            Kind::BankAccount => 14,
+            Kind::Redacted => 16,
+            Kind::BankAccount => 15,
+            Kind::IdNumber => 14,
             Kind::Email => 13,
             Kind::Account => 12,
             Kind::UserPath => 11,

@@ -49,6 +49,7 @@
 //! | `[PERSON]` | people | after a rank, role or title (`Capt.`, `Master`, `Chief Officer`, `2nd Engineer`, `Chief Eng.`, `C/E`, `ETO`, `Bosun`, `AB`, `Cadet`, `Pilot`, `Superintendent`, `Mr`, `Dr`, ...) followed by one to three capitalised words (initials and particles allowed: "J. Smith", "Juan dela Cruz"); words that are ranks, acronyms, months before a date, malware or product names end the name ("the Master Boot Record", "Agent Tesla"); and known people |
 //! | `[VESSEL]` | ships | after a prefix (`MV`, `M/V`, `MT`, `M/T`, `MY`, `MS`, `LNG/C`, ...; not `480 MT VLSFO` or `MS Word`); and known vessels |
 //! | `[BANK_ACCOUNT]` | IBANs | shape (country, check digits, up to 30 letters and digits, grouped by four or not), and only with valid ISO 13616 check digits (mod 97) |
+//! | `[ID_NUMBER]` | passport, seaman's book and seafarer's ID numbers; employee, staff, badge, case and ticket numbers | after their cue word (`passport no.`, `seaman's book`, `badge ID`, `case #`), only a value with a digit |
 //! | `[ORG]` | member organisations | known names |
 //! | `[DOMAIN]` | a member's own domains and their subdomains | known names (e-mail addresses at them are `[EMAIL]`) |
 //! | `[REDACTED]` | what the reporter marked | [`scrub_with_extra`] |
@@ -124,9 +125,8 @@
 //! - MAC addresses, device serial numbers and remote-support ids
 //!   (TeamViewer, AnyDesk) are not in the list of kinds and stay.
 //! - Bank details other than IBANs stay: national account numbers, sort
-//!   codes, SWIFT/BIC codes. Postal addresses, passport and seaman's book
-//!   numbers, employee, badge and case ids, and licence plates are not
-//!   recognised either (issue 19 works through these).
+//!   codes, SWIFT/BIC codes. So do postal addresses, licence plates, and
+//!   document or staff numbers written without their cue word.
 //! - Detection is tuned for English narratives; titles and cue words in
 //!   other languages are mostly not recognised.
 //! - Quasi-identifiers (a rare vessel type in a small port on a given day)
@@ -148,6 +148,7 @@
 //! small-cell suppression, so that no published figure singles out a
 //! reporter.
 
+mod documents;
 mod error;
 mod finance;
 mod kind;
@@ -273,6 +274,7 @@ fn candidates(text: &str, known: &KnownNames) -> Vec<Candidate> {
     network::user_paths(text, &mut out);
     maritime::detect(text, &protected, &mut out);
     finance::detect(text, &mut out);
+    documents::detect(text, &protected, &mut out);
     phone::detect(text, &protected, &mut out);
     names::people(text, &protected, &mut out);
     known.detect(text, &mut out);

@@ -320,6 +320,19 @@ proptest! {
     }
 
     #[test]
+    fn a_document_number_after_its_cue_never_survives(
+        cue in "(Passport no\\.|passport number|seaman's book no\\.|Seamans Book:|badge ID|employee no\\.|case #|ticket)",
+        value in "[A-Z]{0,2}[0-9]{5,9}",
+        before in filler(),
+        after in filler(),
+    ) {
+        let input = format!("{before} {cue} {value} was used {after}");
+        let s = scrub(&input, &KnownNames::empty());
+        check_invariants(&input, &s)?;
+        prop_assert!(!s.text.contains(&value), "{value} survived in {}", s.text);
+    }
+
+    #[test]
     fn one_changed_digit_is_not_an_iban(
         country in "(DE|GB|NO|GR|NL)",
         bban in "[0-9]{14,22}",

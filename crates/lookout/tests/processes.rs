@@ -520,9 +520,9 @@ fn scrub_prints_text_and_character_offsets() {
 }
 
 #[test]
-fn scrub_removes_a_bank_account_by_its_check_digits() {
-    let input =
-        "Fraudster asked to pay DE89 3704 0044 0532 0130 00, not DE88 3704 0044 0532 0130 00.";
+fn scrub_removes_bank_accounts_and_document_numbers() {
+    let input = "Fraudster asked to pay DE89 3704 0044 0532 0130 00, not DE88 3704 0044 0532 0130 00. \
+                 He had the Master's passport no. P1234567.";
     let output = output_with_stdin(lookout().args(["scrub"]), input);
     assert!(output.status.success());
     let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
@@ -540,6 +540,10 @@ fn scrub_removes_a_bank_account_by_its_check_digits() {
     assert_eq!(
         accounts, 1,
         "a number whose check digits fail is no account: {text}"
+    );
+    assert!(
+        text.ends_with("passport no. [ID_NUMBER]."),
+        "a document number goes after its cue: {text}"
     );
 }
 
