@@ -366,7 +366,11 @@ async fn editors_take_news_from_feeds_and_bad_feeds_are_refused_with_the_reason(
             )
             .await;
             let (_, page) = get(&elena, &server.url("/kb/news")).await;
-            if page.contains("GNSS interference notice for the Baltic") {
+            // The item and the feed's last result are written one after
+            // the other: wait for both.
+            if page.contains("GNSS interference notice for the Baltic")
+                && page.contains("3 items read")
+            {
                 queued = page;
                 break;
             }
