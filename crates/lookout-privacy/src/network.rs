@@ -47,9 +47,8 @@ pub(crate) fn emails(text: &str, out: &mut Vec<Candidate>) {
     }
     for m in SPELLED_EMAIL.find_iter(text) {
         // Only the spelled-out forms: the ones above are already taken.
-        if m.as_str().to_ascii_lowercase().contains(" dot ")
-            || m.as_str().to_ascii_lowercase().contains(" at ")
-        {
+        let spelled = m.as_str().to_ascii_lowercase();
+        if spelled.contains(" dot ") || spelled.contains(" at ") {
             out.push(Candidate::new(m.start(), m.end(), Kind::Email));
         }
     }

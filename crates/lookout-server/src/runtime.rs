@@ -103,10 +103,6 @@ impl<Kind> Wake<Kind> {
     pub async fn woken(&self) {
         self.notify.notified().await;
     }
-
-    pub fn notify(&self) -> Arc<Notify> {
-        Arc::clone(&self.notify)
-    }
 }
 
 /// One slot per type: each feature keeps its per-process handles here,
