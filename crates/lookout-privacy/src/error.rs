@@ -38,6 +38,14 @@ pub enum Error {
         /// The text's length in characters.
         len: usize,
     },
+    /// A line of an evaluation corpus that is not a labelled narrative.
+    #[error("corpus line {line}: {reason}")]
+    Corpus {
+        /// The line, from 1.
+        line: usize,
+        /// What the JSON reader said.
+        reason: String,
+    },
     /// A string that names no [`Kind`].
     #[error("unknown kind {0:?}")]
     UnknownKind(String),

@@ -36,8 +36,12 @@ pub enum Kind {
     Vessel,
     /// A bank account: an IBAN with valid check digits.
     BankAccount,
-    /// A passport, seaman's book, employee, badge, case or ticket number.
+    /// A passport, seaman's book, employee, badge, case or ticket number,
+    /// or a vehicle's licence plate.
     IdNumber,
+    /// A postal address: a street with its number, a postcode with its
+    /// town, a P.O. box.
+    Address,
     /// A member's own domain or one of its subdomains.
     Domain,
     /// A person: a known one, or a name after a rank or title.
@@ -48,7 +52,7 @@ pub enum Kind {
 
 impl Kind {
     /// Every kind, in declaration order.
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 17] = [
         Kind::Email,
         Kind::Phone,
         Kind::Imo,
@@ -62,6 +66,7 @@ impl Kind {
         Kind::Vessel,
         Kind::BankAccount,
         Kind::IdNumber,
+        Kind::Address,
         Kind::Domain,
         Kind::Person,
         Kind::Redacted,
@@ -84,6 +89,7 @@ impl Kind {
             Kind::Vessel => "[VESSEL]",
             Kind::BankAccount => "[BANK_ACCOUNT]",
             Kind::IdNumber => "[ID_NUMBER]",
+            Kind::Address => "[ADDRESS]",
             Kind::Domain => "[DOMAIN]",
             Kind::Person => "[PERSON]",
             Kind::Redacted => "[REDACTED]",
@@ -107,6 +113,7 @@ impl Kind {
             Kind::Vessel => "vessel",
             Kind::BankAccount => "bank_account",
             Kind::IdNumber => "id_number",
+            Kind::Address => "address",
             Kind::Domain => "domain",
             Kind::Person => "person",
             Kind::Redacted => "redacted",
@@ -117,10 +124,11 @@ impl Kind {
     /// specific pattern wins (an e-mail over the domain inside it).
     pub(crate) const fn rank(self) -> u8 {
         match self {
-            Kind::Redacted => 16,
-            Kind::BankAccount => 15,
-            Kind::IdNumber => 14,
-            Kind::Email => 13,
+            Kind::Redacted => 17,
+            Kind::BankAccount => 16,
+            Kind::IdNumber => 15,
+            Kind::Email => 14,
+            Kind::Address => 13,
             Kind::Account => 12,
             Kind::UserPath => 11,
             Kind::PrivateIp => 10,

@@ -156,11 +156,13 @@ mod known;
 mod maritime;
 mod names;
 mod network;
+mod orgs;
 mod phone;
 mod protect;
 mod text;
 mod words;
 
+pub mod evaluation;
 pub mod suppress;
 
 use std::sync::LazyLock;
@@ -181,7 +183,7 @@ use text::{Candidate, Intervals};
 /// scrubbing idempotent even with odd known names ("Host", "Person").
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"\[(?:EMAIL|PHONE|IMO|MMSI|CALLSIGN|PRIVATE_IP|HOST|USER_PATH|ACCOUNT|ORG|VESSEL|DOMAIN|PERSON|REDACTED)\]",
+        r"\[(?:EMAIL|PHONE|IMO|MMSI|CALLSIGN|PRIVATE_IP|HOST|USER_PATH|ACCOUNT|ORG|VESSEL|BANK_ACCOUNT|ID_NUMBER|ADDRESS|DOMAIN|PERSON|REDACTED)\]",
     )
     .expect("placeholder pattern compiles")
 });
@@ -277,6 +279,8 @@ fn candidates(text: &str, known: &KnownNames) -> Vec<Candidate> {
     documents::detect(text, &protected, &mut out);
     phone::detect(text, &protected, &mut out);
     names::people(text, &protected, &mut out);
+    let guard = protect::word_guard(text, &protected);
+    orgs::detect(text, &guard, &mut out);
     known.detect(text, &mut out);
     let taken = Intervals::from_unsorted(out.iter().map(|c| (c.start, c.end)).collect());
     names::vessels(text, &protected, &taken, &mut out);

@@ -91,6 +91,34 @@ pub(crate) fn spans(text: &str, more: &[(usize, usize)]) -> Intervals {
     Intervals::from_unsorted(out)
 }
 
+/// Domain names (also defanged) with a common top-level domain, e-mail
+/// addresses and file names: where the word-based detectors (companies,
+/// addresses, names from lists) must not look, because a look-alike
+/// domain or a malware file name is an indicator, not a company.
+static TOKENS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)
+        [\p{L}\p{N}_%+'-]*(?:@|\[@\]|\[at\])?
+        (?:[\p{L}\p{N}](?:[\p{L}\p{N}_-]{0,61}[\p{L}\p{N}])?(?:\.|\[\.\]|\[dot\]))+
+        (?:com|net|org|info|biz|io|co|uk|gr|no|dk|se|fi|de|nl|be|fr|es|it|pt|pl|ru|ua|tr
+          |cy|mt|cn|hk|tw|jp|kr|sg|my|id|ph|vn|th|in|pk|bd|lk|ae|sa|qa|om|eg|ng|gh|za|ke
+          |br|mx|ar|cl|pa|lr|mh|us|ca|au|nz|eu|ro|bg|hr|lv|lt|ee|is|ie|ch|at|cz|sk|hu|ma|tn
+          |online|site|xyz|top|club|shop|store|live|app|cloud|tech|pro|me|cc|tk|ml|ga|cf|gq
+          |ws|su|to|ly|gl|local|lan|internal|corp|intranet|exe|dll|pdf|docx?|xlsx?|xlsm|zip
+          |rar|7z|iso|img|lnk|js|vbs|hta|bat|ps1|msi|scr|jar|html?|txt|log|csv|png|jpg)
+        (?-u:\b)",
+    )
+    .expect("token pattern compiles")
+});
+
+/// [`spans`] plus domain names, e-mail addresses and file names: the
+/// guard of the word-based detectors.
+pub(crate) fn word_guard(text: &str, protected: &Intervals) -> Intervals {
+    let mut out = protected.spans().to_vec();
+    out.extend(TOKENS.find_iter(text).map(|m| (m.start(), m.end())));
+    Intervals::from_unsorted(out)
+}
+
 /// Is `[start, end)` continued by `[.-/]` and a digit on either side?
 fn glued(text: &str, start: usize, end: usize) -> bool {
     let before = &text.as_bytes()[..start];

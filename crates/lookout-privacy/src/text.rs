@@ -72,6 +72,11 @@ impl Intervals {
         Intervals { spans: merged }
     }
 
+    /// The merged intervals, sorted.
+    pub(crate) fn spans(&self) -> &[(usize, usize)] {
+        &self.spans
+    }
+
     /// Does `[start, end)` share a byte with any interval?
     pub(crate) fn overlaps(&self, start: usize, end: usize) -> bool {
         // First interval whose end is past `start`.

@@ -1,6 +1,9 @@
 //! Word lists that keep the cue-based detectors from reading ordinary words,
 //! ranks, acronyms and malware families as names.
 
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
 /// Capitalised words that are not names, in lower case: function words,
 /// days, ranks and titles, ship and IT vocabulary, malware.
 #[rustfmt::skip]
@@ -123,6 +126,36 @@ const VESSEL_WORDS: &[&str] = &[
 /// Like [`is_stop`], for the words of a ship's name.
 pub(crate) fn is_vessel_stop(word: &str) -> bool {
     is_stop(word) && !eq_any(VESSEL_WORDS, word)
+}
+
+/// The 5,000 most frequent English words, lower case (see
+/// `data/SOURCES.md`).
+static COMMON: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| include_str!("../data/english.txt").lines().collect());
+
+/// Is `word` (any case) one of the 5,000 most frequent English words?
+pub(crate) fn is_common(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    COMMON.contains(lower.as_str())
+}
+
+/// Words that open a sentence, a header or a clause in front of a name
+/// and are not part of it.
+#[rustfmt::skip]
+const OPENERS: &[&str] = &[
+    "yesterday", "today", "tomorrow", "tonight", "meanwhile", "subsequently", "however",
+    "afterwards", "also", "then", "now", "please", "kindly", "dear", "from", "to", "cc", "bcc",
+    "via", "per", "attn", "attention", "re", "fw", "fwd", "subject", "regarding", "contact",
+    "contacted", "called", "emailed", "wrote", "told", "paid", "pay", "invoice", "invoices",
+    "our", "their", "his", "her", "my", "your", "new", "old", "fake", "real", "genuine", "so",
+    "and", "of", "de", "del", "do", "da", "dos", "das", "y", "e", "&", "with", "by", "for", "at",
+    "in", "on", "when", "after", "before", "since", "until", "while", "because", "if", "but",
+    "or", "as", "that", "this", "these", "those", "a", "an", "the", "messrs", "m/s",
+];
+
+/// Is `word` (any case) a sentence or clause opener ([`OPENERS`])?
+pub(crate) fn is_opener(word: &str) -> bool {
+    eq_any(OPENERS, word)
 }
 
 /// Is `word` an acronym from incident vocabulary?

@@ -1,0 +1,219 @@
+//! Companies the caller did not list, found by what they are: a name
+//! before a legal form ("Poseidon Crew Management Ltd", "Nordvik Rederi
+//! AS"), a name before a trade word ("Kallisto Maritime"), a name after a
+//! cue ("our agent, Seaways", "M/s Sea Star"), or a legal form in front
+//! (`PT Samudra Indah`, `ООО «Балтик»`, Chinese and Japanese company
+//! suffixes).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::Kind;
+use crate::text::{Candidate, Intervals};
+use crate::words;
+
+/// A word of a company name: capitalised (any script), a number, or an
+/// all-caps code; `&`, and the lower-case joiners of Romance and Dutch
+/// names. Spaces only, never a line break.
+const NAME_WORD: &str = r"(?:[\p{Lu}\d][\p{L}\p{M}\d'’.\-&]*|&|and|of|de|del|do|da|dos|das|y|e|van|der|den|la|le|du|di)";
+
+static LEGAL_FORM: LazyLock<Regex> = LazyLock::new(|| {
+    let form = r"(?:Co\.,?[ ]?Ltd\.?|Company[ ]Limited|Co\.[ ]Limited|Pte\.?[ ]?Ltd\.?|Pvt\.?[ ]?Ltd\.?|Private[ ]Limited|Sdn\.?[ ]?Bhd\.?|Ltd\.?[ ]?Şti\.?|Nig\.?[ ]?Ltd\.?|S\.[ ]?A\.[ ]de[ ]C\.[ ]?V\.|Sp\.[ ]?z[ ]?o\.[ ]?o\.?|S\.[ ]?A\.[ ]?S\.|S\.[ ]?A\.|S\.[ ]?R\.[ ]?L\.|S\.r\.l\.|S\.p\.A\.|S\.L\.|B\.[ ]?V\.|N\.[ ]?V\.|A\.[ ]?Ş\.|A\.S\.|A/S|K\.K\.|GmbH(?:[ ]&[ ]Co\.?[ ]KG)?|Ltd\.?|Limited|L\.L\.C\.|LLC|LLP|PLC|plc|Inc\.?|Incorporated|Corp\.?|Corporation|ASA|AS|AG|KG|ApS|AB|Oyj|Oy|SA|SAS|SARL|SRL|SpA|Ltda\.?|JSC|PJSC|OJSC|CJSC|EOOD|OOD|d\.o\.o\.|SIA|UAB|Kft\.?|Zrt\.?|Tbk|Bhd|Α\.?Ε\.?|Ν\.?Ε\.?|Ε\.?Π\.?Ε\.?|Ι\.?Κ\.?Ε\.?|Co\.|& Co\.?)";
+    Regex::new(&format!(
+        r"(?:{NAME_WORD}[ \u{{A0}}]){{1,6}}?{form}(?:[^\p{{L}}\p{{N}}]|$)"
+    ))
+    .expect("legal form pattern compiles")
+});
+
+/// Trade words that end a company's name even without a legal form.
+static TRADE: LazyLock<Regex> = LazyLock::new(|| {
+    let trade = r"(?:Ship[ ]?[Mm]anagement|Shipmanagement|Crew[ ]Management|Crewing|Manning|Shipping(?:[ ]Agency|[ ]Agencies|[ ]Company|[ ]Lines)?|Maritime|Marine(?:[ ]Services)?|Navigation|Tankers|Bulkers|Bulk[ ]Carriers|Carriers|Lines|Logistics|Agencies|Agency|Bunkering|Bunkers|Chartering|Trading|Terminals|Holdings|Denizcilik|Rederi|Rederiet|Reederei|Naviera|Navegação|Offshore|Ferries|Towage|Salvage|Stevedoring|Forwarding|Freight|Ναυτιλιακή|Ναυτιλιακη)";
+    Regex::new(&format!(
+        r"(?:{NAME_WORD}[ \u{{A0}}]){{1,4}}?{trade}(?:[ \u{{A0}}](?:Group|International|Services|Ltd|Co))?(?:[^\p{{L}}\p{{N}}]|$)"
+    ))
+    .expect("trade word pattern compiles")
+});
+
+/// Forms written in front of the name, and cue words after which a
+/// capitalised name is a company.
+static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?x)
+        (?:(?-u:\b)(?:PT|CV|M/[sS]|Messrs\.?|(?i:our\x20agents?|the\x20agents?|local\x20agents?|port\x20agents?|ship\x20?managers?|managers|charterers?|owners|operators?|suppliers?|brokers?|crewing\x20agency|manning\x20agency|agency|contractor|subcontractor|vendor))
+           \x20?[,:]?\x20(?:the\x20)?
+         |(?:ООО|ОАО|ЗАО|ПАО|АО|OOO|TOV|ТОВ)\x20?[«"„“]?)
+        (?P<name>(?:[\p{Lu}][\p{L}\p{M}\d'’.\-&]*\x20?){1,4})"#,
+    )
+    .expect("cue pattern compiles")
+});
+
+/// Han, kana and hangul company names ending in their legal form.
+static CJK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"[\p{Han}\p{Katakana}\p{Hiragana}A-Za-z]{2,16}?(?:股份有限公司|有限责任公司|有限公司|集团|公司|株式会社|有限会社|주식회사)|(?:株式会社|주식회사)[ ]?[\p{Han}\p{Katakana}\p{Hiragana}\p{Hangul}]{2,12}",
+    )
+    .expect("CJK company pattern compiles")
+});
+
+/// Words that open a sentence or a clause and are not part of a name.
+fn leading_noise(word: &str) -> bool {
+    let w = word.trim_end_matches([',', '.']);
+    words::is_stop(w) || words::is_opener(w)
+}
+
+/// Drops sentence-opening words ("Yesterday", "The", "From") from the
+/// front of a match; `None` when nothing of a name is left.
+fn trim_front(text: &str, start: usize, name_end: usize) -> Option<usize> {
+    let mut at = start;
+    for word in text[start..name_end].split(' ') {
+        if word.is_empty() {
+            at += 1;
+            continue;
+        }
+        if leading_noise(word) || word.chars().all(|c| c.is_ascii_digit()) {
+            at += word.len() + 1;
+        } else {
+            break;
+        }
+    }
+    (at < name_end).then_some(at)
+}
+
+pub(crate) fn detect(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
+    for m in LEGAL_FORM.find_iter(text) {
+        let end = m.end()
+            - text[..m.end()]
+                .chars()
+                .next_back()
+                .map_or(0, |c| if c.is_alphanumeric() { 0 } else { c.len_utf8() });
+        // The form itself is part of what is removed ("Nordvik Rederi AS"),
+        // so the name part is what precedes it.
+        let form_start = text[m.start()..end]
+            .rfind([' ', '\u{A0}'])
+            .map_or(m.start(), |i| m.start() + i + 1);
+        let Some(start) = trim_front(text, m.start(), form_start.saturating_sub(1)) else {
+            continue;
+        };
+        if all_caps_line(text, start) && !distinctive(&text[start..form_start]) {
+            continue;
+        }
+        if !guard.overlaps(start, end) {
+            out.push(Candidate::new(start, end, Kind::Org));
+        }
+    }
+    for m in TRADE.find_iter(text) {
+        let end = m.end()
+            - text[..m.end()]
+                .chars()
+                .next_back()
+                .map_or(0, |c| if c.is_alphanumeric() { 0 } else { c.len_utf8() });
+        let trade_start = text[m.start()..end]
+            .rfind([' ', '\u{A0}'])
+            .map_or(m.start(), |i| m.start() + i + 1);
+        let Some(start) = trim_front(text, m.start(), trade_start.saturating_sub(1)) else {
+            continue;
+        };
+        if !distinctive(&text[start..trade_start]) {
+            continue;
+        }
+        if !guard.overlaps(start, end) {
+            out.push(Candidate::new(start, end, Kind::Org));
+        }
+    }
+    for c in BEFORE.captures_iter(text) {
+        let Some(name) = c.name("name") else { continue };
+        let mut end = name.start();
+        for word in name.as_str().split(' ') {
+            let w = word.trim_end_matches([',', '.', '»', '"', '“', ')']);
+            if w.is_empty() || words::is_opener(w) || words::is_acronym(w) {
+                break;
+            }
+            end += word.len() + 1;
+        }
+        let end = end.min(name.end());
+        let end = name.start()
+            + text[name.start()..end]
+                .trim_end_matches([' ', ',', '.'])
+                .len();
+        if end > name.start() && !guard.overlaps(name.start(), end) {
+            out.push(Candidate::new(name.start(), end, Kind::Org));
+        }
+    }
+    for m in CJK.find_iter(text) {
+        if !guard.overlaps(m.start(), m.end()) {
+            out.push(Candidate::new(m.start(), m.end(), Kind::Org));
+        }
+    }
+}
+
+/// Is the line holding `at` written in capitals (telex style), where every
+/// word looks like a name?
+fn all_caps_line(text: &str, at: usize) -> bool {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let line = &text[start..end];
+    line.chars().filter(|c| c.is_alphabetic()).count() > 12 && !line.chars().any(char::is_lowercase)
+}
+
+/// A name part that is more than ordinary words: at least one word that is
+/// neither a stop word nor a common English word.
+fn distinctive(name: &str) -> bool {
+    name.split([' ', '\u{A0}'])
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|w| !w.is_empty())
+        .any(|w| !words::is_stop(w) && !words::is_common(w) && !words::is_acronym(w))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        detect(text, &Intervals::default(), &mut out);
+        out.iter().map(|c| &text[c.start..c.end]).collect()
+    }
+
+    #[test]
+    fn companies_by_legal_form_trade_word_and_cue() {
+        for (t, want) in [
+            (
+                "invoice from Poseidon Crew Management Ltd yesterday",
+                "Poseidon Crew Management Ltd",
+            ),
+            ("Nordvik Rederi AS confirmed", "Nordvik Rederi AS"),
+            (
+                "via Eastern Star Shipping Pte Ltd.",
+                "Eastern Star Shipping Pte Ltd",
+            ),
+            ("Mar Azul S.A. de C.V. paid", "Mar Azul S.A. de C.V."),
+            ("Yesterday Kallisto Maritime wrote", "Kallisto Maritime"),
+            ("booked by M/s Sea Star Logistics", "Sea Star Logistics"),
+            ("our agent, Seaways, asked", "Seaways"),
+            ("PT Samudra Indah Lines", "Samudra Indah Lines"),
+            ("ООО «Балтик Транс» заявило", "Балтик Транс"),
+            ("由上海远洋船务有限公司管理", "上海远洋船务有限公司"),
+        ] {
+            let got = found(t);
+            // Chinese has no spaces: a preposition in front may go too.
+            assert!(
+                got.iter()
+                    .any(|g| *g == want || (g.contains(want) && g.len() <= want.len() + 3)),
+                "{t:?}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn ordinary_phrases_are_not_companies() {
+        for t in [
+            "The Shipping industry is worried",
+            "SAME AS BEFORE, NO CHANGE",
+            "a Maritime Security officer",
+            "Global Marine traffic was light",
+        ] {
+            assert!(found(t).is_empty(), "{t:?}: {:?}", found(t));
+        }
+    }
+}
