@@ -148,6 +148,7 @@
 //! small-cell suppression, so that no published figure singles out a
 //! reporter.
 
+mod contacts;
 mod documents;
 mod error;
 mod finance;
@@ -157,6 +158,7 @@ mod maritime;
 mod names;
 mod network;
 mod orgs;
+mod people;
 mod phone;
 mod protect;
 mod text;
@@ -209,13 +211,18 @@ pub struct Extra {
     /// Words or phrases to remove everywhere, case-insensitively, on word
     /// boundaries.
     pub terms: Vec<String>,
+    /// What the reporter listed as indicators (one or more per entry,
+    /// separated by white space, commas or semicolons): an e-mail address
+    /// or phone number among them is the attacker's and stays wherever it
+    /// stands. A member's known domain still goes.
+    pub indicators: Vec<String>,
 }
 
 /// Scrubs `text`: every identifier found is replaced by its kind's
 /// placeholder. Never fails and never panics.
 #[must_use]
 pub fn scrub(text: &str, known: &KnownNames) -> Scrubbed {
-    assemble(text, candidates(text, known))
+    assemble(text, candidates(text, known, &[]))
 }
 
 /// Like [`scrub`], and also removes what the reporter marked in `extra`.
@@ -227,7 +234,7 @@ pub fn scrub(text: &str, known: &KnownNames) -> Scrubbed {
 /// [`Error::InvalidSpan`] for a span outside the text or ending before it
 /// starts, [`Error::NameTooShort`] for a term under two characters.
 pub fn scrub_with_extra(text: &str, known: &KnownNames, extra: &Extra) -> Result<Scrubbed, Error> {
-    let mut cands = candidates(text, known);
+    let mut cands = candidates(text, known, &extra.indicators);
     if !extra.spans.is_empty() {
         // Byte offset of every character, and of the end.
         let bytes: Vec<usize> = text
@@ -265,7 +272,7 @@ pub fn scrub_with_extra(text: &str, known: &KnownNames, extra: &Extra) -> Result
 }
 
 /// Every detector's candidates, in bytes, unsorted and overlapping.
-fn candidates(text: &str, known: &KnownNames) -> Vec<Candidate> {
+fn candidates(text: &str, known: &KnownNames, indicators: &[String]) -> Vec<Candidate> {
     let mut out = Vec::new();
     let mut addresses = Vec::new();
     network::ips(text, &mut addresses, &mut out);
@@ -281,7 +288,16 @@ fn candidates(text: &str, known: &KnownNames) -> Vec<Candidate> {
     names::people(text, &protected, &mut out);
     let guard = protect::word_guard(text, &protected);
     orgs::detect(text, &guard, &mut out);
+    people::detect(text, &guard, &mut out);
     known.detect(text, &mut out);
+    contacts::settle(
+        text,
+        &mut out,
+        &contacts::Keep {
+            values: indicators,
+            members: &known.lists().domains,
+        },
+    );
     let taken = Intervals::from_unsorted(out.iter().map(|c| (c.start, c.end)).collect());
     names::vessels(text, &protected, &taken, &mut out);
     let placeholders = Intervals::from_unsorted(

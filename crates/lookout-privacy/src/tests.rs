@@ -28,12 +28,12 @@ fn kept(text: &str) {
 #[test]
 fn email() {
     assert_eq!(
-        out(
-            "Invoice came from accounts@bunker-supply.example, reply-to J.Doe+pay@mail.example.co.uk."
-        ),
-        "Invoice came from [EMAIL], reply-to [EMAIL]."
+        out("Please copy accounts@bunker-supply.example and J.Doe+pay@mail.example.co.uk."),
+        "Please copy [EMAIL] and [EMAIL]."
     );
-    assert_eq!(out("sender: pay[at]fuel-desk[.]com"), "sender: [EMAIL]");
+    assert_eq!(out("Contact: pay[at]fuel-desk[.]com"), "Contact: [EMAIL]");
+    // The attacker's addresses are indicators: they stay.
+    kept("Invoice came from accounts@bunker-supp1y.example, reply-to pay.desk@gmx.com.");
 }
 
 #[test]
@@ -188,6 +188,7 @@ fn extra_spans_and_terms_remove_more() {
     let extra = Extra {
         spans: vec![Span { start: 11, end: 15 }],
         terms: vec!["bluefin".into()],
+        ..Extra::default()
     };
     let more = scrub_with_extra(text, &none(), &extra).unwrap();
     assert_eq!(

@@ -264,7 +264,7 @@ proptest! {
             })
             .collect();
         let base = scrub(&input, &KnownNames::empty());
-        let more = scrub_with_extra(&input, &KnownNames::empty(), &Extra { spans: spans.clone(), terms: vec![] }).unwrap();
+        let more = scrub_with_extra(&input, &KnownNames::empty(), &Extra { spans: spans.clone(), ..Extra::default() }).unwrap();
         check_invariants(&input, &more)?;
         let wide = removed(&more);
         for r in removed(&base) {

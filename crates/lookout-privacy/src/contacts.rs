@@ -1,0 +1,611 @@
+//! Whose e-mail address (or phone number) is it? An attacker's address is
+//! an indicator the community needs (the fraudster's reply-to, the
+//! phishing sender, the look-alike domain, the ransom note's contact), so
+//! it stays; anyone else's is removed. When nothing says which, it is
+//! removed.
+//!
+//! Also: once a genuine address is removed, its domain names the company
+//! too, so bare mentions of that domain (`www.acme-ship.gr`) go as well.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::Kind;
+use crate::text::Candidate;
+
+/// Words that say the address that follows is the attacker's, in the
+/// languages of the trade. Matched case-insensitively in the clause before
+/// the address.
+static ATTACKER_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)reply[- ]?to|return[- ]path|spoof|fake|fraud|scam|attacker|phish|malicious|look[- ]?alike|typo[- ]?squat|impersonat|bogus|forged|forgery|counterfeit|suspicious|threat[- ]actor|adversar|criminal|hacker|ransom|decrypt|readme|read_me|ransom[- ]note|negotiat|extort|leak[- ]?site|forward(?:ing|ed)?(?:[- ]rule)?[^.\n]{0,40}?\bto\b|fwd\s+to|->|lure|sender|sent\s+from|came\s+from|comes\s+from|mail(?:ed|s)?\s+from|writes\s+from|wrote\s+from|letters?\s+from|e-?mails?\s+from|from\s+the\s+(?:address|domain)|the\s+outfit|the\s+agency\s+sends|posing|purport|claimed\s+to\s+be|pretend|so-called|unknown\s+sender|external\s+sender|golpista|golpe|estaf|fals[oa]|remitente|desde\s+(?:la\s+dirección|el\s+correo)|correo\s+desde|remetente|αποστολέ|ψεύτικ|ψευδ|απάτ|απατε|διεύθυνση\s+απάντησης|από\s+τη\s+διεύθυνση|отправител|с\s+адреса|з\s+адрес|якобы|фальш|мошен|поддел|похож|шахра|підробл|nadawca|z\s+adresu|fałszyw|oszu|avsender|falsk|svindl|fra\s+adressen|afsender|absender|gefälscht|betrüg|von\s+der\s+adresse|angeblich|gönderen|sahte|oltalama|dolandır|adresten|afzender|vanaf|valse|nep-|oplicht|pošiljatelj|lažn|peke|manloloko|giả\s+mạo|发件|仿冒|攻击者|回复地址|诈骗|钓鱼|假冒|冒充|送信元|差出人|なりすまし|偽|발신|사칭|피싱|contact(?:\s+e-?mail)?\s*(?:on|in)\s+(?:the\s+)?note|\bfrom\s+[\x22(<“]?$",
+    )
+    .expect("attacker cue pattern compiles")
+});
+
+/// For phone numbers, only words that name the attacker: a number is
+/// "from" or "sent" by anyone.
+static PHONE_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)fraud|scam|fake|spoof|attacker|impostor|imposter|criminal|extort|caller[- ]id|sender\s+number|phisher|golpista|estafador|мошен|шахра|fałszyw|oszust|sahte|dolandırıc|απατε|ψεύτικ|诈骗|骗子",
+    )
+    .expect("phone cue pattern compiles")
+});
+
+/// Words that say the address that follows is genuine: the reporter's,
+/// a colleague's, a real partner's (also when it was compromised).
+static GENUINE_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:our|my|own|his|her|their\s+(?:real|genuine)|real|genuine|legitimate|legit|correct|actual|true|proper|usual|regular|compromised|hacked|hijacked|victim|personal|private|echte?n?|richtige|wahre|ekte|riktige|rigtige|echt|prawdziw|gerçek|verdader[oa]|correct[oa]|reales?|legítim[oa]|verdadeir[oa])\b|σωστ|πραγματικ|реальн|настоящ|правильн|справжн|у\s+нас|真实|正确|本物|正しい|진짜|실제",
+    )
+    .expect("genuine cue pattern compiles")
+});
+
+/// Header lines that open a list of indicators; the lines after it, to
+/// the next blank line, list the attacker's infrastructure.
+static IOC_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?im)^[^\n]{0,30}\b(?:iocs?|indicators?(?:\s+of\s+compromise)?|observables|ευρήματα|индикатор|wskaźniki|göstergeler|indicadores|indikatorer|指标|失陷指标)\b[^\n]{0,40}$",
+    )
+    .expect("IoC header pattern compiles")
+});
+
+/// Free-mail and anonymous-mail providers: a company writes from its own
+/// domain, a fraudster from one of these.
+const FREE_MAIL: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "outlook.com",
+    "outlook.in",
+    "hotmail.com",
+    "live.com",
+    "yahoo.com",
+    "ymail.com",
+    "proton.me",
+    "protonmail.com",
+    "pm.me",
+    "gmx.com",
+    "gmx.net",
+    "gmx.de",
+    "mail.com",
+    "accountant.com",
+    "mail.ru",
+    "inbox.ru",
+    "list.ru",
+    "bk.ru",
+    "yandex.ru",
+    "yandex.com",
+    "ukr.net",
+    "tutanota.com",
+    "tutamail.com",
+    "tuta.io",
+    "onionmail.org",
+    "firemail.cc",
+    "airmail.cc",
+    "cock.li",
+    "aol.com",
+    "icloud.com",
+    "qq.com",
+    "163.com",
+    "126.com",
+    "op.pl",
+    "wp.pl",
+    "o2.pl",
+    "interia.pl",
+    "rediffmail.com",
+    "zoho.com",
+    "mail2world.com",
+    "yahoo.co.in",
+    "seznam.cz",
+    "web.de",
+    "libero.it",
+    "naver.com",
+    "daum.net",
+    "sina.com",
+    "mailfence.com",
+    "guerrillamail.com",
+    "yopmail.com",
+];
+
+fn free_mail(domain: &str) -> bool {
+    let d = domain.to_ascii_lowercase();
+    FREE_MAIL
+        .iter()
+        .any(|f| d == *f || d.ends_with(&format!(".{f}")))
+}
+
+/// The domain of an address as written (also defanged), lower case.
+fn domain_of(address: &str) -> Option<String> {
+    let a = address
+        .replace("[.]", ".")
+        .replace("(.)", ".")
+        .replace("[dot]", ".")
+        .replace("(dot)", ".")
+        .replace(" dot ", ".")
+        .replace("[@]", "@")
+        .replace("[at]", "@")
+        .replace("(at)", "@")
+        .replace(" at ", "@");
+    let (_, d) = a.rsplit_once('@')?;
+    let d: String = d.chars().filter(|c| !c.is_whitespace()).collect();
+    (!d.is_empty()).then(|| d.to_lowercase())
+}
+
+/// The part of a domain a look-alike imitates: the labels left of the
+/// public suffix, joined, without hyphens, with digit look-alikes read
+/// as letters.
+fn stem(domain: &str) -> String {
+    let labels: Vec<&str> = domain.split('.').collect();
+    let keep = match labels.as_slice() {
+        [.., second, last]
+            if last.len() == 2
+                && matches!(
+                    *second,
+                    "com" | "co" | "org" | "net" | "gov" | "ac" | "or" | "ne"
+                ) =>
+        {
+            labels.len().saturating_sub(2)
+        }
+        _ => labels.len().saturating_sub(1),
+    };
+    labels[..keep]
+        .iter()
+        .filter(|l| !matches!(**l, "www" | "mail" | "webmail"))
+        .flat_map(|l| l.chars())
+        .filter(|c| *c != '-')
+        .map(|c| match c {
+            '0' => 'o',
+            '1' | 'i' => 'l',
+            '5' => 's',
+            _ => c,
+        })
+        .collect::<String>()
+        .replace("rn", "m")
+        .replace("vv", "w")
+}
+
+/// Optimal string alignment distance, bounded: enough to tell a typo from
+/// another name.
+fn near(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().min(b.len()) < 5 || a.len().abs_diff(b.len()) > 2 {
+        return false;
+    }
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()] <= 2
+}
+
+/// Is `a` a look-alike of `b` (a different domain imitating it)?
+fn look_alike(a: &str, b: &str) -> bool {
+    // The same domain, or one a subdomain of the other: the same owner.
+    if a == b || a.ends_with(&format!(".{b}")) || b.ends_with(&format!(".{a}")) {
+        return false;
+    }
+    let (sa, sb) = (stem(a), stem(b));
+    if sa.len() < 5 || sb.len() < 5 {
+        return false;
+    }
+    near(&sa, &sb)
+        || (sa.contains(&sb) && sa.len() > sb.len())
+        || (a.starts_with(b) && a.len() > b.len())
+}
+
+/// The clause before byte `at`: back to the previous sentence end or
+/// blank line, at most 120 bytes.
+fn clause_before(text: &str, at: usize) -> &str {
+    let from = crate::text::floor_boundary(text, at.saturating_sub(120));
+    let window = &text[from..at];
+    let cut = [". ", ".\n", "\n\n", "! ", "? ", "。", "；"]
+        .iter()
+        .filter_map(|p| window.rfind(p).map(|i| i + p.len()))
+        .max()
+        .unwrap_or(0);
+    &window[cut..]
+}
+
+/// The start of the line holding `at`, and whether that line sits in a
+/// list of indicators (after an "IOCs:" header, before a blank line).
+fn in_ioc_list(text: &str, at: usize, headers: &[(usize, usize)]) -> bool {
+    headers.iter().any(|&(s, e)| {
+        s <= at && {
+            let between = &text[e..at];
+            e == at || (!between.contains("\n\n") && between.matches('\n').count() <= 25)
+        }
+    })
+}
+
+/// A domain name standing on its own, with a common top-level domain.
+static BARE_DOMAIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|net|org|info|biz|co|uk|gr|no|dk|se|fi|de|nl|be|fr|es|it|pt|pl|ru|ua|tr|cy|mt|cn|hk|tw|jp|kr|sg|my|id|ph|vn|in|ae|ng|br|mx|cl|pa|us|ca|au|eu|ro|bg|hr|online|site|xyz|top|support|info)\b",
+    )
+    .expect("bare domain pattern compiles")
+});
+
+/// Header lines that name a message's sender, in the trade's languages.
+static FROM_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[\s>*]*(?:from|fra|von|od|από|от|de|van|kimden|från|lähettäjä|发件人|差出人|보낸\s*사람)\s*:")
+        .expect("from header pattern compiles")
+});
+
+/// For the sender of a quoted message, what the prose before the quote
+/// says: the paragraph before the header block.
+fn before_quote(text: &str, line_start: usize) -> &str {
+    let mut end = line_start;
+    // Back over the header block and separator lines.
+    loop {
+        let prev_start = text[..end.saturating_sub(1)]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        if prev_start >= end {
+            break;
+        }
+        let prev = &text[prev_start..end];
+        let trimmed = prev.trim();
+        if trimmed.is_empty()
+            || LABEL_LINE.is_match(prev)
+            || trimmed.starts_with("---")
+            || trimmed.starts_with("___")
+        {
+            end = prev_start;
+            if prev_start == 0 {
+                break;
+            }
+            continue;
+        }
+        break;
+    }
+    let from = crate::text::floor_boundary(text, end.saturating_sub(400));
+    &text[from..end]
+}
+
+/// What the caller knows: values the reporter listed as indicators, and
+/// the members' own domains (an address there is never kept).
+pub(crate) struct Keep<'a> {
+    pub(crate) values: &'a [String],
+    pub(crate) members: &'a [String],
+}
+
+/// The clause that speaks about the address at `at`: on a header or
+/// label line ("To:", "Email:"), that line; otherwise the clause before.
+fn context(text: &str, at: usize) -> &str {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..at];
+    if LABEL_LINE.is_match(line) {
+        return line;
+    }
+    clause_before(text, at)
+}
+
+/// A line that starts with a label and a colon: a mail header, a
+/// signature's "E:", a form field.
+static LABEL_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\s>*\-•]*[\p{L}][\p{L}\p{M}\-/ .]{0,24}:").expect("label line pattern compiles")
+});
+
+/// What the words before an address say: `Some(true)` the attacker's,
+/// `Some(false)` genuine, `None` nothing.
+fn said(clause: &str) -> Option<bool> {
+    let cue = ATTACKER_CUE.find_iter(clause).last();
+    let genuine = GENUINE_CUE.find_iter(clause).last();
+    match (cue, genuine) {
+        (Some(a), Some(g)) => Some(a.start() > g.start()),
+        (Some(_), None) => Some(true),
+        (None, Some(_)) => Some(false),
+        (None, None) => None,
+    }
+}
+
+/// How much a domain looks made from another: digits for letters,
+/// hyphens, extra labels.
+fn derived(domain: &str) -> usize {
+    domain
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '-' || *c == '.')
+        .count()
+}
+
+/// Drops the candidates for attacker addresses and numbers, and adds the
+/// genuine addresses' domains wherever they stand bare.
+pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
+    let headers: Vec<(usize, usize)> = IOC_HEADER
+        .find_iter(text)
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    let kept_values: HashSet<String> = keep
+        .values
+        .iter()
+        .flat_map(|v| v.split(|c: char| c.is_whitespace() || c == ',' || c == ';'))
+        .map(|v| {
+            v.trim_matches(|c: char| "<>()[]\"'".contains(c))
+                .to_lowercase()
+        })
+        .filter(|v| v.len() > 3)
+        .collect();
+    let member = |d: &str| {
+        keep.members.iter().any(|m| {
+            let m = m.trim_start_matches(['@', '*', '.']).to_lowercase();
+            d == m || d.ends_with(&format!(".{m}"))
+        })
+    };
+    let fraud_story = ATTACKER_CUE.is_match(text);
+
+    // Each address: its candidate, its domain, and what is known of it.
+    struct Address {
+        index: usize,
+        domain: Option<String>,
+        attacker: Option<bool>,
+        /// On a header or signature line ("To:", "E-mail:").
+        labelled: bool,
+    }
+    let mut addresses: Vec<Address> = cands
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.kind == Kind::Email && !c.extra)
+        .map(|(index, c)| {
+            let domain = domain_of(&text[c.start..c.end]);
+            let value = text[c.start..c.end].to_lowercase();
+            let attacker = if domain.as_deref().is_some_and(member) {
+                Some(false)
+            } else if kept_values.contains(&value)
+                || domain.as_deref().is_some_and(|d| kept_values.contains(d))
+                || in_ioc_list(text, c.start, &headers)
+            {
+                Some(true)
+            } else {
+                said(context(text, c.start))
+                    .or_else(|| {
+                        let line_start = text[..c.start].rfind('\n').map_or(0, |i| i + 1);
+                        FROM_HEADER
+                            .is_match(&text[line_start..c.start])
+                            .then(|| said(before_quote(text, line_start)))
+                            .flatten()
+                    })
+                    .or_else(|| {
+                        domain
+                            .as_deref()
+                            .is_some_and(|d| free_mail(d) && fraud_story)
+                            .then_some(true)
+                    })
+            };
+            let line_start = text[..c.start].rfind('\n').map_or(0, |i| i + 1);
+            Address {
+                index,
+                domain,
+                attacker,
+                labelled: LABEL_LINE.is_match(&text[line_start..c.start]),
+            }
+        })
+        .collect();
+    // A look-alike of a genuine domain is the attacker's; of the
+    // attacker's, genuine. Two unknowns: the one more made-up. Domains
+    // written bare count too ("our supplier uses acme-spares.dk").
+    let mut known: Vec<(String, Option<bool>)> = addresses
+        .iter()
+        .filter_map(|a| a.domain.clone().map(|d| (d, a.attacker)))
+        .collect();
+    for m in BARE_DOMAIN.find_iter(text) {
+        if text[..m.start()].ends_with(['@', '.', '-']) {
+            continue;
+        }
+        let d = m.as_str().to_lowercase();
+        if !known.iter().any(|(k, _)| *k == d) {
+            known.push((d, said(context(text, m.start()))));
+        }
+    }
+    for a in addresses.iter_mut().filter(|a| a.attacker.is_none()) {
+        let Some(d) = a.domain.as_deref() else {
+            continue;
+        };
+        for (other, verdict) in &known {
+            if !look_alike(d, other) && !look_alike(other, d) {
+                continue;
+            }
+            a.attacker = match verdict {
+                Some(v) => Some(!v),
+                None if derived(d) > derived(other) => Some(true),
+                None if derived(d) < derived(other) => Some(false),
+                None => a.attacker,
+            };
+            if a.attacker.is_some() {
+                break;
+            }
+        }
+    }
+    let attacker: HashSet<usize> = addresses
+        .iter()
+        .filter(|a| a.attacker == Some(true))
+        .map(|a| a.index)
+        .collect();
+    // Only what is known to be genuine names the company elsewhere: an
+    // address in prose that nothing explains may be the attacker's
+    // infrastructure ("exfiltrated to logs@exfil.example").
+    let mut genuine_domains: Vec<String> = addresses
+        .iter()
+        .filter(|a| a.attacker == Some(false) || (a.attacker.is_none() && a.labelled))
+        .filter_map(|a| a.domain.clone())
+        .filter(|d| !free_mail(d))
+        .collect();
+
+    let mut index = 0;
+    cands.retain(|c| {
+        let i = index;
+        index += 1;
+        if attacker.contains(&i) {
+            return false;
+        }
+        // A number is kept only on explicit word: a phone number
+        // rarely looks like anything.
+        if c.kind == Kind::Phone && !c.extra {
+            let value = text[c.start..c.end].to_lowercase();
+            let clause = context(text, c.start);
+            let near =
+                &clause[crate::text::floor_boundary(clause, clause.len().saturating_sub(50))..];
+            let cue = PHONE_CUE.find_iter(near).last();
+            let genuine = GENUINE_CUE.find_iter(near).last();
+            let named = match (cue, genuine) {
+                (Some(a), Some(g)) => a.start() > g.start(),
+                (cue, _) => cue.is_some(),
+            };
+            return !(kept_values.contains(&value)
+                || in_ioc_list(text, c.start, &headers)
+                || named);
+        }
+        true
+    });
+    genuine_domains.sort();
+    genuine_domains.dedup();
+    for d in &genuine_domains {
+        bare_domain(text, d, cands);
+    }
+}
+
+/// Adds `domain` (and its subdomains) wherever it stands outside an
+/// e-mail address.
+fn bare_domain(text: &str, domain: &str, cands: &mut Vec<Candidate>) {
+    let lower = text.to_lowercase();
+    if lower.len() != text.len() {
+        // Case folding changed byte offsets (rare scripts): match exactly.
+        return bare_exact(text, domain, cands);
+    }
+    bare_exact(&lower, domain, cands);
+}
+
+fn bare_exact(text: &str, domain: &str, cands: &mut Vec<Candidate>) {
+    for (at, _) in text.match_indices(domain) {
+        let end = at + domain.len();
+        let mut after = text[end..].chars();
+        match after.next() {
+            Some(c) if c.is_alphanumeric() || c == '-' => continue,
+            // "acme.gr.login-verify.example" is another domain.
+            Some('.') if after.next().is_some_and(char::is_alphanumeric) => continue,
+            _ => {}
+        }
+        // Back over subdomain labels ("www.", "sftp.").
+        let mut start = at;
+        while let Some(c) = text[..start].chars().next_back() {
+            if c.is_alphanumeric() || c == '-' || c == '.' {
+                start -= c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        if text[..start].ends_with('@') || text[..start].ends_with("[at]") {
+            continue;
+        }
+        let start = start + text[start..at].find(|c: char| c != '.').unwrap_or(0);
+        cands.push(Candidate::new(start, end, Kind::Domain));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kept(text: &str) -> Vec<String> {
+        let mut cands = Vec::new();
+        crate::network::emails(text, &mut cands);
+        let before: Vec<(usize, usize)> = cands.iter().map(|c| (c.start, c.end)).collect();
+        settle(
+            text,
+            &mut cands,
+            &Keep {
+                values: &[],
+                members: &[],
+            },
+        );
+        before
+            .into_iter()
+            .filter(|&(s, e)| !cands.iter().any(|c| c.start == s && c.end == e))
+            .map(|(s, e)| text[s..e].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn the_attackers_addresses_stay() {
+        let t = "Our clerk j.smith@kallisto-maritime.gr got a mail from the fake address \
+                 accounts@kallisto-maritlme.gr; Reply-To: kallisto.pay@gmx.com. \
+                 Ransom note says contact restore@onionmail.org.";
+        assert_eq!(
+            kept(t),
+            vec![
+                "accounts@kallisto-maritlme.gr",
+                "kallisto.pay@gmx.com",
+                "restore@onionmail.org"
+            ]
+        );
+    }
+
+    #[test]
+    fn genuine_and_compromised_addresses_go() {
+        for t in [
+            "Signed, Anna\nanna@nordvik.no\nTel +47 55 55 55 55",
+            "the compromised mailbox of our agent, ops@agency-pa.com, sent it",
+            "Cc: dpa@akamas-marine.com",
+        ] {
+            assert!(kept(t).is_empty(), "{t:?}: {:?}", kept(t));
+        }
+    }
+
+    #[test]
+    fn look_alikes() {
+        assert!(look_alike("nordhafen-shlpping.de", "nordhafen-shipping.de"));
+        assert!(look_alike(
+            "luzoncrew-manning.com",
+            "luzoncrewmanning.com.ph"
+        ));
+        assert!(look_alike(
+            "straitsmarinefuels.com",
+            "straitsmarinefueis.com"
+        ));
+        assert!(!look_alike("maersk.com", "msc.com"));
+        assert!(!look_alike("www.acme-ship.gr", "acme-ship.gr"));
+    }
+
+    #[test]
+    fn a_genuine_domain_goes_where_it_stands_bare() {
+        let t = "E-mail: ops@karadere.com.tr\nsee www.karadere.com.tr and karadere.com.tr.";
+        let mut cands = Vec::new();
+        crate::network::emails(t, &mut cands);
+        settle(
+            t,
+            &mut cands,
+            &Keep {
+                values: &[],
+                members: &[],
+            },
+        );
+        let found: Vec<&str> = cands.iter().map(|c| &t[c.start..c.end]).collect();
+        assert_eq!(
+            found,
+            vec![
+                "ops@karadere.com.tr",
+                "www.karadere.com.tr",
+                "karadere.com.tr"
+            ]
+        );
+    }
+}

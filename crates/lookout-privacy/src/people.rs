@@ -1,0 +1,551 @@
+//! People named without a title, found by their names: given names and
+//! surnames from the lists in `data/names/` (Latin, Greek, Cyrillic, Han,
+//! kana and hangul, with transliterations; see `data/names/SOURCES.md`).
+//!
+//! A run of capitalised words holding a listed name is a person ("Eleni
+//! Markou", "ZAITSEV Ivan", "Кравченко Е.В."); so is a lone listed name
+//! that is not also an ordinary English word or a place ("Boyet said").
+//! Lower-case names count when they are listed and not words ("ramesh
+//! called"). Han and hangul names are a listed surname followed by a
+//! listed given name. The line after a letter's closing ("Best regards,")
+//! is taken as the writer's name.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::Kind;
+use crate::text::{Candidate, Intervals};
+use crate::words;
+
+struct Lists {
+    /// Lower-case given names and surnames.
+    names: HashSet<String>,
+    /// Greek and Cyrillic names cut by one or two letters, for their
+    /// inflected forms (Сергея, Παπαδόπουλου).
+    stems: HashSet<String>,
+    /// Han, kana and hangul surnames (one or two characters).
+    cjk_surnames: HashSet<String>,
+    /// Han, kana and hangul given names.
+    cjk_given: HashSet<String>,
+    /// Names that are also ordinary English words ("will", "grace").
+    wordy: HashSet<&'static str>,
+}
+
+fn cjk(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}')
+}
+
+fn inflected_script(word: &str) -> bool {
+    word.chars()
+        .any(|c| matches!(c, '\u{0370}'..='\u{03ff}' | '\u{1f00}'..='\u{1fff}' | '\u{0400}'..='\u{04ff}'))
+}
+
+static LISTS: LazyLock<Lists> = LazyLock::new(|| {
+    let mut lists = Lists {
+        names: HashSet::new(),
+        stems: HashSet::new(),
+        cjk_surnames: HashSet::new(),
+        cjk_given: HashSet::new(),
+        wordy: include_str!("../data/names/common-words.txt")
+            .lines()
+            .collect(),
+    };
+    let given = include_str!("../data/names/given.txt");
+    let surnames = include_str!("../data/names/surnames.txt");
+    for (list, is_surname) in [(given, false), (surnames, true)] {
+        for name in list.lines().filter(|l| !l.is_empty()) {
+            if name.chars().all(cjk) {
+                if is_surname {
+                    lists.cjk_surnames.insert(name.to_string());
+                } else {
+                    lists.cjk_given.insert(name.to_string());
+                }
+                continue;
+            }
+            let lower = name.to_lowercase();
+            if inflected_script(&lower) {
+                let chars: Vec<char> = lower.chars().collect();
+                for cut in 1..=2 {
+                    if chars.len() >= 4 + cut {
+                        lists
+                            .stems
+                            .insert(chars[..chars.len() - cut].iter().collect());
+                    }
+                }
+            }
+            // "Juan dela Cruz": each word of a multi-word entry too.
+            for part in lower.split(' ') {
+                if part.chars().count() >= 2 && !words::is_particle(part) {
+                    lists.names.insert(part.to_string());
+                }
+            }
+            lists.names.insert(lower);
+        }
+    }
+    lists
+});
+
+/// Places that are also names: ports, cities and countries a narrative
+/// names far more often than a person called so.
+#[rustfmt::skip]
+const PLACES: &[&str] = &[
+    "santos", "houston", "victoria", "lima", "jordan", "paris", "florence", "alexandria", "georgia",
+    "chelsea", "sydney", "adelaide", "austin", "charlotte", "dallas", "denver", "lagos", "lome",
+    "manila", "mumbai", "chennai", "odesa", "odessa", "singapore", "panama", "algeciras", "valencia",
+    "barcelona", "genoa", "hamburg", "bremen", "rotterdam", "antwerp", "piraeus", "limassol",
+    "larnaca", "istanbul", "izmir", "mersin", "constanta", "varna", "gdansk", "gdynia", "szczecin",
+    "bergen", "oslo", "stavanger", "haugesund", "aberdeen", "dover", "felixstowe", "southampton",
+    "london", "liverpool", "dubai", "fujairah", "jebel", "ali", "doha", "jeddah", "aden", "djibouti",
+    "mombasa", "durban", "cape", "town", "tema", "abidjan", "dakar", "cotonou", "luanda", "santos",
+    "rio", "janeiro", "buenos", "aires", "valparaiso", "valparaíso", "callao", "guayaquil", "colon",
+    "balboa", "manzanillo", "veracruz", "shanghai", "ningbo", "qingdao", "tianjin", "dalian",
+    "xiamen", "shenzhen", "guangzhou", "hong", "kong", "busan", "incheon", "ulsan", "tokyo",
+    "yokohama", "kobe", "osaka", "nagoya", "kaohsiung", "keelung", "taipei", "jakarta", "surabaya",
+    "batam", "belawan", "makassar", "cebu", "davao", "subic", "batangas", "bangkok", "laem",
+    "chabang", "saigon", "haiphong", "danang", "hanoi", "karachi", "colombo", "chittagong", "kandla",
+    "mundra", "kochi", "cochin", "vizag", "kolkata", "haldia", "paradip", "tuticorin", "goa",
+    "novorossiysk", "murmansk", "vladivostok", "kaliningrad", "petersburg", "arkhangelsk", "sochi",
+    "batumi", "poti", "mariupol", "kherson", "mykolaiv", "izmail", "reni", "galati", "tulcea",
+    "split", "rijeka", "zadar", "koper", "trieste", "venice", "naples", "palermo", "malta",
+    "valletta", "marsaxlokk", "tangier", "casablanca", "alger", "tunis", "tripoli", "benghazi",
+    "suez", "port", "said", "sokhna", "ismailia", "aqaba", "haifa", "ashdod", "beirut", "mersin",
+    "america", "china", "india", "russia", "ukraine", "greece", "norway", "turkey", "poland",
+    "nigeria", "philippines", "indonesia", "malaysia", "brazil", "mexico", "chile", "peru", "cyprus",
+    "liberia", "marshall", "bahamas", "germany", "denmark", "sweden", "finland", "netherlands",
+    "belgium", "france", "spain", "portugal", "italy", "croatia", "romania", "bulgaria", "egypt",
+    "israel", "lebanon", "oman", "yemen", "somalia", "kenya", "tanzania", "ghana", "togo", "benin",
+    "cameroon", "gabon", "congo", "angola", "namibia", "africa", "europe", "asia", "guinea",
+    "arabia", "gulf", "red", "black", "baltic", "aegean", "adriatic", "caspian", "pacific",
+    "atlantic", "indian", "mediterranean", "north", "south", "east", "west", "bay", "strait",
+    "channel", "canal", "harbour", "island", "islands", "cape", "point", "santa", "san", "saint",
+    "st", "maria", "christ", "god", "allah", "inshallah", "mashallah", "bismillah",
+];
+
+/// Words that end a run of names: roles, trades, legal forms, things.
+fn blocker(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    words::is_stop(word)
+        || words::is_acronym(word)
+        || words::is_opener(word)
+        || PLACES.contains(&lower.as_str())
+        || matches!(
+            lower.as_str(),
+            "shipping"
+                | "maritime"
+                | "marine"
+                | "navigation"
+                | "tankers"
+                | "bulk"
+                | "lines"
+                | "logistics"
+                | "agency"
+                | "agencies"
+                | "crewing"
+                | "manning"
+                | "management"
+                | "ltd"
+                | "limited"
+                | "inc"
+                | "corp"
+                | "co"
+                | "gmbh"
+                | "as"
+                | "asa"
+                | "sa"
+                | "bv"
+                | "llc"
+                | "plc"
+                | "pte"
+                | "pvt"
+                | "terminal"
+                | "terminals"
+                | "trading"
+                | "holdings"
+                | "street"
+                | "road"
+                | "avenue"
+                | "st."
+                | "str"
+                | "ave"
+                | "spirit"
+                | "star"
+                | "express"
+                | "trader"
+                | "pride"
+                | "glory"
+                | "explorer"
+                | "pioneer"
+                | "venture"
+                | "leader"
+                | "dawn"
+                | "queen"
+                | "king"
+                | "prince"
+                | "princess"
+                | "eng"
+                | "cpt"
+                | "supt"
+                | "sgt"
+                | "col"
+                | "gen"
+                | "adm"
+                | "cdr"
+                | "lt"
+                | "cmdr"
+        )
+}
+
+/// Is `word` (as written) a listed name, also inflected?
+fn listed(word: &str) -> bool {
+    let lists = &*LISTS;
+    let w = word
+        .strip_suffix("'s")
+        .or_else(|| word.strip_suffix("’s"))
+        .unwrap_or(word);
+    let lower = w.to_lowercase();
+    if lists.names.contains(&lower) {
+        return true;
+    }
+    if inflected_script(&lower) {
+        let chars: Vec<char> = lower.chars().collect();
+        return (1..=3).any(|cut| {
+            chars.len() >= 4 + cut
+                && lists
+                    .stems
+                    .contains(&chars[..chars.len() - cut].iter().collect::<String>())
+        }) || (1..=2).any(|cut| {
+            chars.len() > cut + 3
+                && lists
+                    .names
+                    .contains(&chars[..chars.len() - cut].iter().collect::<String>())
+        });
+    }
+    false
+}
+
+/// A name that is also a common word, a place or a blocker needs company.
+fn plain_word(word: &str) -> bool {
+    let lower = word.to_lowercase();
+    let w = lower.trim_end_matches("'s").trim_end_matches("’s");
+    LISTS.wordy.contains(w) || words::is_common(w) || blocker(word)
+}
+
+static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[\p{L}\p{M}][\p{L}\p{M}'’\-]*\.?").expect("token pattern compiles")
+});
+
+#[derive(Clone, Copy)]
+struct Tok {
+    start: usize,
+    end: usize,
+    /// Followed by a single space and the next token (same run).
+    joined: bool,
+}
+
+fn initial(word: &str) -> bool {
+    // "J." "Е.В." "R.R."
+    let letters: Vec<char> = word.chars().filter(|c| *c != '.').collect();
+    word.ends_with('.')
+        && !letters.is_empty()
+        && letters.len() <= 3
+        && letters.iter().all(|c| c.is_uppercase())
+}
+
+pub(crate) fn detect(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
+    let toks: Vec<Tok> = {
+        let ms: Vec<(usize, usize)> = TOKEN
+            .find_iter(text)
+            .map(|m| (m.start(), m.end()))
+            .collect();
+        ms.iter()
+            .enumerate()
+            .map(|(i, &(s, e))| {
+                let joined = ms.get(i + 1).is_some_and(|&(ns, _)| {
+                    let gap = &text[e..ns];
+                    gap == " " || gap == "\u{A0}" || (gap.is_empty() && text[s..e].ends_with('.'))
+                });
+                Tok {
+                    start: s,
+                    end: e,
+                    joined,
+                }
+            })
+            .collect()
+    };
+    let word = |t: &Tok| text[t.start..t.end].trim_end_matches('.');
+    let mut i = 0;
+    while i < toks.len() {
+        let t = toks[i];
+        let w = word(&t);
+        let first = w.chars().next().unwrap_or(' ');
+        if guard.overlaps(t.start, t.end) || w.chars().any(cjk) {
+            i += 1;
+            continue;
+        }
+        if first.is_lowercase() {
+            // Lower-case: a listed name that is no word at all.
+            if w.chars().count() >= 4
+                && listed(w)
+                && !plain_word(w)
+                && !words::is_particle(w)
+                && !inflected_script(w)
+            {
+                out.push(Candidate::new(t.start, t.start + w.len(), Kind::Person));
+            }
+            i += 1;
+            continue;
+        }
+        // A run of capitalised words, initials and particles.
+        let mut j = i;
+        let mut end = i;
+        let (mut strong, mut names, mut words_in) = (false, 0, 0);
+        loop {
+            let tj = toks[j];
+            let wj = word(&tj);
+            let raw = &text[tj.start..tj.end];
+            let is_init = initial(raw);
+            let cap = wj.chars().next().is_some_and(char::is_uppercase);
+            let particle = words::is_particle(wj) && j > i;
+            if guard.overlaps(tj.start, tj.end) || (!cap && !particle) {
+                break;
+            }
+            if !is_init && !particle {
+                if blocker(wj) || (words_in > 0 && plain_word(wj) && !listed(wj)) {
+                    break;
+                }
+                words_in += 1;
+                if listed(wj) {
+                    names += 1;
+                    if !plain_word(wj) {
+                        strong = true;
+                    }
+                }
+            }
+            if !particle {
+                end = j;
+            }
+            if !tj.joined || j + 1 >= toks.len() || words_in >= 4 {
+                break;
+            }
+            j += 1;
+        }
+        // An unlisted word opening a sentence is capitalised for that
+        // reason alone ("Сообщил Кравченко").
+        let mut from = i;
+        while from < end && !listed(word(&toks[from])) && sentence_start(text, toks[from].start) {
+            from += 1;
+            words_in -= 1;
+        }
+        let first_word = word(&toks[from]);
+        let lone_ok = words_in == 1
+            && names == 1
+            && strong
+            && first_word.chars().count() >= 3
+            && !(first_word.chars().all(char::is_uppercase) && first_word.chars().count() <= 3);
+        let run_ok = words_in >= 2 && strong && names >= 1;
+        if (run_ok || lone_ok) && words_in > 0 && !plain_word(first_word) || (run_ok && names >= 2)
+        {
+            let s = toks[from].start;
+            let mut e = toks[end].end;
+            if !initial(&text[toks[end].start..toks[end].end]) {
+                e = toks[end].start + word(&toks[end]).len();
+                let w = &text[toks[end].start..e];
+                for suffix in ["'s", "’s"] {
+                    if w.ends_with(suffix) {
+                        e -= suffix.len();
+                    }
+                }
+            }
+            out.push(Candidate::new(s, e, Kind::Person));
+            i = end + 1;
+        } else {
+            i += 1;
+        }
+    }
+    cjk_names(text, guard, out);
+    closings(text, guard, out);
+}
+
+/// Does a sentence (or the text, or a line) begin at byte `at`?
+fn sentence_start(text: &str, at: usize) -> bool {
+    let before = text[..at].trim_end_matches([' ', '\t', '"', '“', '(']);
+    before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n', ';'])
+}
+
+/// What follows a Han, kana or hangul name: titles and forms of address.
+const ADDRESS_FORMS: &[&str] = &[
+    "先生",
+    "女士",
+    "小姐",
+    "船长",
+    "大副",
+    "二副",
+    "三副",
+    "轮机长",
+    "大管轮",
+    "经理",
+    "主管",
+    "老师",
+    "工程师",
+    "同志",
+    "さん",
+    "様",
+    "氏",
+    "船長",
+    "部長",
+    "課長",
+    "씨",
+    "님",
+    "선장",
+    "기관장",
+];
+
+/// Han, kana and hangul: a listed surname and a listed given name, or a
+/// listed surname before a form of address.
+fn cjk_names(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
+    let lists = &*LISTS;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !cjk(chars[i].1) {
+            i += 1;
+            continue;
+        }
+        let mut found = None;
+        for sl in [2usize, 1] {
+            if i + sl > chars.len() {
+                continue;
+            }
+            let surname: String = chars[i..i + sl].iter().map(|&(_, c)| c).collect();
+            if !surname.chars().all(cjk) || !lists.cjk_surnames.contains(&surname) {
+                continue;
+            }
+            // Skip a space between ("田中 太郎").
+            let mut g = i + sl;
+            if chars.get(g).is_some_and(|&(_, c)| c == ' ') {
+                g += 1;
+            }
+            for gl in [2usize, 1] {
+                if g + gl > chars.len() {
+                    continue;
+                }
+                let given: String = chars[g..g + gl].iter().map(|&(_, c)| c).collect();
+                if given.chars().all(cjk) && lists.cjk_given.contains(&given) {
+                    found = Some(g + gl);
+                    break;
+                }
+            }
+            if found.is_some() {
+                break;
+            }
+            // A surname and one or two characters before a form of
+            // address: "周伟船长", "田中さん".
+            for gl in [1usize, 2] {
+                let after: String = chars.iter().skip(g + gl).take(3).map(|&(_, c)| c).collect();
+                let given_ok = chars
+                    .get(g..g + gl)
+                    .is_some_and(|cs| cs.iter().all(|&(_, c)| cjk(c)));
+                if given_ok && ADDRESS_FORMS.iter().any(|f| after.starts_with(f)) {
+                    found = Some(g + gl);
+                    break;
+                }
+            }
+            if found.is_some() {
+                break;
+            }
+        }
+        if let Some(e) = found {
+            let start = chars[i].0;
+            let end = chars.get(e).map_or(text.len(), |&(b, _)| b);
+            if !guard.overlaps(start, end) {
+                out.push(Candidate::new(start, end, Kind::Person));
+            }
+            i = e;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// The name under a letter's closing: "Best regards,\nEleni Markou".
+static CLOSING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?im)^[ \t>]*(?:(?:best|kind|warm|many)\s+regards|regards|rgds|brgds|br|best|thanks|thank\s+you|cheers|sincerely|yours\s+(?:sincerely|faithfully|truly)|mit\s+freundlichen\s+grüßen|mfg|viele\s+grüße|med\s+vennlig\s+hilsen|mvh|vennlig\s+hilsen|med\s+venlig\s+hilsen|hilsen|mvh|saludos|un\s+saludo|atentamente|cordialmente|atenciosamente|abraços|με\s+εκτίμηση|φιλικά|ευχαριστώ|с\s+уважением|з\s+повагою|saygılarımla|saygılarımızla|pozdrawiam|z\s+poważaniem|salamat|met\s+vriendelijke\s+groet|groeten|此致|谢谢|よろしくお願いします)[ \t]*[,.!]?[ \t]*\r?\n[ \t>]*([^\n]{2,60})",
+    )
+    .expect("closing pattern compiles")
+});
+
+fn closings(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
+    for c in CLOSING.captures_iter(text) {
+        let Some(line) = c.get(1) else { continue };
+        // The name, up to a comma or dash that starts a title.
+        let name_end = line
+            .as_str()
+            .find([',', '|', '(', '/', '–'])
+            .or_else(|| line.as_str().find(" - "))
+            .unwrap_or(line.as_str().len());
+        let name = line.as_str()[..name_end].trim_end();
+        let words: Vec<&str> = name.split_whitespace().collect();
+        if words.is_empty()
+            || words.len() > 4
+            || name.chars().any(|c| c.is_ascii_digit() || c == '@')
+            || !words
+                .iter()
+                .all(|w| w.chars().next().is_some_and(|c| c.is_uppercase() || cjk(c)))
+            || words
+                .iter()
+                .any(|w| blocker(w.trim_end_matches('.')) && !listed(w))
+        {
+            continue;
+        }
+        let start = line.start();
+        let end = start + name.len();
+        if !guard.overlaps(start, end) {
+            out.push(Candidate::new(start, end, Kind::Person));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        detect(text, &Intervals::default(), &mut out);
+        out.iter().map(|c| &text[c.start..c.end]).collect()
+    }
+
+    #[test]
+    fn names_without_titles() {
+        for (t, want) in [
+            ("Then Eleni Markou called the bank", "Eleni Markou"),
+            ("ZAITSEV Ivan reported", "ZAITSEV Ivan"),
+            ("Сообщил Кравченко Е.В. вчера", "Кравченко Е.В."),
+            ("the bosun Mihai saw it", "Mihai"),
+            ("asked ramesh to check", "ramesh"),
+            (
+                "Best regards,\nTor Bjarne Rønning\nDPA",
+                "Tor Bjarne Rønning",
+            ),
+            ("机务部王秀英收到邮件", "王秀英"),
+            ("周伟船长说", "周伟"),
+        ] {
+            let got = found(t);
+            assert!(got.contains(&want), "{t:?}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn ordinary_words_and_places_are_not_names() {
+        for t in [
+            "We will mark the chart and hope for the best.",
+            "The ship left Santos for Houston.",
+            "Please see the Bridge log.",
+        ] {
+            assert!(found(t).is_empty(), "{t:?}: {:?}", found(t));
+        }
+    }
+}
