@@ -26,7 +26,7 @@
 //! assert_eq!(
 //!     out.text,
 //!     "Chief Officer [PERSON] on the [VESSEL] (IMO [IMO]) opened an invoice \
-//!      from [EMAIL]; the macro beaconed to 185.220.101.4 from \
+//!      from billing@bunker-pay.example; the macro beaconed to 185.220.101.4 from \
 //!      [PRIVATE_IP] (host [HOST]). SHA-256 of the dropper: \
 //!      9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08."
 //! );
