@@ -58,8 +58,30 @@ fn abbreviation(title: &str) -> bool {
 }
 
 static VESSEL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"M/V|M\.V\.|MV|M/T|M\.T\.|MT|M/Y|MY|M/S|MS|LNG/C|LPG/C|R/V|RV|F/V|FV|m/v|m/t")
+    Regex::new(r"M/V|M\.V\.|MV|M/T|M\.T\.|MT|M/Y|MY|M/S|MS|LNG/C|LPG/C|R/V|RV|F/V|FV|M/B|m/v|m/t|m/s|m/b|mv|mt|[тТ]/[хx]|[tT]/[xх]")
         .expect("vessel prefix pattern compiles")
+});
+
+/// Words after which a capitalised name is a ship's: "Vessel:", "on
+/// board", "master of", "sister ship", "our vessels", and the same in
+/// the trade's other languages. The name (or a list of names) follows.
+static VESSEL_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?-u:\b)(?:vessel(?:'s)?(?:\s+name)?|ship(?:'s)?\s+name|vessels|ships|sister(?:\s+(?:ship|vessel))?|our\s+(?:vessel|ship|tanker|bulker|tug|barge|yacht|ferry|feeder|mv|m/v)s?|on\s*board(?:\s+(?:the|our))?|aboard(?:\s+(?:the|our))?|master\s+of(?:\s+the)?|barge|bargen|tug|the\s+(?:vessel|ship|tanker|bulker|bulk\s+carrier|container\s+ship|feeder|ferry|yacht|trawler|tug|barge|psv|osv|ahts|reefer|coaster)|schip|schepen|schiffe?|skipet|skip|skib|skibet|skibe|fartøy|fartøyet|gemimiz|gemisi|gemi|πλοίο|πλοίου|πλοία|πλοίων|судно|судна|теплоход|buque|navio|nave|statek|statku|kapal|barko)(?-u:\b)",
+    )
+    .expect("vessel cue pattern compiles")
+});
+
+/// What joins ships in a list: "A, B and C", "A og B", "A και B".
+static LIST_JOIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:,\s*|\s*/\s*|\s+(?:and|og|und|en|και|y|e|i|ve|и|oraz|och|ja)\s+)")
+        .expect("list join pattern compiles")
+});
+
+/// Chinese ship names: a quoted name before 轮 or 号.
+static CJK_SHIP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[“「\x22]([^”」\x22\n]{1,20})[”」\x22](?:轮|号|號|丸)")
+        .expect("Chinese ship pattern compiles")
 });
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -265,7 +287,7 @@ fn skip_gap(text: &str, mut at: usize, dot_ok: bool) -> Option<usize> {
     }
     at += spaces.iter().sum::<usize>();
     if let Some(q) = next_char(text, at)
-        && matches!(q, '"' | '\'' | '“' | '‘' | '(')
+        && matches!(q, '"' | '\'' | '“' | '‘' | '(' | '«' | '„')
     {
         at += q.len_utf8();
     }
@@ -301,7 +323,7 @@ pub(crate) fn vessels(
         let before = text[..m.start()].trim_end_matches([' ', '\u{A0}']);
         // (A number that is part of a name found before is no quantity.)
         let digit = before.len().saturating_sub(1);
-        if m.as_str() == "MT"
+        if m.as_str().eq_ignore_ascii_case("MT")
             && before.ends_with(|c: char| c.is_ascii_digit())
             && !taken.overlaps(digit, before.len())
             && !found.iter().any(|&(s, e)| s <= digit && digit < e)
@@ -315,6 +337,44 @@ pub(crate) fn vessels(
         if let Some(end) = scan_name(text, start, 4, true, protected) {
             out.push(Candidate::new(start, end, Kind::Vessel));
             found.push((start, end));
+        }
+    }
+    for m in VESSEL_CUE.find_iter(text) {
+        let mut at = m.end();
+        // "Vessel: X", "vessels (A, B)", "т/х «X»", "barge \"X\"".
+        let gap = text[at..]
+            .chars()
+            .take_while(|c| matches!(c, ':' | '-' | '–' | '(' | ' ' | '\u{A0}'))
+            .map(char::len_utf8)
+            .sum::<usize>();
+        if gap == 0 || gap > 4 {
+            continue;
+        }
+        at += gap;
+        for _ in 0..8 {
+            let start = at
+                + next_char(text, at)
+                    .filter(|q| matches!(q, '"' | '“' | '«' | '„'))
+                    .map_or(0, char::len_utf8);
+            let Some(end) = scan_name(text, start, 4, true, protected) else {
+                break;
+            };
+            out.push(Candidate::new(start, end, Kind::Vessel));
+            let after = end
+                + next_char(text, end)
+                    .filter(|q| matches!(q, '"' | '”' | '»' | '“'))
+                    .map_or(0, char::len_utf8);
+            match LIST_JOIN.find(&text[after..]) {
+                Some(j) => at = after + j.end(),
+                None => break,
+            }
+        }
+    }
+    for c in CJK_SHIP.captures_iter(text) {
+        if let Some(name) = c.get(1)
+            && !protected.overlaps(name.start(), name.end())
+        {
+            out.push(Candidate::new(name.start(), name.end(), Kind::Vessel));
         }
     }
 }
