@@ -159,6 +159,7 @@ mod network;
 mod orgs;
 mod phone;
 mod protect;
+mod spread;
 mod text;
 mod words;
 
@@ -272,7 +273,7 @@ fn candidates(text: &str, known: &KnownNames) -> Vec<Candidate> {
     let protected = protect::spans(text, &addresses);
     network::emails(text, &mut out);
     network::hosts(text, &protected, &mut out);
-    network::accounts(text, &mut out);
+    network::accounts(text, &protected, &mut out);
     network::user_paths(text, &mut out);
     maritime::detect(text, &protected, &mut out);
     finance::detect(text, &mut out);
@@ -284,6 +285,7 @@ fn candidates(text: &str, known: &KnownNames) -> Vec<Candidate> {
     known.detect(text, &mut out);
     let taken = Intervals::from_unsorted(out.iter().map(|c| (c.start, c.end)).collect());
     names::vessels(text, &protected, &taken, &mut out);
+    spread::repeat(text, &protected, &mut out);
     let placeholders = Intervals::from_unsorted(
         PLACEHOLDER
             .find_iter(text)
