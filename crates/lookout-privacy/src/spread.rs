@@ -56,7 +56,8 @@ pub(crate) fn repeat(text: &str, protected: &Intervals, out: &mut Vec<Candidate>
         .filter(|(v, _)| spreadable(v))
         .collect();
     let mut seen = BTreeSet::new();
-    for (value, kind) in values {
+    let phones = local_numbers(text, out);
+    for (value, kind) in values.into_iter().chain(phones) {
         // One value found as two kinds is looked for once.
         if !seen.insert(value) {
             continue;
@@ -68,6 +69,24 @@ pub(crate) fn repeat(text: &str, protected: &Intervals, out: &mut Vec<Candidate>
             }
         }
     }
+}
+
+/// The national part of each international number found ("+507
+/// 6318-4490" is written "6318-4490" a line later), when it is still
+/// long and grouped enough not to be a count or an amount.
+fn local_numbers<'t>(text: &'t str, out: &[Candidate]) -> Vec<(&'t str, Kind)> {
+    out.iter()
+        .filter(|c| c.kind == Kind::Phone && !c.extra)
+        .filter_map(|c| {
+            let v = text[c.start..c.end].strip_prefix('+')?;
+            let (_, local) = v.split_once([' ', '-', '.', '\u{a0}'])?;
+            let local = local.trim_start_matches([' ', '(']);
+            let digits = local.bytes().filter(u8::is_ascii_digit).count();
+            let grouped = local.contains([' ', '-', '.']);
+            (digits >= 7 && grouped && local.starts_with(|c: char| c.is_ascii_digit()))
+                .then_some((local, Kind::Phone))
+        })
+        .collect()
 }
 
 /// Is `[s, e)` a whole token: not glued to a word, a hyphenated or dotted
@@ -125,6 +144,16 @@ mod tests {
         assert_eq!(
             spread(t, &[("k.rajan", Kind::Account)]),
             vec!["k.rajan", "k.rajan"]
+        );
+    }
+
+    #[test]
+    fn the_national_part_of_an_international_number_spreads() {
+        let t = "[19:02] +507 6318-4490: pay to 6318-4490 or 6318-44901.";
+        // Once inside the number itself, once on its own.
+        assert_eq!(
+            spread(t, &[("+507 6318-4490", Kind::Phone)]),
+            vec!["6318-4490", "6318-4490"]
         );
     }
 }
