@@ -16,7 +16,7 @@ fn re(pattern: &str) -> Regex {
 /// "number", "#", and the word for "number" in the languages reports come
 /// in ("IMO-nummer", "IMO番号", "IMO编号", "MMSI 번호", "номер ИМО" is
 /// not covered).
-const NUMBER_WORD: &str = r"(?:[\s-]*(?:no\.?|n[º°o]\.?|numbers?|nr\.?|\#|id|nummer|número|numero|numéro|番号|编号|編號|号码|번호|номер|αριθμός))?";
+const NUMBER_WORD: &str = r"(?:[\s-]*(?:no\.?|n[º°o]\.?|№|numbers?|nr\.?|\#|id|nummer|número|numero|numéro|番号|编号|編號|号码|번호|номер|αριθμός))?";
 
 static IMO: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
@@ -354,6 +354,7 @@ mod tests {
             "IMO# 9321483",
             "IMO no.9321483",
             "IMO编号 9321483",
+            "IMO №9321483",
             "SETO GLORY (9321483)",
             "«Zwaantje» (9321483)",
         ] {

@@ -434,7 +434,7 @@ static OUR_FQDN: LazyLock<Regex> = LazyLock::new(|| {
 /// it is an indicator ("WorkstationName WIN-R6BNF3G1A9Q (attacker box)").
 static ATTACKER_SIDE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)^[ \t]*[(\[,–—-]?[ \t]*(?:the[ \t]+|an?[ \t]+)?(?:attacker|adversary|threat[ \t]actor|intruder|hacker)",
+        r"(?i)^[ \t]*[(\[,–—-][ \t]*(?:the[ \t]+|an?[ \t]+)?(?:attacker|adversary|threat[ \t]actor|intruder|hacker)",
     )
 });
 
@@ -588,16 +588,22 @@ pub(crate) fn hosts(text: &str, protected: &Intervals, out: &mut Vec<Candidate>)
     }
 }
 
+/// Chinese, Japanese and Korean run words together: a Latin name glued
+/// to them still stands on its own ("12台AGV（AGV-017等）").
+fn cjk(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
+}
+
 /// Is `[s, e)` a whole name: not part of a dotted or hyphenated name, a
 /// path, an address or a placeholder?
 fn whole_name(text: &str, s: usize, e: usize) -> bool {
-    if matches!(prev_char(text, s), Some(c) if is_word(c) || matches!(c, '.' | '-' | '/' | '[' | '@' | '$' | '%'))
+    if matches!(prev_char(text, s), Some(c) if (is_word(c) && !cjk(c)) || matches!(c, '.' | '-' | '/' | '[' | '@' | '$' | '%'))
     {
         return false;
     }
     let mut after = text[e..].chars();
     match after.next() {
-        Some(c) if is_word(c) || matches!(c, '-' | ']' | '@' | '$' | '%') => false,
+        Some(c) if (is_word(c) && !cjk(c)) || matches!(c, '-' | ']' | '@' | '$' | '%') => false,
         Some('.') => !after
             .next()
             .is_some_and(|c| c.is_alphanumeric() || c == '['),
@@ -859,6 +865,13 @@ fn logins(text: &str, protected: &Intervals, out: &mut Vec<Candidate>) {
         }
         next = at;
     }
+    for caps in NAME_THEN_LOGIN.captures_iter(text) {
+        let Some(m) = caps.get(1) else { continue };
+        let (s, e) = (m.start(), m.end());
+        if login_ok(text, s, e, protected) && !created_by_attacker(text, s) {
+            out.push(Candidate::new(s, e, Kind::Account));
+        }
+    }
     for re in [&*SERVICE_ACCOUNT, &*INITIAL_SURNAME] {
         for m in re.find_iter(text) {
             let (s, e) = (m.start(), m.end());
@@ -879,6 +892,11 @@ fn logins(text: &str, protected: &Intervals, out: &mut Vec<Candidate>) {
         }
     }
 }
+
+/// A person's name and their login in parentheses: "Siti Aishah
+/// (siti.aishah)", "Ravi Kumar (ravi.k)".
+static NAME_THEN_LOGIN: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\p{Lu}\p{Ll}+[ \t]+\(([a-z][a-z0-9]*[._][a-z0-9]+(?:[._][a-z0-9]+)?)\)"));
 
 /// An initial, a dot and a surname in lower case, the commonest login
 /// ("j.villanueva", "l.vogt"): file names and domains are ruled out by
@@ -1265,10 +1283,27 @@ mod tests {
             "LAPTOP-TN83K",
             "AURELIA-CAPT-MBP",
             "LOADMASTER-01",
+            "JS-NB-031",
         ] {
             let t = format!("then {name} went down");
             assert_eq!(of_kind(&t, Kind::Host), vec![name], "{t}");
         }
+    }
+
+    #[test]
+    fn names_glued_to_cjk_text_and_attacker_boxes() {
+        assert_eq!(
+            of_kind("12台AGV（AGV-017等）自动停车", Kind::Host),
+            vec!["AGV-017"]
+        );
+        assert_eq!(
+            of_kind(
+                "From his laptop JS-NB-031 the attacker used AnyDesk",
+                Kind::Host
+            ),
+            vec!["JS-NB-031"]
+        );
+        assert!(of_kind("source box KALI-PC01 (attacker VPS)", Kind::Host).is_empty());
     }
 
     #[test]
@@ -1344,6 +1379,13 @@ mod tests {
         ] {
             assert!(of_kind(t, Kind::Account).is_empty(), "{t}: {:?}", found(t));
         }
+        assert_eq!(
+            of_kind(
+                "Siti Aishah (siti.aishah), Ravi Kumar (ravi.k), see (config.json)",
+                Kind::Account
+            ),
+            vec!["siti.aishah", "ravi.k"]
+        );
         // Named in a log first, then called the attacker's: an indicator.
         let t = "user=\"forticloud-sync\" ... attacker created local VPN user \"forticloud-sync\"";
         assert!(of_kind(t, Kind::Account).is_empty());
