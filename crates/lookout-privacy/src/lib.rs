@@ -161,6 +161,7 @@ mod orgs;
 mod people;
 mod phone;
 mod protect;
+mod spread;
 mod text;
 mod words;
 
@@ -279,7 +280,7 @@ fn candidates(text: &str, known: &KnownNames, indicators: &[String]) -> Vec<Cand
     let protected = protect::spans(text, &addresses);
     network::emails(text, &mut out);
     network::hosts(text, &protected, &mut out);
-    network::accounts(text, &mut out);
+    network::accounts(text, &protected, &mut out);
     network::user_paths(text, &mut out);
     maritime::detect(text, &protected, &mut out);
     finance::detect(text, &mut out);
@@ -300,6 +301,7 @@ fn candidates(text: &str, known: &KnownNames, indicators: &[String]) -> Vec<Cand
     );
     let taken = Intervals::from_unsorted(out.iter().map(|c| (c.start, c.end)).collect());
     names::vessels(text, &protected, &taken, &mut out);
+    spread::repeat(text, &protected, &mut out);
     let placeholders = Intervals::from_unsorted(
         PLACEHOLDER
             .find_iter(text)

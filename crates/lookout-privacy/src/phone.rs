@@ -26,21 +26,36 @@ static RUN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[+(]{0,2}\d(?:[\d\-.() \t\u{A0}]*[\d)])?").expect("phone run pattern compiles")
 });
 
-/// A cue word just before a number makes any 7–15 digit shape a phone.
+/// A cue word just before a number makes any 7–15 digit shape a phone:
+/// in English and the other languages reports come in ("tlf.", "Τηλ.",
+/// "Тел.", "电话：", "手机", "携帯", "전화", "ĐT").
 static CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)
         (?:
-            (?-u:\b)(?:tel|telephone|phone|ph|mobile|mob|cell|cellphone|handy|fax|whats\s?app|viber
-               |telegram|signal|sms|hotline|helpline|landline|satphone|sat\s?phone
-               |iridium|inmarsat|fbb|vsat\s?phone|contact|reach(?:ed)?\s+(?:him|her|me|us|them)(?:\s+(?:on|at))?
+            (?-u:\b)(?:tel|tél|tlf|tlph|telf|telp|telef|telefon|telefone|teléfono|telefono|téléphone|telephone
+               |telepon|phone|ph|mobile|mobil|mobiel|móvil|movil|celular|cel|cell|cellphone|handy|natel|gsm
+               |handphone|fax|whats\s?app|viber|telegram|signal|sms|hotline|helpline|landline|satphone|sat\s?phone
+               |iridium|inmarsat|thuraya|fbb|vsat\s?phone|contact|kontakt|tilefono|tilefwno|kinito
+               |reach(?:ed)?\s+(?:him|her|me|us|them)(?:\s+(?:on|at))?
                |call(?:ed|ing)?(?:\s+(?:him|her|me|us|them|back))?(?:\s+(?:on|at))?)
             \.?
           | (?-u:\b)[TMF]\s?:
+          | (?:τηλ(?:έφωνο)?|κιν(?:ητό)?|тел(?:ефон)?|моб(?:ильный|ільний)?|电话|電話|手机|手機|联系电话|携帯|전화|휴대폰|핸드폰
+               |đt|điện\s+thoại)\.?
         )
-        \s*(?:no\.?|number|nr\.?|\#)?\s*[:=\-]?\s*\(?\+?$",
+        \s*(?:no\.?|number|nr\.?|\#)?\s*[:=\-：]?\s*\(?\+?$",
     )
     .expect("phone cue pattern compiles")
+});
+
+/// An extension after the number: "ext. 214", "loc. 214", "wew. 23",
+/// "x123", "Durchwahl 12".
+static EXTENSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^[ \t]*(?:ext|extn|x|loc|local|wew|int|dw|poste|interno|anexo|durchwahl|lok|доб)\.?[ \t]*\d{1,5}(?-u:\b)",
+    )
+    .expect("phone extension pattern compiles")
 });
 
 /// Words after a number that say the last group was not part of it.
@@ -56,6 +71,23 @@ static TRAILER: LazyLock<Regex> = LazyLock::new(|| {
     )
     .expect("phone trailer pattern compiles")
 });
+
+/// Does a word after `at` say the number ended before it? A single
+/// letter is a unit only when no number follows: "12 m", but "T +65 ...
+/// M +65 ..." and "T: ... M: ..." label the next number.
+fn trailer(text: &str, at: usize) -> bool {
+    let Some(m) = TRAILER.find(&text[at..]) else {
+        return false;
+    };
+    let word = m.as_str().trim();
+    if word.chars().count() == 1 {
+        let rest = text[at + m.end()..].trim_start_matches([' ', '\t']);
+        if rest.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | ':' | '(')) {
+            return false;
+        }
+    }
+    true
+}
 
 #[derive(Debug, Clone, Copy)]
 struct Group {
@@ -175,7 +207,7 @@ fn right_ok(text: &str, at: usize) -> bool {
     if matches!(c, ':' | ',' | '/' | '.' | '-' | '\'' | ')') && followed_by_digit {
         return false;
     }
-    !TRAILER.is_match(&text[at..])
+    !trailer(text, at)
 }
 
 fn scan(text: &str, groups: &[Group], protected: &Intervals, out: &mut Vec<Candidate>) {
@@ -204,7 +236,7 @@ fn scan(text: &str, groups: &[Group], protected: &Intervals, out: &mut Vec<Candi
                     let closes = sep
                         .strip_prefix(')')
                         .is_some_and(|rest| !rest.is_empty() && blank(rest));
-                    (blank(sep) || closes) && !TRAILER.is_match(&text[groups[j - 1].end..])
+                    (blank(sep) || closes) && !trailer(text, groups[j - 1].end)
                 };
                 if end_ok && window_ok(text, &groups[i..j], protected) {
                     accepted = Some(j);
@@ -221,6 +253,11 @@ fn scan(text: &str, groups: &[Group], protected: &Intervals, out: &mut Vec<Candi
                     start += 1;
                 }
                 end = close_paren(text, end, start);
+                if let Some(x) = EXTENSION.find(&text[end..])
+                    && !protected.overlaps(end, end + x.end())
+                {
+                    end += x.end();
+                }
                 out.push(Candidate::new(start, end, Kind::Phone));
                 i = j;
             }
@@ -283,6 +320,22 @@ fn window_ok(text: &str, groups: &[Group], protected: &Intervals) -> bool {
         return false;
     }
     if has_cue(text, start) {
+        return true;
+    }
+    // A Chinese mobile, 1[3-9]x xxxx xxxx: eleven digits no count or
+    // order number is grouped like.
+    if lens == [3, 4, 4] && first[0] == b'1' && (b'3'..=b'9').contains(&first[1]) {
+        return !seps.iter().any(|s| s.is_empty() || s.contains('.'));
+    }
+    // An area code in parentheses and a hyphenated local number, as in
+    // Brazil and much of Latin America: "(13) 3211-9080".
+    if text[start..].starts_with('(')
+        && (2..=4).contains(&lens[0])
+        && lens.len() >= 3
+        && lens[lens.len() - 1] == 4
+        && seps.last().is_some_and(|s| *s == "-")
+        && (9..=12).contains(&digits)
+    {
         return true;
     }
     // North American 3-3-4, optionally with a leading 1.
@@ -401,5 +454,36 @@ mod tests {
             vec!["+44 20 7946 0958"]
         );
         assert_eq!(phones("Tel 020 7946 0958. 12 crew"), vec!["020 7946 0958"]);
+    }
+
+    #[test]
+    fn cues_in_other_languages_and_extensions() {
+        for (t, want) in [
+            ("Τηλ. 210 4290 615, κιν.", "210 4290 615"),
+            ("tlf. 62 53 11 90\n", "62 53 11 90"),
+            ("Тел.: 8 812 123-45-67", "8 812 123-45-67"),
+            ("电话：021-5869 3312", "021-5869 3312"),
+            ("手机：139 1652 8807", "139 1652 8807"),
+            ("tel. 91 434 51 00 wew. 23", "91 434 51 00 wew. 23"),
+            ("Tel (02) 8527 1190 loc. 214", "(02) 8527 1190 loc. 214"),
+            ("CEP 11013-161\n(13) 3211-9080 - x@y.br", "(13) 3211-9080"),
+            ("contato 138 1772 6653\n", "138 1772 6653"),
+        ] {
+            assert_eq!(phones(t), vec![want], "in {t:?}");
+        }
+    }
+
+    #[test]
+    fn a_label_letter_after_a_number_is_no_unit() {
+        assert_eq!(
+            phones("T +65 6221 4807  M +65 9178 3320"),
+            vec!["+65 6221 4807", "+65 9178 3320"]
+        );
+        assert_eq!(
+            phones("T: +90 212 249 66 30  M: +90 533 418 27 09"),
+            vec!["+90 212 249 66 30", "+90 533 418 27 09"]
+        );
+        // A unit is still a unit.
+        assert_eq!(phones("Tel 020 7946 0958 12 m"), vec!["020 7946 0958"]);
     }
 }

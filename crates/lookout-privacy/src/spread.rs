@@ -1,0 +1,159 @@
+//! An identifier found once by its cue is removed everywhere.
+//!
+//! A host name, login, call sign or IMO number is often written with its
+//! cue once ("host ECR-PC", "user k.rajan", "IMO 9210634") and bare after
+//! that ("ECR-PC was isolated"). Leaving the bare repetitions would leave
+//! the identifier in the text, so every other occurrence of the same
+//! string, standing as a word of its own, goes too.
+//!
+//! Scrubbing stays idempotent: the first pass removes every occurrence,
+//! so the second finds none to spread.
+
+use std::collections::BTreeSet;
+
+use crate::Kind;
+use crate::text::{Candidate, Intervals, prev_char};
+use crate::words;
+
+/// The kinds whose values are specific enough to spread: a string that
+/// names one machine, account, path owner or ship.
+const SPREAD: [Kind; 6] = [
+    Kind::Host,
+    Kind::Account,
+    Kind::UserPath,
+    Kind::Callsign,
+    Kind::Imo,
+    Kind::Mmsi,
+];
+
+/// Values that are too short or too ordinary to look for elsewhere: a
+/// profile named "captain" or "ubuntu" does not make every such word one.
+fn spreadable(value: &str) -> bool {
+    let chars = value.chars().count();
+    (3..=128).contains(&chars)
+        && !value.contains(['\n', '[', ']'])
+        && value.starts_with(|c: char| c.is_alphanumeric())
+        && value.ends_with(|c: char| c.is_alphanumeric())
+        && !words::is_stop(value)
+        && !words::is_common(value)
+        && !words::is_acronym(value)
+}
+
+/// Adds a candidate for every other word-bounded occurrence of each value
+/// found so far of a [`SPREAD`] kind, outside the protected spans.
+pub(crate) fn repeat(text: &str, protected: &Intervals, out: &mut Vec<Candidate>) {
+    let values: BTreeSet<(&str, Kind)> = out
+        .iter()
+        .filter(|c| SPREAD.contains(&c.kind) && !c.extra)
+        .flat_map(|c| {
+            let v = &text[c.start..c.end];
+            // `DOMAIN\user`: the user is named bare elsewhere.
+            let user = (c.kind == Kind::Account)
+                .then(|| v.rsplit_once('\\').map(|(_, u)| u.trim_end_matches('$')))
+                .flatten();
+            std::iter::once((v, c.kind)).chain(user.map(|u| (u, c.kind)))
+        })
+        .filter(|(v, _)| spreadable(v))
+        .collect();
+    let mut seen = BTreeSet::new();
+    let phones = local_numbers(text, out);
+    for (value, kind) in values.into_iter().chain(phones) {
+        // One value found as two kinds is looked for once.
+        if !seen.insert(value) {
+            continue;
+        }
+        for (s, _) in text.match_indices(value) {
+            let e = s + value.len();
+            if bounded(text, s, e) && !protected.overlaps(s, e) {
+                out.push(Candidate::new(s, e, kind));
+            }
+        }
+    }
+}
+
+/// The national part of each international number found ("+507
+/// 6318-4490" is written "6318-4490" a line later), when it is still
+/// long and grouped enough not to be a count or an amount.
+fn local_numbers<'t>(text: &'t str, out: &[Candidate]) -> Vec<(&'t str, Kind)> {
+    out.iter()
+        .filter(|c| c.kind == Kind::Phone && !c.extra)
+        .filter_map(|c| {
+            let v = text[c.start..c.end].strip_prefix('+')?;
+            let (_, local) = v.split_once([' ', '-', '.', '\u{a0}'])?;
+            let local = local.trim_start_matches([' ', '(']);
+            let digits = local.bytes().filter(u8::is_ascii_digit).count();
+            let grouped = local.contains([' ', '-', '.']);
+            (digits >= 7 && grouped && local.starts_with(|c: char| c.is_ascii_digit()))
+                .then_some((local, Kind::Phone))
+        })
+        .collect()
+}
+
+/// Is `[s, e)` a whole token: not glued to a word, a hyphenated or dotted
+/// name, or a path on either side?
+fn bounded(text: &str, s: usize, e: usize) -> bool {
+    let before = prev_char(text, s);
+    // An underscore joins words in a login ("rmercado_g2"), and the part
+    // that is a user's name still names them.
+    if before.is_some_and(char::is_alphanumeric)
+        || matches!(before, Some('-' | '.' | '@' | '/' | '['))
+    {
+        return false;
+    }
+    let mut after = text[e..].chars();
+    match after.next() {
+        Some(c) if c.is_alphanumeric() || matches!(c, '-' | ']') => false,
+        Some('.') => !after.next().is_some_and(char::is_alphanumeric),
+        _ => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spread<'t>(text: &'t str, found: &[(&str, Kind)]) -> Vec<&'t str> {
+        let mut out: Vec<Candidate> = found
+            .iter()
+            .map(|(v, k)| {
+                let s = text.find(v).expect("value in text");
+                Candidate::new(s, s + v.len(), *k)
+            })
+            .collect();
+        let n = out.len();
+        repeat(text, &Intervals::default(), &mut out);
+        let mut got: Vec<&str> = out[n..].iter().map(|c| &text[c.start..c.end]).collect();
+        got.sort_unstable();
+        got
+    }
+
+    #[test]
+    fn repetitions_of_a_found_value_go_too() {
+        let t = "host ECR-PC (10.0.5.11) infected; ECR-PC isolated. \\\\ECR-PC\\PMS share, OLD-ECR-PC kept, ECR-PC2 too.";
+        assert_eq!(
+            spread(t, &[("ECR-PC", Kind::Host)]),
+            vec!["ECR-PC", "ECR-PC", "ECR-PC"]
+        );
+    }
+
+    #[test]
+    fn ordinary_words_do_not_spread() {
+        let t = "C:\\Users\\captain\\x.exe; the captain said";
+        assert!(spread(t, &[("captain", Kind::UserPath)]).is_empty());
+        let t = "user k.rajan; token of k.rajan; k.rajan.example.com";
+        assert_eq!(
+            spread(t, &[("k.rajan", Kind::Account)]),
+            vec!["k.rajan", "k.rajan"]
+        );
+    }
+
+    #[test]
+    fn the_national_part_of_an_international_number_spreads() {
+        let t = "[19:02] +507 6318-4490: pay to 6318-4490 or 6318-44901.";
+        // Once inside the number itself, once on its own.
+        assert_eq!(
+            spread(t, &[("+507 6318-4490", Kind::Phone)]),
+            vec!["6318-4490", "6318-4490"]
+        );
+    }
+}
