@@ -302,6 +302,7 @@ fn candidates(text: &str, known: &KnownNames, indicators: &[String]) -> Vec<Cand
     let taken = Intervals::from_unsorted(out.iter().map(|c| (c.start, c.end)).collect());
     names::vessels(text, &protected, &taken, &mut out);
     spread::repeat(text, &protected, &mut out);
+    spread::names(text, &guard, &mut out);
     let placeholders = Intervals::from_unsorted(
         PLACEHOLDER
             .find_iter(text)

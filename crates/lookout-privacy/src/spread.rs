@@ -71,6 +71,59 @@ pub(crate) fn repeat(text: &str, protected: &Intervals, out: &mut Vec<Candidate>
     }
 }
 
+/// People, ships and companies found once by a cue or a list are named
+/// bare elsewhere ("Capt. Ivan Petrov ... Petrov said", "MV Nordic Star
+/// ... the NORDIC STAR"): every other occurrence goes too, in any case,
+/// and for a person each part of the name that is no ordinary word.
+pub(crate) fn names(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
+    // (as written, lower case, kind)
+    let mut values: BTreeSet<(String, String, Kind)> = BTreeSet::new();
+    for c in out.iter().filter(|c| !c.extra) {
+        if !matches!(c.kind, Kind::Person | Kind::Vessel | Kind::Org) {
+            continue;
+        }
+        let v = text[c.start..c.end].trim();
+        if spreadable(v) {
+            values.insert((v.to_string(), v.to_lowercase(), c.kind));
+        }
+        if c.kind == Kind::Person {
+            for part in v.split([' ', '\u{A0}']) {
+                let part = part.trim_end_matches(['.', ',']);
+                if part.chars().count() >= 3 && spreadable(part) && !words::is_particle(part) {
+                    values.insert((part.to_string(), part.to_lowercase(), c.kind));
+                }
+            }
+        }
+    }
+    let lower = text.to_lowercase();
+    // Case folding that changes lengths (rare scripts) would shift the
+    // offsets: then only exact matches count.
+    let folded = lower.len() == text.len();
+    let haystack = if folded { lower.as_str() } else { text };
+    let mut seen = BTreeSet::new();
+    for (written, value, kind) in values {
+        let needle = if folded && value.len() == written.len() {
+            value
+        } else {
+            written
+        };
+        if !seen.insert(needle.clone()) {
+            continue;
+        }
+        let needle = needle.as_str();
+        for (s, _) in haystack.match_indices(needle) {
+            let e = s + needle.len();
+            if text.is_char_boundary(s)
+                && text.is_char_boundary(e)
+                && bounded(text, s, e)
+                && !guard.overlaps(s, e)
+            {
+                out.push(Candidate::new(s, e, kind));
+            }
+        }
+    }
+}
+
 /// The national part of each international number found ("+507
 /// 6318-4490" is written "6318-4490" a line later), when it is still
 /// long and grouped enough not to be a count or an amount.
