@@ -19,7 +19,7 @@ use crate::words;
 const NAME_WORD: &str = r"(?:[\p{Lu}\d][\p{L}\p{M}\d'’.\-&]*|&|and|of|de|del|do|da|dos|das|y|e|van|der|den|la|le|du|di)";
 
 static LEGAL_FORM: LazyLock<Regex> = LazyLock::new(|| {
-    let form = r"(?:Co\.,?[ ]?Ltd\.?|Company[ ]Limited|Co\.[ ]Limited|Pte\.?[ ]?Ltd\.?|Pvt\.?[ ]?Ltd\.?|Private[ ]Limited|Sdn\.?[ ]?Bhd\.?|Ltd\.?[ ]?Şti\.?|Nig\.?[ ]?Ltd\.?|S\.[ ]?A\.[ ]de[ ]C\.[ ]?V\.|Sp\.[ ]?z[ ]?o\.[ ]?o\.?|S\.[ ]?A\.[ ]?S\.|S\.[ ]?A\.|S\.[ ]?R\.[ ]?L\.|S\.r\.l\.|S\.p\.A\.|S\.L\.|B\.[ ]?V\.|N\.[ ]?V\.|A\.[ ]?Ş\.|A\.S\.|A/S|K\.K\.|GmbH(?:[ ]&[ ]Co\.?[ ]KG)?|Ltd\.?|Limited|L\.L\.C\.|LLC|LLP|PLC|plc|Inc\.?|Incorporated|Corp\.?|Corporation|ASA|AS|AG|KG|ApS|AB|Oyj|Oy|SA|SAS|SARL|SRL|SpA|Ltda\.?|JSC|PJSC|OJSC|CJSC|EOOD|OOD|d\.o\.o\.|SIA|UAB|Kft\.?|Zrt\.?|Tbk|Bhd|Α\.?Ε\.?|Ν\.?Ε\.?|Ε\.?Π\.?Ε\.?|Ι\.?Κ\.?Ε\.?|Co\.|& Co\.?)";
+    let form = r"(?:Co\.,?[ ]?Ltd\.?|Company[ ]Limited|Co\.[ ]Limited|Pte\.?[ ]?Ltd\.?|Pvt\.?[ ]?Ltd\.?|Private[ ]Limited|Sdn\.?[ ]?Bhd\.?|Ltd\.?[ ]?Şti\.?|Nig\.?[ ]?Ltd\.?|S\.[ ]?A\.[ ]de[ ]C\.[ ]?V\.|Sp\.[ ]?z[ ]?o\.[ ]?o\.?|S\.[ ]?A\.[ ]?S\.|S\.[ ]?A\.|S\.[ ]?R\.[ ]?L\.|S\.r\.l\.|S\.p\.A\.|S\.L\.|B\.[ ]?V\.|N\.[ ]?V\.|A\.[ ]?Ş\.|A\.S\.|A/S|K\.K\.|GmbH(?:[ ]&[ ]Co\.?[ ]KG)?|Ltd\.?|Limited|L\.L\.C\.|LLC|LLP|PLC|plc|Inc\.?|Incorporated|Corp\.?|Corporation|ASA|AS|AG|KG|ApS|AB|Oyj|Oy|SA|SAS|SARL|SRL|SpA|Ltda\.?|JSC|PJSC|OJSC|CJSC|EOOD|OOD|d\.o\.o\.|SIA|UAB|Kft\.?|Zrt\.?|Tbk|Bhd|BV|NV|SL|SAC|SAA|OÜ|AS\.|d\.[ ]?d\.|d\.[ ]?o\.[ ]?o\.|FZE|FZCO|FZ-LLC|FZC|DMCC|DWC-LLC|\((?:Pty|HK|Pvt|Private|S)\)[ ]Ltd\.?|Pty\.?[ ]Ltd\.?|Pty|Lda\.?|ehf\.?|hf\.?|AD|EAD|SRL|S\.A\.C\.|S\.A\.A\.|E\.I\.R\.L\.|GK|KK|Α\.?Ε\.?|Ν\.?Ε\.?|Ε\.?Π\.?Ε\.?|Ι\.?Κ\.?Ε\.?|Co\.|& Co\.?)";
     Regex::new(&format!(
         r"(?:{NAME_WORD}[ \u{{A0}}]){{1,6}}?{form}(?:[^\p{{L}}\p{{N}}]|$)"
     ))
@@ -27,8 +27,15 @@ static LEGAL_FORM: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Trade words that end a company's name even without a legal form.
+const TRADE_WORDS: &str = r"(?:Ship[ ]?[Mm]anagement|Shipmanagement|Crew[ ]Management|Crewing|Manning|Shipping(?:[ ]Agency|[ ]Agencies|[ ]Company|[ ]Lines)?|Maritime|Marine(?:[ ]Services)?|Navigation|Tankers|Bulkers|Bulk[ ]Carriers|Carriers|Lines|Logistics|Agencies|Agency|Bunkering|Bunkers|Chartering|Trading|Terminals|Holdings|Denizcilik|Rederi|Rederiet|Reederei|Naviera|Navegação|Offshore|Ferries|Towage|Salvage|Stevedoring|Forwarding|Freight|Ναυτιλιακή|Ναυτιλιακη|Services|Supplies|Supply|Engineering|Consultants|Consulting|Solutions|Security|Partners|Defen[cs]e|Response|Agence|Agencia|Agência|Scheepsagentuur|Surveys|Lashing|Technologies|Crew[ ]Services|Port[ ]Services|Watch[ ]Services|Shipyard|Dockyard|Chandlers?|Agentur|Befrachtung|Schiffahrt|Schifffahrt|Shipbrokers|Brokers|Insurance|Underwriters|Pandi|Clearing|Customs|Transport|Transports|Navegación|Marítima|Maritima|Marittima|Denizcilik|Gemi|пароходство|Шиппинг|Марин|Крюінг|Крюинг)";
+
+/// A word that is a trade word and nothing else.
+static TRADE_WORD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("^{TRADE_WORDS}$")).expect("trade word pattern compiles"));
+
+/// Trade words that end a company's name even without a legal form.
 static TRADE: LazyLock<Regex> = LazyLock::new(|| {
-    let trade = r"(?:Ship[ ]?[Mm]anagement|Shipmanagement|Crew[ ]Management|Crewing|Manning|Shipping(?:[ ]Agency|[ ]Agencies|[ ]Company|[ ]Lines)?|Maritime|Marine(?:[ ]Services)?|Navigation|Tankers|Bulkers|Bulk[ ]Carriers|Carriers|Lines|Logistics|Agencies|Agency|Bunkering|Bunkers|Chartering|Trading|Terminals|Holdings|Denizcilik|Rederi|Rederiet|Reederei|Naviera|Navegação|Offshore|Ferries|Towage|Salvage|Stevedoring|Forwarding|Freight|Ναυτιλιακή|Ναυτιλιακη)";
+    let trade = TRADE_WORDS;
     Regex::new(&format!(
         r"(?:{NAME_WORD}[ \u{{A0}}]){{1,4}}?{trade}(?:[ \u{{A0}}](?:Group|International|Services|Ltd|Co))?(?:[^\p{{L}}\p{{N}}]|$)"
     ))
@@ -40,9 +47,9 @@ static TRADE: LazyLock<Regex> = LazyLock::new(|| {
 static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r#"(?x)
-        (?:(?-u:\b)(?:PT|CV|M/[sS]|Messrs\.?|(?i:our\x20agents?|the\x20agents?|local\x20agents?|port\x20agents?|ship\x20?managers?|managers|charterers?|owners|operators?|suppliers?|brokers?|crewing\x20agency|manning\x20agency|agency|contractor|subcontractor|vendor))
-           \x20?[,:]?\x20(?:the\x20)?
-         |(?:ООО|ОАО|ЗАО|ПАО|АО|OOO|TOV|ТОВ)\x20?[«"„“]?)
+        (?:(?P<form>(?-u:\b)(?:PT|CV)\x20|(?:ООО|ОАО|ЗАО|ПАО|АО|OOO|TOV|ТОВ)\x20?[«"„“]?)
+         |(?:(?-u:\b)(?:M/[sS]|Messrs\.?|(?i:our\x20agents?|the\x20agents?|local\x20agents?|port\x20agents?|ship\x20?managers?|managers|charterers?|owners|operators?|suppliers?|brokers?|crewing\x20agency|manning\x20agency|agency|contractor|subcontractor|vendor))
+           \x20?[,:]?\x20(?:the\x20)?))
         (?P<name>(?:[\p{Lu}][\p{L}\p{M}\d'’.\-&]*\x20?){1,4})"#,
     )
     .expect("cue pattern compiles")
@@ -51,7 +58,7 @@ static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// Han, kana and hangul company names ending in their legal form.
 static CJK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"[\p{Han}\p{Katakana}\p{Hiragana}A-Za-z]{2,16}?(?:股份有限公司|有限责任公司|有限公司|集团|公司|株式会社|有限会社|주식회사)|(?:株式会社|주식회사)[ ]?[\p{Han}\p{Katakana}\p{Hiragana}\p{Hangul}]{2,12}",
+        r"[\p{Han}\p{Katakana}\p{Hiragana}A-Za-z（）()]{2,20}?(?:股份有限公司|有限责任公司|有限公司|集团|公司|株式会社|有限会社|주식회사)|(?:株式会社|주식회사)[ ]?[\p{Han}\p{Katakana}\p{Hiragana}\p{Hangul}]{2,12}",
     )
     .expect("CJK company pattern compiles")
 });
@@ -136,8 +143,20 @@ pub(crate) fn detect(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
             + text[name.start()..end]
                 .trim_end_matches([' ', ',', '.'])
                 .len();
-        if end > name.start() && !guard.overlaps(name.start(), end) {
-            out.push(Candidate::new(name.start(), end, Kind::Org));
+        // A legal form in front is part of the name ("ООО «Балтик»").
+        let (start, end) = match c.name("form") {
+            Some(form) => {
+                let close = text[end..]
+                    .chars()
+                    .next()
+                    .filter(|q| matches!(q, '»' | '"' | '“' | '”'))
+                    .map_or(0, char::len_utf8);
+                (form.start(), end + close)
+            }
+            None => (name.start(), end),
+        };
+        if end > name.start() && !guard.overlaps(start, end) {
+            out.push(Candidate::new(start, end, Kind::Org));
         }
     }
     for m in CJK.find_iter(text) {
@@ -162,7 +181,12 @@ fn distinctive(name: &str) -> bool {
     name.split([' ', '\u{A0}'])
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty())
-        .any(|w| !words::is_stop(w) && !words::is_common(w) && !words::is_acronym(w))
+        .any(|w| {
+            !words::is_stop(w)
+                && !words::is_common(w)
+                && !words::is_acronym(w)
+                && !TRADE_WORD.is_match(w)
+        })
 }
 
 #[cfg(test)]
@@ -191,8 +215,8 @@ mod tests {
             ("Yesterday Kallisto Maritime wrote", "Kallisto Maritime"),
             ("booked by M/s Sea Star Logistics", "Sea Star Logistics"),
             ("our agent, Seaways, asked", "Seaways"),
-            ("PT Samudra Indah Lines", "Samudra Indah Lines"),
-            ("ООО «Балтик Транс» заявило", "Балтик Транс"),
+            ("PT Samudra Indah Lines", "PT Samudra Indah Lines"),
+            ("ООО «Балтик Транс» заявило", "ООО «Балтик Транс»"),
             ("由上海远洋船务有限公司管理", "上海远洋船务有限公司"),
         ] {
             let got = found(t);

@@ -120,7 +120,8 @@ const PLACES: &[&str] = &[
     "arabia", "gulf", "red", "black", "baltic", "aegean", "adriatic", "caspian", "pacific",
     "atlantic", "indian", "mediterranean", "north", "south", "east", "west", "bay", "strait",
     "channel", "canal", "harbour", "island", "islands", "cape", "point", "santa", "san", "saint",
-    "st", "christ", "god", "allah", "inshallah", "mashallah", "bismillah",
+    "st", "christ", "bonny", "las", "palmas", "aliaga", "maas", "constanța", "constanta", "sri",
+    "lanka", "rotterdam", "le", "havre", "gibraltar", "ceuta", "melilla", "tenerife", "canarias", "god", "allah", "inshallah", "mashallah", "bismillah",
 ];
 
 /// Words that end a run of names: roles, trades, legal forms, things.
