@@ -276,14 +276,16 @@ fn candidates(text: &str, known: &KnownNames) -> Vec<Candidate> {
     network::user_paths(text, &mut out);
     maritime::detect(text, &protected, &mut out);
     finance::detect(text, &mut out);
-    documents::detect(text, &protected, &mut out);
+    finance::accounts(text, &protected, &mut out);
+    let guard = protect::word_guard(text, &protected);
+    documents::detect(text, &guard, &mut out);
     phone::detect(text, &protected, &mut out);
     names::people(text, &protected, &mut out);
-    let guard = protect::word_guard(text, &protected);
     orgs::detect(text, &guard, &mut out);
     known.detect(text, &mut out);
     let taken = Intervals::from_unsorted(out.iter().map(|c| (c.start, c.end)).collect());
     names::vessels(text, &protected, &taken, &mut out);
+    documents::shaped(text, &guard, &taken, &mut out);
     let placeholders = Intervals::from_unsorted(
         PLACEHOLDER
             .find_iter(text)
