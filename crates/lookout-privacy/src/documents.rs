@@ -17,7 +17,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::Kind;
-use crate::text::{Candidate, Intervals, prev_char};
+use crate::text::{Candidate, Intervals, floor_boundary, prev_char};
 
 /// Cue words of documents, staff numbers and case references; the generic
 /// `no.`/`nr`/`N°`/`№` last (the word before it is checked in code).
@@ -26,7 +26,7 @@ const DOC_CUE: &str = r"(?:(?-u:\b)(?:
    |seam[ae]n'?s?\s+(?:book|identity\s+(?:card|document)|id)|seaman\s?book
    |seafarer'?s?\s+(?:id|identity\s+(?:card|document)|book|record\s+book)
    |sirb|cdc|sid|indos|coc|discharge\s+book|buku\s+pelaut|libreta(?:\s+de\s+embarque)?|gac
-   |gemiadamı\s+cüzdanı|seefahrtsbuch|endorsement|książeczk\p{L}*(?:\s+żeglarsk\p{L}*)?
+   |gemiadamı\s+cüzdanı|seefahrtsbuch|endorsement|książeczk
    |dni|nic|aadhaar|national\s+id|id\s+card|identity\s+card|(?:driver'?s?|driving)\s+licen[cs]e
    |licen[cs]e|rijbewijs|führerschein
    |employee|emp\.?\s*(?:id|no)|staff|personnel|personalnummer|personal-?nr|crew[\s-]?id|badge
@@ -34,31 +34,44 @@ const DOC_CUE: &str = r"(?:(?-u:\b)(?:
    |cases?|caso|ticket|incident|ref|refs|reference|az|aktenzeichen|sak|saksnr|saksnummer|zaaknr
    |zaaknummer|registratienummer|tagebuchnummer|anmeldelse|file|dosya|soruşturma|complaint|petition
    |report|rapor|raporu|receipt|folio|carpetilla|atestado|denuncia|blotter\s+entry|procès-verbal
-   |zgłoszeni[ae]|invoice|faktura|factura|rechnung|seal|permit
-   |[\p{L}-]*nummer|no|nr
+   |zgłoszeni[ae]|seal|permit
+   |no|nr
  )(?-u:\b)
+ |nummer(?-u:\b)
  |(?-u:\b)n[°º]
- |(?:паспорт\p{L}*|διαβατ\p{L}*|мореходн\p{L}*\s+книжк\p{L}*|книжк\p{L}*|посвідченн\p{L}*
-   |справ\p{L}*|số\s+đăng\s+ký|№|护照|護照|旅券|工号|员工号|社員番号|事件编号|案件编号|编号|工单|单号)
+ |(?:паспорт|διαβατ|книжк|посвідченн|справ|số\s+đăng\s+ký|№|护照|護照|旅券|工号|员工号|社員番号|事件编号|案件编号|编号|工单|单号)
 )";
 
 /// What may stand between a cue and its value.
 const CONNECT: &str = r"(?:[\ \t]*(?:(?:no|nr|n[°º]|num|numer|nummer|number|id|ref|vide)(?-u:\b)\.?|№|\#|:|：|\(|\)|-|–|(?:registered|is|was|of)(?-u:\b)))*[\ \t]*";
 
-/// A few words and a colon: "ticket on our side: KF-2024-0311".
-const COLON_PATH: &str = r"(?:(?:[\ \t]+[^\s:：]{1,20}){1,6}?[\ \t]*[:：][\ \t]*)?";
+/// A few words and a colon: "ticket on our side: KF-2024-0311". Words
+/// without digits or brackets, so that the path never steps over a value
+/// or a placeholder (which would make a second pass find more).
+const COLON_PATH: &str = r"(?:(?:[\ \t]+[^\s:：\d\[\]]+){1,6}?[\ \t]*[:：][\ \t]*)?";
 
 /// A document or reference value: a Russian passport's series and number,
 /// a short capitalised prefix and a number, or one token of letters and
 /// digits joined by `-`, `/` or `.`.
-const VALUE: &str = r"(?P<v>\d{2}[\ ]?\d{2}[\ ]+№[\ ]?\d{6}|(?-i:\p{Lu}[\p{L}]{0,5}(?:-\p{Lu}[\p{L}]{0,5})?)[\ ]+(?:№[\ ]?)?\d[\p{L}\p{N}]*(?:[-/.–][\p{L}\p{N}]+)*|[\p{L}\p{N}]*\d[\p{L}\p{N}]*(?:[-/.–][\p{L}\p{N}]+)*|\p{L}+(?:[-/.–][\p{L}\p{N}]+)+)";
+const VALUE: &str = r"(?P<v>\d{2}[\ ]?\d{2}[\ ]+№[\ ]?\d{6}|(?-i:[A-ZÀ-ÞĀ-žΑ-ΩА-ЯЁЄІЇҐ][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ]*(?:-[A-ZÀ-ÞΑ-ΩА-ЯЁЄІЇҐ][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ]*)?)[\ ]+(?:№[\ ]?)?[0-9][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ0-9]*(?:[-/.–][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ0-9]+)*|[A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ0-9]*[0-9][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ0-9]*(?:[-/.–][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ0-9]+)*|[A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ]+(?:[-/.–][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ0-9]+)+)";
 
-static DOC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(
-        r"(?ix){DOC_CUE}\.?{CONNECT}(?P<adj>(?-i:\p{{Ll}}{{3,12}})[\ \t]+)?{COLON_PATH}{VALUE}"
+/// Cues are found first, then a value is looked for right after each:
+/// one pattern for both would be too large for the regex crate's fast
+/// engines.
+static DOC_CUE_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"(?ix){DOC_CUE}\.?")).expect("ID cue pattern compiles"));
+
+static DOC_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+    regex::RegexBuilder::new(&format!(
+        r"(?ix)^{CONNECT}(?P<adj>(?-i:[a-zß-ÿā-žα-ωά-ώа-яёєіїґ]{{3,}})[\ \t]+)?{COLON_PATH}{VALUE}"
     ))
+    .dfa_size_limit(1 << 26)
+    .build()
     .expect("ID number pattern compiles")
 });
+
+/// How far after a cue its value may start and end.
+const REACH: usize = 96;
 
 /// Registers whose abbreviation belongs to the number ("FIR 0214/2023",
 /// "КУСП № 11842", "B.O. 00918/2024"): the abbreviation goes too.
@@ -75,16 +88,20 @@ const PLATE_CUE: &str = r"(?:(?-u:\b)(?:
    |matr[ií]cula|plaque|immatricul[ée]e?|kennzeichen|targa|truck|lorry|tractor|trailer|chassis
    |semirremolque|cabeza\s+tractora|trekker|oplegger|vehicle|car|van|pickup|camion|camión|turismo
  )
- |(?:автоцистерн\p{L}*|причіп\p{L}*|автомобил\p{L}*|госномер\p{L}*)
+ |(?:автоцистерн|причіп|автомобил|госномер)
 )";
 
 /// A plate: up to four groups of capitals or digits joined by a space or
 /// a dash ("84-BVR-7", "TN 05 BQ 6620", "ВН 7712 ЕС").
 const PLATE: &str = r"([\p{Lu}\d]{1,5}(?:[\ -][\p{Lu}\d]{1,5}){0,3})";
 
-static PLATE_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+static PLATE_CUE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"(?ix){PLATE_CUE}")).expect("plate cue pattern compiles")
+});
+
+static PLATE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?ix){PLATE_CUE}(?:[\ \t]*(?:no\.?|nr\.?|:|\(|-))*(?:[\ \t]+(?-i:\p{{Ll}}{{2,12}}))?(?:{COLON_PATH}|[\ \t]+)(?-i:{PLATE})(?:[^\p{{L}}\p{{N}}]|$)"
+        r"(?ix)^(?:[\ \t]*(?:(?:no|nr)(?-u:\b)\.?|:|\(|-))*(?:[\ \t]+(?-i:\p{{Ll}}{{2,12}}))?(?:{COLON_PATH}|[\ \t]+)(?-i:{PLATE})(?:[^\p{{L}}\p{{N}}]|$)"
     ))
     .expect("plate pattern compiles")
 });
@@ -172,6 +189,14 @@ const NOT_BEFORE_NO: &[&str] = &[
     "rustdesk",
     "tlx",
     "telex",
+    "invoice",
+    "inv",
+    "faktura",
+    "factura",
+    "fattura",
+    "rechnung",
+    "order",
+    "po",
 ];
 
 /// Upper-case words before a number that make it something else.
@@ -187,21 +212,36 @@ const UNITS: &[&str] = &[
 ];
 
 pub(crate) fn detect(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
-    for found in DOC.captures_iter(text) {
-        let (Some(all), Some(value)) = (found.get(0), found.name("v")) else {
+    for cue in DOC_CUE_RE.find_iter(text) {
+        let from = word_end(text, cue.end());
+        let Some(window) = window(text, from) else {
             continue;
         };
-        let cue = bare_no(text, all.start(), all.as_str());
-        let weak = cue == Some(false) || found.name("adj").is_some();
-        if cue == Some(true) || (weak && !strong(value.as_str())) {
+        let Some(found) = DOC_TAIL.captures(window) else {
+            continue;
+        };
+        let Some(value) = found.name("v") else {
+            continue;
+        };
+        let (mut vs, ve) = (from + value.start(), from + value.end());
+        // A prefix is a short code ("RUS", "MMR-DK"), not a word.
+        if let Some((prefix, _)) = value.as_str().split_once(' ')
+            && prefix.split('-').any(|p| p.chars().count() > 6)
+        {
+            vs += prefix.len() + 1;
+        }
+        let value = &text[vs..ve];
+        let bare = bare_no(text, cue.start(), cue.as_str());
+        let weak = bare == Some(false) || found.name("adj").is_some();
+        if bare == Some(true) || (weak && !strong(value)) {
             continue;
         }
-        let mut end = push_value(text, value.start(), value.end(), guard, out);
+        let mut end = push_value(text, vs, ve, guard, out);
         if end.is_none() {
             continue;
         }
         // A list of values of the same shape after one cue.
-        let shape = signature(value.as_str());
+        let shape = signature(value);
         while let Some(at) = end {
             let Some(next) = MORE.captures(&text[at..]).and_then(|c| c.name("v")) else {
                 break;
@@ -235,16 +275,53 @@ pub(crate) fn shaped(text: &str, guard: &Intervals, taken: &Intervals, out: &mut
         } else {
             true
         };
-        if ok && !guard.overlaps(m.start(), m.end()) && !taken.overlaps(m.start(), m.end()) {
+        if ok
+            && !after_invoice_word(&text[..m.start()])
+            && !guard.overlaps(m.start(), m.end())
+            && !taken.overlaps(m.start(), m.end())
+        {
             out.push(Candidate::new(m.start(), m.end(), Kind::IdNumber));
         }
     }
 }
 
+/// Invoice and order numbers name a transaction, not a person or a case:
+/// left, like the amounts next to them.
+fn after_invoice_word(before: &str) -> bool {
+    let mut rest = before;
+    for _ in 0..2 {
+        rest = rest.trim_end_matches([' ', '\t', ':', '#', '.']);
+        let len: usize = rest
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphanumeric())
+            .map(char::len_utf8)
+            .sum();
+        let word = rest[rest.len() - len..].to_lowercase();
+        rest = &rest[..rest.len() - len];
+        match word.as_str() {
+            "invoice" | "inv" | "faktura" | "factura" | "fattura" | "rechnung" | "order" | "po"
+            | "note" => {
+                return true;
+            }
+            "no" | "nr" | "number" => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
 fn plates(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
-    for found in PLATE_AFTER.captures_iter(text) {
-        let Some(value) = found.get(1) else { continue };
-        let Some(mut end) = push_plate(text, value.start(), value.end(), guard, out) else {
+    for cue in PLATE_CUE_RE.find_iter(text) {
+        let from = word_end(text, cue.end());
+        let Some(window) = window(text, from) else {
+            continue;
+        };
+        let Some(value) = PLATE_TAIL.captures(window).and_then(|c| c.get(1)) else {
+            continue;
+        };
+        let (vs, ve) = (from + value.start(), from + value.end());
+        let Some(mut end) = push_plate(text, vs, ve, guard, out) else {
             continue;
         };
         let shape = signature(value.as_str());
@@ -266,6 +343,24 @@ fn plates(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
             }
         }
     }
+}
+
+/// Cues in inflected languages are stems ("паспорт", "книжк"): the
+/// ending goes with the cue.
+fn word_end(text: &str, at: usize) -> usize {
+    let rest = &text[at..];
+    at + rest
+        .find(|c: char| !c.is_alphabetic())
+        .unwrap_or(rest.len())
+}
+
+/// The rest of the line after a cue, at most [`REACH`] bytes; `None` when
+/// it holds no digit (most cues are ordinary words: "no", "case", "car").
+fn window(text: &str, from: usize) -> Option<&str> {
+    let reach = floor_boundary(text, from + REACH);
+    let rest = &text[from..reach];
+    let line = rest.find('\n').map_or(rest, |n| &rest[..n]);
+    line.bytes().any(|b| b.is_ascii_digit()).then_some(line)
 }
 
 /// Pushes a plate if it has the shape of one; returns its end.
@@ -495,5 +590,6 @@ mod tests {
         assert!(found("report 2024 and file: dropper01.exe, ref CVE-2023-1234").is_empty());
         assert!(found("the truck carried 20 MT of cargo; SHA-256 and AES-256-GCM").is_empty());
         assert!(found("the case at 14:32 on 2024-05-17").is_empty());
+        assert!(found("settle invoice INV-2024-00831 and Invoice No. 2024-1178").is_empty());
     }
 }

@@ -41,8 +41,9 @@ static ACCOUNT: LazyLock<Regex> = LazyLock::new(|| {
             (?-u:\b)(?:a/c|acct|acc|account|accounts|bank\s?account|bankkonto|konto(?:nummer|nr)?
                |kontonummer|rekening(?:nummer)?|cuenta(?:\s+(?:corriente|rut|de\s+ahorros?))?
                |conta(?:\s+corrente)?|c/c|hesap(?:\s+numarası)?|rachunku|rachunek|numer\s+konta
-               |compte|conto|iban|\p{L}*bank(?:en|a)?)
-          | (?:сч[её]т[аеу]?|рахун(?:ок|ку)|λογαριασμ[όοών]\p{L}*|账号|账户|帳號|帳戶|口座番号|口座)
+               |compte|conto|iban)
+          | bank(?:en|a)?(?-u:\b)
+          | (?:сч[её]т[аеу]?|рахун(?:ок|ку)|λογαριασμ[α-ωά-ώ]*|账号|账户|帳號|帳戶|口座番号|口座)
         )
         (?:[\ \t]*(?:no\.?|nr\.?|number|n[°º]\.?|\#|:|=|is|was|of|at|in|в|на|\(|,|，|：)){0,4}
         (?:[\ \t]+[\p{L}][\p{L}\p{M}.&'-]{0,20}){0,2}?

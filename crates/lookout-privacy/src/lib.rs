@@ -148,6 +148,7 @@
 //! small-cell suppression, so that no published figure singles out a
 //! reporter.
 
+mod addresses;
 mod documents;
 mod error;
 mod finance;
@@ -279,6 +280,7 @@ fn candidates(text: &str, known: &KnownNames) -> Vec<Candidate> {
     finance::accounts(text, &protected, &mut out);
     let guard = protect::word_guard(text, &protected);
     documents::detect(text, &guard, &mut out);
+    addresses::detect(text, &guard, &mut out);
     phone::detect(text, &protected, &mut out);
     names::people(text, &protected, &mut out);
     orgs::detect(text, &guard, &mut out);
