@@ -73,7 +73,7 @@ const STREET_SUFFIX: &[&str] = &[
     "straße", "strasse", "gasse", "weg", "allee", "damm", "platz", "ufer", "kai", "gate", "gata",
     "gatan", "vägen", "veien", "vegen", "vej", "gade", "stræde", "allé", "kade", "kaai", "straat",
     "laan", "gracht", "plein", "singel", "haven", "dijk", "kaien", "bryggen", "torget", "havnevej",
-    "vegur", "caddesi", "sokak",
+    "vegur", "caddesi", "sokak", "kaj", "brygge", "kaia",
 ];
 
 /// Floors, suites and units: with a number, strong.
@@ -81,7 +81,7 @@ const STREET_SUFFIX: &[&str] = &[
 const UNIT_STRONG: &[&str] = &[
     "floor", "fl", "suite", "ste", "unit", "level", "flat", "apt", "apto", "piso", "oficina", "of",
     "sala", "andar", "conj", "kat", "daire", "tầng", "офис", "оф", "д", "кв", "корп", "лит",
-    "lok", "p.o.box", "postboks", "postfach", "apartado", "τ.θ",
+    "lok", "p.o.box", "postboks", "postfach", "apartado", "τ.θ", "lt", "lantai",
 ];
 
 /// Units and blocks that name other things too ("Office 365", "Block C").
@@ -98,7 +98,7 @@ const PLACE: &[&str] = &[
     "court", "estate", "park", "complex", "edificio", "torre", "bhavan", "mansion", "arcade",
     "annexe", "village", "zone", "col", "colonia", "sector", "phường", "quận", "ciudad", "state",
     "province", "district", "island", "bay", "point", "city", "bairro", "barangay", "brgy",
-    "nagar", "node", "kav", "mile", "centro",
+    "nagar", "node", "kav", "mile", "centro", "gedung", "wisma", "menara",
 ];
 
 /// Lower-case words that belong to addresses.
@@ -129,7 +129,7 @@ const STOP: &[&str] = &[
     "hi", "hello", "sir", "madam", "subject", "from", "to", "date", "sent", "re", "fwd", "attn",
     "cc", "ref", "ticket", "case", "invoice", "vessel", "not", "and", "or", "the", "for", "urgent",
     "note", "mvh", "hilsen", "pozdrawiam", "saygılarımızla", "atenciosamente", "saludos",
-    "grüße", "gruß", "utc", "gmt", "lt", "ip", "id", "host", "pc",
+    "grüße", "gruß", "utc", "gmt", "ip", "id", "host", "pc",
 ];
 
 /// Abbreviations that end in a period inside an address.
@@ -750,6 +750,22 @@ mod tests {
                 "Skovgaard Tankers A/S\nTuborg Havnevej 18\nDK-2900 Hellerup\nTel: +45 33 63 41 00"
             ),
             vec!["Tuborg Havnevej 18", "DK-2900 Hellerup"]
+        );
+    }
+
+    #[test]
+    fn floors_and_quays() {
+        assert_eq!(
+            found(
+                "PT Arung Samudra Lines, Gedung Graha Pelni Lt. 7, Jl. Gajah Mada 14, Jakarta Pusat 10130"
+            ),
+            vec!["Gedung Graha Pelni Lt. 7, Jl. Gajah Mada 14, Jakarta Pusat 10130"]
+        );
+        assert_eq!(
+            found(
+                "Øresund Bulk Carriers A/S\nKalkbrænderiløbskaj 4, 2100 København Ø\nTlf. +45 35 27 60 00"
+            ),
+            vec!["Kalkbrænderiløbskaj 4, 2100 København Ø"]
         );
     }
 

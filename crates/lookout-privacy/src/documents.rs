@@ -29,21 +29,21 @@ const DOC_CUE: &str = r"(?:(?-u:\b)(?:
    |gemiadamı\s+cüzdanı|seefahrtsbuch|endorsement|książeczk
    |dni|nic|aadhaar|national\s+id|id\s+card|identity\s+card|(?:driver'?s?|driving)\s+licen[cs]e
    |licen[cs]e|rijbewijs|führerschein
-   |employee|emp\.?\s*(?:id|no)|staff|personnel|personalnummer|personal-?nr|crew[\s-]?id|badge
+   |employee|empleado|funcionário|emp\.?\s*(?:id|no)|staff|personnel|personalnummer|personal-?nr|crew[\s-]?id|badge
    |access\s+card|gate\s+pass|vehicle\s+pass|surveyor\s+id|client\s+id|customer\s+id|member\s+id
    |cases?|caso|ticket|incident|ref|refs|reference|az|aktenzeichen|sak|saksnr|saksnummer|zaaknr
    |zaaknummer|registratienummer|tagebuchnummer|anmeldelse|file|dosya|soruşturma|complaint|petition
    |report|rapor|raporu|receipt|folio|carpetilla|atestado|denuncia|blotter\s+entry|procès-verbal
    |zgłoszeni[ae]|seal|permit
-   |no|nr
+   |no|nr|br
  )(?-u:\b)
  |nummer(?-u:\b)
  |(?-u:\b)n[°º]
- |(?:паспорт|διαβατ|книжк|посвідченн|справ|số\s+đăng\s+ký|№|护照|護照|旅券|工号|员工号|社員番号|事件编号|案件编号|编号|工单|单号)
+ |(?:паспорт|διαβατ|книжк|knjižic|посвідченн|справ|số\s+đăng\s+ký|№|护照|護照|旅券|工号|员工号|社員番号|事件编号|案件编号|编号|工单|单号)
 )";
 
 /// What may stand between a cue and its value.
-const CONNECT: &str = r"(?:[\ \t]*(?:(?:no|nr|n[°º]|num|numer|nummer|number|id|ref|vide)(?-u:\b)\.?|№|\#|:|：|\(|\)|-|–|(?:registered|is|was|of)(?-u:\b)))*[\ \t]*";
+const CONNECT: &str = r"(?:[\ \t]*(?:(?:no|nr|br|n[°º]|num|numer|nummer|number|id|ref|vide|de)(?-u:\b)\.?|№|\#|:|：|\(|\)|-|–|(?:registered|is|was|of)(?-u:\b)))*[\ \t]*";
 
 /// A few words and a colon: "ticket on our side: KF-2024-0311". Words
 /// without digits or brackets, so that the path never steps over a value
@@ -84,7 +84,7 @@ static REGISTER: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Cue words of vehicles and their plates.
 const PLATE_CUE: &str = r"(?:(?-u:\b)(?:
-    (?:licen[cs]e|number|registration)\s+plates?|plates?|registration|reg\.?\s*no\.?|kenteken
+    (?:licen[cs]e|number|registration)\s+plates?|plates?|placas?|registration|reg\.?\s*no\.?|kenteken
    |matr[ií]cula|plaque|immatricul[ée]e?|kennzeichen|targa|truck|lorry|tractor|trailer|chassis
    |semirremolque|cabeza\s+tractora|trekker|oplegger|vehicle|car|van|pickup|camion|camión|turismo
  )
@@ -136,12 +136,21 @@ static MORE_PLATES: LazyLock<Regex> = LazyLock::new(|| {
     .expect("plate list pattern compiles")
 });
 
-/// Ticketing tools' ids and dashed references, found without a cue.
+/// Ticketing tools' ids, dashed references and Chinese licence plates
+/// (a province's character, a letter, five or six more), found without a
+/// cue.
 static SHAPED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?-u:\b)(?:(?:INC|RITM|CHG|REQ|PRB|SCTASK|TASK|SR|CS|TKT)-?\d{5,}|[A-Z]{2,6}(?:-[A-Z0-9]{1,8}){2,5})(?-u:\b)",
+        r"(?-u:\b)(?:(?:INC|RITM|CHG|REQ|PRB|SCTASK|TASK|SR|CS|TKT)-?\d{5,}|[A-Z]{2,6}(?:-[A-Z0-9]{1,8}){2,5})(?-u:\b)|[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][A-Z0-9]{5,6}(?-u:\b)",
     )
     .expect("shaped reference pattern compiles")
+});
+
+/// Names of algorithms and formats that follow a cue like "file" and
+/// are no one's number ("dosya SHA256 a28...").
+static TECHNICAL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:sha-?\d+|md5|crc-?32|x64|x86|win(?:32|64)|ipv[46]|utf-?(?:8|16)|base64|aes-?\d+|rc4|tls-?v?\d(?:\.\d)?|mp[34]|h\.?26[45])$")
+        .expect("technical names compile")
 });
 
 /// Words before a bare `no.` that make it not an identifier's cue.
@@ -212,6 +221,7 @@ const UNITS: &[&str] = &[
 ];
 
 pub(crate) fn detect(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
+    let from = out.len();
     for cue in DOC_CUE_RE.find_iter(text) {
         let from = word_end(text, cue.end());
         let Some(window) = window(text, from) else {
@@ -259,6 +269,41 @@ pub(crate) fn detect(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
         }
     }
     plates(text, guard, out);
+    elsewhere(text, guard, from, out);
+}
+
+/// The same number written again without its cue ("KOL 221908 is
+/// registered to ...") still names the person: every other occurrence of
+/// a value found after a cue goes too.
+fn elsewhere(text: &str, guard: &Intervals, from: usize, out: &mut Vec<Candidate>) {
+    let mut values: Vec<&str> = out[from..]
+        .iter()
+        .map(|c| &text[c.start..c.end])
+        .filter(|v| v.chars().filter(char::is_ascii_digit).count() >= 5)
+        .collect();
+    values.sort_unstable();
+    values.dedup();
+    // Enough for any narrative; a pathological text keeps its first ones.
+    values.truncate(256);
+    if values.is_empty() {
+        return;
+    }
+    let pattern = values
+        .iter()
+        .map(|v| regex::escape(v))
+        .collect::<Vec<_>>()
+        .join("|");
+    let Ok(re) = Regex::new(&pattern) else { return };
+    for m in re.find_iter(text) {
+        let glued = prev_char(text, m.start()).is_some_and(char::is_alphanumeric)
+            || text[m.end()..]
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric);
+        if !glued && !guard.overlaps(m.start(), m.end()) {
+            out.push(Candidate::new(m.start(), m.end(), Kind::IdNumber));
+        }
+    }
 }
 
 /// Tool ids and dashed references, which need no cue; added only where no
@@ -269,7 +314,8 @@ pub(crate) fn shaped(text: &str, guard: &Intervals, taken: &Intervals, out: &mut
         let v = m.as_str();
         let digits = v.bytes().filter(u8::is_ascii_digit).count();
         let last = v.rsplit('-').next().unwrap_or(v);
-        let dashed = v.contains('-') && !v.starts_with("INC-") || v.matches('-').count() >= 2;
+        let dashed = v.is_ascii()
+            && (v.contains('-') && !v.starts_with("INC-") || v.matches('-').count() >= 2);
         let ok = if dashed {
             digits >= 4 && last.bytes().filter(u8::is_ascii_digit).count() >= 2
         } else {
@@ -402,6 +448,7 @@ fn push_value(
     let year = v.len() == 4 && (v.starts_with("19") || v.starts_with("20")) && digits == 4;
     // "04/04", "27-28": a day, a date or a range, not a number.
     let day = v.len() <= 5 && digits == v.len() - 1 && v.contains(['/', '-', '.']);
+    let technical = TECHNICAL.is_match(v);
     let prefix = v
         .split_once(' ')
         .is_some_and(|(p, _)| NOT_PREFIX.contains(&p.to_uppercase().as_str()));
@@ -419,6 +466,7 @@ fn push_value(
         || (digits == alnum && digits < 4)
         || year
         || day
+        || technical
         || prefix
         || unit_after
         || (guard.overlaps(start, end) && !long_decimal)
@@ -439,7 +487,7 @@ fn bare_no(text: &str, start: usize, matched: &str) -> Option<bool> {
         .take_while(|c| c.is_alphanumeric() || matches!(c, '°' | 'º'))
         .collect::<String>()
         .to_lowercase();
-    if !matches!(cue.as_str(), "no" | "nr" | "n°" | "nº") {
+    if !matches!(cue.as_str(), "no" | "nr" | "br" | "n°" | "nº") {
         return None;
     }
     let before = text[..start].trim_end_matches([' ', '\t', '.', ':']);
@@ -541,6 +589,15 @@ mod tests {
         assert_eq!(found("(КУСП № 11842)"), vec!["КУСП № 11842"]);
         assert_eq!(found("工号 SE20170342）"), vec!["SE20170342"]);
         assert_eq!(
+            found("pomorska knjižica br. 00-1-045512."),
+            vec!["00-1-045512"]
+        );
+        assert_eq!(found("(no. de empleado 58817)"), vec!["58817"]);
+        assert_eq!(
+            found(" - SARKAR Bikash, OS, CDC KOL 221908, DOB 11.02.1999"),
+            vec!["KOL 221908"]
+        );
+        assert_eq!(
             found("Passports were taken with them: EC4521873 (Nowicki), EK9036214 (Wójcik)."),
             vec!["EC4521873", "EK9036214"]
         );
@@ -564,6 +621,11 @@ mod tests {
             found("Автоцистерни: ВН 7712 ЕС (причіп ВН 0943 ХР) та АА 3381 КМ, водії"),
             vec!["ВН 7712 ЕС", "ВН 0943 ХР", "АА 3381 КМ"]
         );
+        assert_eq!(found("集卡 沪D7K521 进出港"), vec!["沪D7K521"]);
+        assert_eq!(
+            found("camioneta, placas TX BR7-K221, y"),
+            vec!["TX BR7-K221"]
+        );
         assert_eq!(
             found("Konteynerler 33 ADK 417 ve 34 FRT 92 plakalı çekicilerle"),
             vec!["33 ADK 417", "34 FRT 92"]
@@ -571,6 +633,16 @@ mod tests {
         assert_eq!(
             found("camion immatriculé TG 4471 BF (transporteur"),
             vec!["TG 4471 BF"]
+        );
+    }
+
+    #[test]
+    fn a_number_found_after_its_cue_goes_everywhere() {
+        assert_eq!(
+            found(
+                "CDC KOL 221908, DOB 11.02.1999. Later: KOL 221908 is registered to another man."
+            ),
+            vec!["KOL 221908", "KOL 221908"]
         );
     }
 
@@ -590,6 +662,7 @@ mod tests {
         assert!(found("report 2024 and file: dropper01.exe, ref CVE-2023-1234").is_empty());
         assert!(found("the truck carried 20 MT of cargo; SHA-256 and AES-256-GCM").is_empty());
         assert!(found("the case at 14:32 on 2024-05-17").is_empty());
+        assert!(found("dosya SHA256 a2869aa96f9637fa1b90500675487c25dd77e48").is_empty());
         assert!(found("settle invoice INV-2024-00831 and Invoice No. 2024-1178").is_empty());
     }
 }
