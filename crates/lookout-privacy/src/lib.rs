@@ -148,6 +148,7 @@
 //! small-cell suppression, so that no published figure singles out a
 //! reporter.
 
+mod addresses;
 mod contacts;
 mod documents;
 mod error;
@@ -284,10 +285,12 @@ fn candidates(text: &str, known: &KnownNames, indicators: &[String]) -> Vec<Cand
     network::user_paths(text, &mut out);
     maritime::detect(text, &protected, &mut out);
     finance::detect(text, &mut out);
-    documents::detect(text, &protected, &mut out);
+    finance::accounts(text, &protected, &mut out);
+    let guard = protect::word_guard(text, &protected);
+    documents::detect(text, &guard, &mut out);
+    addresses::detect(text, &guard, &mut out);
     phone::detect(text, &protected, &mut out);
     names::people(text, &protected, &mut out);
-    let guard = protect::word_guard(text, &protected);
     orgs::detect(text, &guard, &mut out);
     people::detect(text, &guard, &mut out);
     known.detect(text, &mut out);
@@ -301,6 +304,7 @@ fn candidates(text: &str, known: &KnownNames, indicators: &[String]) -> Vec<Cand
     );
     let taken = Intervals::from_unsorted(out.iter().map(|c| (c.start, c.end)).collect());
     names::vessels(text, &protected, &taken, &mut out);
+    documents::shaped(text, &guard, &taken, &mut out);
     spread::repeat(text, &protected, &mut out);
     spread::names(text, &guard, &mut out);
     let placeholders = Intervals::from_unsorted(
