@@ -20,7 +20,7 @@ use crate::text::Candidate;
 /// the address.
 static ATTACKER_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)reply[- ]?to|return[- ]path|spoof|fake|fraud|scam|attacker|phish|malicious|look[- ]?alike|typo[- ]?squat|impersonat|bogus|forged|forgery|counterfeit|suspicious|threat[- ]actor|adversar|criminal|hacker|ransom|decrypt|readme|read_me|ransom[- ]note|negotiat|extort|leak[- ]?site|forward(?:ing|ed)?(?:[- ]rule)?[^.\n]{0,40}?\bto\b|fwd\s+to|->|lure|sender|sent\s+from|came\s+from|comes\s+from|mail(?:ed|s)?\s+from|writes\s+from|wrote\s+from|letters?\s+from|e-?mails?\s+from|from\s+the\s+(?:address|domain)|the\s+outfit|the\s+agency\s+sends|posing|purport|claimed\s+to\s+be|pretend|so-called|unknown\s+sender|external\s+sender|golpista|golpe|estaf|fals[oa]|remitente|desde\s+(?:la\s+dirección|el\s+correo)|correo\s+desde|remetente|αποστολέ|ψεύτικ|ψευδ|απάτ|απατε|διεύθυνση\s+απάντησης|από\s+τη\s+διεύθυνση|отправител|с\s+адреса|з\s+адрес|якобы|фальш|мошен|поддел|похож|шахра|підробл|nadawca|z\s+adresu|fałszyw|oszu|avsender|falsk|svindl|fra\s+adressen|afsender|absender|gefälscht|betrüg|von\s+der\s+adresse|angeblich|gönderen|sahte|oltalama|dolandır|adresten|afzender|vanaf|valse|nep-|oplicht|pošiljatelj|lažn|peke|manloloko|giả\s+mạo|发件|仿冒|攻击者|回复地址|诈骗|钓鱼|假冒|冒充|送信元|差出人|なりすまし|偽|발신|사칭|피싱|contact(?:\s+e-?mail)?\s*(?:on|in)\s+(?:the\s+)?note|\bfrom\s+[\x22(<“]?$",
+        r"(?i)reply[- ]?to|return[- ]path|spoof|fake|fraud|scam|attacker|phish|malicious|look[- ]?alike|typo[- ]?squat|impersonat|bogus|forged|forgery|counterfeit|suspicious|threat[- ]actor|adversar|criminal|hacker|ransom|decrypt|readme|read_me|ransom[- ]note|negotiat|extort|leak[- ]?site|forward(?:ing|ed)?(?:[- ]rule)?[^.\n]{0,40}?\bto\b|fwd\s+to|->|lure|sender|sent\s+from|came\s+from|comes\s+from|mail(?:ed|s)?\s+from|writes\s+from|wrote\s+from|letters?\s+from|e-?mails?\s+from|from\s+the\s+(?:address|domain)|the\s+outfit|the\s+agency\s+sends|posing|purport|claimed\s+to\s+be|pretend|so-called|unknown\s+sender|external\s+sender|golpista|golpe|estaf|fals[oa]|remitente|desde\s+(?:la\s+dirección|el\s+correo)|correo\s+desde|remetente|αποστολέ|ψεύτικ|ψευδ|απάτ|απατε|διεύθυνση\s+απάντησης|από\s+τη\s+διεύθυνση|отправител|с\s+адреса|з\s+адрес|якобы|фальш|мошен|поддел|похож|шахра|підробл|nadawca|z\s+adresu|fałszyw|oszu|avsender|falsk|svindl|fra\s+adressen|afsender|absender|gefälscht|betrüg|von\s+der\s+adresse|angeblich|gönderen|sahte|oltalama|dolandır|adresten|afzender|vanaf|valse|nep-|oplicht|pošiljatelj|lažn|peke|manloloko|giả\s+mạo|发件|仿冒|攻击者|回复地址|诈骗|钓鱼|假冒|冒充|送信元|差出人|なりすまし|偽|발신|사칭|피싱|contact(?:\s+e-?mail)?\s*(?:on|in)\s+(?:the\s+)?note|(?:\bfrom|\bfra|\bvon|\bvom|\bvanaf|από|\bот|\bдесь|\bdesde|\bdal|\bfrån)\s+[\x22(<“«]?$|(?:\bfrom|\bde|\bvon|από|\bот)\s+[\x22“«][^\x22”»\n]{1,60}[\x22”»]\s*<$|appeared\s+to|purported|supposedly|allegedly|ut\s+til\s+å\s+være|rzekomo|supuestamente|aparentemente|sözde|(?:proton|gmail|outlook|hotmail|yahoo|free)[- ]?(?:mail[- ]?)?(?:address|adresse|adres|dirección|endereço|adresa)",
     )
     .expect("attacker cue pattern compiles")
 });
@@ -32,6 +32,12 @@ static PHONE_CUE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)fraud|scam|fake|spoof|attacker|impostor|imposter|criminal|extort|caller[- ]id|sender\s+number|phisher|golpista|estafador|мошен|шахра|fałszyw|oszust|sahte|dolandırıc|απατε|ψεύτικ|诈骗|骗子",
     )
     .expect("phone cue pattern compiles")
+});
+
+/// A ransom note or extortion, in the words around a contact address.
+static RANSOM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)ransom|decrypt|readme|read_me|recover|restore|note|lösegeld|erpress|выкуп|вымогат|викуп|勒索|赎金|身代金|okup|fidye|λύτρα|rescate|resgate")
+        .expect("ransom pattern compiles")
 });
 
 /// Words that say the address that follows is genuine: the reporter's,
@@ -47,7 +53,7 @@ static GENUINE_CUE: LazyLock<Regex> = LazyLock::new(|| {
 /// the next blank line, list the attacker's infrastructure.
 static IOC_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?im)^[^\n]{0,30}\b(?:iocs?|indicators?(?:\s+of\s+compromise)?|observables|ευρήματα|индикатор|wskaźniki|göstergeler|indicadores|indikatorer|指标|失陷指标)\b[^\n]{0,40}$",
+        r"(?im)^[^\n]{0,30}\b(?:iocs?|indicators?(?:\s+of\s+compromise)?|observables|ευρήματα|индикатор\w*|wskaźniki|göstergeler|indicadores|indikatorer|指标|失陷指标)\b[^\n:]{0,30}(?::|$)",
     )
     .expect("IoC header pattern compiles")
 });
@@ -111,9 +117,35 @@ const FREE_MAIL: &[&str] = &[
 
 fn free_mail(domain: &str) -> bool {
     let d = domain.to_ascii_lowercase();
-    FREE_MAIL
+    if FREE_MAIL
         .iter()
         .any(|f| d == *f || d.ends_with(&format!(".{f}")))
+    {
+        return true;
+    }
+    // The big providers under any country's domain: yahoo.in, outlook.fr.
+    let labels: Vec<&str> = d.split('.').collect();
+    labels.len() <= 3
+        && labels.first().is_some_and(|l| {
+            matches!(
+                *l,
+                "gmail"
+                    | "yahoo"
+                    | "outlook"
+                    | "hotmail"
+                    | "live"
+                    | "msn"
+                    | "gmx"
+                    | "yandex"
+                    | "proton"
+                    | "protonmail"
+                    | "rediffmail"
+                    | "rambler"
+                    | "libero"
+                    | "aol"
+                    | "icloud"
+            )
+        })
 }
 
 /// The domain of an address as written (also defanged), lower case.
@@ -379,10 +411,24 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
                 said(context(text, c.start))
                     .or_else(|| {
                         let line_start = text[..c.start].rfind('\n').map_or(0, |i| i + 1);
-                        FROM_HEADER
-                            .is_match(&text[line_start..c.start])
-                            .then(|| said(before_quote(text, line_start)))
-                            .flatten()
+                        // The sender of a quoted message: what the prose
+                        // above says of it (only the attacker's side
+                        // counts: "the real supplier never sent this" is
+                        // about someone else), or raw headers pasted from
+                        // a suspicious mail, or a quoted display name.
+                        let line = &text[line_start..c.start];
+                        FROM_HEADER.is_match(line).then_some(()).and_then(|()| {
+                            let prose = before_quote(text, line_start);
+                            let cue = said(prose) == Some(true)
+                                || ATTACKER_CUE.is_match(prose) && !GENUINE_CUE.is_match(prose);
+                            let pasted = text[crate::text::floor_boundary(
+                                text,
+                                line_start.saturating_sub(600),
+                            )..line_start]
+                                .contains("Received:");
+                            (cue || (fraud_story && (pasted || line.contains(['"', '“']))))
+                                .then_some(true)
+                        })
                     })
                     .or_else(|| {
                         domain
@@ -400,6 +446,34 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
             }
         })
         .collect();
+    // An address the text calls the attacker's once is the attacker's
+    // wherever it stands (an "IOCs:" list repeats the phishing sender).
+    let attacker_values: HashSet<String> = addresses
+        .iter()
+        .filter(|a| a.attacker == Some(true))
+        .map(|a| text[cands[a.index].start..cands[a.index].end].to_lowercase())
+        .collect();
+    for a in addresses.iter_mut() {
+        let c = &cands[a.index];
+        let member_domain = a.domain.as_deref().is_some_and(member);
+        if !member_domain && attacker_values.contains(&text[c.start..c.end].to_lowercase()) {
+            a.attacker = Some(true);
+        }
+        // A ransom note's contact: "Note asks 980 USD, contact x@y".
+        if a.attacker.is_none() {
+            let before =
+                &text[crate::text::floor_boundary(text, c.start.saturating_sub(250))..c.start];
+            let tail = before.trim_end_matches([' ', ':', '(', '<']).to_lowercase();
+            if RANSOM.is_match(before)
+                && (tail.ends_with("contact")
+                    || tail.ends_with("e-mail")
+                    || tail.ends_with("email")
+                    || tail.ends_with("/"))
+            {
+                a.attacker = Some(true);
+            }
+        }
+    }
     // A look-alike of a genuine domain is the attacker's; of the
     // attacker's, genuine. Two unknowns: the one more made-up. Domains
     // written bare count too ("our supplier uses acme-spares.dk").

@@ -381,14 +381,51 @@ async fn confidential_reports_seal_the_identity_for_analysts_only() {
 }
 
 #[tokio::test]
+async fn the_preview_keeps_the_attackers_address_and_removes_the_victims() {
+    each_backend(async |url| {
+        let server = TestServer::start(&url).await;
+        let narrative = "Our accounts clerk Eleni Markou (Akti Miaouli 85, 185 38 Piraeus, \
+                         IBAN GR16 0110 1250 0000 0001 2300 695) got new bank details; \
+                         the mail came from billing@bunker-supp1y.example and pay.desk@mailbox.example \
+                         answered.";
+        let mut fields = report_fields("anonymous", narrative);
+        fields.retain(|(k, _)| *k != "indicators");
+        fields.push(("indicators", "pay.desk@mailbox.example\n185.220.101.4"));
+        fields.push(("action", "preview"));
+        let reporter = browser();
+        let (status, _, page) = submit(
+            &reporter,
+            &server.url("/report"),
+            &server.url("/report"),
+            &fields,
+        )
+        .await;
+        assert_eq!(status, 200, "{page}");
+        let start = page.find("id=\"preview-narrative\"").expect("a preview");
+        let shown = &page[start..start + page[start..].find("</p>").unwrap()];
+        for placeholder in ["[PERSON]", "[ADDRESS]", "[BANK_ACCOUNT]"] {
+            assert!(shown.contains(&format!("<mark>{placeholder}</mark>")), "{placeholder}: {shown}");
+        }
+        for gone in ["Markou", "Miaouli", "GR16"] {
+            assert!(!shown.contains(gone), "{gone}: {shown}");
+        }
+        // The phishing sender, and the address the reporter listed as an
+        // indicator, are the attacker's: other members need them.
+        assert!(shown.contains("billing@bunker-supp1y.example"), "{shown}");
+        assert!(shown.contains("pay.desk@mailbox.example"), "{shown}");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn reporters_preview_the_scrubbed_text_and_anonymous_reports_are_kept_scrubbed() {
     each_backend(async |url| {
         let server = TestServer::start(&url).await;
-        server.org("Northwind Tankers", "ship-owner").await;
+        server.org("Northwind Polaris", "ship-owner").await;
         server
-            .user("cso@northwind.example", "member", Some("Northwind Tankers"))
+            .user("cso@northwind.example", "member", Some("Northwind Polaris"))
             .await;
-        let narrative = "Bosun Zebedee saw the ransom note. Northwind Tankers IT at ops@northwind.example was told.";
+        let narrative = "Bosun Zebedee saw the ransom note. Northwind Polaris IT at ops@northwind.example was told.";
         let reporter = browser();
         let mut fields = report_fields("anonymous", narrative);
         fields.push(("scrub_terms", "Zebedee"));
@@ -411,7 +448,7 @@ async fn reporters_preview_the_scrubbed_text_and_anonymous_reports_are_kept_scru
         // A stranger's preview is no oracle on the member directory: the
         // member's name is not marked, and the page says it goes anyway.
         assert!(!shown.contains("[ORG]"), "{shown}");
-        assert!(shown.contains("Northwind Tankers IT"), "{shown}");
+        assert!(shown.contains("Northwind Polaris IT"), "{shown}");
         assert!(page.contains("this preview does not show them"));
         // A member signed in sees what the directory removes.
         let member = browser();

@@ -547,6 +547,28 @@ fn scrub_removes_bank_accounts_and_document_numbers() {
     );
 }
 
+#[test]
+fn scrub_removes_addresses_and_untitled_names_and_keeps_the_attackers_address() {
+    let input = "Eleni Markou called from our office.\nAkti Miaouli 85\n185 38 Piraeus\n\
+                 The fake invoice came from accounts@poseidon-marinesuply.example.";
+    let output = output_with_stdin(lookout().args(["scrub"]), input);
+    assert!(output.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let text = json["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("[PERSON] called from our office.\n[ADDRESS]\n[ADDRESS]\n"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("Piraeus") && !text.contains("Markou"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("came from accounts@poseidon-marinesuply.example."),
+        "the attacker's address is an indicator: {text}"
+    );
+}
+
 /// Runs `lookout report submit` against `server` with `narrative` on
 /// standard input; returns success, stdout and stderr.
 fn report_submit(

@@ -143,8 +143,14 @@ impl EditorForm {
                 impact_safety: report.impact_safety.clone(),
                 impact_operations: report.impact_operations.clone(),
                 impact_money: report.impact_money.clone(),
-                narrative: lookout_privacy::scrub(&body.narrative, known).text,
-                indicators: lookout_privacy::scrub(&body.indicators, known).text,
+                narrative: lookout_privacy::scrub_keeping(&body.narrative, known, &body.indicators)
+                    .text,
+                indicators: lookout_privacy::scrub_keeping(
+                    &body.indicators,
+                    known,
+                    &body.indicators,
+                )
+                .text,
                 tlp: report.tlp.clone(),
                 ..ReportForm::default()
             },
@@ -562,7 +568,7 @@ async fn still_identifying(state: &AppState, content: &Content) -> Result<Vec<St
         ("summary", &content.summary),
         ("indicators", &content.indicators),
     ] {
-        let scrubbed = lookout_privacy::scrub(text, &known);
+        let scrubbed = lookout_privacy::scrub_keeping(text, &known, &content.indicators);
         for finding in scrubbed.findings {
             let quoted: String = text
                 .chars()

@@ -140,8 +140,13 @@ impl Addition {
 fn scrub_addition(addition: &Addition, known: &KnownNames) -> Result<(Scrubbed, Scrubbed), String> {
     let terms = preview::terms(&addition.scrub_terms);
     Ok((
-        preview::scrub(addition.reply.trim(), known, &terms)?,
-        preview::scrub(addition.indicators.trim(), known, &terms)?,
+        preview::scrub(addition.reply.trim(), known, &terms, &addition.indicators)?,
+        preview::scrub(
+            addition.indicators.trim(),
+            known,
+            &terms,
+            &addition.indicators,
+        )?,
     ))
 }
 

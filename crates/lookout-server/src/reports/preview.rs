@@ -32,10 +32,18 @@ pub fn terms(text: &str) -> Vec<String> {
 }
 
 /// Scrubs one text with the directory and the reporter's extra terms.
-pub fn scrub(text: &str, known: &KnownNames, terms: &[String]) -> Result<Scrubbed, String> {
+/// `indicators` is what the reporter listed as indicators: an e-mail
+/// address or number there is the attacker's and stays in both fields.
+pub fn scrub(
+    text: &str,
+    known: &KnownNames,
+    terms: &[String],
+    indicators: &str,
+) -> Result<Scrubbed, String> {
     let extra = Extra {
         spans: Vec::new(),
         terms: terms.to_vec(),
+        indicators: vec![indicators.to_string()],
     };
     lookout_privacy::scrub_with_extra(text, known, &extra).map_err(|err| {
         format!("Words to remove: {err}. Give each word or phrase on its own line, two characters or more.")
@@ -89,8 +97,8 @@ pub fn preview(form: &ReportForm, known: Option<&KnownNames>) -> Result<Preview,
     let terms = extra_terms(form);
     let nobody = KnownNames::empty();
     let names = known.unwrap_or(&nobody);
-    let narrative = scrub(&form.narrative, names, &terms)?;
-    let indicators = scrub(&form.indicators, names, &terms)?;
+    let narrative = scrub(&form.narrative, names, &terms, &form.indicators)?;
+    let indicators = scrub(&form.indicators, names, &terms, &form.indicators)?;
     Ok(Preview {
         with_directory: known.is_some(),
         removed: narrative.findings.len() + indicators.findings.len(),
@@ -104,8 +112,8 @@ pub fn preview(form: &ReportForm, known: Option<&KnownNames>) -> Result<Preview,
 pub fn scrubbed_form(form: &ReportForm, known: &KnownNames) -> Result<ReportForm, String> {
     let terms = extra_terms(form);
     Ok(ReportForm {
-        narrative: scrub(&form.narrative, known, &terms)?.text,
-        indicators: scrub(&form.indicators, known, &terms)?.text,
+        narrative: scrub(&form.narrative, known, &terms, &form.indicators)?.text,
+        indicators: scrub(&form.indicators, known, &terms, &form.indicators)?.text,
         scrub_terms: String::new(),
         membership_token: String::new(),
         ..form.clone()
