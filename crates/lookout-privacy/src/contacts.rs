@@ -44,7 +44,7 @@ static RANSOM: LazyLock<Regex> = LazyLock::new(|| {
 /// a colleague's, a real partner's (also when it was compromised).
 static GENUINE_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:our|my|own|his|her|their\s+(?:real|genuine)|real|genuine|legitimate|legit|correct|actual|true|proper|usual|regular|compromised|hacked|hijacked|victim|personal|private|echte?n?|richtige|wahre|ekte|riktige|rigtige|echt|prawdziw|gerçek|verdader[oa]|correct[oa]|reales?|legítim[oa]|verdadeir[oa])\b|σωστ|πραγματικ|реальн|настоящ|правильн|справжн|у\s+нас|真实|正确|本物|正しい|진짜|실제",
+        r"(?i)\b(?:our|my|own|his|her|their\s+(?:real|genuine)|real|genuine|legitimate|legit|correct|actual|true|proper|usual|regular|compromised|hacked|hijacked|victim|personal|private|echte?n?|richtige|wahre|ekte|riktige|rigtige|echt|prawdziw|gerçek|verdader[oa]|correct[oa]|reales?|legítim[oa]|verdadeir[oa]|official|only|kita|kami|vår|vårt|vores|nosso|nossa|nuestro|nuestra|unser|unsere|nasz|nasza|naszej|bizim|onze|ons)\b|наш|наша|наше|σωστ|σωστ|πραγματικ|реальн|настоящ|правильн|справжн|у\s+нас|真实|正确|本物|正しい|진짜|실제",
     )
     .expect("genuine cue pattern compiles")
 });
@@ -442,7 +442,14 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
                 index,
                 domain,
                 attacker,
-                labelled: LABEL_LINE.is_match(&text[line_start..c.start]),
+                // A header or form line, or a short line of its own (a
+                // signature's contact line), not prose.
+                labelled: LABEL_LINE.is_match(&text[line_start..c.start]) || {
+                    let line_end = text[c.start..]
+                        .find('\n')
+                        .map_or(text.len(), |i| c.start + i);
+                    line_end - line_start <= 80
+                },
             }
         })
         .collect();
@@ -550,12 +557,80 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
         }
         true
     });
+    // Domains the text says are the victim's: "our domain x", "the real
+    // supplier's domain is x", "Acme Ltd (acme.gr)", "(both @acme.no)".
+    let attacker_domains: HashSet<String> = addresses
+        .iter()
+        .filter(|a| a.attacker == Some(true))
+        .filter_map(|a| a.domain.clone())
+        .collect();
+    let orgs: Vec<(usize, usize)> = cands
+        .iter()
+        .filter(|c| c.kind == Kind::Org)
+        .map(|c| (c.start, c.end))
+        .collect();
+    for m in BARE_DOMAIN.find_iter(text) {
+        let d = m.as_str().to_lowercase();
+        let before = &text[..m.start()];
+        // Inside an address or a URL: not bare.
+        if before.ends_with(|c: char| c.is_alphanumeric() || matches!(c, '.' | '-' | '/'))
+            || (before.ends_with('@')
+                && before[..before.len() - 1].ends_with(|c: char| c.is_alphanumeric()))
+            || text[m.end()..].starts_with(|c: char| c == '@' || c == '/' || c.is_alphanumeric())
+            || attacker_domains.contains(&d)
+            || free_mail(&d)
+            || in_ioc_list(text, m.start(), &headers)
+            || genuine_domains.contains(&d)
+            || known
+                .iter()
+                .any(|(k, v)| *v != Some(true) && k != &d && look_alike(&d, k))
+        {
+            continue;
+        }
+        // The clause before, on this line, at most 70 bytes.
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let clause_start = m.start() - clause_before(text, m.start()).len();
+        let window = &text[crate::text::floor_boundary(text, m.start().saturating_sub(70))
+            .max(line_start)
+            .max(clause_start)..m.start()];
+        // A domain word alone ("the domains x, y") says nothing of whose:
+        // a genuine word must stand with it, or a label or parenthesis.
+        let named = DOMAIN_WORD.is_match(window)
+            && (said(window) == Some(false) || DOMAIN_LABEL.is_match(window));
+        let at_sign = before.ends_with('@');
+        let after_org = {
+            let trimmed = before.trim_end_matches([' ', '(', ',']);
+            trimmed.len() < before.len()
+                && orgs.iter().any(|&(_, e)| {
+                    e == trimmed.len()
+                        || (e < trimmed.len()
+                            && trimmed.len() - e <= 12
+                            && !trimmed[e..].contains(['.', '\n']))
+                })
+        };
+        if (named || at_sign || after_org) && said(clause_before(text, m.start())) != Some(true) {
+            genuine_domains.push(d);
+        }
+    }
     genuine_domains.sort();
     genuine_domains.dedup();
     for d in &genuine_domains {
         bare_domain(text, d, cands);
     }
 }
+
+/// A label or parenthesis that introduces the domain right after it:
+/// "Web: x", "(Domain x)", "(domena x)".
+static DOMAIN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\(\s*(?:domain|domena|domene|domein|домен)\s*:?|\b(?:web|www|website|homepage|url|domain|domene|domena)\s*:)\s*$")
+        .expect("domain label pattern compiles")
+});
+
+/// Words that introduce a domain or web site ("our domain", "Web:").
+static DOMAIN_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)domain|domene|domænet|domæne|domena|domaini|domein|домен|web\s*site|website|site|sitemiz|сайт|web|homepage|portal|域名|网站|ドメイン|도메인")
+        .expect("domain word pattern compiles")
+});
 
 /// Adds `domain` (and its subdomains) wherever it stands outside an
 /// e-mail address.
