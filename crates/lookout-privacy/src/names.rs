@@ -58,7 +58,7 @@ fn abbreviation(title: &str) -> bool {
 }
 
 static VESSEL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"M/V|M\.V\.|MV|M/T|M\.T\.|MT|M/Y|MY|M/S|MS|LNG/C|LPG/C|R/V|RV|F/V|FV|M/B|m/v|m/t|m/s|m/b|mv|mt|[тТ]/[хx]|[tT]/[xх]")
+    Regex::new(r"M/V|M\.V\.|MV|M/T|M\.T\.|MT|M/Y|MY|M/S|MS|LNG/C|LPG/C|R/V|RV|F/V|FV|M/B|M/N|M/F|MF|S/Y|SY|TB|BG|m/v|m/t|m/s|m/b|m/n|m\.v\.|m\.t\.|mv|mt|[тТ]/[хx]|[tT]/[xх]")
         .expect("vessel prefix pattern compiles")
 });
 
@@ -67,7 +67,7 @@ static VESSEL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 /// the trade's other languages. The name (or a list of names) follows.
 static VESSEL_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:vessel(?:'s)?(?:\s+name)?|ship(?:'s)?\s+name|vessels|ships|sister(?:\s+(?:ship|vessel))?|our\s+(?:vessel|ship|tanker|bulker|tug|barge|yacht|ferry|feeder|mv|m/v)s?|on\s*board(?:\s+(?:the|our))?|aboard(?:\s+(?:the|our))?|master\s+of(?:\s+the)?|barge|bargen|tug|the\s+(?:vessel|ship|tanker|bulker|bulk\s+carrier|container\s+ship|feeder|ferry|yacht|trawler|tug|barge|psv|osv|ahts|reefer|coaster)|schip|schepen|schiffe?|skipet|skip|skib|skibet|skibe|fartøy|fartøyet|gemimiz|gemisi|gemi|πλοίο|πλοίου|πλοία|πλοίων|судно|судна|теплоход|buque|navio|nave|statek|statku|kapal|barko)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:vessel(?:'s)?(?:\s+name)?|ship(?:'s)?\s+name|vessels|ships|sister(?:\s+(?:ship|vessel))?|our\s+(?:vessel|ship|tanker|bulker|tug|barge|yacht|ferry|feeder|mv|m/v)s?|on\s*board(?:\s+(?:the|our))?|aboard(?:\s+(?:the|our))?|master\s+of(?:\s+the)?|barge|bargen|tug|the\s+(?:vessel|ship|tanker|bulker|bulk\s+carrier|container\s+ship|feeder|ferry|yacht|trawler|tug|barge|psv|osv|ahts|reefer|coaster)|schip|schepen|schiffe?|skipet|skip|skib|skibet|skibe|fartøy|fartøyet|gemimiz|gemisi|gemi|πλοίο|πλοίου|πλοία|πλοίων|судно|судна|теплоход|buque|navio|nave|statek|statku|kapal|barko|nave|buque|navire|navio|танкер|tanker|motor\s+yacht|yacht|launch|tongkang|kapal\s+tunda|στοιχεία\s+πλοίου|선명|선박|tàu\s+cá)(?-u:\b)",
     )
     .expect("vessel cue pattern compiles")
 });
@@ -76,6 +76,12 @@ static VESSEL_CUE: LazyLock<Regex> = LazyLock::new(|| {
 static LIST_JOIN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:,\s*|\s*/\s*|\s+(?:and|og|und|en|και|y|e|i|ve|и|oraz|och|ja)\s+)")
         .expect("list join pattern compiles")
+});
+
+/// What follows a ship's name: its IMO number, in parentheses or after a
+/// comma, bar or dash.
+static BEFORE_IMO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[\x22”»」]?[ ]?(?:\(|（|,|\||–|-)[ ]?IMO").expect("before IMO pattern compiles")
 });
 
 /// Chinese ship names: a quoted name before 轮 or 号.
@@ -368,6 +374,49 @@ pub(crate) fn vessels(
                 Some(j) => at = after + j.end(),
                 None => break,
             }
+        }
+    }
+    // "Straits Harmony (IMO 9747546)", "LIMAN STAR, IMO ...": the name
+    // right before an IMO number is the ship's.
+    for m in BEFORE_IMO.find_iter(text) {
+        let end = text[..m.start()]
+            .trim_end_matches(['"', '”', '»', '」', ' '])
+            .len();
+        let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let (mut start, mut cur, mut words) = (end, end, 0);
+        while words < 4 && cur > line_start {
+            let ws = text[line_start..cur]
+                .rfind(' ')
+                .map_or(line_start, |i| line_start + i + 1);
+            let word = &text[ws..cur];
+            // "Vessel: X", "(X": the name starts after the mark.
+            let (word, stop) = match word.rfind([':', '(', ',', '"', '“', '«', '「']) {
+                Some(k) => (
+                    &word[k + word[k..].chars().next().map_or(1, char::len_utf8)..],
+                    true,
+                ),
+                None => (word, false),
+            };
+            let capital = word
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit());
+            let prefix = VESSEL_PREFIX
+                .find(word)
+                .is_some_and(|p| p.len() == word.len());
+            let acronym = words == 0 && crate::words::is_acronym(word) && word.len() <= 3;
+            if !capital || crate::words::is_vessel_stop(word) || prefix || acronym {
+                break;
+            }
+            start = cur - word.len();
+            words += 1;
+            if stop || ws == line_start || ws < 1 || !text[..ws].ends_with(' ') {
+                break;
+            }
+            cur = ws - 1;
+        }
+        if words > 0 && start < end && !protected.overlaps(start, end) {
+            out.push(Candidate::new(start, end, Kind::Vessel));
         }
     }
     for c in CJK_SHIP.captures_iter(text) {
