@@ -312,10 +312,24 @@ pub(crate) fn detect(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
             i += 1;
             continue;
         }
+        // At most one unlisted capitalised word opens a run ("Yönetim
+        // Kurulu Başkanımız Ali Rıza Tekin" is a title, then a name).
+        if !listed(w)
+            && t.joined
+            && toks.get(i + 1).is_some_and(|n| {
+                let nw = word(n);
+                nw.chars().next().is_some_and(char::is_uppercase)
+                    && !listed(nw)
+                    && !initial(&text[n.start..n.end])
+            })
+        {
+            i += 1;
+            continue;
+        }
         // A run of capitalised words, initials and particles.
         let mut j = i;
         let mut end = i;
-        let (mut strong, mut names, mut words_in) = (false, 0, 0);
+        let (mut strong, mut names, mut words_in, mut initials) = (false, 0, 0, 0);
         loop {
             let tj = toks[j];
             let wj = word(&tj);
@@ -326,8 +340,17 @@ pub(crate) fn detect(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
             if guard.overlaps(tj.start, tj.end) || (!cap && !particle) {
                 break;
             }
+            if is_init {
+                initials += 1;
+            }
             if !is_init && !particle {
-                if blocker(wj) || (words_in > 0 && plain_word(wj) && !listed(wj)) {
+                // A place or trade word ends a name, unless it is a listed
+                // surname after a strong given name ("Edwin Santos").
+                let surname_after_name =
+                    strong && words_in > 0 && listed(wj) && !words::is_stop(wj);
+                if (blocker(wj) && !surname_after_name)
+                    || (words_in > 0 && plain_word(wj) && !listed(wj))
+                {
                     break;
                 }
                 words_in += 1;
@@ -360,7 +383,10 @@ pub(crate) fn detect(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
             && first_word.chars().count() >= 3
             && !(first_word.chars().all(char::is_uppercase) && first_word.chars().count() <= 3);
         // "Blessing Akpan": a listed given name opening a run of names.
-        let run_ok = words_in >= 2 && names >= 1 && (strong || listed(first_word));
+        // "T. Nguyen", "Габдуллин Р.Р.": initials and a word that is no
+        // ordinary word.
+        let run_ok = (words_in >= 2 && names >= 1 && (strong || listed(first_word)))
+            || (initials > 0 && words_in >= 1 && !plain_word(first_word));
         if (run_ok || lone_ok) && words_in > 0 && !plain_word(first_word) || (run_ok && names >= 2)
         {
             let s = toks[from].start;

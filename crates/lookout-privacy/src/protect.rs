@@ -37,6 +37,12 @@ static FIXED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r#"\d{1,3}\s?°\s?(?:\d{1,2}(?:[.,]\d+)?\s?['′]?\s?)?(?:\d{1,2}(?:[.,]\d+)?\s?["″])?\s?[NSEWnsew]?"#,
         r"-?(?-u:\b)\d{1,3}[.,]\d+\s?°?\s?[NSEW](?-u:\b)",
         r"(?-u:\b)\d{4,5}\.\d+\s?[NSEW](?-u:\b)",
+        // Malware names in the vendors' forms: Worm:Win32/Phorpiex,
+        // Trojan.GenericKD.1234, HEUR:Trojan.Win32.Agent.
+        r"(?-u:\b)(?:HEUR:)?(?:Trojan|TrojanDownloader|TrojanSpy|Worm|Backdoor|Ransom|PWS|HackTool|Exploit|Virus|Spyware|Adware|Behavior|PUA|Win32|Win64|MSIL|Linux|Android|JS|VBS|HTML)[:/.][\w./!:-]+",
+        // Threat actors named after animals and weather: Silver Fox,
+        // Fancy Bear, Volt Typhoon, Midnight Blizzard.
+        r"(?-u:\b)[A-Z][a-z]+ (?:Bear|Panda|Kitten|Spider|Chollima|Typhoon|Blizzard|Sleet|Tempest|Sandstorm|Fox|Jackal|Lynx|Leopard|Tiger|Libra|Scorpius)(?-u:\b)",
         // Port numbers.
         r"(?i)(?-u:\b)ports?\s+\d{1,5}(?:\s*(?:,|and|/)\s*\d{1,5})*(?-u:\b)",
     ]
@@ -105,7 +111,7 @@ static TOKENS: LazyLock<Regex> = LazyLock::new(|| {
           |br|mx|ar|cl|pa|lr|mh|us|ca|au|nz|eu|ro|bg|hr|lv|lt|ee|is|ie|ch|at|cz|sk|hu|ma|tn
           |online|site|xyz|top|club|shop|store|live|app|cloud|tech|pro|me|cc|tk|ml|ga|cf|gq
           |ws|su|to|ly|gl|local|lan|internal|corp|intranet|exe|dll|pdf|docx?|xlsx?|xlsm|zip
-          |rar|7z|iso|img|lnk|js|vbs|hta|bat|ps1|msi|scr|jar|html?|txt|log|csv|png|jpg)
+          |rar|7z|iso|img|lnk|js|vbs|hta|bat|ps1|msi|scr|jar|html?|txt|log|csv|png|jpg|one|svg|xll|dat|tmp|cab|vhdx?)
         (?-u:\b)",
     )
     .expect("token pattern compiles")
