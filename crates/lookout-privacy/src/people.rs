@@ -466,6 +466,97 @@ const ADDRESS_FORMS: &[&str] = &[
     "기관장",
 ];
 
+/// Does a name may start at char `i`: the text, a line, a space, a
+/// label's colon or a list mark before it, or a role word?
+fn cjk_left_edge(chars: &[(usize, char)], i: usize) -> bool {
+    if i == 0 {
+        return true;
+    }
+    let prev = chars[i - 1].1;
+    if !cjk(prev)
+        || matches!(
+            prev,
+            '：' | '、' | '，' | '（' | '「' | '『' | '“' | '\u{3000}'
+        )
+    {
+        return true;
+    }
+    let before: String = chars[i.saturating_sub(3)..i]
+        .iter()
+        .map(|&(_, c)| c)
+        .collect();
+    [
+        "员工",
+        "工程师",
+        "司机",
+        "操作员",
+        "报告人",
+        "联系人",
+        "担当",
+        "船长",
+        "선장",
+        "기관장",
+        "部長",
+        "課長",
+        "经理",
+        "主管",
+        "职员",
+        "船员",
+    ]
+    .iter()
+    .any(|r| before.ends_with(r))
+}
+
+/// Does a name end at char `e`: the text's end, a non-CJK character,
+/// punctuation, or a particle that follows names?
+fn cjk_right_edge(chars: &[(usize, char)], e: usize) -> bool {
+    let Some(&(_, next)) = chars.get(e) else {
+        return true;
+    };
+    if !cjk(next) {
+        return true;
+    }
+    if matches!(
+        next,
+        '：' | '、'
+            | '，'
+            | '。'
+            | '）'
+            | '」'
+            | '』'
+            | '”'
+            | '\u{3000}'
+            | '的'
+            | '说'
+            | '称'
+            | '表'
+            | '承'
+            | '在'
+            | 'で'
+            | 'は'
+            | 'が'
+            | 'の'
+            | 'を'
+            | 'に'
+            | '이'
+            | '가'
+            | '은'
+            | '는'
+            | '을'
+            | '를'
+            | '의'
+            | '씨'
+            | '님'
+    ) {
+        return true;
+    }
+    let after: String = chars[e..(e + 2).min(chars.len())]
+        .iter()
+        .map(|&(_, c)| c)
+        .collect();
+    ADDRESS_FORMS.iter().any(|f| after.starts_with(f)) || after.starts_with("です")
+}
+
 /// Han, kana and hangul: a listed surname and a listed given name, or a
 /// listed surname before a form of address.
 fn cjk_names(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
@@ -499,6 +590,24 @@ fn cjk_names(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
                 if given.chars().all(cjk) && lists.cjk_given.contains(&given) {
                     found = Some(g + gl);
                     break;
+                }
+            }
+            if found.is_some() {
+                break;
+            }
+            // A surname and one or two characters standing as a word of
+            // their own: after a label or role ("联系人：周海涛", "司机 钱永刚",
+            // "担当：総務部 田中 美穂") and before a stop ("刘洋：", "최동훈이").
+            if cjk_left_edge(&chars, i) {
+                for gl in [2usize, 1] {
+                    let e = g + gl;
+                    if e > chars.len() || !chars[g..e].iter().all(|&(_, c)| cjk(c)) {
+                        continue;
+                    }
+                    if cjk_right_edge(&chars, e) {
+                        found = Some(e);
+                        break;
+                    }
                 }
             }
             if found.is_some() {
@@ -596,6 +705,9 @@ mod tests {
             ),
             ("机务部王秀英收到邮件", "王秀英"),
             ("周伟船长说", "周伟"),
+            ("联系人：周海涛\n电话", "周海涛"),
+            ("- 선장 최동훈이 레이더", "최동훈"),
+            ("T. Nguyen reset it", "T. Nguyen"),
         ] {
             let got = found(t);
             assert!(got.contains(&want), "{t:?}: {got:?}");
