@@ -372,11 +372,19 @@ pub(crate) fn detect(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
         // An unlisted word opening a sentence is capitalised for that
         // reason alone ("Сообщил Кравченко").
         let mut from = i;
-        while from < end && !listed(word(&toks[from])) && sentence_start(text, toks[from].start) {
+        while from < end
+            && !listed(word(&toks[from]))
+            && !initial(&text[toks[from].start..toks[from].end])
+            && sentence_start(text, toks[from].start)
+        {
             from += 1;
             words_in -= 1;
         }
-        let first_word = word(&toks[from]);
+        // The first word that is not an initial ("T. Nguyen": Nguyen).
+        let first_word = (from..=end)
+            .map(|k| &toks[k])
+            .find(|t| !initial(&text[t.start..t.end]))
+            .map_or_else(|| word(&toks[from]), word);
         let lone_ok = words_in == 1
             && names == 1
             && strong
