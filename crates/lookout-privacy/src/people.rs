@@ -124,13 +124,16 @@ const PLACES: &[&str] = &[
     "lanka", "rotterdam", "le", "havre", "gibraltar", "ceuta", "melilla", "tenerife", "canarias", "god", "allah", "inshallah", "mashallah", "bismillah",
 ];
 
+static PLACE_SET: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| PLACES.iter().copied().collect());
+
 /// Words that end a run of names: roles, trades, legal forms, things.
 fn blocker(word: &str) -> bool {
     let lower = word.to_lowercase();
     words::is_stop(word)
         || (words::is_acronym(word) && !word.chars().any(char::is_lowercase))
         || words::is_opener(word)
-        || PLACES.contains(&lower.as_str())
+        || PLACE_SET.contains(lower.as_str())
         || matches!(
             lower.as_str(),
             "shipping"

@@ -89,6 +89,25 @@ fn eq_any(list: &[&str], word: &str) -> bool {
     list.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
 
+/// A list as a set of lower-case words: the word detectors ask about
+/// every token, several times, so a linear scan of hundreds of entries
+/// per question is what made scrubbing slow.
+fn set(list: &'static [&'static str]) -> HashSet<String> {
+    list.iter().map(|w| w.to_ascii_lowercase()).collect()
+}
+
+/// Is `word` (ASCII case ignored) in `set`? Words with no ASCII letter
+/// in a list of ASCII words cannot be in it.
+fn in_set(set: &HashSet<String>, word: &str) -> bool {
+    word.len() <= 40 && set.contains(&word.to_ascii_lowercase())
+}
+
+static STOP_SET: LazyLock<HashSet<String>> = LazyLock::new(|| set(STOP));
+static CALENDAR_SET: LazyLock<HashSet<String>> = LazyLock::new(|| set(CALENDAR));
+static VESSEL_SET: LazyLock<HashSet<String>> = LazyLock::new(|| set(VESSEL_WORDS));
+static OPENER_SET: LazyLock<HashSet<String>> = LazyLock::new(|| set(OPENERS));
+static ACRONYM_SET: LazyLock<HashSet<String>> = LazyLock::new(|| set(ACRONYMS));
+
 /// Is `word` (any case, possessive dropped) an ordinary word, rank or
 /// product rather than a name?
 pub(crate) fn is_stop(word: &str) -> bool {
@@ -96,7 +115,7 @@ pub(crate) fn is_stop(word: &str) -> bool {
         .strip_suffix("'s")
         .or_else(|| word.strip_suffix("’s"))
         .unwrap_or(word);
-    eq_any(STOP, w)
+    in_set(&STOP_SET, w)
 }
 
 /// Months, which are also names ("Jun Reyes", "Jan de Vries", "April"):
@@ -110,7 +129,7 @@ const CALENDAR: &[&str] = &[
 
 /// Is `word` a month name?
 pub(crate) fn is_calendar(word: &str) -> bool {
-    eq_any(CALENDAR, word)
+    in_set(&CALENDAR_SET, word)
 }
 
 /// Words in [`STOP`] that are common in ship names ("MV Royal Ocean").
@@ -125,7 +144,7 @@ const VESSEL_WORDS: &[&str] = &[
 
 /// Like [`is_stop`], for the words of a ship's name.
 pub(crate) fn is_vessel_stop(word: &str) -> bool {
-    is_stop(word) && !eq_any(VESSEL_WORDS, word)
+    is_stop(word) && !in_set(&VESSEL_SET, word)
 }
 
 /// The 5,000 most frequent English words, lower case (see
@@ -155,12 +174,12 @@ const OPENERS: &[&str] = &[
 
 /// Is `word` (any case) a sentence or clause opener ([`OPENERS`])?
 pub(crate) fn is_opener(word: &str) -> bool {
-    eq_any(OPENERS, word)
+    in_set(&OPENER_SET, word)
 }
 
 /// Is `word` an acronym from incident vocabulary?
 pub(crate) fn is_acronym(word: &str) -> bool {
-    eq_any(ACRONYMS, word)
+    in_set(&ACRONYM_SET, word)
 }
 
 /// Lower-case words that join the parts of a name: "van der Berg".
