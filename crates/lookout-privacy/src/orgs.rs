@@ -58,7 +58,7 @@ static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// Han, kana and hangul company names ending in their legal form.
 static CJK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"[\p{Han}\p{Katakana}\p{Hiragana}A-Za-z（）()]{2,20}?(?:股份有限公司|有限责任公司|有限公司|集团|公司|株式会社|有限会社|주식회사)|(?:株式会社|주식회사)[ ]?[\p{Han}\p{Katakana}\p{Hiragana}\p{Hangul}]{2,12}",
+        r"[\p{Han}\p{Katakana}\p{Hiragana}A-Za-z（）()]{2,20}?(?:股份有限公司|有限责任公司|有限公司|集团|公司|株式会社|有限会社|주식회사)|[\p{Hangul}]{2,12}(?:\(주\)|[ ]주식회사)|(?:株式会社|주식회사|\(주\))[ ]?[\p{Han}\p{Katakana}\p{Hiragana}\p{Hangul}]{2,12}",
     )
     .expect("CJK company pattern compiles")
 });
@@ -66,7 +66,8 @@ static CJK: LazyLock<Regex> = LazyLock::new(|| {
 /// Words that open a sentence or a clause and are not part of a name.
 fn leading_noise(word: &str) -> bool {
     let w = word.trim_end_matches([',', '.']);
-    words::is_stop(w) || words::is_opener(w)
+    // Sea words ("Ocean Kings Shipping") are common in company names.
+    words::is_vessel_stop(w) || words::is_opener(w)
 }
 
 /// Drops sentence-opening words ("Yesterday", "The", "From") from the
@@ -124,6 +125,9 @@ pub(crate) fn detect(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
         if !distinctive(&text[start..trade_start]) {
             continue;
         }
+        // "Orchid Marine Fuels", "Kilindini Marine Watch Services": the
+        // name may go on after the trade word.
+        let end = name_words(text, end, 2);
         if !guard.overlaps(start, end) {
             out.push(Candidate::new(start, end, Kind::Org));
         }
@@ -164,7 +168,117 @@ pub(crate) fn detect(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
             out.push(Candidate::new(m.start(), m.end(), Kind::Org));
         }
     }
+    for m in FRONT_TRADE.find_iter(text) {
+        let end = name_words(text, m.end(), 5);
+        if end > m.end() && !guard.overlaps(m.start(), end) {
+            out.push(Candidate::new(m.start(), end, Kind::Org));
+        }
+    }
+    for c in ORG_LABEL.captures_iter(text) {
+        let Some(value) = c.get(1) else { continue };
+        let v = value.as_str();
+        let cut = [" - ", " / ", " (", ", ", " – ", " | "]
+            .iter()
+            .filter_map(|p| v.find(p))
+            .min()
+            .unwrap_or(v.len());
+        let name = v[..cut].trim_end_matches([' ', '.', ',']);
+        let start = value.start();
+        let end = start + name.len();
+        let words: Vec<&str> = name.split_whitespace().collect();
+        if !words.is_empty()
+            && words.len() <= 8
+            && name
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || !c.is_ascii())
+            && !name.contains('@')
+            && !guard.overlaps(start, end)
+        {
+            out.push(Candidate::new(start, end, Kind::Org));
+        }
+    }
+    // "Pomorska Żegluga Przybrzeżna Sp. z o.o. (PŻP)": the short form
+    // in parentheses after a company names it too (and is spread).
+    let found: Vec<usize> = out
+        .iter()
+        .filter(|c| c.kind == Kind::Org)
+        .map(|c| c.end)
+        .collect();
+    for end in found {
+        if let Some(m) = ACRONYM_AFTER.captures(&text[end..])
+            && let Some(a) = m.get(1)
+        {
+            let (s, e) = (end + a.start(), end + a.end());
+            if !words::is_acronym(a.as_str()) && !guard.overlaps(s, e) {
+                out.push(Candidate::new(s, e, Kind::Org));
+            }
+        }
+    }
 }
+
+/// Up to `max` capitalised words (and the joiners between them) from
+/// `at`, after one space: the rest of a name that a trade word opened.
+fn name_words(text: &str, at: usize, max: usize) -> usize {
+    let mut end = at;
+    let mut pos = at;
+    let mut n = 0;
+    while n < max && text[pos..].starts_with(' ') {
+        let rest = &text[pos + 1..];
+        let len = rest
+            .find(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '\'' | '’' | '&' | '.')))
+            .unwrap_or(rest.len());
+        let word = rest[..len].trim_end_matches('.');
+        let joiner = matches!(
+            word,
+            "de" | "del"
+                | "la"
+                | "las"
+                | "los"
+                | "du"
+                | "des"
+                | "do"
+                | "da"
+                | "dos"
+                | "e"
+                | "y"
+                | "et"
+                | "&"
+        );
+        let capital = word.chars().next().is_some_and(char::is_uppercase);
+        if word.is_empty()
+            || !(capital || joiner)
+            || (capital && (words::is_opener(word) || words::is_acronym(word) && word.len() <= 3))
+        {
+            break;
+        }
+        pos = pos + 1 + word.len();
+        if capital {
+            end = pos;
+            n += 1;
+        }
+    }
+    end
+}
+
+/// Company names that a trade word opens: "Agencia Marítima Istmeña",
+/// "Société Togolaise de Distribution", "Chantier Naval Fort Carré".
+static FRONT_TRADE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(?:Agencia|Agencias|Agence|Grupo|Groupe|Société|Compagnie|Compañía|Companhia|Empresa|Transports|Transportes|Chantier(?:[ ]Naval)?|Naviera|Astilleros?|Terminal(?:es)?|Hợp[ ]tác[ ]xã|Công[ ]ty|Ναυτιλιακή[ ]Εταιρεία|Armadora|Consorcio|Corporación|Cooperativa|Stichting)")
+        .expect("front trade pattern compiles")
+});
+
+/// A label line naming a company: "Company: X", "OWNER/MANAGER: X",
+/// "Armador: X", "선주: X".
+static ORG_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?im)^[ \t\-*•]*(?:\d+\.\s*)?(?:company|owner|owners|manager|owner/manager|owners/managers|registered\s+owner|operator|charterers?|agency|agent|agencia|empresa|compañía|armador|armator|armator/manager|firma|selskap|rederi|reederei|εταιρεία|πλοιοκτήτρια|διαχειρίστρια|компания|судовладелец|судоводелец|şirket|armatör|acente|client|customer|shipper|consignee|transporteur|transportista|installation\s+portuaire|supplier|vendor|선주|회사|보고자|船东|船公司|管理公司|会社|船主|所有者)[ \t]*:[ \t]*([^\n]{2,90})")
+        .expect("company label pattern compiles")
+});
+
+/// A short form in parentheses right after a company: " (PŻP)".
+static ACRONYM_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[ ]?[(（]([\p{Lu}][\p{Lu}\p{N}&]{1,7})[)）]").expect("acronym pattern compiles")
+});
 
 /// Is the line holding `at` written in capitals (telex style), where every
 /// word looks like a name?
@@ -218,6 +332,23 @@ mod tests {
             ("PT Samudra Indah Lines", "PT Samudra Indah Lines"),
             ("ООО «Балтик Транс» заявило", "ООО «Балтик Транс»"),
             ("由上海远洋船务有限公司管理", "上海远洋船务有限公司"),
+            (
+                "Agent Ocean Kings Shipping Agencies Ltd and",
+                "Ocean Kings Shipping Agencies Ltd",
+            ),
+            (
+                "invoice from Orchid Marine Fuels - Credit",
+                "Orchid Marine Fuels",
+            ),
+            (
+                "del transportista Agencia Marítima Istmeña, S.A.",
+                "Agencia Marítima Istmeña",
+            ),
+            (
+                "5. OWNER/MANAGER: KORALIA TANKERS MANAGEMENT INC, ATHENS",
+                "KORALIA TANKERS MANAGEMENT INC",
+            ),
+            ("보고자: 한서해운(주) 안전관리팀", "한서해운(주)"),
         ] {
             let got = found(t);
             // Chinese has no spaces: a preposition in front may go too.
@@ -227,6 +358,12 @@ mod tests {
                 "{t:?}: {got:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_short_form_after_a_company_names_it_too() {
+        let t = "Pomorska Żegluga Przybrzeżna Sp. z o.o. (PŻP), Gdynia";
+        assert!(found(t).contains(&"PŻP"), "{:?}", found(t));
     }
 
     #[test]
