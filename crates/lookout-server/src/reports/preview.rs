@@ -134,7 +134,7 @@ mod tests {
 
     #[test]
     fn segments_mark_each_placeholder() {
-        let input = "Mail from ops@northwind.example about Northwind Tankers.";
+        let input = "Write to ops@northwind.example about Northwind Tankers.";
         let scrubbed = lookout_privacy::scrub(input, &known());
         let segs = segments(input, &scrubbed);
         let joined: String = segs.iter().map(|s| s.text.as_str()).collect();
