@@ -67,7 +67,7 @@ static VESSEL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 /// the trade's other languages. The name (or a list of names) follows.
 static VESSEL_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:vessel(?:'s)?(?:\s+name)?|ship(?:'s)?\s+name|vessels|ships|sister(?:\s+(?:ship|vessel))?|our\s+(?:vessel|ship|tanker|bulker|tug|barge|yacht|ferry|feeder|mv|m/v)s?|on\s*board(?:\s+(?:the|our))?|aboard(?:\s+(?:the|our))?|master\s+of(?:\s+the)?|barge|bargen|tug|the\s+(?:vessel|ship|tanker|bulker|bulk\s+carrier|container\s+ship|feeder|ferry|yacht|trawler|tug|barge|psv|osv|ahts|reefer|coaster)|schip|schepen|schiffe?|skipet|skip|skib|skibet|skibe|fartøy|fartøyet|gemimiz|gemisi|gemi|πλοίο|πλοίου|πλοία|πλοίων|судно|судна|теплоход|buque|navio|nave|statek|statku|kapal|barko|nave|buque|navire|navio|танкер|tanker|motor\s+yacht|yacht|launch|tongkang|kapal\s+tunda|στοιχεία\s+πλοίου|선명|선박|tàu\s+cá)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:vessel(?:'s)?(?:\s+name)?|ship(?:'s)?\s+name|vessels|ships|sister(?:\s+(?:ship|vessel))?|our\s+(?:vessel|ship|tanker|bulker|tug|barge|yacht|ferry|feeder|mv|m/v)s?|on\s*board(?:\s+(?:the|our))?|aboard(?:\s+(?:the|our))?|master\s+of(?:\s+the)?|barge|bargen|tug|the\s+(?:vessel|ship|tanker|bulker|bulk\s+carrier|container\s+ship|feeder|ferry|yacht|trawler|tug|barge|psv|osv|ahts|reefer|coaster)|schip|schepen|schiffe?|skipet|skip|skib|skibet|skibe|fartøy|fartøyet|gemimiz|gemisi|gemi|πλοίο|πλοίου|πλοία|πλοίων|судно|судна|теплоход|buque|navio|nave|statek|statku|kapal|barko|nave|buque|navire|navio|танкер|tanker|motor\s+yacht|yachts?|launch|tongkang|kapal\s+tunda|στοιχεία\s+πλοίου|선명|선박|tàu\s+cá|tàu|tugs|barges|trawlers?|kuter|gulet|толкача?|буксира?|баржи|AHTS|PSV|OSV|DSV|bulk\s+carrier|container\s+ship|fleet\s+affected|principal\s+vessels|sister\s+vessel)(?-u:\b)",
     )
     .expect("vessel cue pattern compiles")
 });
@@ -83,6 +83,99 @@ static LIST_JOIN: LazyLock<Regex> = LazyLock::new(|| {
 static BEFORE_IMO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[\x22”»」]?[ ]?(?:\(|（|,|\||–|-)[ ]?IMO").expect("before IMO pattern compiles")
 });
+
+/// Lower-case words between a plural cue and its list.
+static QUALIFIER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\x20(?:not|were|are|was|is|affected|involved|concerned|named|in\s+question|listed|below|above)){1,3}(?:\x20?[:–-])?")
+        .expect("qualifier pattern compiles")
+});
+
+/// Han or hangul names with a number before 轮/号/호: "远帆18轮", "해성 707호".
+static CJK_NUMBERED_SHIP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([\p{Han}]{2,4}\d{1,4}号?)轮|([\p{Hangul}]{1,8}[ ]?\d{1,4}호)")
+        .expect("numbered ship pattern compiles")
+});
+
+/// The names in a bullet list that starts at the line after `at`.
+fn bullet_names(text: &str, at: usize, protected: &Intervals, out: &mut Vec<Candidate>) {
+    let mut line_start = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+    while line_start < text.len() {
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |i| line_start + i);
+        let line = &text[line_start..line_end];
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        let Some(body) = ["- ", "* ", "• ", "– "]
+            .iter()
+            .find_map(|b| trimmed.strip_prefix(b))
+        else {
+            break;
+        };
+        let start = line_end - body.len();
+        if let Some(end) = scan_name(text, start, 4, true, protected) {
+            out.push(Candidate::new(start, end, Kind::Vessel));
+        }
+        line_start = line_end + 1;
+    }
+}
+
+/// A table with a "Vessel" (or "Ship", "Name", "Судно", ...) column:
+/// each row's cell in that column is a ship.
+fn table_column(text: &str, protected: &Intervals, out: &mut Vec<Candidate>) {
+    let mut column: Option<usize> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        if body.trim_start().starts_with('|') {
+            let cells: Vec<&str> = body.split('|').collect();
+            match column {
+                None => {
+                    column = cells.iter().position(|c| {
+                        let c = c.trim().to_lowercase();
+                        matches!(
+                            c.as_str(),
+                            "vessel"
+                                | "vessel name"
+                                | "ship"
+                                | "ship name"
+                                | "name of vessel"
+                                | "судно"
+                                | "название судна"
+                                | "gemi"
+                                | "πλοίο"
+                                | "船名"
+                                | "선명"
+                                | "statek"
+                                | "skip"
+                                | "fartøy"
+                                | "schiff"
+                                | "buque"
+                                | "navio"
+                        )
+                    });
+                }
+                Some(i) => {
+                    if let Some(cell) = cells.get(i) {
+                        let mut at = offset + cells[..i].iter().map(|c| c.len() + 1).sum::<usize>();
+                        at += cell.len() - cell.trim_start().len();
+                        let end = at + cell.trim().len();
+                        let value = cell.trim();
+                        if !value.is_empty()
+                            && !value.starts_with("---")
+                            && value.chars().next().is_some_and(char::is_uppercase)
+                            && !protected.overlaps(at, end)
+                        {
+                            out.push(Candidate::new(at, end, Kind::Vessel));
+                        }
+                    }
+                }
+            }
+        } else {
+            column = None;
+        }
+        offset += line.len();
+    }
+}
 
 /// Chinese ship names: a quoted name before 轮 or 号.
 static CJK_SHIP: LazyLock<Regex> = LazyLock::new(|| {
@@ -347,6 +440,20 @@ pub(crate) fn vessels(
     }
     for m in VESSEL_CUE.find_iter(text) {
         let mut at = m.end();
+        // "vessels affected: A, B", "vessels not affected – A": up to two
+        // lower-case words before the colon or dash.
+        if let Some(q) = QUALIFIER.find(&text[at..]) {
+            at += q.end();
+        }
+        // A list under the cue: "yachts:\n- A\n- B (motor yacht)".
+        if text[at..].starts_with(':')
+            && text[at + 1..]
+                .trim_start_matches([' ', '\t'])
+                .starts_with('\n')
+        {
+            bullet_names(text, at + 1, protected, out);
+            continue;
+        }
         // "Vessel: X", "vessels (A, B)", "т/х «X»", "barge \"X\"".
         let gap = text[at..]
             .chars()
@@ -419,6 +526,14 @@ pub(crate) fn vessels(
             out.push(Candidate::new(start, end, Kind::Vessel));
         }
     }
+    for c in CJK_NUMBERED_SHIP.captures_iter(text) {
+        if let Some(name) = c.get(1).or_else(|| c.get(2))
+            && !protected.overlaps(name.start(), name.end())
+        {
+            out.push(Candidate::new(name.start(), name.end(), Kind::Vessel));
+        }
+    }
+    table_column(text, protected, out);
     for c in CJK_SHIP.captures_iter(text) {
         if let Some(name) = c.get(1)
             && !protected.overlaps(name.start(), name.end())
@@ -477,6 +592,39 @@ mod tests {
         ] {
             assert_eq!(found(t), vec![], "in {t:?}");
         }
+    }
+
+    #[test]
+    fn ships_in_lists_tables_and_cjk() {
+        let all = |t: &str| {
+            let prot = crate::protect::spans(t, &[]);
+            let mut out = Vec::new();
+            vessels(t, &prot, &Intervals::default(), &mut out);
+            out.iter()
+                .map(|c| t[c.start..c.end].to_string())
+                .collect::<Vec<_>>()
+        };
+        let got =
+            all("Our yachts:\n- Deniz Yildizi (24 m gulet)\n- KARAADA (motor yacht)\n\nDone.");
+        assert!(
+            got.contains(&"Deniz Yildizi".to_string()) && got.contains(&"KARAADA".to_string()),
+            "{got:?}"
+        );
+        let got =
+            all("| Vessel | IMO |\n|---|---|\n| Wisla Trader | 9612105 |\n| Orlowo | 9665621 |\n");
+        assert!(
+            got.contains(&"Wisla Trader".to_string()) && got.contains(&"Orlowo".to_string()),
+            "{got:?}"
+        );
+        let got = all("Principal vessels affected: Cebu Voyager, ILOILO STAR, Mindoro Bay.");
+        assert!(
+            got.contains(&"ILOILO STAR".to_string()) && got.contains(&"Mindoro Bay".to_string()),
+            "{got:?}"
+        );
+        let got = all("关于远帆18轮租金 / 선박: 해성 707호");
+        // Chinese has no spaces: a word in front may go with the name.
+        assert!(got.iter().any(|g| g.ends_with("远帆18")), "{got:?}");
+        assert!(got.contains(&"해성 707호".to_string()), "{got:?}");
     }
 
     #[test]
