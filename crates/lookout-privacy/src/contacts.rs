@@ -20,7 +20,7 @@ use crate::text::Candidate;
 /// the address.
 static ATTACKER_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)reply[- ]?to|return[- ]path|spoof|fake|fraud|scam|attacker|phish|malicious|look[- ]?alike|typo[- ]?squat|impersonat|bogus|forged|forgery|counterfeit|suspicious|threat[- ]actor|adversar|criminal|hacker|ransom|decrypt|readme|read_me|ransom[- ]note|negotiat|extort|leak[- ]?site|forward(?:ing|ed)?(?:[- ]rule)?[^.\n]{0,40}?\bto\b|fwd\s+to|->|lure|sender|sent\s+from|came\s+from|comes\s+from|mail(?:ed|s)?\s+from|writes\s+from|wrote\s+from|letters?\s+from|e-?mails?\s+from|from\s+the\s+(?:address|domain)|the\s+outfit|the\s+agency\s+sends|posing|purport|claimed\s+to\s+be|pretend|so-called|unknown\s+sender|external\s+sender|golpista|golpe|estaf|fals[oa]|remitente|desde\s+(?:la\s+dirección|el\s+correo)|correo\s+desde|remetente|αποστολέ|ψεύτικ|ψευδ|απάτ|απατε|διεύθυνση\s+απάντησης|από\s+τη\s+διεύθυνση|отправител|с\s+адреса|з\s+адрес|якобы|фальш|мошен|поддел|похож|шахра|підробл|nadawca|z\s+adresu|fałszyw|oszu|avsender|falsk|svindl|fra\s+adressen|afsender|absender|gefälscht|betrüg|von\s+der\s+adresse|angeblich|gönderen|sahte|oltalama|dolandır|adresten|afzender|vanaf|valse|nep-|oplicht|pošiljatelj|lažn|peke|manloloko|giả\s+mạo|发件|仿冒|攻击者|回复地址|诈骗|钓鱼|假冒|冒充|送信元|差出人|なりすまし|偽|발신|사칭|피싱|contact(?:\s+e-?mail)?\s*(?:on|in)\s+(?:the\s+)?note|(?:\bfrom|\bfra|\bvon|\bvom|\bvanaf|από|\bот|\bдесь|\bdesde|\bdal|\bfrån)\s+[\x22(<“«]?$|(?:\bfrom|\bde|\bvon|από|\bот)\s+[\x22“«][^\x22”»\n]{1,60}[\x22”»]\s*<$|appeared\s+to|purported|supposedly|allegedly|ut\s+til\s+å\s+være|rzekomo|supuestamente|aparentemente|sözde|(?:proton|gmail|outlook|hotmail|yahoo|free)[- ]?(?:mail[- ]?)?(?:address|adresse|adres|dirección|endereço|adresa)",
+        r"(?i)reply[- ]?to|return[- ]path|spoof|fake|fraud|scam|attacker|phish|malicious|look[- ]?alike|typo[- ]?squat|impersonat|bogus|forged|forgery|counterfeit|suspicious|threat[- ]actor|adversar|criminal|hacker|ransom|decrypt|readme|read_me|ransom[- ]note|negotiat|extort|leak[- ]?site|forward(?:ing|ed)?(?:[- ]rule)?[^.\n]{0,40}?\bto\b|fwd\s+to|->|lure|the\s+outfit|the\s+agency\s+sends|posing|purport|claimed\s+to\s+be|pretend|so-called|unknown\s+sender|external\s+sender|golpista|golpe|estaf|fals[oa]|remitente|desde\s+(?:la\s+dirección|el\s+correo)|correo\s+desde|remetente|αποστολέ|ψεύτικ|ψευδ|απάτ|απατε|διεύθυνση\s+απάντησης|από\s+τη\s+διεύθυνση|отправител|с\s+адреса|з\s+адрес|якобы|фальш|мошен|поддел|похож|шахра|підробл|nadawca|z\s+adresu|fałszyw|oszu|avsender|falsk|svindl|fra\s+adressen|afsender|absender|gefälscht|betrüg|von\s+der\s+adresse|angeblich|gönderen|sahte|oltalama|dolandır|adresten|afzender|vanaf|valse|nep-|oplicht|pošiljatelj|lažn|peke|manloloko|giả\s+mạo|发件|仿冒|攻击者|回复地址|诈骗|钓鱼|假冒|冒充|送信元|差出人|なりすまし|偽|발신|사칭|피싱|contact(?:\s+e-?mail)?\s*(?:on|in)\s+(?:the\s+)?note|appeared\s+to|purported|supposedly|allegedly|ut\s+til\s+å\s+være|rzekomo|supuestamente|aparentemente|sözde|(?:proton|gmail|outlook|hotmail|yahoo|free)[- ]?(?:mail[- ]?)?(?:address|adresse|adres|dirección|endereço|adresa)",
     )
     .expect("attacker cue pattern compiles")
 });
@@ -40,11 +40,43 @@ static RANSOM: LazyLock<Regex> = LazyLock::new(|| {
         .expect("ransom pattern compiles")
 });
 
+/// Words that say only where a message came from ("sent from", "mail
+/// from", "sender"): the attacker's address only when a stronger word
+/// (fake, phishing, spoofed, ...) stands near; a compromised genuine
+/// mailbox is "where the mail came from" too.
+static WEAK_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)sender|sent\s+from|came\s+from|comes\s+from|mail(?:ed|s)?\s+from|writes\s+from|wrote\s+from|letters?\s+from|e-?mails?\s+from|from\s+the\s+(?:address|domain)|(?:\bfrom|\bfra|\bvon|\bvom|\bvanaf|από|\bот|\bдесь|\bdesde|\bdal|\bfrån)\s+[\x22(<“«]?$|(?:\bfrom|\bde|\bvon|από|\bот)\s+[\x22“«][^\x22”»\n]{1,60}[\x22”»]\s*<$")
+    .expect("weak cue pattern compiles")
+});
+
+/// A clause that ends in a recipient's preposition: "phishing mail to x".
+static RECIPIENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:mail|e-mail|email|message|phishing|lure|sent|send|sends|wrote|delivered|addressed|went)\s+(?:\S+\s+){0,3}?(?:to|an|naar|til|para|à|do|на)\s+[\x22(<“«]?$")
+        .expect("recipient pattern compiles")
+});
+
+/// "not", "no" and their kin right before a cue turn it round: "no
+/// look-alike", "kein Spoofing".
+static NEGATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:\bno|\bnot|\bgeen|\bkein|\bkeine|\bikke|\bnie|\bне|\bδεν|\bsin|\bnão)[\s,-]+$",
+    )
+    .expect("negation pattern compiles")
+});
+
+/// The last attacker cue in `clause` that no "not" or "no" turns round.
+fn last_cue(clause: &str) -> Option<regex::Match<'_>> {
+    ATTACKER_CUE
+        .find_iter(clause)
+        .filter(|m| !NEGATION.is_match(&clause[..m.start()]))
+        .last()
+}
+
 /// Words that say the address that follows is genuine: the reporter's,
 /// a colleague's, a real partner's (also when it was compromised).
 static GENUINE_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:our|my|own|his|her|their\s+(?:real|genuine)|real|genuine|legitimate|legit|correct|actual|true|proper|usual|regular|compromised|hacked|hijacked|victim|personal|private|echte?n?|richtige|wahre|ekte|riktige|rigtige|echt|prawdziw|gerçek|verdader[oa]|correct[oa]|reales?|legítim[oa]|verdadeir[oa]|official|only|kita|kami|vår|vårt|vores|nosso|nossa|nuestro|nuestra|unser|unsere|nasz|nasza|naszej|bizim|onze|ons)\b|наш|наша|наше|σωστ|σωστ|πραγματικ|реальн|настоящ|правильн|справжн|у\s+нас|真实|正确|本物|正しい|진짜|실제",
+        r"(?i)\b(?:our|my|own|his|her|their\s+(?:real|genuine)|real|genuine|legitimate|legit|correct|actual|true|proper|usual|regular|compromised|hacked|hijacked|victim|personal|private|echte?n?|richtige|wahre|ekte|riktige|rigtige|echt|prawdziw|gerçek|verdader[oa]|correct[oa]|reales?|legítim[oa]|verdadeir[oa]|official|only|kita|kami|gehackt|hackeado|hackeada|zhakowan\w*|hacklendi|vår|vårt|vores|nosso|nossa|nuestro|nuestra|unser|unsere|nasz|nasza|naszej|bizim|onze|ons)\b|наш|наша|наше|σωστ|σωστ|πραγματικ|реальн|настоящ|правильн|справжн|у\s+нас|真实|正确|本物|正しい|진짜|실제",
     )
     .expect("genuine cue pattern compiles")
 });
@@ -262,9 +294,16 @@ fn clause_before(text: &str, at: usize) -> &str {
 /// list of indicators (after an "IOCs:" header, before a blank line).
 fn in_ioc_list(text: &str, at: usize, headers: &[(usize, usize)]) -> bool {
     headers.iter().any(|&(s, e)| {
-        s <= at && {
+        s <= at && e <= at && {
             let between = &text[e..at];
-            e == at || (!between.contains("\n\n") && between.matches('\n').count() <= 25)
+            // The list ends at a blank line, or at a line with a label of
+            // its own ("Contact: ...").
+            !between.contains("\n\n")
+                && between.matches('\n').count() <= 25
+                && !between
+                    .split('\n')
+                    .skip(1)
+                    .any(|line| LABEL_LINE.is_match(line) && !IOC_HEADER.is_match(line))
         }
     })
 }
@@ -341,7 +380,20 @@ static LABEL_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// What the words before an address say: `Some(true)` the attacker's,
 /// `Some(false)` genuine, `None` nothing.
 fn said(clause: &str) -> Option<bool> {
-    let cue = ATTACKER_CUE.find_iter(clause).last();
+    // (recipients first: "phishing mail to x" names the victim)
+    let lower = clause.to_lowercase();
+    if RECIPIENT.is_match(clause)
+        && !lower.contains("forward")
+        && !lower
+            .trim_end_matches([' ', ':', '<', '(', '"'])
+            .ends_with("reply-to")
+        && !lower
+            .trim_end_matches([' ', ':', '<', '(', '"'])
+            .ends_with("reply to")
+    {
+        return Some(false);
+    }
+    let cue = last_cue(clause);
     let genuine = GENUINE_CUE.find_iter(clause).last();
     match (cue, genuine) {
         (Some(a), Some(g)) => Some(a.start() > g.start()),
@@ -349,6 +401,18 @@ fn said(clause: &str) -> Option<bool> {
         (None, Some(_)) => Some(false),
         (None, None) => None,
     }
+}
+
+/// A weak cue ("came from x") counts when a strong one stands in the
+/// same clause or the 300 bytes before it, and nothing in the clause
+/// calls the address genuine.
+fn weakly_said(text: &str, at: usize) -> Option<bool> {
+    let clause = context(text, at);
+    if !WEAK_CUE.is_match(clause) {
+        return None;
+    }
+    let wider = &text[crate::text::floor_boundary(text, at.saturating_sub(300))..at];
+    (ATTACKER_CUE.is_match(wider) && !GENUINE_CUE.is_match(clause)).then_some(true)
 }
 
 /// How much a domain looks made from another: digits for letters,
@@ -409,6 +473,7 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
                 Some(true)
             } else {
                 said(context(text, c.start))
+                    .or_else(|| weakly_said(text, c.start))
                     .or_else(|| {
                         let line_start = text[..c.start].rfind('\n').map_or(0, |i| i + 1);
                         // The sender of a quoted message: what the prose
@@ -419,8 +484,7 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
                         let line = &text[line_start..c.start];
                         FROM_HEADER.is_match(line).then_some(()).and_then(|()| {
                             let prose = before_quote(text, line_start);
-                            let cue = said(prose) == Some(true)
-                                || ATTACKER_CUE.is_match(prose) && !GENUINE_CUE.is_match(prose);
+                            let cue = said(prose) == Some(true);
                             let pasted = text[crate::text::floor_boundary(
                                 text,
                                 line_start.saturating_sub(600),

@@ -33,7 +33,13 @@ fn email() {
     );
     assert_eq!(out("Contact: pay[at]fuel-desk[.]com"), "Contact: [EMAIL]");
     // The attacker's addresses are indicators: they stay.
-    kept("Invoice came from accounts@bunker-supp1y.example, reply-to pay.desk@gmx.com.");
+    kept("The fake invoice came from accounts@bunker-supp1y.example, reply-to pay.desk@gmx.com.");
+    // "Came from" alone does not say whose: a compromised genuine mailbox
+    // is where mail comes from too. When it cannot tell, it removes.
+    assert_eq!(
+        out("The invoice came from accounts@bunker-supply.example."),
+        "The invoice came from [EMAIL]."
+    );
 }
 
 #[test]
