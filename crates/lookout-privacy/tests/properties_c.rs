@@ -33,6 +33,22 @@ fn cue() -> impl Strategy<Value = &'static str> {
     ]
 }
 
+/// Indonesian region letters ("NR" or "BR" would read as "number").
+fn region() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        Just("B"),
+        Just("D"),
+        Just("F"),
+        Just("H"),
+        Just("L"),
+        Just("AB"),
+        Just("AD"),
+        Just("BK"),
+        Just("DK"),
+        Just("KT"),
+    ]
+}
+
 proptest! {
     #[test]
     fn numbers_after_new_cues_never_survive(
@@ -55,11 +71,11 @@ proptest! {
     }
 
     #[test]
-    // Three-letter series not led by G, L, M or T: "1000 LT" is a time
-    // and "1000 TEU" a count, written the same way.
+    // Series that end in a letter no unit ends in: "1000 LT" is a time,
+    // "1000 TEU" a count and "1000 EUR" an amount, written like a plate.
     fn indonesian_plates_never_survive(
-        a in "[A-Z]{1,2}", n in "[1-9][0-9]{3}", b in "[A-FHJKNPR-SU-Z][A-Z]{2}",
-        c in "[A-Z]{1,2}", m in "[1-9][0-9]{3}", d in "[A-FHJKNPR-SU-Z][A-Z]{2}",
+        a in region(), n in "[1-9][0-9]{3}", b in "[A-Z]{1,2}[QVXZ]",
+        c in region(), m in "[1-9][0-9]{3}", d in "[A-Z]{1,2}[QVXZ]",
     ) {
         let (p, q) = (format!("{a} {n} {b}"), format!("{c} {m} {d}"));
         let input = format!("Truk terekam CCTV: plat {p} dan {q}.");
@@ -88,5 +104,34 @@ proptest! {
         let input = format!("Pallets taken from the yard. ({r})");
         let out = scrub_twice(&input)?;
         prop_assert!(!out.contains(&r), "{r} survived in {out:?}");
+    }
+
+    #[test]
+    fn logins_after_new_cues_never_survive(
+        cue in prop_oneof![
+            Just("failed logins for"),
+            Just("Kullanıcı adı"),
+            Just("учётка"),
+            Just("A conta de e-mail"),
+            Just("логин"),
+        ],
+        first in "[a-z]{1,6}",
+        last in "[a-z]{4,8}[0-9]{0,2}",
+    ) {
+        let login = format!("{first}.{last}");
+        let input = format!("Seen: {cue} \"{login}\" from the office.");
+        let out = scrub_twice(&input)?;
+        prop_assert!(!out.contains(&login), "{login} survived in {out:?}");
+    }
+
+    #[test]
+    fn a_login_before_its_owner_never_survives(
+        // Last parts of four letters or more: "aa.bak" is a file name.
+        first in "[a-z]{2,6}", last in "[a-z]{4,8}", digits in "[0-9]{0,2}",
+    ) {
+        let login = format!("{first}.{last}{digits}");
+        let input = format!("Examples:\n - \"{login}\" (AB Jonas Berg, seafarer)\n");
+        let out = scrub_twice(&input)?;
+        prop_assert!(!out.contains(&login), "{login} survived in {out:?}");
     }
 }
