@@ -134,4 +134,19 @@ proptest! {
         let out = scrub_twice(&input)?;
         prop_assert!(!out.contains(&login), "{login} survived in {out:?}");
     }
+
+    #[test]
+    fn japanese_and_russian_address_lines_never_survive(
+        a in 1u8..10, b in 1u8..30, c in 1u16..40,
+        place in prop_oneof![Just("Marunouchi"), Just("Kaigandori"), Just("Nishiki")],
+        ward in prop_oneof![Just("Chiyoda-ku"), Just("Chuo-ku"), Just("Naka-ku")],
+        zip in "[1-9][0-9]{2}-[0-9]{4}",
+        index in "[1-6][0-9]{5}", house in 1u16..200,
+    ) {
+        let jp = format!("{a}-{b}-{c} {place}, {ward}, Tokyo {zip}");
+        let ru = format!("{index}, г. Владивосток, ул. Алеутская, д. {house}");
+        let input = format!("Claims Co., Ltd.\n{jp}\nTel.\n\nООО «Агент»\n{ru}\nтел.");
+        let out = scrub_twice(&input)?;
+        prop_assert!(!out.contains(&zip) && !out.contains(&index), "address survived in {out:?}");
+    }
 }
