@@ -53,7 +53,7 @@ const STREET_AFTER: &[&str] = &[
     "gade", "veien", "vei", "vegen", "allé", "alle", "straße", "strasse", "str", "weg", "laan",
     "straat", "kade", "plass", "torg", "cad", "caddesi", "sok", "sokak", "sokağı", "mah",
     "mahallesi", "yolu", "bulvarı", "шоссе", "бульвар", "канал", "проспект", "переулок",
-    "набережная", "площадь", "улица", "path",
+    "набережная", "площадь", "улица", "path", "dr", "ln", "way", "ct", "pkwy", "cir",
 ];
 
 /// Street words written before the name ("Calle León", "ul. Hallera").
@@ -65,6 +65,7 @@ const STREET_BEFORE: &[&str] = &[
     "aleja", "al", "plac", "pl", "osiedle", "os", "vul", "вул", "ул", "пр", "просп", "пер",
     "наб", "odos", "οδός", "οδ", "leoforos", "leof", "λεωφ", "λεωφόρος", "akti", "ακτή", "plateia",
     "πλατεία", "jalan", "jl", "jln", "lorong", "soi", "thanon", "calea", "bulevar", "am", "blvd",
+    "đường", "phố",
 ];
 
 /// Compound street names end in these ("Strandveien", "Hafenstraße").
@@ -82,6 +83,7 @@ const UNIT_STRONG: &[&str] = &[
     "floor", "fl", "suite", "ste", "unit", "level", "flat", "apt", "apto", "piso", "oficina", "of",
     "sala", "andar", "conj", "kat", "daire", "tầng", "офис", "оф", "д", "кв", "корп", "лит",
     "lok", "p.o.box", "postboks", "postfach", "apartado", "τ.θ", "lt", "lantai",
+    "số",
 ];
 
 /// Units and blocks that name other things too ("Office 365", "Block C").
@@ -98,7 +100,8 @@ const PLACE: &[&str] = &[
     "court", "estate", "park", "complex", "edificio", "torre", "bhavan", "mansion", "arcade",
     "annexe", "village", "zone", "col", "colonia", "sector", "phường", "quận", "ciudad", "state",
     "province", "district", "island", "bay", "point", "city", "bairro", "barangay", "brgy",
-    "nagar", "node", "kav", "mile", "centro", "gedung", "wisma", "menara",
+    "nagar", "node", "kav", "mile", "centro", "gedung", "wisma", "menara", "xã", "huyện", "tỉnh",
+    "thị", "г", "обл", "пос", "смт", "село",
 ];
 
 /// Lower-case words that belong to addresses.
@@ -111,7 +114,8 @@ const LOWER_OK: &[&str] = &[
     "oficina", "piso", "sala", "andar", "conj", "s/n", "xã", "thị", "huyện", "phường", "tầng",
     "corner", "floor", "fl", "gate", "gata", "gaten", "vej", "gade", "veien", "vei", "allé",
     "straße", "strasse", "weg", "laan", "straat", "kade", "plass", "torg", "no", "nr", "bis", "lok",
-    "m", "apt", "apto", "i", "st", "rd", "th", "nd",
+    "m", "apt", "apto", "i", "st", "rd", "th", "nd", "đường", "phố", "tỉnh", "thành", "tp", "г",
+    "обл", "пос", "с", "смт", "р-н", "cor",
 ];
 
 /// Capitalised words that end an address: legal forms, contact labels,
@@ -138,6 +142,7 @@ const ABBREVIATION: &[&str] = &[
     "str", "st", "av", "avda", "bd", "blvd", "jl", "jln", "leof", "col", "no", "nr", "kav", "bldg",
     "ul", "al", "pl", "vul", "of", "conj", "fl", "rd", "ave", "apt", "tamps", "cad", "sok", "mah",
     "lit", "д", "оф", "ул", "вул", "пр", "λεωφ", "tp", "bldg", "dr", "mr", "ms", "prof",
+    "г", "м", "обл", "пос", "с", "р-н", "cor", "sen", "gen", "ln", "ct",
 ];
 
 /// Postcodes in their local shapes, at the start or end of a part.
@@ -162,6 +167,12 @@ static POSTCODE: LazyLock<Vec<(Regex, u8)>> = LazyLock::new(|| {
         (r"\p{Lu}\p{L}+[\ ]+[A-Z]{1,2}\d[A-Z\d]?[\ ]\d[A-Z]{2}$", 2),
         // "Manila 1004", "Pasay City 1300"
         (r"\p{Lu}\p{Ll}+[\ ]+\d{4,5}$", 1),
+        // "Kobe 650-0024", "Tokyo 100-0005"
+        (r"\p{Lu}\p{Ll}+[\ ]+\d{3}-\d{4}$", 2),
+        // Japanese block numbers: "3-1-14 Kaigandori", "2-6-1 Marunouchi"
+        (r"^\d{1,2}-\d{1,2}-\d{1,3}[\ ]+\p{Lu}\p{Ll}+$", 2),
+        // Japanese wards and cities: "Chuo-ku", "Chiyoda-ku"
+        (r"^\p{Lu}\p{Ll}+-(?:ku|shi|cho|machi|gun|ken)$", 1),
         // "65012", "198035" alone between commas
         (r"^\d{5,6}$", 1),
     ]
@@ -711,6 +722,29 @@ mod tests {
         detect(text, &guard, &mut out);
         out.sort_by_key(|c| c.start);
         out.iter().map(|c| &text[c.start..c.end]).collect()
+    }
+
+    #[test]
+    fn more_national_formats() {
+        let joined = |t: &str| found(t).join(" | ");
+        assert_eq!(
+            joined("ООО «Агент»\n353900, г. Новороссийск, ул. Советов, д. 42, офис 305\nтел. +7"),
+            "353900, г. Новороссийск, ул. Советов, д. 42, офис 305"
+        );
+        assert_eq!(
+            joined("Terminal LLC\n1550 Clinton Dr\nHouston, TX 77020\n(713) 555-0192"),
+            "1550 Clinton Dr | Houston, TX 77020"
+        );
+        assert_eq!(
+            joined("Claims Co., Ltd.\n2-6-1 Marunouchi, Chiyoda-ku, Tokyo 100-0005\nTel +81"),
+            "2-6-1 Marunouchi, Chiyoda-ku, Tokyo 100-0005"
+        );
+        assert_eq!(
+            joined("Liên hệ: Anh\nSố 8 Trần Phú, Ngô Quyền, Hải Phòng\n"),
+            "Số 8 Trần Phú, Ngô Quyền, Hải Phòng"
+        );
+        // A doctor, a score and a way of working are no addresses.
+        assert!(found("Dr Mendes saw him. The final was 2-1 United, by the way.").is_empty());
     }
 
     #[test]

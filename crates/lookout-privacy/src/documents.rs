@@ -25,25 +25,26 @@ const DOC_CUE: &str = r"(?:(?-u:\b)(?:
     passports?|pasaporte|passaporte|passeport|pasaport|paszport|reisepass|paspor
    |seam[ae]n'?s?\s+(?:book|identity\s+(?:card|document)|id)|seaman\s?book
    |seafarer'?s?\s+(?:id|identity\s+(?:card|document)|book|record\s+book)
+   |seafarer'?s?\s+code|registration\s+(?:number|no)|boletim|ocorr[eê]ncia
    |sirb|cdc|sid|indos|coc|discharge\s+book|buku\s+pelaut|libreta(?:\s+de\s+embarque)?|gac
    |gemiadamı\s+cüzdanı|seefahrtsbuch|endorsement|książeczk
-   |dni|nic|aadhaar|national\s+id|id\s+card|identity\s+card|(?:driver'?s?|driving)\s+licen[cs]e
+   |dni|nic|aadhaar|cpf|cnh|rg|nif|nie|pesel|nik|ktp|twic|ssn|nin|national\s+id|id\s+card|identity\s+card|(?:driver'?s?|driving)\s+licen[cs]e
    |licen[cs]e|rijbewijs|führerschein
-   |employee|empleado|funcionário|emp\.?\s*(?:id|no)|staff|personnel|personalnummer|personal-?nr|crew[\s-]?id|badge
+   |employee|empleado|funcionário|emp\.?\s*(?:id|no)|staff|personnel|personalnummer|personal-?nr|pers\.?-?nr|matr[ií]cula|crew[\s-]?id|badge
    |access\s+card|gate\s+pass|vehicle\s+pass|surveyor\s+id|client\s+id|customer\s+id|member\s+id
    |cases?|caso|ticket|incident|ref|refs|reference|az|aktenzeichen|sak|saksnr|saksnummer|zaaknr
    |zaaknummer|registratienummer|tagebuchnummer|anmeldelse|file|dosya|soruşturma|complaint|petition
    |report|rapor|raporu|receipt|folio|carpetilla|atestado|denuncia|blotter\s+entry|procès-verbal
-   |zgłoszeni[ae]|seal|permit
+   |seal|permit
    |no|nr|br
  )(?-u:\b)
  |nummer(?-u:\b)
  |(?-u:\b)n[°º]
- |(?:паспорт|διαβατ|книжк|knjižic|посвідченн|справ|số\s+đăng\s+ký|№|护照|護照|旅券|工号|员工号|社員番号|事件编号|案件编号|编号|工单|单号)
+ |(?:zgłoszeni[ae]|паспорт|διαβατ|книжк|książeczk|таб\.|табельн|사번|사원번호|knjižic|посвідченн|справ|số\s+đăng\s+ký|№|护照|護照|旅券|工号|员工号|社員番号|事件编号|案件编号|编号|工单|单号)
 )";
 
 /// What may stand between a cue and its value.
-const CONNECT: &str = r"(?:[\ \t]*(?:(?:no|nr|br|n[°º]|num|numer|nummer|number|id|ref|vide|de)(?-u:\b)\.?|№|\#|:|：|\(|\)|-|–|(?:registered|is|was|of)(?-u:\b)))*[\ \t]*";
+const CONNECT: &str = r"(?:[\ \t]*(?:(?:no|nr|br|n[°º]|num|numer|nummer|number|id|ref|vide|de)(?-u:\b)\.?|№|\#|:|：|\(|\)|-|–|(?:registered|is|was|of|code|eg)(?-u:\b)|e\.g\.|z\.\s?B\.|np\.|например|напр\.|наприклад|ex\.|p\.\s?ex\.|vd\.))*[\ \t]*";
 
 /// A few words and a colon: "ticket on our side: KF-2024-0311". Words
 /// without digits or brackets, so that the path never steps over a value
@@ -53,7 +54,7 @@ const COLON_PATH: &str = r"(?:(?:[\ \t]+[^\s:：\d\[\]]+){1,6}?[\ \t]*[:：][\ \
 /// A document or reference value: a Russian passport's series and number,
 /// a short capitalised prefix and a number, or one token of letters and
 /// digits joined by `-`, `/` or `.`.
-const VALUE: &str = r"(?P<v>\d{2}[\ ]?\d{2}[\ ]+№[\ ]?\d{6}|(?-i:[A-ZÀ-ÞĀ-žΑ-ΩА-ЯЁЄІЇҐ][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ]*(?:-[A-ZÀ-ÞΑ-ΩА-ЯЁЄІЇҐ][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ]*)?)[\ ]+(?:№[\ ]?)?[0-9][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ0-9]*(?:[-/.–][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ0-9]+)*|[A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ0-9]*[0-9][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ0-9]*(?:[-/.–][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ0-9]+)*|[A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ]+(?:[-/.–][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ0-9]+)+)";
+const VALUE: &str = r"(?P<v>\d{2}[\ ]?\d{2}[\ ]+№[\ ]?\d{6}|\d{2,4}(?:[\ ]\d{3,7}){1,3}(?-u:\b)|(?-i:[A-ZÀ-ÞĀ-žΑ-ΩА-ЯЁЄІЇҐ][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ]*(?:-[A-ZÀ-ÞΑ-ΩА-ЯЁЄІЇҐ][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ]*)?)[\ ]+(?:(?:№|n[°º]\.?)[\ ]?)?[0-9][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ0-9一-鿿ぁ-ヿ가-힣]*(?:[-/.–][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ0-9一-鿿ぁ-ヿ가-힣]+)*|[A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ0-9一-鿿ぁ-ヿ가-힣]*[0-9][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ0-9一-鿿ぁ-ヿ가-힣]*(?:[-/.–][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ0-9一-鿿ぁ-ヿ가-힣]+)*|[A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ]+(?:[-/.–][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ0-9一-鿿ぁ-ヿ가-힣]+)+)";
 
 /// Cues are found first, then a value is looked for right after each:
 /// one pattern for both would be too large for the regex crate's fast
@@ -63,7 +64,7 @@ static DOC_CUE_RE: LazyLock<Regex> =
 
 static DOC_TAIL: LazyLock<Regex> = LazyLock::new(|| {
     regex::RegexBuilder::new(&format!(
-        r"(?ix)^{CONNECT}(?P<adj>(?-i:[a-zß-ÿā-žα-ωά-ώа-яёєіїґ]{{3,}})[\ \t]+)?{COLON_PATH}{VALUE}"
+        r"(?ix)^{CONNECT}(?P<adj>(?-i:[a-zß-ÿā-žα-ωά-ώа-яёєіїґ]{{3,}})[\ \t]+{CONNECT})?{COLON_PATH}{VALUE}"
     ))
     .dfa_size_limit(1 << 26)
     .build()
@@ -86,14 +87,14 @@ static REGISTER: LazyLock<Regex> = LazyLock::new(|| {
 const PLATE_CUE: &str = r"(?:(?-u:\b)(?:
     (?:licen[cs]e|number|registration)\s+plates?|plates?|placas?|registration|reg\.?\s*no\.?|kenteken
    |matr[ií]cula|plaque|immatricul[ée]e?|kennzeichen|targa|truck|lorry|tractor|trailer|chassis
-   |semirremolque|cabeza\s+tractora|trekker|oplegger|vehicle|car|van|pickup|camion|camión|turismo
+   |plat(?:\s+nomor)?|nopol|plaka\w*|semirremolque|cabeza\s+tractora|trekker|oplegger|vehicle|car|van|pickup|camion|camión|turismo
  )
  |(?:автоцистерн|причіп|автомобил|госномер)
 )";
 
 /// A plate: up to four groups of capitals or digits joined by a space or
 /// a dash ("84-BVR-7", "TN 05 BQ 6620", "ВН 7712 ЕС").
-const PLATE: &str = r"([\p{Lu}\d]{1,5}(?:[\ -][\p{Lu}\d]{1,5}){0,3})";
+const PLATE: &str = r"([\p{Lu}\d]{1,7}(?:[\ -][\p{Lu}\d]{1,5}){0,3})";
 
 static PLATE_CUE_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(r"(?ix){PLATE_CUE}")).expect("plate cue pattern compiles")
@@ -123,7 +124,7 @@ static TURKISH_PLATE: LazyLock<Regex> = LazyLock::new(|| {
 /// EK9036214".
 static MORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^(?:[\ \t]*\([^()\n]{{1,40}}\))?[\ \t]*(?:,|;|and|or|та|і|и|y|e|et|ve|und|en|og|och|oraz|&)[\ \t]+(?:\(?[\ \t]*(?:{PLATE_CUE})[\ \t]+)?{VALUE}"
+        r"^(?:[\ \t]*\([^()\n]{{1,40}}\))?[\ \t]*(?:,|;|and|or|та|і|и|y|e|et|ve|und|en|og|och|oraz|dan|và|i|a|&)[\ \t]+(?:\(?[\ \t]*(?:{PLATE_CUE})[\ \t]+)?{VALUE}"
     ))
     .expect("list pattern compiles")
 });
@@ -131,7 +132,7 @@ static MORE: LazyLock<Regex> = LazyLock::new(|| {
 /// After one plate, another: "ВН 7712 ЕС (причіп ВН 0943 ХР) та АА 3381 КМ".
 static MORE_PLATES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^\)?(?:[\ \t]*\([^()\n]{{1,40}}\))?[\ \t]*(?:,|;|and|or|та|і|и|y|e|et|ve|und|en|og|och|oraz|&)[\ \t]+(?:\(?[\ \t]*(?:{PLATE_CUE})[\ \t]+)?{PLATE}"
+        r"^\)?(?:[\ \t]*\([^()\n]{{1,40}}\))?[\ \t]*(?:,|;|and|or|та|і|и|y|e|et|ve|und|en|og|och|oraz|dan|và|i|a|&)[\ \t]+(?:\(?[\ \t]*(?:{PLATE_CUE})[\ \t]+)?{PLATE}"
     ))
     .expect("plate list pattern compiles")
 });
@@ -141,7 +142,7 @@ static MORE_PLATES: LazyLock<Regex> = LazyLock::new(|| {
 /// cue.
 static SHAPED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?-u:\b)(?:(?:INC|RITM|CHG|REQ|PRB|SCTASK|TASK|SR|CS|TKT)-?\d{5,}|[A-Z]{2,6}(?:-[A-Z0-9]{1,8}){2,5})(?-u:\b)|[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][A-Z0-9]{5,6}(?-u:\b)",
+        r"(?-u:\b)(?:(?:INC|RITM|CHG|REQ|PRB|SCTASK|TASK|SR|CS|TKT)-?\d{5,}|[A-Z]{2,6}(?:-[A-Z0-9]{1,8}){2,5})(?-u:\b)|[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][A-Z0-9]{5,6}(?-u:\b)|\p{Han}{1,4}[\ ]?\d{2,3}[\ ]?\p{Hiragana}[\ ]?\d{1,2}-\d{2}(?-u:\b)|(?-u:\b)\d{1,4}/\d{4,6}/(?:\d{2}|\d{4})(?-u:\b)",
     )
     .expect("shaped reference pattern compiles")
 });
@@ -420,9 +421,12 @@ fn push_plate(
     let v = &text[start..end];
     let digits = v.chars().filter(char::is_ascii_digit).count();
     let letters = v.chars().filter(|c| c.is_alphabetic()).count();
-    let unit = v
-        .split([' ', '-'])
-        .any(|g| UNITS.contains(&g.to_lowercase().as_str()));
+    // A unit follows its number ("120 t"); a region's letter leads a
+    // plate ("H 1000 AA").
+    let groups: Vec<&str> = v.split([' ', '-']).collect();
+    let unit = groups.windows(2).any(|w| {
+        w[0].bytes().all(|b| b.is_ascii_digit()) && UNITS.contains(&w[1].to_lowercase().as_str())
+    });
     if digits < 2 || letters == 0 || digits + letters < 4 || unit || guard.overlaps(start, end) {
         return None;
     }
@@ -608,6 +612,40 @@ mod tests {
     }
 
     #[test]
+    fn unseen_cues_shapes_and_scripts() {
+        assert_eq!(
+            found("motorista, CPF 312.445.789-05, disse"),
+            vec!["312.445.789-05"]
+        );
+        assert_eq!(found("(matrícula 11873) observou"), vec!["11873"]);
+        assert_eq!(found("작성자: 이서연 (사번 HM20417)"), vec!["HM20417"]);
+        assert_eq!(found("(Martin, PersNr. 10448) und"), vec!["10448"]);
+        assert_eq!(
+            found("kucharz, książeczka PL 0388142). Z"),
+            vec!["PL 0388142"]
+        );
+        assert_eq!(
+            found("TWIC 0041 8823 7719 4402, gate app"),
+            vec!["0041 8823 7719 4402"]
+        );
+        assert_eq!(
+            found("паспорта моряка (например МК 2214587, МК 1987764) — утечка"),
+            vec!["МК 2214587", "МК 1987764"]
+        );
+        assert_eq!(
+            found("(reference 5管-航安-0512-07)."),
+            vec!["5管-航安-0512-07"]
+        );
+        assert_eq!(
+            found("terekam CCTV: plat B 9127 KXT dan B 9340 UEV."),
+            vec!["B 9127 KXT", "B 9340 UEV"]
+        );
+        // Still nothing in plain counts after a new cue.
+        assert!(found("CPF was checked by 2 clerks").is_empty());
+        assert!(found("plat nomor tidak terbaca").is_empty());
+    }
+
+    #[test]
     fn plates_after_and_before_their_cue() {
         assert_eq!(
             found("trekker kenteken 84-BVR-7, oplegger OV-51-ZX, chauffeur"),
@@ -650,6 +688,12 @@ mod tests {
     fn shaped_references_need_no_cue() {
         assert_eq!(found("IR-24-0611 | Client: Lantau"), vec!["IR-24-0611"]);
         assert_eq!(found("INC0092741 - RDP brute force"), vec!["INC0092741"]);
+        assert_eq!(
+            found("at gate: 横浜 100 あ 12-34 and"),
+            vec!["横浜 100 あ 12-34"]
+        );
+        assert_eq!(found("bikes taken. (37/24118/24)"), vec!["37/24118/24"]);
+        assert!(found("on 12/03/2024 and 2024/05/17").is_empty());
     }
 
     #[test]

@@ -654,7 +654,7 @@ fn host_token_ok(text: &str, token: &str, end: usize) -> bool {
 // ---------------------------------------------------------------- accounts
 
 static ACCOUNT: LazyLock<Regex> =
-    LazyLock::new(|| re(r"([A-Za-z][A-Za-z0-9_-]{0,14})\\([A-Za-z][A-Za-z0-9._-]{0,63}\$?)"));
+    LazyLock::new(|| re(r"([A-Za-z][A-Za-z0-9_-]{0,14})\\([A-Za-z0-9][A-Za-z0-9._-]{0,63}\$?)"));
 
 pub(crate) fn accounts(text: &str, protected: &Intervals, out: &mut Vec<Candidate>) {
     let mut at = 0;
@@ -662,6 +662,11 @@ pub(crate) fn accounts(text: &str, protected: &Intervals, out: &mut Vec<Candidat
         let whole = caps.get(0).expect("group 0");
         let domain = caps.get(1).expect("group 1").as_str();
         let user = caps.get(2).expect("group 2").as_str().trim_end_matches('.');
+        // "HBP\2ndoff" is a login; "C\2024" a folder.
+        if !user.bytes().any(|b| b.is_ascii_alphabetic()) {
+            at = whole.start() + domain.len() + 1;
+            continue;
+        }
         let (s, e) = (whole.start(), whole.start() + domain.len() + 1 + user.len());
         // Resume after the backslash: the user part may start another match.
         at = s + domain.len() + 1;
@@ -702,12 +707,13 @@ static LOGIN_CUE: LazyLock<Regex> = LazyLock::new(|| {
            |mailbox\s+of|[a-zäöüæøå]*(?:konto|konta|kontem|kontoer|kontoene|kontoen|kontot|konton)|brukere?n?|brukernavn|brukarnamn
            |brugernavn|bruger|användare|användarnamn|användarkonto|gebruiker(?:snaam)?|gebruikersaccount
            |benutzer(?:name|konto|kennung)?|admin-konto|admin-bruker|tjenestekonto|usuario|cuenta
-           |utilisateur|identifiant|utente|kullanıcı(?:sı|adı)?|hesap|hesabı|akun|pengguna
-           |użytkownik(?:a|iem)?|tài\s+khoản)(?-u:\b)
-          | (?:χρήστη[ςν]?|λογαριασμ(?:ός|ό|ού)|пользовател[ья]|учётн\p{L}*\s+запис\p{L}*|учетн\p{L}*\s+запис\p{L}*
+           |utilisateur|identifiant|utente|hesap|akun|pengguna|contas?|compte
+           |użytkownik(?:a|iem)?)(?-u:\b)
+          | (?:(?-u:\b)(?:kullanıcı(?:\s+ad[ıi]|sı|adı)?|hesabı|tài\s+khoản)|учётк\p{L}*|учетк\p{L}*|χρήστη[ςν]?|λογαριασμ(?:ός|ό|ού)|пользовател[ья]|учётн\p{L}*\s+запис\p{L}*|учетн\p{L}*\s+запис\p{L}*
              |логин|акаунт|обліков\p{L}*\s+запис\p{L}*|用户名?|账号|帳號|账户|帐户|アカウント|ユーザー(?:名|ID)?|계정|사용자)
         )
-        ((?:\s+\p{L}{2,15}\s*[:：]|["'”’]?\s*[:=：])?
+        ((?:\s+(?:(?:de\s+)?e-?mail|(?:for|of|to|on|na|da|do|de|для)(?-u:\b)))?
+         (?:\s+\p{L}{2,15}\s*[:：]|["'”’]?\s*[:=：])?
         \s*["'“‘«(（]?)
         ([A-Za-z0-9][A-Za-z0-9._-]{0,62}[A-Za-z0-9$]|[A-Za-z0-9]{2})"#)
 });
@@ -748,7 +754,8 @@ const NOT_LOGIN: &[&str] = &[
     "okta", "office365", "o365", "m365", "microsoft", "google", "apple", "windows", "linux",
     "folder", "folders", "profile", "profiles", "directory", "session", "sessions", "rights",
     "group", "groups", "www-data", "daemon", "apache", "nginx", "iusr", "localsystem",
-    "networkservice", "localservice", "krbtgt", "defaultaccount", "wdagutilityaccount",
+    "networkservice", "localservice", "krbtgt", "defaultaccount", "wdagutilityaccount", "e-mail",
+    "email",
 ];
 
 /// Is the token after a login cue a login? Not a placeholder, a word, an
@@ -784,7 +791,8 @@ fn login_ok(text: &str, s: usize, e: usize, protected: &Intervals) -> bool {
         return false;
     }
     // A domain name ("gov.br", "acme.com"), not a login.
-    if let Some((_, tld)) = token.rsplit_once('.')
+    if let Some((head, tld)) = token.rsplit_once('.')
+        && head.len() > 1
         && (tld.len() == 2 || COMMON_TLD.contains(&tld.to_ascii_lowercase().as_str()))
         && tld.bytes().all(|c| c.is_ascii_alphabetic())
     {
@@ -857,7 +865,10 @@ fn logins(text: &str, protected: &Intervals, out: &mut Vec<Candidate>) {
         while let Some(c) = LOGIN_MORE.captures(&text[at..]) {
             let Some(n) = c.get(1) else { break };
             let (s, e) = trim_login(text, at + n.start(), at + n.end());
-            if !login_ok(text, s, e, protected) || !loginish(&text[s..e]) {
+            // A quoted item is set off as a login like the first one.
+            let quoted = text[at..s].ends_with(['"', '“', '\''])
+                && matches!(next_char(text, e), Some('"' | '”' | '\''));
+            if !login_ok(text, s, e, protected) || !(quoted || loginish(&text[s..e])) {
                 break;
             }
             out.push(Candidate::new(s, e, Kind::Account));
@@ -865,7 +876,10 @@ fn logins(text: &str, protected: &Intervals, out: &mut Vec<Candidate>) {
         }
         next = at;
     }
-    for caps in NAME_THEN_LOGIN.captures_iter(text) {
+    for caps in NAME_THEN_LOGIN
+        .captures_iter(text)
+        .chain(LOGIN_THEN_NAME.captures_iter(text))
+    {
         let Some(m) = caps.get(1) else { continue };
         let (s, e) = (m.start(), m.end());
         if login_ok(text, s, e, protected) && !created_by_attacker(text, s) {
@@ -897,6 +911,14 @@ fn logins(text: &str, protected: &Intervals, out: &mut Vec<Candidate>) {
 /// (siti.aishah)", "Ravi Kumar (ravi.k)".
 static NAME_THEN_LOGIN: LazyLock<Regex> =
     LazyLock::new(|| re(r"\p{Lu}\p{Ll}+[ \t]+\(([a-z][a-z0-9]*[._][a-z0-9]+(?:[._][a-z0-9]+)?)\)"));
+
+/// A login and, in brackets, whose it is: `"vlad.petrenko" (2/E Vladyslav
+/// Petrenko, ...)`, "jsmith (John Smith)".
+static LOGIN_THEN_NAME: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?-u:\b)([a-z][a-z0-9]*[._][a-z0-9]+(?:[._][a-z0-9]+)?)["”']?[ \t]+\((?:[^()\n,]{0,24}[ \t])?\p{Lu}\p{Ll}+[ \t]+\p{Lu}\p{Ll}+"#,
+    )
+});
 
 /// An initial, a dot and a surname in lower case, the commonest login
 /// ("j.villanueva", "l.vogt"): file names and domains are ruled out by
@@ -1365,6 +1387,37 @@ mod tests {
                 "SIRIDAH",
                 "l.vogt",
             ]
+        );
+    }
+
+    #[test]
+    fn logins_of_unseen_writers() {
+        let t = "failed logins for \"m.kaczmarek\", \"svc_scanner\" and \"recepcja\" from; \
+                 Kullanıcı \"gate2.clerk\" ile; kullanıcı adı ayse.bby girip; (логин e.li, таб); \
+                 учётка \"crewdb_ro\" и; A conta de e-mail \"juliana.prado\" foi; \
+                 - \"vlad.petrenko\" (2/E Vladyslav Petrenko, CMM); logon HBP\\2ndoff ok";
+        assert_eq!(
+            of_kind(t, Kind::Account),
+            vec![
+                "m.kaczmarek",
+                "svc_scanner",
+                "recepcja",
+                "gate2.clerk",
+                "ayse.bby",
+                "e.li",
+                "crewdb_ro",
+                "juliana.prado",
+                "vlad.petrenko",
+                "HBP\\2ndoff",
+            ]
+        );
+        // Folders and words after the new cues stay.
+        assert!(
+            of_kind(
+                "saved to C\\2024 and D\\01; conta de luz paga",
+                Kind::Account
+            )
+            .is_empty()
         );
     }
 
