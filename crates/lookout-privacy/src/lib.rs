@@ -17,7 +17,7 @@
 //!     people: vec![],
 //! })?;
 //! let out = scrub(
-//!     "Chief Officer Ivan Petrov on the Nordic Star (IMO 9321483) opened an invoice \
+//!     "Chief Officer Ivan Petrov on the Nordic Star (IMO 9321483) opened a fake invoice \
 //!      from billing@bunker-pay.example; the macro beaconed to 185.220.101.4 from \
 //!      10.10.4.23 (host BRIDGE-PC01). SHA-256 of the dropper: \
 //!      9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08.",
@@ -25,7 +25,7 @@
 //! );
 //! assert_eq!(
 //!     out.text,
-//!     "Chief Officer [PERSON] on the [VESSEL] (IMO [IMO]) opened an invoice \
+//!     "Chief Officer [PERSON] on the [VESSEL] (IMO [IMO]) opened a fake invoice \
 //!      from billing@bunker-pay.example; the macro beaconed to 185.220.101.4 from \
 //!      [PRIVATE_IP] (host [HOST]). SHA-256 of the dropper: \
 //!      9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08."
