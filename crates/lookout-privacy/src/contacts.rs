@@ -20,7 +20,7 @@ use crate::text::Candidate;
 /// the address.
 static ATTACKER_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)reply[- ]?to|return[- ]path|spoof|fake|fraud|scam|attacker|phish|malicious|look[- ]?alike|typo[- ]?squat|impersonat|bogus|forged|forgery|counterfeit|suspicious|threat[- ]actor|adversar|criminal|hacker|ransom|decrypt|readme|read_me|ransom[- ]note|negotiat|extort|leak[- ]?site|forward(?:ing|ed)?(?:[- ]rule)?[^.\n]{0,40}?\bto\b|fwd\s+to|->|lure|the\s+outfit|the\s+agency\s+sends|posing|purport|claimed\s+to\s+be|pretend|so-called|unknown\s+sender|external\s+sender|golpista|golpe|estaf|fals[oa]|remitente|desde\s+(?:la\s+dirección|el\s+correo)|correo\s+desde|remetente|αποστολέ|ψεύτικ|ψευδ|απάτ|απατε|διεύθυνση\s+απάντησης|από\s+τη\s+διεύθυνση|отправител|с\s+адреса|з\s+адрес|якобы|фальш|мошен|поддел|похож|шахра|підробл|nadawca|z\s+adresu|fałszyw|oszu|avsender|falsk|svindl|fra\s+adressen|afsender|absender|gefälscht|betrüg|von\s+der\s+adresse|angeblich|gönderen|sahte|oltalama|dolandır|adresten|afzender|vanaf|valse|nep-|oplicht|pošiljatelj|lažn|peke|manloloko|giả\s+mạo|发件|仿冒|攻击者|回复地址|诈骗|钓鱼|假冒|冒充|送信元|差出人|なりすまし|偽|발신|사칭|피싱|contact(?:\s+e-?mail)?\s*(?:on|in)\s+(?:the\s+)?note|appeared\s+to|purported|supposedly|allegedly|ut\s+til\s+å\s+være|rzekomo|supuestamente|aparentemente|sözde|(?:proton|gmail|outlook|hotmail|yahoo|free)[- ]?(?:mail[- ]?)?(?:address|adresse|adres|dirección|endereço|adresa)",
+        r"(?i)reply[- ]?to|return[- ]path|spoof|fake|fraud|scam|attacker|phish|malicious|look[- ]?alike|typo[- ]?squat|impersonat|bogus|forged|forgery|counterfeit|suspicious|threat[- ]actor|adversar|criminal|hacker|ransom|decrypt|readme|read_me|ransom[- ]note|negotiat|extort|leak[- ]?site|forward(?:ing|ed)?(?:[- ]rule)?[^.\n]{0,40}?(?-u:\b)to(?-u:\b)|fwd\s+to|->|lure|the\s+outfit|the\s+agency\s+sends|posing|purport|claimed\s+to\s+be|pretend|so-called|unknown\s+sender|external\s+sender|golpista|golpe|estaf|fals[oa]|remitente|desde\s+(?:la\s+dirección|el\s+correo)|correo\s+desde|remetente|αποστολέ|ψεύτικ|ψευδ|απάτ|απατε|διεύθυνση\s+απάντησης|από\s+τη\s+διεύθυνση|отправител|с\s+адреса|з\s+адрес|якобы|фальш|мошен|поддел|похож|шахра|підробл|nadawca|z\s+adresu|fałszyw|oszu|avsender|falsk|svindl|fra\s+adressen|afsender|absender|gefälscht|betrüg|von\s+der\s+adresse|angeblich|gönderen|sahte|oltalama|dolandır|adresten|afzender|vanaf|valse|nep-|oplicht|pošiljatelj|lažn|peke|manloloko|giả\s+mạo|发件|仿冒|攻击者|回复地址|诈骗|钓鱼|假冒|冒充|送信元|差出人|なりすまし|偽|발신|사칭|피싱|contact(?:\s+e-?mail)?\s*(?:on|in)\s+(?:the\s+)?note|appeared\s+to|purported|supposedly|allegedly|ut\s+til\s+å\s+være|rzekomo|supuestamente|aparentemente|sözde|(?:proton|gmail|outlook|hotmail|yahoo|free)[- ]?(?:mail[- ]?)?(?:address|adresse|adres|dirección|endereço|adresa)",
     )
     .expect("attacker cue pattern compiles")
 });
@@ -85,7 +85,7 @@ static GENUINE_CUE: LazyLock<Regex> = LazyLock::new(|| {
 /// the next blank line, list the attacker's infrastructure.
 static IOC_HEADER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?im)^[^\n]{0,30}\b(?:iocs?|indicators?(?:\s+of\s+compromise)?|observables|ευρήματα|индикатор\w*|wskaźniki|göstergeler|indicadores|indikatorer|指标|失陷指标)\b[^\n:]{0,30}(?::|$)",
+        r"(?im)^[^\n]{0,30}(?-u:\b)(?:iocs?|indicators?(?:\s+of\s+compromise)?|observables|ευρήματα|индикатор\w*|wskaźniki|göstergeler|indicadores|indikatorer|指标|失陷指标)(?-u:\b)[^\n:]{0,30}(?::|$)",
     )
     .expect("IoC header pattern compiles")
 });
@@ -311,7 +311,7 @@ fn in_ioc_list(text: &str, at: usize, headers: &[(usize, usize)]) -> bool {
 /// A domain name standing on its own, with a common top-level domain.
 static BARE_DOMAIN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|net|org|info|biz|co|uk|gr|no|dk|se|fi|de|nl|be|fr|es|it|pt|pl|ru|ua|tr|cy|mt|cn|hk|tw|jp|kr|sg|my|id|ph|vn|in|ae|ng|br|mx|cl|pa|us|ca|au|eu|ro|bg|hr|online|site|xyz|top|support|info)\b",
+        r"(?i)(?-u:\b)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|net|org|info|biz|co|uk|gr|no|dk|se|fi|de|nl|be|fr|es|it|pt|pl|ru|ua|tr|cy|mt|cn|hk|tw|jp|kr|sg|my|id|ph|vn|in|ae|ng|br|mx|cl|pa|us|ca|au|eu|ro|bg|hr|online|site|xyz|top|support|info)(?-u:\b)",
     )
     .expect("bare domain pattern compiles")
 });
