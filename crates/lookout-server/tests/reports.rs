@@ -386,7 +386,7 @@ async fn the_preview_keeps_the_attackers_address_and_removes_the_victims() {
         let server = TestServer::start(&url).await;
         let narrative = "Our accounts clerk Eleni Markou (Akti Miaouli 85, 185 38 Piraeus, \
                          IBAN GR16 0110 1250 0000 0001 2300 695) got new bank details; \
-                         the mail came from billing@bunker-supp1y.example and pay.desk@mailbox.example \
+                         the fake invoice came from billing@bunker-supp1y.example and pay.desk@mailbox.example \
                          answered.";
         let mut fields = report_fields("anonymous", narrative);
         fields.retain(|(k, _)| *k != "indicators");
