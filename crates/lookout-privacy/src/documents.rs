@@ -36,6 +36,7 @@ const DOC_CUE: &str = r"(?:(?-u:\b)(?:
    |zaaknummer|registratienummer|tagebuchnummer|anmeldelse|file|dosya|soruşturma|complaint|petition
    |report|rapor|raporu|receipt|folio|carpetilla|atestado|denuncia|blotter\s+entry|procès-verbal
    |seal|permit
+   |invoices?|inv|faktur[ay]|factura|fatura|rechnung|factuur|τιμολ[οό]γιο
    |no|nr|br
  )(?-u:\b)
  |nummer(?-u:\b)
@@ -707,6 +708,14 @@ mod tests {
         assert!(found("the truck carried 20 MT of cargo; SHA-256 and AES-256-GCM").is_empty());
         assert!(found("the case at 14:32 on 2024-05-17").is_empty());
         assert!(found("dosya SHA256 a2869aa96f9637fa1b90500675487c25dd77e48").is_empty());
-        assert!(found("settle invoice INV-2024-00831 and Invoice No. 2024-1178").is_empty());
+        assert!(found("the invoice was paid; invoice USD 48,260.00 recalled").is_empty());
+    }
+
+    #[test]
+    fn invoice_numbers_name_a_transaction_and_go() {
+        let got = found(
+            "settle invoice INV-2024-00831 and Invoice No. 2024-1178; Faktura FV/2024/06/118",
+        );
+        assert_eq!(got.len(), 3, "{got:?}");
     }
 }

@@ -51,7 +51,7 @@
 //! | `[ORG]` | companies | a name before a legal form (`Ltd`, `GmbH`, `AS`, `A/S`, `S.A. de C.V.`, `Pte Ltd`, `Sp. z o.o.`, `A.Ş.`, `FZE`, `(Pty) Ltd`, ...), before a trade word (`Shipping`, `Maritime`, `Crewing`, `Logistics`, `Denizcilik`, `Rederi`, ...; a name made only of trade words is not one), after a cue (`our agent`, `charterers`, `M/s`), with a form in front (`PT`, `ООО «...»`), Chinese and Japanese company suffixes (`有限公司`, `株式会社`); known organisations |
 //! | `[ADDRESS]` | postal addresses | street words with a number in many languages (Road, Calle, Rua, ul., Akti, Cad., -straße, -veien, -vej, ...), postcodes next to a town in local shapes, P.O. boxes, floors and suites, Han/kana/hangul addresses; parts of one line are joined, and a short line after an address line goes too |
 //! | `[BANK_ACCOUNT]` | IBANs in any grouping (valid ISO 13616 check digits only); national account numbers after a cue (`A/C`, `Konto`, `cuenta`, `счёт`, `λογαριασμός`, `账号`, ...) | |
-//! | `[ID_NUMBER]` | passport, seaman's book, SIRB, CDC, seafarer's ID, employee, staff, badge, case, ticket and reference numbers, licence plates | after their cue word in many languages (also with a country prefix: "RUS 0412877"); tool ids (`INC0012345`) and dashed references without a cue; Chinese plates |
+//! | `[ID_NUMBER]` | passport, seaman's book, SIRB, CDC, seafarer's ID, employee, staff, badge, case, ticket, invoice and reference numbers, licence plates | after their cue word in many languages (also with a country prefix: "RUS 0412877"); tool ids (`INC0012345`) and dashed references without a cue; Chinese plates |
 //! | `[DOMAIN]` | a member's own domains and their subdomains; the domain of a genuine address removed elsewhere in the text (`www.acme-ship.gr`) | known names; the addresses found |
 //! | `[REDACTED]` | what the reporter marked | [`scrub_with_extra`] |
 //!
@@ -140,8 +140,7 @@
 //!   removed. Fraudsters' phone numbers are removed unless named as such.
 //! - Account numbers, document numbers and references with no cue, inside
 //!   file names, or only under a table header or a heading one line up;
-//!   invoice numbers (by choice); sort codes and SWIFT/BIC codes (by
-//!   choice). These rules generalise worst: 94 % of ID numbers on the
+//!   sort codes and SWIFT/BIC codes (by choice). These rules generalise worst: 94 % of ID numbers on the
 //!   development part, 66 % on the blind part.
 //! - Names inflected in Latin-script languages ("Krzysztofem Nowakiem",
 //!   "Elżbiety"): Greek and Cyrillic endings are handled, Polish, Czech
