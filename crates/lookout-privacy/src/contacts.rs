@@ -20,7 +20,7 @@ use crate::text::Candidate;
 /// the address.
 static ATTACKER_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)reply[- ]?to|return[- ]path|spoof|fake|fraud|scam|attacker|phish|malicious|look[- ]?alike|typo[- ]?squat|impersonat|bogus|forged|forgery|counterfeit|suspicious|threat[- ]actor|adversar|criminal|hacker|ransom|decrypt|readme|read_me|ransom[- ]note|negotiat|extort|leak[- ]?site|forward(?:ing|ed)?(?:[- ]rule)?[^.\n]{0,40}?(?-u:\b)to(?-u:\b)|fwd\s+to|->|lure|the\s+outfit|the\s+agency\s+sends|posing|purport|claimed\s+to\s+be|pretend|so-called|unknown\s+sender|external\s+sender|golpista|golpe|estaf|fals[oa]|remitente|desde\s+(?:la\s+dirección|el\s+correo)|correo\s+desde|remetente|αποστολέ|ψεύτικ|ψευδ|απάτ|απατε|διεύθυνση\s+απάντησης|από\s+τη\s+διεύθυνση|отправител|с\s+адреса|з\s+адрес|якобы|фальш|мошен|поддел|похож|шахра|підробл|nadawca|z\s+adresu|fałszyw|oszu|avsender|falsk|svindl|fra\s+adressen|afsender|absender|gefälscht|betrüg|von\s+der\s+adresse|angeblich|gönderen|sahte|oltalama|dolandır|adresten|afzender|vanaf|valse|nep-|oplicht|pošiljatelj|lažn|peke|manloloko|giả\s+mạo|发件|仿冒|攻击者|回复地址|诈骗|钓鱼|假冒|冒充|送信元|差出人|なりすまし|偽|발신|사칭|피싱|contact(?:\s+e-?mail)?\s*(?:on|in)\s+(?:the\s+)?note|appeared\s+to|purported|supposedly|allegedly|ut\s+til\s+å\s+være|rzekomo|supuestamente|aparentemente|sözde|(?:proton|gmail|outlook|hotmail|yahoo|free)[- ]?(?:mail[- ]?)?(?:address|adresse|adres|dirección|endereço|adresa)",
+        r"(?i)reply[- ]?to|return[- ]path|spoof|fake|fraud|scam|attacker|phish|malicious|look[- ]?alike|typo[- ]?squat|impersonat|bogus|forged|forgery|counterfeit|suspicious|threat[- ]actor|adversar|criminal|(?-u:\b)bec(?-u:\b)|hacker|ransom|decrypt|readme|read_me|ransom[- ]note|negotiat|extort|leak[- ]?site|forward(?:ing|ed)?(?:[- ]rule)?[^.\n]{0,40}?(?-u:\b)to(?-u:\b)|fwd\s+to|->|lure|the\s+outfit|the\s+agency\s+sends|posing|purport|claimed\s+to\s+be|pretend|so-called|unknown\s+sender|external\s+sender|golpista|golpe|estaf|fals[oa]|remitente|desde\s+(?:la\s+dirección|el\s+correo)|correo\s+desde|remetente|αποστολέ|ψεύτικ|ψευδ|απάτ|απατε|διεύθυνση\s+απάντησης|από\s+τη\s+διεύθυνση|отправител|с\s+адреса|з\s+адрес|якобы|фальш|мошен|поддел|похож|шахра|підробл|nadawca|z\s+adresu|fałszyw|oszu|avsender|falsk|svindl|fra\s+adressen|afsender|absender|gefälscht|betrüg|von\s+der\s+adresse|angeblich|gönderen|sahte|oltalama|dolandır|adresten|afzender|vanaf|valse|nep-|oplicht|pošiljatelj|lažn|peke|manloloko|giả\s+mạo|发件|仿冒|攻击者|回复地址|诈骗|钓鱼|假冒|冒充|送信元|差出人|なりすまし|偽|발신|사칭|피싱|contact(?:\s+e-?mail)?\s*(?:on|in)\s+(?:the\s+)?note|appeared\s+to|purported|supposedly|allegedly|ut\s+til\s+å\s+være|rzekomo|supuestamente|aparentemente|sözde|(?:proton|gmail|outlook|hotmail|yahoo|free)[- ]?(?:mail[- ]?)?(?:address|adresse|adres|dirección|endereço|adresa)",
     )
     .expect("attacker cue pattern compiles")
 });
@@ -202,19 +202,7 @@ fn domain_of(address: &str) -> Option<String> {
 /// as letters.
 fn stem(domain: &str) -> String {
     let labels: Vec<&str> = domain.split('.').collect();
-    let keep = match labels.as_slice() {
-        [.., second, last]
-            if last.len() == 2
-                && matches!(
-                    *second,
-                    "com" | "co" | "org" | "net" | "gov" | "ac" | "or" | "ne"
-                ) =>
-        {
-            labels.len().saturating_sub(2)
-        }
-        _ => labels.len().saturating_sub(1),
-    };
-    labels[..keep]
+    labels[..owned_labels(&labels)]
         .iter()
         .filter(|l| !matches!(**l, "www" | "mail" | "webmail"))
         .flat_map(|l| l.chars())
@@ -228,6 +216,23 @@ fn stem(domain: &str) -> String {
         .collect::<String>()
         .replace("rn", "m")
         .replace("vv", "w")
+}
+
+/// How many labels of a domain stand left of its public suffix (`com`,
+/// `com.sg`, `co.uk`).
+fn owned_labels(labels: &[&str]) -> usize {
+    match labels {
+        [.., second, last]
+            if last.len() == 2
+                && matches!(
+                    *second,
+                    "com" | "co" | "org" | "net" | "gov" | "ac" | "or" | "ne"
+                ) =>
+        {
+            labels.len().saturating_sub(2)
+        }
+        _ => labels.len().saturating_sub(1),
+    }
 }
 
 /// Optimal string alignment distance, bounded: enough to tell a typo from
@@ -403,6 +408,65 @@ fn said(clause: &str) -> Option<bool> {
     }
 }
 
+/// What a remark right after an address says of it: "x@y.com
+/// (look-alike; the Club's real domain is ...)", "x@y.com – not our
+/// domain". Only a remark set off by a bracket or a dash counts; the
+/// first cue in it decides.
+fn said_after(text: &str, end: usize) -> Option<bool> {
+    let rest = &text[end..];
+    let line = &rest[..rest.find('\n').unwrap_or(rest.len())];
+    let line = &line[..crate::text::floor_boundary(line, 90)];
+    let remark = line.trim_start_matches([' ', '\t', '>', '"', '”']);
+    // The remark ends with its bracket, or a dash's at the clause's end.
+    let remark = match remark.chars().next() {
+        Some('(') => &remark[..remark.find(')').unwrap_or(remark.len())],
+        Some('[') => &remark[..remark.find(']').unwrap_or(remark.len())],
+        Some('–' | '—' | '-') => {
+            &remark[..[". ", "; ", " ("]
+                .iter()
+                .filter_map(|p| remark.find(p))
+                .min()
+                .unwrap_or(remark.len())]
+        }
+        _ => return None,
+    };
+    if NOT_OURS.is_match(remark) {
+        return Some(true);
+    }
+    let cue = ATTACKER_CUE
+        .find_iter(remark)
+        .find(|m| !NEGATION.is_match(&remark[..m.start()]));
+    let genuine = GENUINE_CUE.find(remark);
+    match (cue, genuine) {
+        (Some(a), Some(g)) => Some(a.start() < g.start()),
+        (Some(_), None) => Some(true),
+        (None, Some(_)) => Some(false),
+        (None, None) => None,
+    }
+}
+
+/// A number given in the same breath as an attacker's address ("their
+/// contact was x@gmail.com, +91 98204 11763") is the attacker's too:
+/// nothing but punctuation, a few words and no genuine cue between.
+fn beside_attacker(text: &str, start: usize, end: usize, attackers: &[(usize, usize)]) -> bool {
+    attackers.iter().any(|&(s, e)| {
+        let between = if e <= start {
+            &text[e..start]
+        } else if s >= end {
+            &text[end..s]
+        } else {
+            return false;
+        };
+        between.len() <= 40 && !between.contains(['\n', '.', ';']) && !GENUINE_CUE.is_match(between)
+    })
+}
+
+/// "not our domain", "NOT ours", "not the Club's", "not class domain".
+static NOT_OURS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bnot\s+(?:ours\b|our\b|the\s+(?:real|genuine|correct)\b|(?:the\s+)?\S+\s+domain\b|from\s+(?:us|the\s+club|the\s+class))|\bno\s+es\s+(?:nuestr|el\s+real)|\bikke\s+(?:vår|vårt)")
+        .expect("not-ours pattern compiles")
+});
+
 /// A weak cue ("came from x") counts when a strong one stands in the
 /// same clause or the 300 bytes before it, and nothing in the clause
 /// calls the address genuine.
@@ -416,12 +480,17 @@ fn weakly_said(text: &str, at: usize) -> Option<bool> {
 }
 
 /// How much a domain looks made from another: digits for letters,
-/// hyphens, extra labels.
+/// hyphens, extra labels (`acme.com.pay-portal.net`), but not a
+/// country's two-part suffix (`acme.com.sg` is no more made up than
+/// `acme.com`).
 fn derived(domain: &str) -> usize {
-    domain
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '-' || *c == '.')
-        .count()
+    let labels: Vec<&str> = domain.split('.').collect();
+    let extra = owned_labels(&labels).saturating_sub(1);
+    extra
+        + domain
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '-')
+            .count()
 }
 
 /// Drops the candidates for attacker addresses and numbers, and adds the
@@ -473,6 +542,7 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
                 Some(true)
             } else {
                 said(context(text, c.start))
+                    .or_else(|| said_after(text, c.end))
                     .or_else(|| weakly_said(text, c.start))
                     .or_else(|| {
                         let line_start = text[..c.start].rfind('\n').map_or(0, |i| i + 1);
@@ -535,7 +605,12 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
             let before =
                 &text[crate::text::floor_boundary(text, c.start.saturating_sub(250))..c.start];
             let tail = before.trim_end_matches([' ', ':', '(', '<']).to_lowercase();
+            // "Contact:" opening a line is a signature's label, not
+            // what a note asks.
+            let line_head = tail[tail.rfind('\n').map_or(0, |i| i + 1)..]
+                .trim_start_matches([' ', '\t', '-', '*', '•']);
             if RANSOM.is_match(before)
+                && line_head != "contact"
                 && (tail.ends_with("contact")
                     || tail.ends_with("e-mail")
                     || tail.ends_with("email")
@@ -557,8 +632,13 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
             continue;
         }
         let d = m.as_str().to_lowercase();
-        if !known.iter().any(|(k, _)| *k == d) {
-            known.push((d, said(context(text, m.start()))));
+        let verdict = said(context(text, m.start()));
+        match known.iter_mut().find(|(k, _)| *k == d) {
+            // A signature's address says nothing; "look-alike of our
+            // acme.com" further on does.
+            Some((_, v)) if v.is_none() => *v = verdict,
+            Some(_) => {}
+            None => known.push((d, verdict)),
         }
     }
     for a in addresses.iter_mut().filter(|a| a.attacker.is_none()) {
@@ -595,6 +675,10 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
         .filter(|d| !free_mail(d))
         .collect();
 
+    let attacker_spans: Vec<(usize, usize)> = attacker
+        .iter()
+        .map(|&i| (cands[i].start, cands[i].end))
+        .collect();
     let mut index = 0;
     cands.retain(|c| {
         let i = index;
@@ -617,7 +701,8 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
             };
             return !(kept_values.contains(&value)
                 || in_ioc_list(text, c.start, &headers)
-                || named);
+                || named
+                || beside_attacker(text, c.start, c.end, &attacker_spans));
         }
         true
     });

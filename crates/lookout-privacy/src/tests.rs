@@ -346,3 +346,54 @@ fn fuzz_regressions_are_idempotent() {
         );
     }
 }
+
+#[test]
+fn whose_address_a_remark_after_it_says() {
+    // A bracket or dash right after the address speaks of it.
+    let s = out(
+        "Sender: claims@northsea-pandi-club.example (look-alike; the Club's real domain is another).",
+    );
+    assert!(s.contains("claims@northsea-pandi-club.example"), "{s}");
+    let s = out("Received from ops@setouchi-kisen.example – not our domain. Please warn traders.");
+    assert!(s.contains("ops@setouchi-kisen.example"), "{s}");
+    // A remark that says nothing of the address, with a cue further on
+    // the line, leaves it removed.
+    assert_eq!(
+        out("The mailbox master@serangoon.example (ship mail) received a phishing lure."),
+        "The mailbox [EMAIL] (ship mail) received a phishing lure."
+    );
+}
+
+#[test]
+fn a_look_alike_of_the_domain_the_text_calls_ours_is_the_attackers() {
+    let s = out(
+        "The mail came from a.hadji@paphos-shipmanagment.com, look-alike of our paphos-shipmanagement.com (missing e).\n\nRegards,\nEleni\nm.kleanthous@paphos-shipmanagement.com",
+    );
+    assert!(s.contains("a.hadji@paphos-shipmanagment.com"), "{s}");
+    assert!(!s.contains("m.kleanthous"), "{s}");
+    assert!(!s.contains("of our paphos-shipmanagement.com"), "{s}");
+}
+
+#[test]
+fn a_contact_line_after_a_ransom_note_is_the_reporters() {
+    let s = out(
+        "The README note asked for 3 BTC.\nContact: nitin.joshi@kgterminal.example / +91 22 2747 3310",
+    );
+    assert!(!s.contains("nitin.joshi"), "{s}");
+    assert!(!s.contains("2747"), "{s}");
+    // Inline, what the note asks is the attacker's.
+    kept("The ransom note asks 980 USD, contact recover@onionmail.org");
+}
+
+#[test]
+fn a_number_given_with_the_attackers_address_is_the_attackers() {
+    let s = out(
+        "The fake agency is not approved. Their contact was saiocean@gmail.com, +91 98204 11763.",
+    );
+    assert!(s.contains("+91 98204 11763"), "{s}");
+    // Our own number beside it still goes.
+    let s = out(
+        "The fake agency wrote from saiocean@gmail.com; our office +91 98204 11763 was not called.",
+    );
+    assert!(!s.contains("98204"), "{s}");
+}

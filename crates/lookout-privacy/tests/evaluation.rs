@@ -104,3 +104,16 @@ fn scores_on_the_development_and_blind_parts() {
     let blind = score(&part("blind"), &known);
     print("blind part", &blind);
 }
+
+/// `LOOKOUT_EVAL_SHOW=w2-065` prints that development narrative as the
+/// scrubber leaves it (never a blind one).
+#[test]
+fn shows_one_development_narrative_on_request() {
+    let Ok(id) = std::env::var("LOOKOUT_EVAL_SHOW") else {
+        return;
+    };
+    let known = known();
+    for n in part("dev").iter().filter(|n| n.id == id) {
+        println!("{}", scrub(&n.text, &known).text);
+    }
+}
