@@ -370,10 +370,13 @@ pub(crate) struct Keep<'a> {
 fn context(text: &str, at: usize) -> &str {
     let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let line = &text[line_start..at];
-    if LABEL_LINE.is_match(line) {
+    let clause = clause_before(text, at);
+    // "What happened: our officer got a mail. The sender was x": the
+    // label opens the line, the last sentence speaks of the address.
+    if LABEL_LINE.is_match(line) && line.len() <= clause.len() {
         return line;
     }
-    clause_before(text, at)
+    clause
 }
 
 /// A line that starts with a label and a colon: a mail header, a

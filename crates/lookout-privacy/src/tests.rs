@@ -397,3 +397,13 @@ fn a_number_given_with_the_attackers_address_is_the_attackers() {
     );
     assert!(!s.contains("98204"), "{s}");
 }
+
+#[test]
+fn a_label_opening_the_line_does_not_speak_for_a_later_sentence() {
+    let s = out(
+        "What happened: our HR officer got a mail asking to change a salary account. The sender was capt.babs@gmail.com — not our domain.",
+    );
+    assert!(s.contains("capt.babs@gmail.com"), "{s}");
+    // On a header line, the line speaks.
+    assert_eq!(out("To: our.master@astra-tankers.gr"), "To: [EMAIL]");
+}
