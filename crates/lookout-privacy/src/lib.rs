@@ -189,6 +189,7 @@
 //! reporter.
 
 mod addresses;
+mod codes;
 mod contacts;
 mod documents;
 mod error;
@@ -355,6 +356,8 @@ fn candidates(text: &str, known: &KnownNames, indicators: &[String]) -> Vec<Cand
     let taken = Intervals::from_unsorted(out.iter().map(|c| (c.start, c.end)).collect());
     names::vessels(text, &protected, &taken, &mut out);
     documents::shaped(text, &guard, &taken, &mut out);
+    let taken = Intervals::from_unsorted(out.iter().map(|c| (c.start, c.end)).collect());
+    codes::detect(text, &guard, &taken, &mut out);
     spread::repeat(text, &protected, &mut out);
     spread::names(text, &guard, &mut out);
     let placeholders = Intervals::from_unsorted(

@@ -28,6 +28,15 @@ static FIXED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"(?-u:\b)0x[0-9a-fA-F]{40}(?-u:\b)",
         r"(?-u:\b)[48][0-9AB][1-9A-HJ-NP-Za-km-z]{93}(?-u:\b)",
         r"(?-u:\b)T[1-9A-HJ-NP-Za-km-z]{33}(?-u:\b)",
+        // AIS sentences: the payload is armoured data, not words.
+        r"![A-Z]{2}VD[MO],[^\s]*",
+        // Electronic chart cells (S-57): NO4D0614.000.
+        r"(?-u:\b)[A-Z0-9]{2}[1-6][A-Z0-9]{5}\.\d{3}(?-u:\b)",
+        // Any longer base58 run: keys and wallets of other chains.
+        r"(?-u:\b)[1-9A-HJ-NP-Za-km-z]{40,}(?-u:\b)",
+        // Ransomware extensions with the victim id and the contact:
+        // .id[8A2F13C7-3520].[decrypt@tutanota.com].eking
+        r"\.id[-\[][0-9A-Fa-f]{8}(?:-\d{4})?\]?\.\[[^\]\s]+\]\.\w+",
         // ISO timestamps.
         r"(?-u:\b)\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?",
         // Times, with seconds and fractions, and four-digit watch times.
@@ -110,7 +119,7 @@ static TOKENS: LazyLock<Regex> = LazyLock::new(|| {
           |cy|mt|cn|hk|tw|jp|kr|sg|my|id|ph|vn|th|in|pk|bd|lk|ae|sa|qa|om|eg|ng|gh|za|ke
           |br|mx|ar|cl|pa|lr|mh|us|ca|au|nz|eu|ro|bg|hr|lv|lt|ee|is|ie|ch|at|cz|sk|hu|ma|tn
           |online|site|xyz|top|club|shop|store|live|app|cloud|tech|pro|me|cc|tk|ml|ga|cf|gq
-          |ws|su|to|ly|gl|local|lan|internal|corp|intranet|exe|dll|pdf|docx?|xlsx?|xlsm|zip
+          |ws|su|to|ly|gl|onion|i2p|local|lan|internal|corp|intranet|exe|dll|pdf|docx?|xlsx?|xlsm|zip
           |rar|7z|iso|img|lnk|js|vbs|hta|bat|ps1|msi|scr|jar|html?|txt|log|csv|png|jpg|one|svg|xll|dat|tmp|cab|vhdx?)
         (?-u:\b)",
     )

@@ -1,0 +1,248 @@
+//! Codes no cue introduced: one token of letters and digits
+//! (`P3310472C`, `HBG-SEC-3310`, `WGM77AC3`, `447/2024`) names a
+//! document, a badge, a case or a plate far more often than anything a
+//! reader needs. Writers cue these in endless ways ("pomorska knjižica
+//! br.", "Ausweis", "kartu pelaut", a table's column), so the cue lists
+//! of [`crate::documents`] cannot reach them all; the shape can.
+//!
+//! What looks like a code and is not one stays: indicators (the guard
+//! holds hashes, wallets, URLs, file names, domains, CVE ids), dates,
+//! times, coordinates, version numbers, quantities with their unit,
+//! money, ports, ATT&CK and KB ids, container numbers, standards, and
+//! equipment models after their maker or kind ("Furuno FAR-2127",
+//! "ECDIS FMD-3300"). When in doubt it removes: the reporter sees the
+//! preview.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::Kind;
+use crate::text::{Candidate, Intervals, next_char, prev_char};
+
+/// Letters and digits joined by `-`, `/`, `.` or `_`, in the scripts
+/// documents are written in.
+static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ0-9]+(?:[-/._][A-Za-zÀ-žΑ-ωА-яЁёЄєІіЇїҐґ0-9]+)*")
+        .expect("code token pattern compiles")
+});
+
+/// Shapes of tokens that are not anyone's number.
+static NOT_A_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)^(?:
+          [vV]?\d+(?:\.\d+)+(?:[-._]?[A-Za-z0-9]+)?      # versions: 9.4.2, 1.0.3b, 9.4.2-rc1
+         |\d+(?:[.,]\d+)?[A-Za-zµ°]{1,4}                  # quantities: 27.6m, 200HP, 21st, 3x
+         |\d{1,2}h\d{2}m?|\d+h\d+m|\d+m\d+s               # durations and times: 02h40, 2h40m
+         |\d{1,3}-\d{1,2}(?:\.\d+)?[NSEWnsew]             # coordinates: 12-01.4S
+         |(?i:tcp|udp|port|icmp)/\d+                      # ports
+         |(?i:cve|cwe|kb|sha|md|crc|aes|tls|ssl|utf|iso|iec|imo)[-_/.]?\d.*   # ids of standards and algorithms
+         |(?i:apt\d{1,3}|ta\d{3}|unc\d{3,5}|fin\d{1,2}|(?:storm|dev|uac)-\d{4})  # threat actors
+         |(?i:q[1-4]|h[12]|fy)[-/]?\d{2,4}                # quarters and years
+         |T\d{4}(?:\.\d{3})?                              # ATT&CK techniques
+         |[A-Z]{3}[UJZ]\d{6,7}                            # ISO 6346 containers
+         |(?:USD|EUR|GBP|NOK|DKK|SEK|CHF|JPY|CNY|RMB|INR|PHP|IDR|SGD|HKD|AED|SAR|TRY|PLN|RUB|UAH|NGN|GHS|BRL|MXN|CLP|KRW|VND|EGP|ZAR|US)\d.*
+         |[A-Za-z]+\d{1,2}|\d{1,2}[A-Za-z]+                # short mixes: Win10, x64, 5G, 3D
+         |(?i:inv|invoice|po|so|ord|order)[-_/.]?\d.*    # invoices and orders name a transaction
+         |(?:WIN|DESKTOP|LAPTOP)-[A-Z0-9]{6,15}           # Windows' default host names
+        )$",
+    )
+    .expect("not-a-code pattern compiles")
+});
+
+/// Words before a model number: makers and kinds of equipment or
+/// software.
+const MODEL_BEFORE: &[&str] = &[
+    "model",
+    "type",
+    "firmware",
+    "version",
+    "ver",
+    "release",
+    "build",
+    "series",
+    "ecdis",
+    "radar",
+    "vdr",
+    "gps",
+    "gnss",
+    "ais",
+    "plc",
+    "hmi",
+    "scada",
+    "router",
+    "modem",
+    "switch",
+    "firewall",
+    "terminal",
+    "receiver",
+    "furuno",
+    "jrc",
+    "kongsberg",
+    "wartsila",
+    "wärtsilä",
+    "transas",
+    "sperry",
+    "raytheon",
+    "anschütz",
+    "anschutz",
+    "kelvin",
+    "hughes",
+    "simrad",
+    "garmin",
+    "siemens",
+    "schneider",
+    "rockwell",
+    "abb",
+    "honeywell",
+    "yokogawa",
+    "mitsubishi",
+    "omron",
+    "cisco",
+    "fortinet",
+    "fortigate",
+    "sophos",
+    "palo",
+    "juniper",
+    "mikrotik",
+    "ubiquiti",
+    "cobham",
+    "sailor",
+    "intellian",
+    "kvh",
+    "iridium",
+    "inmarsat",
+    "thuraya",
+    "starlink",
+    "fleet",
+    "fbb",
+    "vsat",
+    "windows",
+    "server",
+    "office",
+    "ios",
+    "android",
+    "boeing",
+    "airbus",
+    "iphone",
+    "galaxy",
+    "thinkpad",
+    "dell",
+    "hp",
+    "lenovo",
+    "intel",
+    "core",
+    "ryzen",
+    "s7",
+];
+
+/// Adds the codes in `text` that no other detector took and the guard
+/// does not hold.
+pub(crate) fn detect(text: &str, guard: &Intervals, taken: &Intervals, out: &mut Vec<Candidate>) {
+    for m in TOKEN.find_iter(text) {
+        let (start, end) = (m.start(), m.end());
+        // A whole token, set off by space or plain punctuation: not the
+        // tail of an address, a path, a unit or a placeholder's
+        // neighbour (which would make a second pass find more).
+        let opens = |c: char| c.is_whitespace() || "(\"':,;«“‘*•<".contains(c);
+        let closes = |c: char| c.is_whitespace() || ")\"':,;»”’*>!?".contains(c);
+        let after = &text[end..];
+        let ends_sentence =
+            after.starts_with('.') && !after[1..].starts_with(|c: char| c.is_alphanumeric());
+        if !prev_char(text, start).is_none_or(opens)
+            || !(next_char(text, end).is_none_or(closes) || ends_sentence)
+        {
+            continue;
+        }
+        let token = m.as_str();
+        if !looks_like_code(token)
+            || guard.overlaps(start, end)
+            || taken.overlaps(start, end)
+            || after_model_word(&text[..start])
+        {
+            continue;
+        }
+        out.push(Candidate::new(start, end, Kind::IdNumber));
+    }
+}
+
+/// Three digits or more, five characters or more, and letters or the
+/// shape of a number and its year (`447/2024`).
+fn looks_like_code(token: &str) -> bool {
+    let digits = token.chars().filter(char::is_ascii_digit).count();
+    let letters = token.chars().filter(|c| c.is_alphabetic()).count();
+    // A run of lower-case letters makes a word of it: a name with a
+    // number (`NoName057`, `LockBit3`), a host (`ecr123`), a file.
+    let wordy = token
+        .split(|c: char| !c.is_lowercase())
+        .any(|run| run.chars().count() >= 3);
+    if digits < 3 || token.chars().count() < 5 || wordy || NOT_A_CODE.is_match(token) {
+        return false;
+    }
+    if letters > 0 {
+        return true;
+    }
+    NUMBER_AND_YEAR.is_match(token)
+}
+
+/// A case number and its year, either way round.
+static NUMBER_AND_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:\d{1,7}/(?:19|20)\d{2}|(?:19|20)\d{2}/\d{3,7}|\d{2,6}/\d{3,6}/\d{2,4})$")
+        .expect("number and year pattern compiles")
+});
+
+/// Is the word before a maker's name or a kind of equipment?
+fn after_model_word(before: &str) -> bool {
+    let word: String = before
+        .trim_end_matches([' ', ':', '(', '-'])
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric())
+        .collect::<Vec<char>>()
+        .into_iter()
+        .rev()
+        .collect::<String>()
+        .to_lowercase();
+    MODEL_BEFORE.contains(&word.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_code;
+
+    #[test]
+    fn codes_and_look_alikes() {
+        for code in [
+            "P3310472C",
+            "HBG-SEC-3310",
+            "FE123456",
+            "447/2024",
+            "FV_2024_06_118",
+            "9W-22815",
+            "C4HXK7L29",
+        ] {
+            assert!(looks_like_code(code), "{code}");
+        }
+        for not in [
+            "9.4.2",
+            "27.6m",
+            "200HP",
+            "02h40",
+            "12-01.4S",
+            "tcp/3389",
+            "T1566",
+            "KB5034441",
+            "MSCU1234567",
+            "USD30000",
+            "Win10",
+            "2024",
+            "0600-0945",
+            "1,200",
+            "IMO2020",
+            "CVE-2024-1709",
+            "ISO27001",
+        ] {
+            assert!(!looks_like_code(not), "{not}");
+        }
+    }
+}
