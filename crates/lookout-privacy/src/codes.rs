@@ -148,7 +148,7 @@ pub(crate) fn detect(text: &str, guard: &Intervals, taken: &Intervals, out: &mut
         let closes = |c: char| c.is_whitespace() || ")\"':,;»”’*>!?".contains(c);
         let after = &text[end..];
         let ends_sentence =
-            after.starts_with('.') && !after[1..].starts_with(|c: char| c.is_alphanumeric());
+            after.starts_with('.') && after[1..].chars().next().is_none_or(char::is_whitespace);
         if !prev_char(text, start).is_none_or(opens)
             || !(next_char(text, end).is_none_or(closes) || ends_sentence)
         {

@@ -20,7 +20,7 @@ use crate::text::Candidate;
 /// the address.
 static ATTACKER_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)reply[- ]?to|return[- ]path|spoof|fake|fraud|scam|attacker|phish|malicious|look[- ]?alike|typo[- ]?squat|impersonat|bogus|forged|forgery|counterfeit|suspicious|threat[- ]actor|adversar|criminal|(?-u:\b)bec(?-u:\b)|hacker|ransom|decrypt|readme|read_me|ransom[- ]note|negotiat|extort|leak[- ]?site|forward(?:ing|ed)?(?:[- ]rule)?[^.\n]{0,40}?(?-u:\b)to(?-u:\b)|fwd\s+to|->|lure|the\s+outfit|the\s+agency\s+sends|posing|purport|claimed\s+to\s+be|pretend|so-called|unknown\s+sender|external\s+sender|golpista|golpe|estaf|fals[oa]|remitente|desde\s+(?:la\s+dirección|el\s+correo)|correo\s+desde|remetente|αποστολέ|ψεύτικ|ψευδ|απάτ|απατε|διεύθυνση\s+απάντησης|από\s+τη\s+διεύθυνση|отправител|с\s+адреса|з\s+адрес|якобы|фальш|мошен|поддел|похож|шахра|підробл|nadawca|z\s+adresu|fałszyw|oszu|avsender|falsk|svindl|fra\s+adressen|afsender|absender|gefälscht|betrüg|von\s+der\s+adresse|angeblich|gönderen|sahte|oltalama|dolandır|adresten|afzender|vanaf|valse|nep-|oplicht|pošiljatelj|lažn|peke|manloloko|giả\s+mạo|发件|仿冒|攻击者|回复地址|诈骗|钓鱼|假冒|冒充|送信元|差出人|なりすまし|偽|발신|사칭|피싱|contact(?:\s+e-?mail)?\s*(?:on|in)\s+(?:the\s+)?note|appeared\s+to|purported|supposedly|allegedly|ut\s+til\s+å\s+være|rzekomo|supuestamente|aparentemente|sözde|(?:proton|gmail|outlook|hotmail|yahoo|free)[- ]?(?:mail[- ]?)?(?:address|adresse|adres|dirección|endereço|adresa)",
+        r"(?i)reply[- ]?to|return[- ]path|spoof|fake|fraud|scam|attacker|phish|malicious|look[- ]?alike|typo[- ]?squat|impersonat|bogus|forged|forgery|counterfeit|suspicious|threat[- ]actor|adversar|criminal|(?-u:\b)bec(?-u:\b)|parecid|semelhante|similar\s+(?:domain|address)|resembl|mimic|imitat|схож|benzer|ähnlich|lignende|podobn|giống|相似|类似|hacker|ransom|decrypt|readme|read_me|ransom[- ]note|negotiat|extort|leak[- ]?site|forward(?:ing|ed)?(?:[- ]rule)?[^.\n]{0,40}?(?-u:\b)to(?-u:\b)|fwd\s+to|->|lure|the\s+outfit|the\s+agency\s+sends|posing|purport|claimed\s+to\s+be|pretend|so-called|unknown\s+sender|external\s+sender|golpista|golpe|estaf|fals[oa]|remitente|desde\s+(?:la\s+dirección|el\s+correo)|correo\s+desde|remetente|αποστολέ|ψεύτικ|ψευδ|απάτ|απατε|διεύθυνση\s+απάντησης|από\s+τη\s+διεύθυνση|отправител|с\s+адреса|з\s+адрес|якобы|фальш|мошен|поддел|похож|шахра|підробл|nadawca|z\s+adresu|fałszyw|oszu|avsender|falsk|svindl|fra\s+adressen|afsender|absender|gefälscht|betrüg|von\s+der\s+adresse|angeblich|gönderen|sahte|oltalama|dolandır|adresten|afzender|vanaf|valse|nep-|oplicht|pošiljatelj|lažn|peke|manloloko|giả\s+mạo|发件|仿冒|攻击者|回复地址|诈骗|钓鱼|假冒|冒充|送信元|差出人|なりすまし|偽|발신|사칭|피싱|contact(?:\s+e-?mail)?\s*(?:on|in)\s+(?:the\s+)?note|appeared\s+to|purported|supposedly|allegedly|ut\s+til\s+å\s+være|rzekomo|supuestamente|aparentemente|sözde|(?:proton|gmail|outlook|hotmail|yahoo|free)[- ]?(?:mail[- ]?)?(?:address|adresse|adres|dirección|endereço|adresa)",
     )
     .expect("attacker cue pattern compiles")
 });
@@ -51,7 +51,7 @@ static WEAK_CUE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A clause that ends in a recipient's preposition: "phishing mail to x".
 static RECIPIENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:mail|e-mail|email|message|phishing|lure|sent|send|sends|wrote|delivered|addressed|went)\s+(?:\S+\s+){0,3}?(?:to|an|naar|til|para|à|do|на)\s+[\x22(<“«]?$")
+    Regex::new(r"(?i)(?:mail|e-mail|email|message|phishing|lure|sent|send|sends|wrote|delivered|addressed|went)\s+(?:\S+\s+){0,3}?(?:to|an|naar|til|para|à|do|на)\s+[\x22(<“«]?$|(?:rcpt|recipients?|rcpt_to|to_addr|envelope_to)\s*[=:]\s*[<\x22]?$")
         .expect("recipient pattern compiles")
 });
 
@@ -76,7 +76,7 @@ fn last_cue(clause: &str) -> Option<regex::Match<'_>> {
 /// a colleague's, a real partner's (also when it was compromised).
 static GENUINE_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:our|my|own|his|her|their\s+(?:real|genuine)|real|genuine|legitimate|legit|correct|actual|true|proper|usual|regular|compromised|hacked|hijacked|victim|personal|private|echte?n?|richtige|wahre|ekte|riktige|rigtige|echt|prawdziw|gerçek|verdader[oa]|correct[oa]|reales?|legítim[oa]|verdadeir[oa]|official|only|kita|kami|gehackt|hackeado|hackeada|zhakowan\w*|hacklendi|vår|vårt|vores|nosso|nossa|nuestro|nuestra|unser|unsere|nasz|nasza|naszej|bizim|onze|ons)\b|наш|наша|наше|σωστ|σωστ|πραγματικ|реальн|настоящ|правильн|справжн|у\s+нас|真实|正确|本物|正しい|진짜|실제",
+        r"(?i)\b(?:our|my|own|his|her|their\s+(?:real|genuine)|real|genuine|legitimate|legit|correct|actual|true|proper|usual|regular|compromised|hacked|hijacked|victim|personal|private|echte?n?|richtige|wahre|ekte|riktige|rigtige|echt|prawdziw|gerçek|verdader[oa]|correct[oa]|reales?|legítim[oa]|verdadeir[oa]|official|only|kita|kami|asli|thật|gehackt|hackeado|hackeada|zhakowan\w*|hacklendi|vår|vårt|vores|nosso|nossa|nuestro|nuestra|unser|unsere|nasz|nasza|naszej|bizim|onze|ons)\b|наш|наша|наше|σωστ|σωστ|πραγματικ|реальн|настоящ|правильн|справжн|у\s+нас|真实|正确|本物|正しい|진짜|실제",
     )
     .expect("genuine cue pattern compiles")
 });
@@ -388,6 +388,12 @@ static LABEL_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// What the words before an address say: `Some(true)` the attacker's,
 /// `Some(false)` genuine, `None` nothing.
 fn said(clause: &str) -> Option<bool> {
+    // "The display name was correct but the address was x": only what
+    // follows the last "but" speaks of x.
+    let clause = BUT
+        .find_iter(clause)
+        .last()
+        .map_or(clause, |m| &clause[m.end()..]);
     // (recipients first: "phishing mail to x" names the victim)
     let lower = clause.to_lowercase();
     if RECIPIENT.is_match(clause)
@@ -411,6 +417,12 @@ fn said(clause: &str) -> Option<bool> {
     }
 }
 
+/// Words that turn a sentence round.
+static BUT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:but|however|aber|pero|mas|men|ale|ama|ancak|αλλά|но|але|但是|但)\b")
+        .expect("but pattern compiles")
+});
+
 /// What a remark right after an address says of it: "x@y.com
 /// (look-alike; the Club's real domain is ...)", "x@y.com – not our
 /// domain". Only a remark set off by a bracket or a dash counts; the
@@ -433,20 +445,27 @@ fn said_after(text: &str, end: usize) -> Option<bool> {
         }
         _ => return None,
     };
-    if NOT_OURS.is_match(remark) {
+    if NOT_OURS.is_match(remark) || CONTRAST.is_match(remark) || REAL_OTHER.is_match(remark) {
         return Some(true);
     }
+    // A remark after an address rarely vouches for it ("(our domain is
+    // ...)" compares it with another), so only the attacker's side
+    // counts here; the words before it speak for a genuine one.
     let cue = ATTACKER_CUE
         .find_iter(remark)
-        .find(|m| !NEGATION.is_match(&remark[..m.start()]));
-    let genuine = GENUINE_CUE.find(remark);
-    match (cue, genuine) {
-        (Some(a), Some(g)) => Some(a.start() < g.start()),
-        (Some(_), None) => Some(true),
-        (None, Some(_)) => Some(false),
-        (None, None) => None,
-    }
+        .find(|m| !NEGATION.is_match(&remark[..m.start()]))?;
+    GENUINE_CUE
+        .find(remark)
+        .is_none_or(|g| cue.start() < g.start())
+        .then_some(true)
 }
+
+/// A remark that points to the real address or domain: "(real domain
+/// bahariawak.co.id)", "(настоящий домен компании - ...)".
+static REAL_OTHER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:real|genuine|correct|actual|true|legitimate|настоящ|справжн|правильн|verdader|echte|ekte|riktig|σωστ|πραγματικ|gerçek|真实|正确|asli|thật)\w*\s+(?:\S+\s+){0,2}?(?:domain|domein|domene|domæne|dominio|domínio|domena|домен|αddress|address|adresse|adres|dirección|endereço|e-?mail|mailbox|correo|адрес|διεύθυνση|alan\s+adı|域名|邮箱|地址)")
+        .expect("real-other pattern compiles")
+});
 
 /// A number given in the same breath as an attacker's address ("their
 /// contact was x@gmail.com, +91 98204 11763") is the attacker's too:
@@ -463,6 +482,94 @@ fn beside_attacker(text: &str, start: usize, end: usize, attackers: &[(usize, us
         between.len() <= 40 && !between.contains(['\n', '.', ';']) && !GENUINE_CUE.is_match(between)
     })
 }
+
+/// A remark that names the genuine one as another: "- the trader's real
+/// domain is hmf-bunkers.gr", "(the correct address is ...)".
+static CONTRAST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:real|genuine|correct|actual|true|legitimate|usual|proper|echte?|richtige|ekte|riktige|verdader[oa]|correct[oa]|verdadeir[oa]|σωστ\w*|πραγματικ\w*|настоящ\w*|реальн\w*|правильн\w*|真实|正确)\s+(?:\S+\s+){0,2}?(?:is|was|are|=|:|es|ist|er|é|είναι|—|–)(?:\s|$)")
+        .expect("contrast pattern compiles")
+});
+
+/// Is the address at `start..end` in one list with an attacker's: only a
+/// comma, a slash or "and" (in the trade's languages) between them?
+fn listed_with(text: &str, start: usize, end: usize, attackers: &[(usize, usize)]) -> bool {
+    attackers.iter().any(|&(s, e)| {
+        let between = if e <= start {
+            &text[e..start]
+        } else if s >= end {
+            &text[end..s]
+        } else {
+            return false;
+        };
+        LIST_JOIN.is_match(between)
+    })
+}
+
+/// What joins the items of a list.
+static LIST_JOIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[\s>)\x22”]*(?:,|/|;|\band\b|\bor\b|\by\b|\bo\b|\be\b|\bund\b|\boder\b|\bog\b|\beller\b|\bi\b|\blub\b|\bet\b|\bou\b|\ben\b|\bve\b|\bκαι\b|\bи\b|\bта\b|\bdan\b|\bat\b|和|及|、)[\s<(\x22“]*(?:(?:e-?mail|mail|correo|адрес)\s*)?$")
+        .expect("list join pattern compiles")
+});
+
+/// Headers a mail server writes, where the sender's domain recurs
+/// (`Message-ID: <...@attacker.com>`), unlike From, To and Cc.
+static TECH_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[\s>]*(?:message-id|received|return-path|in-reply-to|references|envelope-from|x-[\w-]+|dkim-signature|authentication-results|arc-[\w-]+)\s*:|smtp\.mailfrom=|header\.from=|envelope-from=")
+        .expect("technical header pattern compiles")
+});
+
+/// Does a To or Cc line of the header block after `end` hold an
+/// address at `domain`?
+fn internal_mail(text: &str, end: usize, domain: &str) -> bool {
+    text[end..]
+        .split('\n')
+        .skip(1)
+        .take(6)
+        .take_while(|line| !line.trim().is_empty())
+        .filter(|line| RECIPIENT_HEADER.is_match(line))
+        .any(|line| {
+            line.to_lowercase()
+                .split(|c: char| c.is_whitespace() || "<>,;\"'()".contains(c))
+                .filter_map(|w| w.rsplit_once('@').map(|(_, d)| d.to_string()))
+                .any(|d| d == domain)
+        })
+}
+
+/// To and Cc header lines, in the trade's languages.
+static RECIPIENT_HEADER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^[\s>*]*(?:to|cc|an|til|aan|à|para|a|do|προς|кому|kime|收件人|宛先|받는\s*사람)\s*:",
+    )
+    .expect("recipient header pattern compiles")
+});
+
+/// Words that make a bank account the fraudster's, matched in the few
+/// words before it or in a bracket right after it.
+static MULE_CUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)fraud|scam|mule|attacker|criminal|impostor|betrüger|täter|betrugs|шахра|мошен|злоумышлен|golpist|estafador|fraudulent|oszust|dolandırıcı|απατεών|骗子|诈骗|penipu|manloloko|svindler")
+        .expect("mule cue pattern compiles")
+});
+
+fn fraudsters_account(text: &str, start: usize, end: usize) -> bool {
+    let clause = clause_before(text, start);
+    let near = &clause[crate::text::floor_boundary(clause, clause.len().saturating_sub(40))..];
+    let named_before = MULE_CUE.find_iter(near).last().is_some_and(|cue| {
+        !NEGATION.is_match(&near[..cue.start()]) && !GENUINE_CUE.is_match(&near[cue.end()..])
+    });
+    let rest = &text[end..];
+    let remark = rest.trim_start_matches([' ', '\t']);
+    let named_after = remark.starts_with('(') && {
+        let inside = &remark[..remark.find(')').unwrap_or(remark.len()).min(80)];
+        let inside = &inside[..crate::text::floor_boundary(inside, inside.len())];
+        MULE_CUE.is_match(inside) && !NOT_OURS_NEGATED.is_match(inside)
+    };
+    named_before || named_after
+}
+
+/// "(not the fraudster's, ours)": a bracket that denies.
+static NOT_OURS_NEGATED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\(\s*(?:not|nicht|no|ikke|nie|не)\b").expect("denial pattern compiles")
+});
 
 /// "not our domain", "NOT ours", "not the Club's", "not class domain".
 static NOT_OURS: LazyLock<Regex> = LazyLock::new(|| {
@@ -544,8 +651,8 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
             {
                 Some(true)
             } else {
-                said(context(text, c.start))
-                    .or_else(|| said_after(text, c.end))
+                said_after(text, c.end)
+                    .or_else(|| said(context(text, c.start)))
                     .or_else(|| weakly_said(text, c.start))
                     .or_else(|| {
                         let line_start = text[..c.start].rfind('\n').map_or(0, |i| i + 1);
@@ -556,6 +663,15 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
                         // a suspicious mail, or a quoted display name.
                         let line = &text[line_start..c.start];
                         FROM_HEADER.is_match(line).then_some(()).and_then(|()| {
+                            // Mail within one company is a colleague's,
+                            // or a genuine mailbox that was hijacked:
+                            // either way not the attacker's address.
+                            if domain
+                                .as_deref()
+                                .is_some_and(|d| !free_mail(d) && internal_mail(text, c.end, d))
+                            {
+                                return Some(false);
+                            }
                             let prose = before_quote(text, line_start);
                             let cue = said(prose) == Some(true);
                             let pasted = text[crate::text::floor_boundary(
@@ -623,6 +739,44 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
             }
         }
     }
+    // The attacker's own domain (not a free-mail provider's) is the
+    // attacker's wherever it stands: the Message-ID, a second mailbox.
+    let attacker_owned: HashSet<String> = addresses
+        .iter()
+        .filter(|a| a.attacker == Some(true))
+        .filter_map(|a| a.domain.clone())
+        .filter(|d| !free_mail(d) && !member(d))
+        .collect();
+    for a in addresses.iter_mut().filter(|a| a.attacker.is_none()) {
+        let c = &cands[a.index];
+        let line_start = text[..c.start].rfind('\n').map_or(0, |i| i + 1);
+        if TECH_HEADER.is_match(&text[line_start..c.start])
+            && a.domain
+                .as_ref()
+                .is_some_and(|d| attacker_owned.contains(d))
+        {
+            a.attacker = Some(true);
+        }
+    }
+    // Addresses listed together share their fate: "sent from x and y".
+    loop {
+        let spans: Vec<(usize, usize)> = addresses
+            .iter()
+            .filter(|a| a.attacker == Some(true))
+            .map(|a| (cands[a.index].start, cands[a.index].end))
+            .collect();
+        let mut changed = false;
+        for a in addresses.iter_mut().filter(|a| a.attacker.is_none()) {
+            let c = &cands[a.index];
+            if listed_with(text, c.start, c.end, &spans) {
+                a.attacker = Some(true);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
     // A look-alike of a genuine domain is the attacker's; of the
     // attacker's, genuine. Two unknowns: the one more made-up. Domains
     // written bare count too ("our supplier uses acme-spares.dk").
@@ -682,32 +836,49 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
         .iter()
         .map(|&i| (cands[i].start, cands[i].end))
         .collect();
-    let mut index = 0;
+    // What is the attacker's stays: its candidate goes, and so does any
+    // other candidate inside it (a name in the address's local part,
+    // a "phone number" inside a mule IBAN).
+    let attackers: Vec<bool> = cands
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if attacker.contains(&i) {
+                return true;
+            }
+            // A number is kept only on explicit word: a phone number
+            // rarely looks like anything.
+            if c.kind == Kind::Phone && !c.extra {
+                let value = text[c.start..c.end].to_lowercase();
+                let clause = context(text, c.start);
+                let near =
+                    &clause[crate::text::floor_boundary(clause, clause.len().saturating_sub(50))..];
+                let cue = PHONE_CUE.find_iter(near).last();
+                let genuine = GENUINE_CUE.find_iter(near).last();
+                let named = match (cue, genuine) {
+                    (Some(a), Some(g)) => a.start() > g.start(),
+                    (cue, _) => cue.is_some(),
+                };
+                return kept_values.contains(&value)
+                    || in_ioc_list(text, c.start, &headers)
+                    || named
+                    || beside_attacker(text, c.start, c.end, &attacker_spans);
+            }
+            // A mule account is an indicator when the words say so: "the
+            // fraud IBAN given:", "(Konto der Betrüger)", "same mule a/c".
+            c.kind == Kind::BankAccount && !c.extra && fraudsters_account(text, c.start, c.end)
+        })
+        .collect();
+    let kept: Vec<(usize, usize)> = cands
+        .iter()
+        .zip(&attackers)
+        .filter(|(_, a)| **a)
+        .map(|(c, _)| (c.start, c.end))
+        .collect();
+    let mut decided = attackers.iter();
     cands.retain(|c| {
-        let i = index;
-        index += 1;
-        if attacker.contains(&i) {
-            return false;
-        }
-        // A number is kept only on explicit word: a phone number
-        // rarely looks like anything.
-        if c.kind == Kind::Phone && !c.extra {
-            let value = text[c.start..c.end].to_lowercase();
-            let clause = context(text, c.start);
-            let near =
-                &clause[crate::text::floor_boundary(clause, clause.len().saturating_sub(50))..];
-            let cue = PHONE_CUE.find_iter(near).last();
-            let genuine = GENUINE_CUE.find_iter(near).last();
-            let named = match (cue, genuine) {
-                (Some(a), Some(g)) => a.start() > g.start(),
-                (cue, _) => cue.is_some(),
-            };
-            return !(kept_values.contains(&value)
-                || in_ioc_list(text, c.start, &headers)
-                || named
-                || beside_attacker(text, c.start, c.end, &attacker_spans));
-        }
-        true
+        let attackers = decided.next().is_some_and(|a| *a);
+        !attackers && (c.extra || !kept.iter().any(|&(s, e)| s <= c.start && c.end <= e))
     });
     // Domains the text says are the victim's: "our domain x", "the real
     // supplier's domain is x", "Acme Ltd (acme.gr)", "(both @acme.no)".

@@ -512,7 +512,10 @@ pub(crate) fn vessels(
                 .find(word)
                 .is_some_and(|p| p.len() == word.len());
             let acronym = words == 0 && crate::words::is_acronym(word) && word.len() <= 3;
-            if !capital || crate::words::is_vessel_stop(word) || prefix || acronym {
+            // A protected word (an address, a date) ends the name where a
+            // placeholder would: the same name on a second pass.
+            let guarded = protected.overlaps(cur - word.len(), cur);
+            if !capital || crate::words::is_vessel_stop(word) || prefix || acronym || guarded {
                 break;
             }
             start = cur - word.len();

@@ -676,6 +676,7 @@ pub(crate) fn accounts(text: &str, protected: &Intervals, out: &mut Vec<Candidat
         }
         // Continued by a path, or cut short by the pattern's length limit.
         if matches!(next_char(text, e), Some(c) if is_word(c) || matches!(c, '\\' | '/' | '-' | '['))
+            || text[e..].trim_start_matches('.').starts_with('[')
         {
             continue;
         }

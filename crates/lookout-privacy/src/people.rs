@@ -298,7 +298,10 @@ pub(crate) fn detect(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
         let t = toks[i];
         let w = word(&t);
         let first = w.chars().next().unwrap_or(' ');
-        if guard.overlaps(t.start, t.end) || w.chars().any(cjk) {
+        // Glued to a number ("0ETel", "ab_Maria") it is part of a code.
+        let glued =
+            crate::text::prev_char(text, t.start).is_some_and(|c| c.is_numeric() || c == '_');
+        if guard.overlaps(t.start, t.end) || w.chars().any(cjk) || glued {
             i += 1;
             continue;
         }

@@ -335,6 +335,10 @@ fn fuzz_regressions_are_idempotent() {
         // another run of digits.
         "Aaa aaa.com Aaa. 0010000000) 0.0.0.0.local ",
         "05045)4405)52D.h.lan.)?5.\\50",
+        "0.0.0.0.local Ae(IMO ",
+        "é0000.xyz@abc.com AA-0-0ETel ",
+        "ACME\\0a.[PERSON].ACME\\ ",
+        "A0A00Xyzname Corp000-Tel ACME\\Aa0°0A00IMO ",
     ] {
         let once = scrub(input, &none());
         let twice = scrub(&once.text, &none());
@@ -406,4 +410,57 @@ fn a_label_opening_the_line_does_not_speak_for_a_later_sentence() {
     assert!(s.contains("capt.babs@gmail.com"), "{s}");
     // On a header line, the line speaks.
     assert_eq!(out("To: our.master@astra-tankers.gr"), "To: [EMAIL]");
+}
+
+#[test]
+fn what_turns_an_address_into_the_attackers() {
+    // A remark pointing at the real domain, after a "but".
+    let s = out(
+        "Display name was correct but the address was invoices@hellasmarinefuel.com - the trader's real domain is hmf-bunkers.gr.",
+    );
+    assert!(s.contains("invoices@hellasmarinefuel.com"), "{s}");
+    let s = out(
+        "Sent from a fake copy of their e-mail: agus@bahari-awak.co (real domain bahariawak.co.id).",
+    );
+    assert!(s.contains("agus@bahari-awak.co"), "{s}");
+    // Listed with the attacker's: both stay.
+    let s = out(
+        "Fake pro-formas were sent from ops@consignataria-estrecho.com and cde.pagos@gmail.com.",
+    );
+    assert!(s.contains("ops@consignataria-estrecho.com"), "{s}");
+    assert!(s.contains("cde.pagos@gmail.com"), "{s}");
+    // The attacker's domain in the pasted headers stays too.
+    let s = out(
+        "Return-Path: <payroll@bayanihancrew-ph.com>\nMessage-ID: <20240926.7741@bayanihancrew-ph.com>\n",
+    );
+    assert!(s.contains("<20240926.7741@bayanihancrew-ph.com>"), "{s}");
+}
+
+#[test]
+fn internal_mail_and_recipients_are_genuine() {
+    let s = out(
+        "Class portal phishing, credentials were entered.\n\n-----Original Message-----\nFrom: \"Katerina V.\" <k.v@aegeanpillar.gr>\nTo: DPA <dpa@aegeanpillar.gr>\nSubject: FW: survey\n",
+    );
+    assert!(!s.contains("k.v@aegeanpillar.gr"), "{s}");
+    assert!(!s.contains("dpa@"), "{s}");
+    let s = out(
+        "Spoofed sender: sender=crew@eleftherloubulk.com rcpt=p.georgiou@eleftherioubulk.gr ip=193.233.48.17",
+    );
+    assert!(s.contains("crew@eleftherloubulk.com"), "{s}");
+    assert!(!s.contains("p.georgiou"), "{s}");
+}
+
+#[test]
+fn a_mule_account_named_as_such_stays() {
+    let s = out(
+        "The fraud IBAN given: TR56 0020 5000 7183 4520 0911 17. Our real IBAN stays TR36 0001 0009 4820 0000 0000 01.",
+    );
+    assert!(s.contains("TR56 0020 5000 7183 4520 0911 17"), "{s}");
+    let s = out("Zahlung an DE89 3704 0044 0532 0130 00 (Konto der Täter, nicht unseres!).");
+    assert!(s.contains("DE89 3704 0044 0532 0130 00"), "{s}");
+    // With no such word, an account goes.
+    assert_eq!(
+        out("Please pay to DE89 3704 0044 0532 0130 00 today."),
+        "Please pay to [BANK_ACCOUNT] today."
+    );
 }
