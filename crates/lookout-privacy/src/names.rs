@@ -67,7 +67,8 @@ static VESSEL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 /// the trade's other languages. The name (or a list of names) follows.
 static VESSEL_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:vessel(?:'s)?(?:\s+name)?|ship(?:'s)?\s+name|vessels|ships|sister(?:\s+(?:ship|vessel))?|our\s+(?:vessel|ship|tanker|bulker|tug|barge|yacht|ferry|feeder|mv|m/v)s?|on\s*board(?:\s+(?:the|our))?|aboard(?:\s+(?:the|our))?|master\s+of(?:\s+the)?|barge|bargen|tug|the\s+(?:vessel|ship|tanker|bulker|bulk\s+carrier|container\s+ship|feeder|ferry|yacht|trawler|tug|barge|psv|osv|ahts|reefer|coaster)|schip|schepen|schiffe?|skipet|skip|skib|skibet|skibe|fartøy|fartøyet|gemimiz|gemisi|gemi|πλοίο|πλοίου|πλοία|πλοίων|судно|судна|теплоход|buque|navio|nave|statek|statku|kapal|barko|nave|buque|navire|navio|танкер|tanker|motor\s+yacht|yachts?|launch|tongkang|kapal\s+tunda|στοιχεία\s+πλοίου|선명|선박|tàu\s+cá|tàu|tugs|barges|trawlers?|kuter|gulet|толкача?|буксира?|баржи|AHTS|PSV|OSV|DSV|bulk\s+carrier|container\s+ship|fleet\s+affected|principal\s+vessels|sister\s+vessel)(?-u:\b)",
+        r"(?ix)(?-u:\b)(?:vessel(?:'s)?(?:\s+name)?|ship(?:'s)?\s+name|vessels|ships|sister(?:\s+(?:ship|vessel))?|our\s+(?:vessel|ship|tanker|bulker|tug|barge|yacht|ferry|feeder|mv|m/v)s?|on\s*board(?:\s+(?:the|our))?|aboard(?:\s+(?:the|our))?|master\s+of(?:\s+the)?|barge|bargen|tug|the\s+(?:vessel|ship|tanker|bulker|bulk\s+carrier|container\s+ship|feeder|ferry|yacht|trawler|tug|barge|psv|osv|ahts|reefer|coaster)|schip|schepen|schiffe?|skipet|skip|skib|skibet|skibe|fartøy|fartøyet|gemimiz|gemisi|gemi|πλοίο|πλοίου|πλοία|πλοίων|судно|судна|теплоход|buque|navio|nave|statek|statku|kapal|barko|nave|buque|navire|navio|танкер|tanker|motor\s+yacht|yachts?|launch|tongkang|kapal\s+tunda|στοιχεία\s+πλοίου|선명|선박|tàu\s+cá|tàu|tugs|barges|trawlers?|kuter|gulet|толкача?|буксира?|баржи|AHTS|PSV|OSV|DSV|bulk\s+carrier|container\s+ship|fleet\s+affected|principal\s+vessels|sister\s+vessel
+      |coasters?|gulets|\w*båt(?:en|ene)?|\w*skipet|\w*fartøyet|ferja|ferga|fleet,?\s+(?:incl|including|e\.g|namely|such\s+as)|fleet,?\s+earlier\s+on|vessel\s+list|ship\s+mailbox\s+of|charter\s+part(?:y|ies)\s+for)(?-u:\b)",
     )
     .expect("vessel cue pattern compiles")
 });
@@ -81,7 +82,8 @@ static LIST_JOIN: LazyLock<Regex> = LazyLock::new(|| {
 /// What follows a ship's name: its IMO number, in parentheses or after a
 /// comma, bar or dash.
 static BEFORE_IMO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[\x22”»」]?[ ]?(?:\(|（|,|\||–|-)[ ]?IMO").expect("before IMO pattern compiles")
+    Regex::new(r"[\x22”»」]?[ ]?(?:(?:\(|（|,|–|-)[ ]?IMO|\|[ ]?IMO[ ]?(?:no\.?|nr\.?|number|\#|:)?[ ]?\d)")
+        .expect("before IMO pattern compiles")
 });
 
 /// Lower-case words between a plural cue and its list.
@@ -119,61 +121,94 @@ fn bullet_names(text: &str, at: usize, protected: &Intervals, out: &mut Vec<Cand
     }
 }
 
-/// A table with a "Vessel" (or "Ship", "Name", "Судно", ...) column:
-/// each row's cell in that column is a ship.
+/// A table with a "Vessel" (or "Ship", "Судно", ...) column: each row's
+/// cell in that column is a ship; in an "IMO", "MMSI" or "Call sign"
+/// column, a number of that shape is one too (bare seven digits are
+/// read as an IMO number nowhere else). Rows are `|`-separated, with or
+/// without a leading bar.
 fn table_column(text: &str, protected: &Intervals, out: &mut Vec<Candidate>) {
-    let mut column: Option<usize> = None;
+    let mut columns: Vec<(usize, Kind)> = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
-        if body.trim_start().starts_with('|') {
+        if body.trim_start().starts_with('|') || body.matches(" | ").count() >= 2 {
             let cells: Vec<&str> = body.split('|').collect();
-            match column {
-                None => {
-                    column = cells.iter().position(|c| {
-                        let c = c.trim().to_lowercase();
-                        matches!(
-                            c.as_str(),
-                            "vessel"
-                                | "vessel name"
-                                | "ship"
-                                | "ship name"
-                                | "name of vessel"
-                                | "судно"
-                                | "название судна"
-                                | "gemi"
-                                | "πλοίο"
-                                | "船名"
-                                | "선명"
-                                | "statek"
-                                | "skip"
-                                | "fartøy"
-                                | "schiff"
-                                | "buque"
-                                | "navio"
-                        )
-                    });
+            if columns.is_empty() {
+                columns = cells
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, c)| header_kind(c).map(|k| (i, k)))
+                    .collect();
+                // A header names a ship column; IMO alone is not enough.
+                if !columns.iter().any(|(_, k)| *k == Kind::Vessel) {
+                    columns.clear();
                 }
-                Some(i) => {
-                    if let Some(cell) = cells.get(i) {
-                        let mut at = offset + cells[..i].iter().map(|c| c.len() + 1).sum::<usize>();
-                        at += cell.len() - cell.trim_start().len();
-                        let end = at + cell.trim().len();
-                        let value = cell.trim();
-                        if !value.is_empty()
-                            && !value.starts_with("---")
-                            && value.chars().next().is_some_and(char::is_uppercase)
-                            && !protected.overlaps(at, end)
-                        {
-                            out.push(Candidate::new(at, end, Kind::Vessel));
-                        }
+            } else {
+                for &(i, kind) in &columns {
+                    let Some(cell) = cells.get(i) else {
+                        continue;
+                    };
+                    let mut at = offset + cells[..i].iter().map(|c| c.len() + 1).sum::<usize>();
+                    at += cell.len() - cell.trim_start().len();
+                    let value = cell.trim();
+                    let end = at + value.len();
+                    if !value.is_empty() && cell_fits(value, kind) && !protected.overlaps(at, end) {
+                        out.push(Candidate::new(at, end, kind));
                     }
                 }
             }
         } else {
-            column = None;
+            columns.clear();
         }
         offset += line.len();
+    }
+}
+
+/// What a table's header cell says its column holds.
+fn header_kind(cell: &str) -> Option<Kind> {
+    let c = cell.trim().to_lowercase();
+    match c.as_str() {
+        "vessel"
+        | "vessel name"
+        | "ship"
+        | "ship name"
+        | "name of vessel"
+        | "судно"
+        | "название судна"
+        | "gemi"
+        | "πλοίο"
+        | "船名"
+        | "선명"
+        | "statek"
+        | "skip"
+        | "fartøy"
+        | "schiff"
+        | "buque"
+        | "navio" => Some(Kind::Vessel),
+        "imo" | "imo no" | "imo no." | "imo number" => Some(Kind::Imo),
+        "mmsi" => Some(Kind::Mmsi),
+        "call sign" | "callsign" | "c/s" => Some(Kind::Callsign),
+        _ => None,
+    }
+}
+
+/// Does a cell's value have the shape of its column's kind?
+fn cell_fits(value: &str, kind: Kind) -> bool {
+    let digits = |n: usize| value.len() == n && value.bytes().all(|b| b.is_ascii_digit());
+    match kind {
+        Kind::Vessel => {
+            !value.starts_with("---") && value.chars().next().is_some_and(char::is_uppercase)
+        }
+        Kind::Imo => digits(7) && crate::imo_checksum_ok(value),
+        Kind::Mmsi => digits(9) && value.starts_with(['2', '3', '4', '5', '6', '7']),
+        Kind::Callsign => {
+            (3..=8).contains(&value.len())
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                && value.bytes().any(|b| b.is_ascii_uppercase())
+        }
+        _ => false,
     }
 }
 
@@ -236,7 +271,11 @@ fn token(text: &str, at: usize, vessel: bool) -> Option<(usize, Tok, &str, bool)
         }
         // "ABCDEF0123...", "Pe'RG-WS3": letters glued to digits (or to a
         // placeholder that replaced them) are a code, not a name.
-        if word.chars().count() < 2 || (!possessive && glued(&text[at + word.len()..])) {
+        // A ship's name may end in one capital letter ("Eleni K",
+        // "Elisabeth S"); a person's initial has its dot.
+        let letter = vessel && word.chars().count() == 1 && !possessive;
+        if (word.chars().count() < 2 && !letter) || (!possessive && glued(&text[at + word.len()..]))
+        {
             return None;
         }
         let caps = !word.chars().any(char::is_lowercase);
@@ -280,7 +319,8 @@ fn token(text: &str, at: usize, vessel: bool) -> Option<(usize, Tok, &str, bool)
             .find(|d: char| !d.is_alphabetic())
             .unwrap_or(rest.len());
         let word = &rest[..end];
-        if words::is_particle(word) {
+        // "Pride of Lagos", "Stella del Mare": ships' names join words too.
+        if words::is_particle(word) || (vessel && matches!(word, "of" | "the")) {
             return Some((at + end, Tok::Particle, word, false));
         }
     }
@@ -340,7 +380,11 @@ fn scan_name(
                     let after = text[wend..].trim_start_matches([' ', '\u{A0}']);
                     after.starts_with(|c: char| c.is_ascii_digit())
                 };
-                if stop || date || (caps && words::is_acronym(word)) || (number && full_words == 0)
+                let letter = word.chars().count() == 1;
+                if stop
+                    || date
+                    || (caps && !letter && words::is_acronym(word))
+                    || ((number || letter) && full_words == 0)
                 {
                     break;
                 }
@@ -444,6 +488,10 @@ pub(crate) fn vessels(
         // lower-case words before the colon or dash.
         if let Some(q) = QUALIFIER.find(&text[at..]) {
             at += q.end();
+        }
+        // "fleet, incl. A and B", "fleet, e.g. A".
+        if m.as_str().ends_with(['l', 'g']) && text[at..].starts_with('.') {
+            at += 1;
         }
         // A list under the cue: "yachts:\n- A\n- B (motor yacht)".
         if text[at..].starts_with(':')

@@ -301,7 +301,15 @@ pub(crate) fn detect(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
         // Glued to a number ("0ETel", "ab_Maria") it is part of a code.
         let glued =
             crate::text::prev_char(text, t.start).is_some_and(|c| c.is_numeric() || c == '_');
-        if guard.overlaps(t.start, t.end) || w.chars().any(cjk) || glued {
+        // "02 Sep 0210", "5 May": a month beside a number is a date.
+        let dated = words::is_calendar(w)
+            && (text[..t.start]
+                .trim_end_matches([' ', '\u{A0}'])
+                .ends_with(|c: char| c.is_ascii_digit())
+                || text[t.start + w.len()..]
+                    .trim_start_matches([' ', '\u{A0}', '.', ','])
+                    .starts_with(|c: char| c.is_ascii_digit()));
+        if guard.overlaps(t.start, t.end) || w.chars().any(cjk) || glued || dated {
             i += 1;
             continue;
         }

@@ -95,6 +95,7 @@ pub(crate) fn names(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
             }
         }
     }
+    families(text, guard, out);
     let lower = text.to_lowercase();
     // Case folding that changes lengths (rare scripts) would shift the
     // offsets: then only exact matches count.
@@ -123,6 +124,123 @@ pub(crate) fn names(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
         }
     }
 }
+
+/// Fleets share a first word ("Konkan Pride", "Konkan Star"; "Sentosa
+/// Pioneer & Sentosa Venture"): once a ship of two words or more is
+/// found, that first word and another capitalised word name a ship too,
+/// unless the first word is ordinary or the second makes a company or a
+/// place of it ("Sentosa Island", "Konkan Shipping").
+fn families(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
+    let firsts: BTreeSet<&str> = out
+        .iter()
+        .filter(|c| c.kind == Kind::Vessel && !c.extra)
+        .filter_map(|c| {
+            let v = &text[c.start..c.end];
+            let (first, _) = v.split_once(' ')?;
+            (first.chars().count() >= 4
+                && first.chars().next().is_some_and(char::is_uppercase)
+                && first.chars().all(char::is_alphabetic)
+                && !words::is_stop(first)
+                && !words::is_common(first)
+                && !words::is_vessel_stop(first)
+                && !words::is_calendar(first))
+            .then_some(first)
+        })
+        .collect();
+    for first in firsts {
+        for (s, _) in text.match_indices(first) {
+            let rest = &text[s + first.len()..];
+            let Some(second) = rest.strip_prefix(' ') else {
+                continue;
+            };
+            let len = second
+                .find(|c: char| !c.is_alphanumeric())
+                .unwrap_or(second.len());
+            let word = &second[..len];
+            let e = s + first.len() + 1 + len;
+            if word.chars().count() >= 2
+                && word.chars().next().is_some_and(char::is_uppercase)
+                && !PLACE_OR_COMPANY.contains(&word.to_lowercase().as_str())
+                && !words::is_stop(word)
+                && bounded(text, s, e)
+                && !guard.overlaps(s, e)
+            {
+                out.push(Candidate::new(s, e, Kind::Vessel));
+            }
+        }
+    }
+}
+
+/// Second words that make a place or a company of a fleet's first word.
+const PLACE_OR_COMPANY: &[&str] = &[
+    "island",
+    "islands",
+    "bay",
+    "port",
+    "road",
+    "street",
+    "avenue",
+    "harbour",
+    "harbor",
+    "terminal",
+    "shipping",
+    "maritime",
+    "marine",
+    "lines",
+    "line",
+    "ltd",
+    "limited",
+    "group",
+    "company",
+    "co",
+    "inc",
+    "agency",
+    "agencies",
+    "management",
+    "services",
+    "holdings",
+    "city",
+    "airport",
+    "beach",
+    "hotel",
+    "bank",
+    "office",
+    "center",
+    "centre",
+    "tower",
+    "building",
+    "park",
+    "point",
+    "river",
+    "coast",
+    "strait",
+    "sea",
+    "region",
+    "district",
+    "province",
+    "state",
+    "crew",
+    "crewing",
+    "manning",
+    "tankers",
+    "bulk",
+    "carriers",
+    "navigation",
+    "ship",
+    "ships",
+    "fleet",
+    "logistics",
+    "trading",
+    "energy",
+    "offshore",
+    "pte",
+    "llc",
+    "plc",
+    "gmbh",
+    "sa",
+    "as",
+    "ab",
+];
 
 /// The national part of each international number found ("+507
 /// 6318-4490" is written "6318-4490" a line later), when it is still

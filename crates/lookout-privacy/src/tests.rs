@@ -464,3 +464,26 @@ fn a_mule_account_named_as_such_stays() {
         "Please pay to [BANK_ACCOUNT] today."
     );
 }
+
+#[test]
+fn ships_in_tables_fleets_and_type_words() {
+    let s = out("No | Ship | Type | IMO\n1 | Ocean Jade | bulk carrier | 9397169\n2 | Hai Yang 9 | tanker | 9631175");
+    assert_eq!(s, "No | Ship | Type | IMO\n1 | [VESSEL] | bulk carrier | [IMO]\n2 | [VESSEL] | tanker | [IMO]");
+    assert_eq!(out("Cases: MV Pride of Lagos, owners"), "Cases: MV [VESSEL], owners");
+    assert_eq!(out("the coaster Elisabeth S called on VHF"), "the coaster [VESSEL] called on VHF");
+    assert_eq!(
+        out("meldte hurtigbåten Nordlys Ekspress og fiskebåten Havbris det samme"),
+        "meldte hurtigbåten [VESSEL] og fiskebåten [VESSEL] det samme"
+    );
+    assert_eq!(
+        out("TC rates for our fleet, incl. Nordlys Trader and Kattegat Spirit. We"),
+        "TC rates for our fleet, incl. [VESSEL] and [VESSEL]. We"
+    );
+    // A fleet shares its first word; a place does not become a ship.
+    assert_eq!(
+        out("Vessel Konkan Pride IMO 9418626. They tried Konkan Star too, near Konkan Island."),
+        "Vessel [VESSEL] IMO [IMO]. They tried [VESSEL] too, near Konkan Island."
+    );
+    // A month beside a number is a date, not a name.
+    kept("Boarded 02 Sep 0210 LT.");
+}
