@@ -76,7 +76,7 @@ fn last_cue(clause: &str) -> Option<regex::Match<'_>> {
 /// a colleague's, a real partner's (also when it was compromised).
 static GENUINE_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b(?:our|my|own|his|her|their\s+(?:real|genuine)|real|genuine|legitimate|legit|correct|actual|true|proper|usual|regular|compromised|hacked|hijacked|victim|personal|private|echte?n?|richtige|wahre|ekte|riktige|rigtige|echt|prawdziw|gerçek|verdader[oa]|correct[oa]|reales?|legítim[oa]|verdadeir[oa]|official|only|kita|kami|asli|thật|gehackt|hackeado|hackeada|zhakowan\w*|hacklendi|vår|vårt|vores|nosso|nossa|nuestro|nuestra|unser|unsere|nasz|nasza|naszej|bizim|onze|ons)\b|наш|наша|наше|σωστ|σωστ|πραγματικ|реальн|настоящ|правильн|справжн|у\s+нас|真实|正确|本物|正しい|진짜|실제",
+        r"(?i)\b(?:our|my|own|his|her|their\s+(?:real|genuine)|real|genuine|legitimate|legit|correct|actual|true|proper|usual|regular|compromised|hacked|hijacked|victim|personal|private|echte?n?|richtige|wahre|ekte|riktige|rigtige|echt|prawdziw|gerçek|verdader[oa]|correct[oa]|reales?|legítim[oa]|verdadeir[oa]|official|only|kita|kami|asli|thật|(?:'s|’s|\bour|\bmy|\bhis|\bher|\btheir|\bthe)\s+(?:\w+\s+)?mailbox|gehackt|hackeado|hackeada|zhakowan\w*|hacklendi|vår|vårt|vores|nosso|nossa|nuestro|nuestra|nostro|nostra|reale|vero|único|única|unico|unica|unser|unsere|nasz|nasza|naszej|bizim|onze|ons)\b|наш|наша|наше|σωστ|σωστ|πραγματικ|реальн|настоящ|правильн|справжн|у\s+нас|真实|真正|正确|本物|正しい|진짜|실제",
     )
     .expect("genuine cue pattern compiles")
 });
@@ -270,7 +270,12 @@ fn near(a: &str, b: &str) -> bool {
 /// Is `a` a look-alike of `b` (a different domain imitating it)?
 fn look_alike(a: &str, b: &str) -> bool {
     // The same domain, or one a subdomain of the other: the same owner.
-    if a == b || a.ends_with(&format!(".{b}")) || b.ends_with(&format!(".{a}")) {
+    if a == b
+        || a.ends_with(&format!(".{b}"))
+        || b.ends_with(&format!(".{a}"))
+        || a.starts_with(&format!("{b}."))
+        || b.starts_with(&format!("{a}."))
+    {
         return false;
     }
     let (sa, sb) = (stem(a), stem(b));
@@ -314,9 +319,38 @@ fn in_ioc_list(text: &str, at: usize, headers: &[(usize, usize)]) -> bool {
 }
 
 /// A domain name standing on its own, with a common top-level domain.
+/// File extensions of two letters, which [`BARE_DOMAIN`] would read as a
+/// country's domain.
+fn file_extension(candidate: &str) -> bool {
+    let tld = candidate
+        .rsplit('.')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    matches!(
+        tld.as_str(),
+        "js" | "py"
+            | "md"
+            | "gz"
+            | "db"
+            | "sh"
+            | "ps"
+            | "cs"
+            | "ts"
+            | "vb"
+            | "go"
+            | "xz"
+            | "bz"
+            | "so"
+            | "ko"
+            | "rb"
+            | "hh"
+    ) && !candidate.contains("www.")
+}
+
 static BARE_DOMAIN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|net|org|info|biz|co|uk|gr|no|dk|se|fi|de|nl|be|fr|es|it|pt|pl|ru|ua|tr|cy|mt|cn|hk|tw|jp|kr|sg|my|id|ph|vn|in|ae|ng|br|mx|cl|pa|us|ca|au|eu|ro|bg|hr|online|site|xyz|top|support|info)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|net|org|info|biz|online|site|xyz|top|support|[a-z]{2})(?-u:\b)",
     )
     .expect("bare domain pattern compiles")
 });
@@ -408,7 +442,22 @@ fn said(clause: &str) -> Option<bool> {
         return Some(false);
     }
     let cue = last_cue(clause);
-    let genuine = GENUINE_CUE.find_iter(clause).last();
+    // "look-alike of our domain", "podobnej do naszej": the "our" is
+    // what the attacker's imitates.
+    // (But "look-alike of our x": "our" is x's own word.)
+    let compared: Vec<(usize, usize)> = SIMILAR_TO_OURS
+        .find_iter(clause)
+        .filter(|m| !clause[m.end()..].trim().is_empty())
+        .map(|m| (m.start(), m.end()))
+        .collect();
+    let genuine = GENUINE_CUE
+        .find_iter(clause)
+        .filter(|g| {
+            !compared
+                .iter()
+                .any(|&(s, e)| s <= g.start() && g.end() <= e)
+        })
+        .last();
     match (cue, genuine) {
         (Some(a), Some(g)) => Some(a.start() > g.start()),
         (Some(_), None) => Some(true),
@@ -416,6 +465,12 @@ fn said(clause: &str) -> Option<bool> {
         (None, None) => None,
     }
 }
+
+/// A likeness to what is ours: the attacker's side of a comparison.
+static SIMILAR_TO_OURS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:look[- ]?alike|similar|resembl\w*|podobn\w*|parecid[oa]|semelhante|benzer|ähnlich\w*|lignende|imitat\w*|mimic\w*|схож\w*|похож\w*|giống|typo[- ]?squat\w*)\s+(?:\S+\s+){0,2}?(?:of|to|do|al|a|ao|à|zu|til|με|на|with|like)\s+(?:the\s+)?(?:our|ours|naszej|naszego|nasza|nuestro|nuestra|nosso|nossa|bizim|unserer?|vår|vårt|vores|onze|наш\w*)")
+        .expect("similar-to-ours pattern compiles")
+});
 
 /// Words that turn a sentence round.
 static BUT: LazyLock<Regex> = LazyLock::new(|| {
@@ -785,7 +840,7 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
         .filter_map(|a| a.domain.clone().map(|d| (d, a.attacker)))
         .collect();
     for m in BARE_DOMAIN.find_iter(text) {
-        if text[..m.start()].ends_with(['@', '.', '-']) {
+        if text[..m.start()].ends_with(['@', '.', '-']) || file_extension(m.as_str()) {
             continue;
         }
         let d = m.as_str().to_lowercase();
@@ -892,9 +947,26 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
         .filter(|c| c.kind == Kind::Org)
         .map(|c| (c.start, c.end))
         .collect();
-    for m in BARE_DOMAIN.find_iter(text) {
+    for m in BARE_DOMAIN
+        .find_iter(text)
+        .filter(|m| !file_extension(m.as_str()))
+    {
         let d = m.as_str().to_lowercase();
         let before = &text[..m.start()];
+        // The clause before, on this line, at most 70 bytes.
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let clause_start = m.start() - clause_before(text, m.start()).len();
+        let window = &text[crate::text::floor_boundary(text, m.start().saturating_sub(70))
+            .max(line_start)
+            .max(clause_start)..m.start()];
+        // A domain word alone ("the domains x, y") says nothing of whose:
+        // a genuine word must stand with it, or a label or parenthesis;
+        // or a genuine word and a verb or colon right before ("the real
+        // one is x", "echte vervoerder: x", "the real marina uses x").
+        let genuine_word = said(window) == Some(false);
+        let named = (DOMAIN_WORD.is_match(window)
+            && (genuine_word || DOMAIN_LABEL.is_match(window)))
+            || (genuine_word && IS_OR_USES.is_match(window));
         // Inside an address or a URL: not bare.
         if before.ends_with(|c: char| c.is_alphanumeric() || matches!(c, '.' | '-' | '/'))
             || (before.ends_with('@')
@@ -904,22 +976,15 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
             || free_mail(&d)
             || in_ioc_list(text, m.start(), &headers)
             || genuine_domains.contains(&d)
-            || known
-                .iter()
-                .any(|(k, v)| *v != Some(true) && k != &d && look_alike(&d, k))
+            // A look-alike of a domain nothing explains may be the
+            // attacker's, unless the words call it ours.
+            || (!named
+                && known.iter().any(|(k, v)| {
+                    *v != Some(true) && !attacker_domains.contains(k) && k != &d && look_alike(&d, k)
+                }))
         {
             continue;
         }
-        // The clause before, on this line, at most 70 bytes.
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let clause_start = m.start() - clause_before(text, m.start()).len();
-        let window = &text[crate::text::floor_boundary(text, m.start().saturating_sub(70))
-            .max(line_start)
-            .max(clause_start)..m.start()];
-        // A domain word alone ("the domains x, y") says nothing of whose:
-        // a genuine word must stand with it, or a label or parenthesis.
-        let named = DOMAIN_WORD.is_match(window)
-            && (said(window) == Some(false) || DOMAIN_LABEL.is_match(window));
         let at_sign = before.ends_with('@');
         let after_org = {
             let trimmed = before.trim_end_matches([' ', '(', ',']);
@@ -942,16 +1007,22 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
     }
 }
 
+/// A verb or colon right before a domain: "is", "uses", ":".
+static IS_OR_USES: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:\b(?:is|es|est|ist|er|é|είναι|to|uses?|using|bruker|bruger|gebruikt|usa|utiliza|nutzt|verwendet|kullanıyor|używa)|[:：]|是)\s*$")
+        .expect("is-or-uses pattern compiles")
+});
+
 /// A label or parenthesis that introduces the domain right after it:
 /// "Web: x", "(Domain x)", "(domena x)".
 static DOMAIN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\(\s*(?:domain|domena|domene|domein|домен)\s*:?|\b(?:web|www|website|homepage|url|domain|domene|domena)\s*:)\s*$")
+    Regex::new(r"(?i)(?:[(,]\s*(?:domain|domena|domene|domein|dominio|domínio|domaine|домен)\s*:?|\b(?:web|www|website|homepage|url)\s*:|\b(?:domain|domene|domena|dominio|domínio|domaine|domein)\b[^:\n]{0,25}:|\b(?:company|corporate|own|official|email|e-mail|mail)\s+domain\s*:?)\s*$")
         .expect("domain label pattern compiles")
 });
 
 /// Words that introduce a domain or web site ("our domain", "Web:").
 static DOMAIN_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)domain|domene|domænet|domæne|domena|domaini|domein|домен|web\s*site|website|site|sitemiz|сайт|web|homepage|portal|域名|网站|ドメイン|도메인")
+    Regex::new(r"(?i)domain|domene|domænet|domæne|domena|domaini|domein|dominio|domínio|domaine|alan\s+adı|домен|web\s*site|website|site|sitemiz|сайт|web|homepage|portal|\buses?\b|域名|网站|ドメイン|도메인")
         .expect("domain word pattern compiles")
 });
 

@@ -467,10 +467,21 @@ fn a_mule_account_named_as_such_stays() {
 
 #[test]
 fn ships_in_tables_fleets_and_type_words() {
-    let s = out("No | Ship | Type | IMO\n1 | Ocean Jade | bulk carrier | 9397169\n2 | Hai Yang 9 | tanker | 9631175");
-    assert_eq!(s, "No | Ship | Type | IMO\n1 | [VESSEL] | bulk carrier | [IMO]\n2 | [VESSEL] | tanker | [IMO]");
-    assert_eq!(out("Cases: MV Pride of Lagos, owners"), "Cases: MV [VESSEL], owners");
-    assert_eq!(out("the coaster Elisabeth S called on VHF"), "the coaster [VESSEL] called on VHF");
+    let s = out(
+        "No | Ship | Type | IMO\n1 | Ocean Jade | bulk carrier | 9397169\n2 | Hai Yang 9 | tanker | 9631175",
+    );
+    assert_eq!(
+        s,
+        "No | Ship | Type | IMO\n1 | [VESSEL] | bulk carrier | [IMO]\n2 | [VESSEL] | tanker | [IMO]"
+    );
+    assert_eq!(
+        out("Cases: MV Pride of Lagos, owners"),
+        "Cases: MV [VESSEL], owners"
+    );
+    assert_eq!(
+        out("the coaster Elisabeth S called on VHF"),
+        "the coaster [VESSEL] called on VHF"
+    );
     assert_eq!(
         out("meldte hurtigbåten Nordlys Ekspress og fiskebåten Havbris det samme"),
         "meldte hurtigbåten [VESSEL] og fiskebåten [VESSEL] det samme"
@@ -486,4 +497,42 @@ fn ships_in_tables_fleets_and_type_words() {
     );
     // A month beside a number is a date, not a name.
     kept("Boarded 02 Sep 0210 LT.");
+}
+
+#[test]
+fn the_victims_bare_domain_in_more_turns_of_phrase() {
+    for (text, want) in [
+        (
+            "Our only domain is temaseafarers.com.gh.",
+            "Our only domain is [DOMAIN].",
+        ),
+        (
+            "Il nostro agente è Delta Canal Agency (dominio reale deltacanalagency.com.eg).",
+            "Il nostro agente è [ORG] (dominio reale [DOMAIN]).",
+        ),
+        (
+            "Den ekte leverandøren bruker skagenbunker.dk.",
+            "Den ekte leverandøren bruker [DOMAIN].",
+        ),
+        ("Real one is petrolina-marine.com.", "Real one is [DOMAIN]."),
+        (
+            "Domínio da agência: agenciaparanagua.com.br",
+            "Domínio da agência: [DOMAIN]",
+        ),
+    ] {
+        assert_eq!(out(text), want);
+    }
+    // Beside the look-alike it imitates, named as ours: ours goes, the
+    // look-alike stays.
+    let s = out(
+        "Faktura kom fra faktura@skagenbunker-service.com. Den ekte leverandøren bruker skagenbunker.dk.",
+    );
+    assert!(s.contains("faktura@skagenbunker-service.com"), "{s}");
+    assert!(!s.contains("skagenbunker.dk"), "{s}");
+    // "similar to ours" names the attacker's.
+    let s = out(
+        "Maile z domeny podobnej do naszej: adriatyk-czarter.com.pl (nasza prawdziwa domena to adriatykczarter.pl).",
+    );
+    assert!(s.contains("adriatyk-czarter.com.pl"), "{s}");
+    assert!(!s.contains("adriatykczarter.pl"), "{s}");
 }
