@@ -1,4 +1,7 @@
-//! Codes no cue introduced: one token of letters and digits
+//! Identifiers recognised by their shape alone, where no cue introduced
+//! them.
+//!
+//! Codes: one token of letters and digits
 //! (`P3310472C`, `HBG-SEC-3310`, `WGM77AC3`, `447/2024`) names a
 //! document, a badge, a case or a plate far more often than anything a
 //! reader needs. Writers cue these in endless ways ("pomorska knjižica
@@ -141,17 +144,7 @@ const MODEL_BEFORE: &[&str] = &[
 pub(crate) fn detect(text: &str, guard: &Intervals, taken: &Intervals, out: &mut Vec<Candidate>) {
     for m in TOKEN.find_iter(text) {
         let (start, end) = (m.start(), m.end());
-        // A whole token, set off by space or plain punctuation: not the
-        // tail of an address, a path, a unit or a placeholder's
-        // neighbour (which would make a second pass find more).
-        let opens = |c: char| c.is_whitespace() || "(\"':,;«“‘*•<".contains(c);
-        let closes = |c: char| c.is_whitespace() || ")\"':,;»”’*>!?".contains(c);
-        let after = &text[end..];
-        let ends_sentence =
-            after.starts_with('.') && after[1..].chars().next().is_none_or(char::is_whitespace);
-        if !prev_char(text, start).is_none_or(opens)
-            || !(next_char(text, end).is_none_or(closes) || ends_sentence)
-        {
+        if !set_off(text, start, end) {
             continue;
         }
         let token = m.as_str();
@@ -204,6 +197,157 @@ fn after_model_word(before: &str) -> bool {
         .collect::<String>()
         .to_lowercase();
     MODEL_BEFORE.contains(&word.as_str())
+}
+
+/// A login's shape: lower-case letters and digits joined by dots or
+/// underscores (`f.alhashimi`, `tech.supt1`, `dirk_h`, `svc_backup`).
+static LOGIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+)+").expect("login pattern compiles")
+});
+
+/// Abbreviations written like a login: "e.g", "bl.a", "ph.d".
+const ABBREVIATIONS: &[&str] = &[
+    "e.g", "i.e", "a.m", "p.m", "ph.d", "bl.a", "u.a", "z.b", "d.h", "n.b", "o.k", "et.al",
+];
+
+/// File extensions: `autorun.inf`, `client32.ini` are files, not logins.
+const EXTENSIONS: &[&str] = &[
+    "exe", "dll", "sys", "drv", "bat", "cmd", "ps1", "psm1", "vbs", "vbe", "js", "jse", "wsf",
+    "hta", "lnk", "scr", "pif", "msi", "msp", "cpl", "jar", "py", "pyc", "pl", "rb", "sh", "php",
+    "asp", "aspx", "jsp", "cgi", "inf", "ini", "cfg", "conf", "config", "json", "xml", "yml",
+    "yaml", "toml", "dat", "db", "sqlite", "log", "txt", "csv", "tsv", "md", "rtf", "doc", "docx",
+    "docm", "xls", "xlsx", "xlsm", "ppt", "pptx", "pdf", "odt", "ods", "zip", "rar", "7z", "gz",
+    "tgz", "tar", "bz2", "xz", "iso", "img", "vhd", "vhdx", "bin", "hex", "elf", "so", "apk",
+    "dmg", "pkg", "deb", "rpm", "png", "jpg", "jpeg", "gif", "bmp", "svg", "ico", "mp3", "mp4",
+    "avi", "mov", "wav", "html", "htm", "css", "eml", "msg", "pst", "ost", "one", "url", "tmp",
+    "bak", "old", "cab", "key", "pem", "crt", "cer", "pfx", "ovpn", "rdp", "kdbx", "onion",
+];
+
+/// Top-level domains: a dotted token that ends in one is a domain name,
+/// which may be the attacker's (`mega.nz`, `pool.supportxmr`).
+#[rustfmt::skip]
+const TOP_LEVEL: &[&str] = &[
+    "ac", "ad", "ae", "af", "ag", "ai", "al", "am", "ao", "aq", "ar", "as", "at", "au", "aw", "ax",
+    "az", "ba", "bb", "bd", "be", "bf", "bg", "bh", "bi", "bj", "bm", "bn", "bo", "br", "bs", "bt",
+    "bw", "by", "bz", "ca", "cc", "cd", "cf", "cg", "ch", "ci", "ck", "cl", "cm", "cn", "co", "cr",
+    "cu", "cv", "cw", "cx", "cy", "cz", "de", "dj", "dk", "dm", "do", "dz", "ec", "ee", "eg", "er",
+    "es", "et", "eu", "fi", "fj", "fk", "fm", "fo", "fr", "ga", "gd", "ge", "gf", "gg", "gh", "gi",
+    "gl", "gm", "gn", "gp", "gq", "gr", "gs", "gt", "gu", "gw", "gy", "hk", "hm", "hn", "hr", "ht",
+    "hu", "id", "ie", "il", "im", "in", "io", "iq", "ir", "is", "it", "je", "jm", "jo", "jp", "ke",
+    "kg", "kh", "ki", "km", "kn", "kp", "kr", "kw", "ky", "kz", "la", "lb", "lc", "li", "lk", "lr",
+    "ls", "lt", "lu", "lv", "ly", "ma", "mc", "md", "me", "mg", "mh", "mk", "ml", "mm", "mn", "mo",
+    "mp", "mq", "mr", "ms", "mt", "mu", "mv", "mw", "mx", "my", "mz", "na", "nc", "ne", "nf", "ng",
+    "ni", "nl", "no", "np", "nr", "nu", "nz", "om", "pa", "pe", "pf", "pg", "ph", "pk", "pl", "pm",
+    "pn", "pr", "ps", "pt", "pw", "py", "qa", "re", "ro", "rs", "ru", "rw", "sa", "sb", "sc", "sd",
+    "se", "sg", "sh", "si", "sk", "sl", "sm", "sn", "so", "sr", "ss", "st", "su", "sv", "sx", "sy",
+    "sz", "tc", "td", "tf", "tg", "th", "tj", "tk", "tl", "tm", "tn", "to", "tr", "tt", "tv", "tw",
+    "tz", "ua", "ug", "uk", "us", "uy", "uz", "va", "vc", "ve", "vg", "vi", "vn", "vu", "wf", "ws",
+    "ye", "yt", "za", "zm", "zw", "com", "net", "org", "info", "biz", "app", "dev", "xyz", "top", "site", "online",
+    "shop", "store", "live", "cloud", "tech", "pro", "club", "work", "link", "click", "space", "website", "world", "today", "email", "support",
+    "services", "group", "network", "digital", "icu", "buzz", "monster", "rest", "cyou", "sbs", "cfd", "quest", "bond", "lol", "fun", "best",
+    "life", "gov", "edu", "mil", "int", "local", "lan", "corp", "internal", "home", "intranet",
+    "example", "test", "invalid", "localhost",
+];
+
+/// Words after which a login-shaped token is something else: a
+/// parameter, a process, a tool.
+const NOT_A_LOGIN_AFTER: &[&str] = &[
+    "parameter",
+    "parametr",
+    "param",
+    "parámetro",
+    "parametro",
+    "field",
+    "variable",
+    "function",
+    "column",
+    "table",
+    "process",
+    "module",
+    "script",
+    "tool",
+    "binary",
+    "payload",
+    "malware",
+    "ransomware",
+    "backdoor",
+    "implant",
+    "loader",
+    "dropper",
+    "stealer",
+    "campaign",
+    "family",
+    "extension",
+    "key",
+    "value",
+    "method",
+    "endpoint",
+    "cookie",
+    "header",
+    "argument",
+    "flag",
+    "task",
+    "mutex",
+    "named",
+    "called",
+    "dubbed",
+    "pipe",
+    "registry",
+    "persistence",
+    "scheduled",
+];
+
+/// Adds tokens shaped like a login that no other detector took and the
+/// guard (domains, files, addresses) does not hold.
+pub(crate) fn logins(text: &str, guard: &Intervals, taken: &Intervals, out: &mut Vec<Candidate>) {
+    for m in LOGIN.find_iter(text) {
+        let (start, end) = (m.start(), m.end());
+        if !set_off(text, start, end) || guard.overlaps(start, end) || taken.overlaps(start, end) {
+            continue;
+        }
+        let token = m.as_str();
+        let parts: Vec<&str> = token.split(['.', '_']).collect();
+        let last = parts.last().copied().unwrap_or("");
+        let dotted = token.contains('.');
+        let word_before: String = text[..start]
+            .trim_end_matches([' ', '"', '\'', ':', '='])
+            .chars()
+            .rev()
+            .take_while(|c| c.is_alphabetic())
+            .collect::<Vec<char>>()
+            .into_iter()
+            .rev()
+            .collect::<String>()
+            .to_lowercase();
+        if ABBREVIATIONS.contains(&token)
+            || (dotted && TOP_LEVEL.contains(&last))
+            || NOT_A_LOGIN_AFTER.contains(&word_before.as_str())
+            || EXTENSIONS.contains(&last)
+            || parts.iter().all(|p| p.chars().count() <= 1)
+            // "no.2", "rev.12": a number after an abbreviation.
+            || last.bytes().all(|b| b.is_ascii_digit())
+            // "bl.a", "u.s": an abbreviation's last letter.
+            || (dotted && last.len() == 1)
+            // "smtp.mailfrom", "header.from": fields of mail headers.
+            || (dotted && matches!(parts[0], "smtp" | "header" | "policy" | "spf" | "dkim" | "dmarc"))
+        {
+            continue;
+        }
+        out.push(Candidate::new(start, end, Kind::Account));
+    }
+}
+
+/// Is `start..end` a whole token, set off by space or plain punctuation?
+/// Not the tail of an address, a path, a unit or a placeholder's
+/// neighbour (which would make a second pass find more).
+fn set_off(text: &str, start: usize, end: usize) -> bool {
+    let opens = |c: char| c.is_whitespace() || "(\"':,;«“‘*•<=".contains(c);
+    let closes = |c: char| c.is_whitespace() || ")\"':,;»”’*>!?".contains(c);
+    let after = &text[end..];
+    let ends_sentence =
+        after.starts_with('.') && after[1..].chars().next().is_none_or(char::is_whitespace);
+    prev_char(text, start).is_none_or(opens)
+        && (next_char(text, end).is_none_or(closes) || ends_sentence)
 }
 
 #[cfg(test)]

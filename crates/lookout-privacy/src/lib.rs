@@ -358,6 +358,7 @@ fn candidates(text: &str, known: &KnownNames, indicators: &[String]) -> Vec<Cand
     documents::shaped(text, &guard, &taken, &mut out);
     let taken = Intervals::from_unsorted(out.iter().map(|c| (c.start, c.end)).collect());
     codes::detect(text, &guard, &taken, &mut out);
+    codes::logins(text, &guard, &taken, &mut out);
     spread::repeat(text, &protected, &mut out);
     spread::names(text, &guard, &mut out);
     let placeholders = Intervals::from_unsorted(

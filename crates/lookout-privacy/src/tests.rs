@@ -536,3 +536,17 @@ fn the_victims_bare_domain_in_more_turns_of_phrase() {
     assert!(s.contains("adriatyk-czarter.com.pl"), "{s}");
     assert!(!s.contains("adriatykczarter.pl"), "{s}");
 }
+
+#[test]
+fn logins_by_their_shape() {
+    assert_eq!(
+        out(
+            "Top sources: 2,207 f.alhashimi 91.240.118.29 | 1,876 crew.dxb 91.240.118.29 | dirk_h: thats the ship"
+        ),
+        "Top sources: 2,207 [ACCOUNT] 91.240.118.29 | 1,876 [ACCOUNT] 91.240.118.29 | [ACCOUNT]: thats the ship"
+    );
+    // Files, domains, abbreviations, numbers and parameters stay.
+    kept(
+        "autorun.inf and client32.ini, mega.nz, e.g. bl.a. no.2 rev.12, parameter booking_ref, task upd_check.",
+    );
+}
