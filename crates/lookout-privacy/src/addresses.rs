@@ -242,6 +242,149 @@ pub(crate) fn detect(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
     }
 }
 
+/// Labels that open a contact line of a signature, not an address.
+static CONTACT_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^[\s>*•\-]*(?:tel|tlf|telf|phone|ph|mob|mobile|cell|fax|gsm|whatsapp|viber|email|e-mail|mail|web|www|url|skype|teams|đt|dđ|тел|моб|факс|τηλ|κιν|電話|电话|手机|傳真|ext|from|sent|to|cc|bcc|date|subject|de|para|von|an|van|aan|fra|til|od|do|от|кому|από|προς|kimden|kime)\b[\s.:]*|(?i)^[\s>*•\-]*[tmfpτ]\.?\s*[:.]?\s*[+(\d]",
+    )
+    .expect("contact label pattern compiles")
+});
+
+/// A placeholder another pass left: its lines count as what it replaced.
+static PLACEHOLDER_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\[(EMAIL|PHONE|ORG|PERSON|ADDRESS)\]").expect("placeholder pattern compiles")
+});
+
+/// Address lines in a signature block that no layout rule recognised:
+/// in a block of short lines that holds a contact line (a phone number
+/// or an e-mail address) and a company or a person, a short line with a
+/// number in it that nothing else claimed ("Harbour Area, Community 1",
+/// "вул. Транспортна, 5, м. Чорноморськ", "ფოთი 4400, საქართველო") is
+/// an address line, and so is a short line of names between it and the
+/// contact lines ("Tema, Ghana").
+pub(crate) fn in_signatures(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
+    let kinds_on = |s: usize, e: usize| -> Vec<Kind> {
+        let mut kinds: Vec<Kind> = out
+            .iter()
+            .filter(|c| c.start < e && s < c.end)
+            .map(|c| c.kind)
+            .collect();
+        kinds.extend(PLACEHOLDER_LINE.captures_iter(&text[s..e]).filter_map(|c| {
+            match c.get(1).map(|m| m.as_str()) {
+                Some("EMAIL") => Some(Kind::Email),
+                Some("PHONE") => Some(Kind::Phone),
+                Some("ORG") => Some(Kind::Org),
+                Some("PERSON") => Some(Kind::Person),
+                Some("ADDRESS") => Some(Kind::Address),
+                _ => None,
+            }
+        }));
+        kinds
+    };
+    // Lines as (start, end) of their trimmed body.
+    let mut lines: Vec<(usize, usize)> = Vec::new();
+    let mut at = 0;
+    for line in text.split('\n') {
+        let body = line.trim();
+        let lead = line.len() - line.trim_start().len();
+        let start = if body.is_empty() { at } else { at + lead };
+        lines.push((start, start + body.len()));
+        at += line.len() + 1;
+    }
+    let mut found = Vec::new();
+    // "... our real address:" and the address on the lines below it.
+    for (j, &(s, e)) in lines.iter().enumerate() {
+        if !CUE.is_match(&text[s..e]) {
+            continue;
+        }
+        for &(ls, le) in lines.iter().skip(j + 1).take(4) {
+            let line = &text[ls..le];
+            let digits = line.chars().any(|c| c.is_ascii_digit());
+            if le <= ls
+                || line.chars().count() > 80
+                // "and ask to pay ...": the sentence goes on.
+                || line.starts_with(|c: char| c.is_ascii_lowercase())
+                || CONTACT_LABEL.is_match(line)
+                || guard.overlaps(ls, le)
+                || !(digits || line.split_whitespace().count() <= 4)
+            {
+                break;
+            }
+            found.push(Candidate::new(ls, le, Kind::Address));
+        }
+    }
+    let mut i = 0;
+    while i < lines.len() {
+        // A block: consecutive non-empty lines of at most 80 characters.
+        let short = |&(s, e): &(usize, usize)| e > s && text[s..e].chars().count() <= 80;
+        let start = i;
+        while i < lines.len() && short(&lines[i]) {
+            i += 1;
+        }
+        let block = &lines[start..i];
+        i += 1;
+        if block.len() < 3 {
+            continue;
+        }
+        let kinds: Vec<Vec<Kind>> = block.iter().map(|&(s, e)| kinds_on(s, e)).collect();
+        let contact = |k: &Vec<Kind>, (s, e): (usize, usize)| {
+            k.iter().any(|k| matches!(k, Kind::Phone | Kind::Email))
+                || (CONTACT_LABEL.is_match(&text[s..e])
+                    && text[s..e].bytes().filter(u8::is_ascii_digit).count() >= 6)
+        };
+        let has_contact = kinds.iter().zip(block).any(|(k, &l)| contact(k, l));
+        let has_party = kinds
+            .iter()
+            .any(|k| k.iter().any(|k| matches!(k, Kind::Org | Kind::Person)));
+        if !has_contact || !has_party {
+            continue;
+        }
+        let mut address_before = false;
+        for (j, &(s, e)) in block.iter().enumerate() {
+            let line = &text[s..e];
+            // Names in an address line (a street named after a person, a
+            // town read as a name) do not claim it; anything else does.
+            let claimed = kinds[j]
+                .iter()
+                .any(|k| !matches!(k, Kind::Person | Kind::Org | Kind::IdNumber | Kind::Address))
+                || guard.overlaps(s, e);
+            if kinds[j].contains(&Kind::Address) {
+                // "просп. [street, 14, оф. 305]": the whole line goes.
+                if !claimed {
+                    found.push(Candidate::new(s, e, Kind::Address));
+                }
+                address_before = true;
+                continue;
+            }
+            let words = line.split_whitespace().count();
+            let digits = line.chars().any(|c| c.is_ascii_digit());
+            let letters = line.chars().filter(|c| c.is_alphabetic()).count();
+            let labelled = CONTACT_LABEL.is_match(line)
+                || line.contains(['@', '/', '\\', '|', '=']) && !line.contains("P.O");
+            let next_is_contact = kinds
+                .get(j + 1)
+                .zip(block.get(j + 1))
+                .is_some_and(|(k, &l)| contact(k, l));
+            let next_is_address = kinds.get(j + 1).is_some_and(|k| k.contains(&Kind::Address));
+            let numbered = digits && letters >= 3 && words <= 9;
+            let trailing_names = !digits
+                && address_before
+                && (next_is_contact || next_is_address)
+                && words <= 4
+                && line
+                    .split_whitespace()
+                    .all(|w| w.starts_with(|c: char| c.is_uppercase()));
+            if claimed || labelled || !(numbered || trailing_names) {
+                address_before = false;
+                continue;
+            }
+            found.push(Candidate::new(s, e, Kind::Address));
+            address_before = true;
+        }
+    }
+    out.extend(found);
+}
+
 #[derive(Debug, Clone, Copy)]
 struct LineInfo {
     /// An accepted run covers the line (after a label).

@@ -361,6 +361,7 @@ fn candidates(text: &str, known: &KnownNames, indicators: &[String]) -> Vec<Cand
     codes::logins(text, &guard, &taken, &mut out);
     spread::repeat(text, &protected, &mut out);
     spread::names(text, &guard, &mut out);
+    addresses::in_signatures(text, &guard, &mut out);
     let placeholders = Intervals::from_unsorted(
         PLACEHOLDER
             .find_iter(text)

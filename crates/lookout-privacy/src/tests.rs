@@ -338,6 +338,9 @@ fn fuzz_regressions_are_idempotent() {
         "0.0.0.0.local Ae(IMO ",
         "é0000.xyz@abc.com AA-0-0ETel ",
         "ACME\\0a.[PERSON].ACME\\ ",
+        "\u{b}",
+        " ",
+        "Acme Ltd\n\u{b} \nTel: +30 210 412 3344\nA1 2B\n",
         "A0A00Xyzname Corp000-Tel ACME\\Aa0°0A00IMO ",
     ] {
         let once = scrub(input, &none());
@@ -549,4 +552,25 @@ fn logins_by_their_shape() {
     kept(
         "autorun.inf and client32.ini, mega.nz, e.g. bl.a. no.2 rev.12, parameter booking_ref, task upd_check.",
     );
+}
+
+#[test]
+fn address_lines_of_a_signature_in_any_layout() {
+    let s = out(
+        "Reported to: Port Security Manager, Mrs. Abena Owusu-Ansah\nVolta Coast Terminal Ltd\nHarbour Area, Community 1\nP.O. Box CO 1172, Tema\nTel: +233 303 214 880\nsecurity@voltacoast.com.gh",
+    );
+    assert!(!s.contains("Community 1"), "{s}");
+    assert!(!s.contains("1172"), "{s}");
+    let s = out(
+        "Ткач Людмила, бухгалтер\nТОВ «Миколаїв Марін Кру»\nпросп. Центральний, 14, оф. 305\nм. Миколаїв, 54001\nтел. +380 512 47 18 30",
+    );
+    assert!(!s.contains("Центральний"), "{s}");
+    assert!(!s.contains("54001"), "{s}");
+    // Below "our real address:", whatever the script.
+    let s = out(
+        "They use our logo and our real address:\nქ. ბათუმი, ზ. გორგილაძის ქ. 45\nBatumi 6010, Georgia\nand ask to pay.",
+    );
+    assert!(!s.contains("45"), "{s}");
+    assert!(!s.contains("6010"), "{s}");
+    assert!(s.contains("and ask to pay."), "{s}");
 }
