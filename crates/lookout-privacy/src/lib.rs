@@ -203,6 +203,7 @@ mod orgs;
 mod people;
 mod phone;
 mod protect;
+mod signatures;
 mod spread;
 mod text;
 mod words;
@@ -361,7 +362,8 @@ fn candidates(text: &str, known: &KnownNames, indicators: &[String]) -> Vec<Cand
     codes::logins(text, &guard, &taken, &mut out);
     spread::repeat(text, &protected, &mut out);
     spread::names(text, &guard, &mut out);
-    addresses::in_signatures(text, &guard, &mut out);
+    signatures::detect(text, &guard, &mut out);
+    orgs::with_forms(text, &mut out);
     let placeholders = Intervals::from_unsorted(
         PLACEHOLDER
             .find_iter(text)

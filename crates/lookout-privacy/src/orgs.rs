@@ -16,28 +16,61 @@ use crate::words;
 /// A word of a company name: capitalised (any script), a number, or an
 /// all-caps code; `&`, and the lower-case joiners of Romance and Dutch
 /// names. Spaces only, never a line break.
-const NAME_WORD: &str = r"(?:[\p{Lu}\d][\p{L}\p{M}\d'’.\-&]*|&|and|of|de|del|do|da|dos|das|y|e|van|der|den|la|le|du|di)";
+const NAME_WORD: &str = r"(?:[\p{Lu}\d][\p{L}\p{M}\d'’.\-&]*|&|and|of|de|del|do|da|dos|das|y|e|van|der|den|la|le|du|di|ve|und|og|och|et)";
+
+/// Legal forms written after the name.
+const FORMS: &str = r"(?:Co\.,?[ ]?Ltd\.?|Company[ ]Limited|Co\.[ ]Limited|Pte\.?[ ]?Ltd\.?|Pvt\.?[ ]?Ltd\.?|Private[ ]Limited|Sdn\.?[ ]?Bhd\.?|Ltd\.?[ ]?Şti\.?|Nig\.?[ ]?Ltd\.?|S\.[ ]?A\.[ ]de[ ]C\.[ ]?V\.|Sp\.[ ]?z[ ]?o\.[ ]?o\.?|S\.[ ]?A\.[ ]?S\.|S\.[ ]?A\.|S\.[ ]?R\.[ ]?L\.|S\.r\.l\.|S\.p\.A\.|S\.L\.|B\.[ ]?V\.|N\.[ ]?V\.|A\.[ ]?Ş\.|A\.S\.|A/S|K\.K\.|GmbH(?:[ ]&[ ]Co\.?[ ]KG)?|Ltd\.?|Limited|L\.L\.C\.|LLC|LLP|PLC|plc|Inc\.?|Incorporated|Corp\.?|Corporation|ASA|AS|AG|KG|ApS|AB|Oyj|Oy|SA|SAS|SARL|SRL|SpA|Ltda\.?|JSC|PJSC|OJSC|CJSC|EOOD|OOD|d\.o\.o\.|SIA|UAB|Kft\.?|Zrt\.?|Tbk|Bhd|BV|NV|SL|SAC|SAA|OÜ|AS\.|d\.[ ]?d\.|d\.[ ]?o\.[ ]?o\.|FZE|FZCO|FZ-LLC|FZC|DMCC|DWC-LLC|\((?:Pty|HK|Pvt|Private|S)\)[ ]Ltd\.?|Pty\.?[ ]Ltd\.?|Pty|Lda\.?|ehf\.?|hf\.?|AD|EAD|SRL|S\.A\.C\.|S\.A\.A\.|E\.I\.R\.L\.|GK|KK|Α\.?Ε\.?|Ν\.?Ε\.?|Ε\.?Π\.?Ε\.?|Ι\.?Κ\.?Ε\.?|Co\.|& Co\.?|CORP\.?|CORPORATION|INC\.?|LTD\.?|LIMITED|CO\.,?[ ]?LTD\.?)";
 
 static LEGAL_FORM: LazyLock<Regex> = LazyLock::new(|| {
-    let form = r"(?:Co\.,?[ ]?Ltd\.?|Company[ ]Limited|Co\.[ ]Limited|Pte\.?[ ]?Ltd\.?|Pvt\.?[ ]?Ltd\.?|Private[ ]Limited|Sdn\.?[ ]?Bhd\.?|Ltd\.?[ ]?Şti\.?|Nig\.?[ ]?Ltd\.?|S\.[ ]?A\.[ ]de[ ]C\.[ ]?V\.|Sp\.[ ]?z[ ]?o\.[ ]?o\.?|S\.[ ]?A\.[ ]?S\.|S\.[ ]?A\.|S\.[ ]?R\.[ ]?L\.|S\.r\.l\.|S\.p\.A\.|S\.L\.|B\.[ ]?V\.|N\.[ ]?V\.|A\.[ ]?Ş\.|A\.S\.|A/S|K\.K\.|GmbH(?:[ ]&[ ]Co\.?[ ]KG)?|Ltd\.?|Limited|L\.L\.C\.|LLC|LLP|PLC|plc|Inc\.?|Incorporated|Corp\.?|Corporation|ASA|AS|AG|KG|ApS|AB|Oyj|Oy|SA|SAS|SARL|SRL|SpA|Ltda\.?|JSC|PJSC|OJSC|CJSC|EOOD|OOD|d\.o\.o\.|SIA|UAB|Kft\.?|Zrt\.?|Tbk|Bhd|BV|NV|SL|SAC|SAA|OÜ|AS\.|d\.[ ]?d\.|d\.[ ]?o\.[ ]?o\.|FZE|FZCO|FZ-LLC|FZC|DMCC|DWC-LLC|\((?:Pty|HK|Pvt|Private|S)\)[ ]Ltd\.?|Pty\.?[ ]Ltd\.?|Pty|Lda\.?|ehf\.?|hf\.?|AD|EAD|SRL|S\.A\.C\.|S\.A\.A\.|E\.I\.R\.L\.|GK|KK|Α\.?Ε\.?|Ν\.?Ε\.?|Ε\.?Π\.?Ε\.?|Ι\.?Κ\.?Ε\.?|Co\.|& Co\.?)";
+    let form = FORMS;
     Regex::new(&format!(
         r"(?:{NAME_WORD}[ \u{{A0}}]){{1,6}}?{form}(?:[^\p{{L}}\p{{N}}]|$)"
     ))
     .expect("legal form pattern compiles")
 });
 
+/// A legal form after a company found without it: "Agencia Marítima
+/// Istmeña, S.A.", "SK Ship Management (Singapore) Pte Ltd".
+static FORM_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"^(?:,[ ]?|[ ]\([\p{{Lu}}][\p{{L}}]+\)[ ]|[ ])(?:{FORMS}|CORP\.?|CORPORATION|INC\.?|LTD\.?|LIMITED|CO\.,?[ ]LTD\.?|S\.A\.[ ]DE[ ]C\.V\.)(?:[^\p{{L}}\p{{N}}]|$)"
+    ))
+    .expect("form-after pattern compiles")
+});
+
+/// Widens each company found to the legal form written after it.
+pub(crate) fn with_forms(text: &str, out: &mut [Candidate]) {
+    for c in out.iter_mut().filter(|c| c.kind == Kind::Org && !c.extra) {
+        if let Some(m) = FORM_AFTER.find(&text[c.end..]) {
+            // The match may end on the character after the form.
+            let form = m.as_str();
+            let last = form
+                .chars()
+                .next_back()
+                .filter(|ch| !ch.is_alphanumeric() && *ch != '.');
+            c.end += form.len() - last.map_or(0, char::len_utf8);
+        }
+    }
+}
+
 /// Trade words that end a company's name even without a legal form.
 const TRADE_WORDS: &str = r"(?:Ship[ ]?[Mm]anagement|Shipmanagement|Crew[ ]Management|Crewing|Manning|Shipping(?:[ ]Agency|[ ]Agencies|[ ]Company|[ ]Lines)?|Maritime|Marine(?:[ ]Services)?|Navigation|Tankers|Bulkers|Bulk[ ]Carriers|Carriers|Lines|Logistics|Agencies|Agency|Bunkering|Bunkers|Chartering|Trading|Terminals|Holdings|Denizcilik|Rederi|Rederiet|Reederei|Naviera|Navegação|Offshore|Ferries|Towage|Salvage|Stevedoring|Forwarding|Freight|Ναυτιλιακή|Ναυτιλιακη|Services|Supplies|Supply|Engineering|Consultants|Consulting|Solutions|Security|Partners|Defen[cs]e|Response|Agence|Agencia|Agência|Scheepsagentuur|Surveys|Lashing|Technologies|Crew[ ]Services|Port[ ]Services|Watch[ ]Services|Shipyard|Dockyard|Chandlers?|Agentur|Befrachtung|Schiffahrt|Schifffahrt|Shipbrokers|Brokers|Insurance|Underwriters|Pandi|Clearing|Customs|Transport|Transports|Navegación|Marítima|Maritima|Marittima|Denizcilik|Gemi|пароходство|Шиппинг|Марин|Крюінг|Крюинг)";
 
 /// A word that is a trade word and nothing else.
-static TRADE_WORD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!("^{TRADE_WORDS}$")).expect("trade word pattern compiles"));
+static TRADE_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        "^(?:{TRADE_WORDS}|{})$",
+        TRADE_WORDS.to_uppercase()
+    ))
+    .expect("trade word pattern compiles")
+});
 
 /// Trade words that end a company's name even without a legal form.
 static TRADE: LazyLock<Regex> = LazyLock::new(|| {
-    let trade = TRADE_WORDS;
+    // As written, and in the capitals of telexes and headers.
+    let trade = format!("(?:{TRADE_WORDS}|{})", TRADE_WORDS.to_uppercase());
     Regex::new(&format!(
-        r"(?:{NAME_WORD}[ \u{{A0}}]){{1,4}}?{trade}(?:[ \u{{A0}}](?:Group|International|Services|Ltd|Co))?(?:[^\p{{L}}\p{{N}}]|$)"
+        r"(?:{NAME_WORD}[ \u{{A0}}]){{1,4}}?{trade}(?:[ \u{{A0}}](?:Group|International|Services|Ltd|Co|GROUP|INTERNATIONAL|SERVICES|LTD|CO|CORP|INC))?(?:[^\p{{L}}\p{{N}}]|$)"
     ))
     .expect("trade word pattern compiles")
 });

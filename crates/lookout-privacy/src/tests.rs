@@ -574,3 +574,32 @@ fn address_lines_of_a_signature_in_any_layout() {
     assert!(!s.contains("6010"), "{s}");
     assert!(s.contains("and ask to pay."), "{s}");
 }
+
+#[test]
+fn companies_with_forms_after_a_comma_in_capitals_and_in_signatures() {
+    for (text, want) in [
+        (
+            "Agencia: Agencias Unidas del Canal, S.A. (Ciudad de Panamá)",
+            "Agencia: [ORG] (Ciudad de Panamá)",
+        ),
+        (
+            "technical manager SK Ship Management (Singapore) Pte Ltd",
+            "technical manager [ORG]",
+        ),
+        (
+            "TO: DPA / CSO VISAYAN OCEAN SHIPPING CORP",
+            "TO: DPA / CSO [ORG]",
+        ),
+        (
+            "Marte Solberg\nsaksbehandler\nVestlandets Skipsregistreringskontor\nSmedasundet 50A\n5528 Haugesund\ntlf. 52 70 12 34",
+            "[PERSON]\nsaksbehandler\n[ORG]\n[ADDRESS]\n[ADDRESS]\ntlf. [PHONE]",
+        ),
+    ] {
+        assert_eq!(out(text), want);
+    }
+    // The title above the address is no company.
+    let s = out(
+        "Helen Marsh\nPort Liaison Officer\nUnit 7, Dock Gate 2 Business Park\nTel +44 1394 604 100",
+    );
+    assert!(s.contains("Port Liaison Officer"), "{s}");
+}
