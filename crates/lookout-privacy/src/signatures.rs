@@ -195,6 +195,28 @@ fn in_block(
         address[j] = true;
         address_before = true;
     }
+    // The signer: the line right above a title line, two to four
+    // capitalised words and nothing else ("Willemijn Kroes" over "Fleet
+    // Manager").
+    for j in 1..block.len() {
+        let (ts, te) = block[j];
+        let (s, e) = block[j - 1];
+        let line = &text[s..e];
+        let words: Vec<&str> = line.split_whitespace().collect();
+        if TITLE_WORD.is_match(&text[ts..te])
+            && !TITLE_WORD.is_match(line)
+            && kinds[j - 1].is_empty()
+            && !guard.overlaps(s, e)
+            && (2..=4).contains(&words.len())
+            && words.iter().all(|w| {
+                w.starts_with(|c: char| c.is_uppercase())
+                    && w.chars()
+                        .all(|c| c.is_alphabetic() || matches!(c, '-' | '.' | '\'' | '’'))
+            })
+        {
+            found.push(Candidate::new(s, e, Kind::Person));
+        }
+    }
     // The company: right above the first address or contact line, below
     // a name or a title, capitalised words and nothing else on it.
     let Some(first) = (0..block.len()).find(|&j| address[j] || contact(j)) else {

@@ -10,6 +10,9 @@
 //! so the second finds none to spread.
 
 use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use crate::Kind;
 use crate::text::{Candidate, Intervals, prev_char};
@@ -96,6 +99,7 @@ pub(crate) fn names(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
         }
     }
     families(text, guard, out);
+    list_siblings(text, guard, out);
     let lower = text.to_lowercase();
     // Case folding that changes lengths (rare scripts) would shift the
     // offsets: then only exact matches count.
@@ -169,6 +173,70 @@ fn families(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
             }
         }
     }
+}
+
+/// A list item's marker: "1.", "2)", "-", "*", "•", "–".
+static MARKER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[ \t]*(?:\d{1,2}[.)]|[-*•–])[ \t]+").expect("list marker pattern compiles")
+});
+
+/// The name at the head of a list item: capitalised words up to a comma,
+/// a dash, a bracket or a colon ("Ibrahima Camara, 22, ...", "Tkachuk
+/// Vasyl - passport ...").
+static HEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\p{Lu}[\p{L}\p{M}'’.-]*(?:[ ]\p{Lu}[\p{L}\p{M}'’.-]*){0,3}")
+        .expect("list head pattern compiles")
+});
+
+/// People listed one to a line: once the head of one item is a person
+/// found by any rule, the heads of the other items of that list are
+/// people too ("1. Mamadou Diallo, 19 / 2. Ibrahima Camara, 22").
+fn list_siblings(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
+    // (head start, head end) per item; None where a line is no item.
+    let mut items: Vec<Option<(usize, usize)>> = Vec::new();
+    let mut at = 0;
+    for line in text.split('\n') {
+        let item = MARKER.find(line).and_then(|m| {
+            let rest = &line[m.end()..];
+            let head = HEAD.find(rest)?;
+            let after = rest[head.end()..].trim_start_matches(' ');
+            let delimited = after.is_empty()
+                || after.starts_with([',', '(', ';', '–', '—'])
+                || after.starts_with("- ");
+            let ordinary = head
+                .as_str()
+                .split(' ')
+                .all(|w| words::is_stop(w) || words::is_common(w) || words::is_calendar(w));
+            (delimited && !ordinary)
+                .then(|| (at + m.end() + head.start(), at + m.end() + head.end()))
+        });
+        items.push(item);
+        at += line.len() + 1;
+    }
+    let people: Vec<(usize, usize)> = out
+        .iter()
+        .filter(|c| c.kind == Kind::Person && !c.extra)
+        .map(|c| (c.start, c.end))
+        .collect();
+    let mut found = Vec::new();
+    for list in items.split(Option::is_none) {
+        let heads: Vec<(usize, usize)> = list.iter().flatten().copied().collect();
+        let named = heads
+            .iter()
+            .any(|&(s, e)| people.iter().any(|&(ps, pe)| ps == s && pe <= e));
+        if heads.len() < 2 || !named {
+            continue;
+        }
+        for &(s, e) in &heads {
+            let other = out
+                .iter()
+                .any(|c| c.kind != Kind::Person && c.start < e && s < c.end);
+            if !other && !guard.overlaps(s, e) {
+                found.push(Candidate::new(s, e, Kind::Person));
+            }
+        }
+    }
+    out.extend(found);
 }
 
 /// Second words that make a place or a company of a fleet's first word.

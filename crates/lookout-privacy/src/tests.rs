@@ -603,3 +603,19 @@ fn companies_with_forms_after_a_comma_in_capitals_and_in_signatures() {
     );
     assert!(s.contains("Port Liaison Officer"), "{s}");
 }
+
+#[test]
+fn people_listed_with_one_found_and_signers_over_their_title() {
+    let s = out(
+        "Found in the rudder trunk:\n1. Mamadou Diallo, 19, no papers\n2. Ibrahima Camara, 22, passport copy\n3. Alpha Sow, 17, no papers\n",
+    );
+    for name in ["Mamadou", "Camara", "Alpha Sow"] {
+        assert!(!s.contains(name), "{s}");
+    }
+    let s = out(
+        "Regards,\n\nWillemijn Kroes\nFleet Manager\nVan der Zwaan Shipping B.V.\nTel +31 10 412 8830",
+    );
+    assert!(!s.contains("Kroes"), "{s}");
+    // A list of things stays.
+    kept("Actions:\n- Police informed, case open\n- Crew briefed, watch doubled\n");
+}
