@@ -30,6 +30,25 @@ static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
         .expect("code token pattern compiles")
 });
 
+/// A short capital prefix, a space and a number: the way passports,
+/// seaman's books and ID cards are often written ("AYL 482915", "C
+/// 5518230", "ΠΕ 041287", "АВ 512774").
+static PREFIXED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)([A-ZΑ-ΩА-ЯЁЄІЇҐ]{1,3})[ ](\d{5,9})(?-u:\b)")
+        .expect("prefixed number pattern compiles")
+});
+
+/// Prefixes of quantities, money, times and references that are no
+/// one's: after them a number is an amount unless it starts with a zero.
+const NOT_A_PREFIX: &[&str] = &[
+    "USD", "EUR", "GBP", "NOK", "DKK", "SEK", "CHF", "JPY", "CNY", "RMB", "INR", "PHP", "IDR",
+    "SGD", "HKD", "AED", "SAR", "TRY", "PLN", "RUB", "UAH", "NGN", "GHS", "BRL", "MXN", "CLP",
+    "KRW", "VND", "EGP", "ZAR", "US", "RS", "MT", "MTS", "KG", "GT", "NT", "NM", "KM", "HP", "KW",
+    "BAR", "DWT", "TEU", "BBL", "CBM", "IMO", "KB", "PO", "INV", "SO", "TEL", "FAX", "MOB", "PH",
+    "TLX", "ETA", "ETD", "UTC", "LT", "DTG", "AT", "ON", "BY", "TO", "IN", "OF", "FM", "FR", "VHF",
+    "CH", "RPM", "ALT", "FL", "Q", "H", "X", "N", "S", "E", "W", "NO", "NR", "REF",
+];
+
 /// Shapes of tokens that are not anyone's number.
 static NOT_A_CODE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
@@ -158,6 +177,33 @@ pub(crate) fn detect(text: &str, guard: &Intervals, taken: &Intervals, out: &mut
         out.push(Candidate::new(start, end, Kind::IdNumber));
     }
 }
+
+/// Adds the prefixed numbers no other detector took.
+pub(crate) fn prefixed(text: &str, guard: &Intervals, taken: &Intervals, out: &mut Vec<Candidate>) {
+    for c in PREFIXED.captures_iter(text) {
+        let (Some(whole), Some(prefix), Some(number)) = (c.get(0), c.get(1), c.get(2)) else {
+            continue;
+        };
+        let (start, end) = (whole.start(), whole.end());
+        let amount = NOT_A_PREFIX.contains(&prefix.as_str()) && !number.as_str().starts_with('0');
+        let unit_after = UNIT_AFTER.is_match(&text[end..]);
+        if amount
+            || unit_after
+            || !set_off(text, start, end)
+            || guard.overlaps(start, end)
+            || taken.overlaps(start, end)
+        {
+            continue;
+        }
+        out.push(Candidate::new(start, end, Kind::IdNumber));
+    }
+}
+
+/// A unit or a time zone after a number: it was a quantity or a time.
+static UNIT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[ ]?(?i:lt|utc|z|gmt|hrs?|h|mt|kg|t|nm|km|m|usd|eur|kn|kts|rpm|bar)(?-u:\b)")
+        .expect("unit-after pattern compiles")
+});
 
 /// Three digits or more, five characters or more, and letters or the
 /// shape of a number and its year (`447/2024`).

@@ -28,7 +28,7 @@ const DOC_CUE: &str = r"(?:(?-u:\b)(?:
    |seafarer'?s?\s+code|registration\s+(?:number|no)|boletim|ocorr[eê]ncia
    |sirb|cdc|sid|indos|coc|discharge\s+book|buku\s+pelaut|libreta(?:\s+de\s+embarque)?|gac
    |gemiadamı\s+cüzdanı|seefahrtsbuch|endorsement|książeczk
-   |dni|nic|aadhaar|cpf|cnh|rg|nif|nie|pesel|nik|ktp|twic|ssn|nin|national\s+id|id\s+card|identity\s+card|(?:driver'?s?|driving)\s+licen[cs]e
+   |sim|emirates\s+id|ila\s+card|union\s+card|dni|nic|aadhaar|cpf|cnh|rg|nif|nie|pesel|nik|ktp|twic|ssn|nin|national\s+id|id\s+card|identity\s+card|(?:driver'?s?|driving)\s+licen[cs]e
    |licen[cs]e|rijbewijs|führerschein
    |employee|empleado|funcionário|emp\.?\s*(?:id|no)|staff|personnel|personalnummer|personal-?nr|pers\.?-?nr|matr[ií]cula|crew[\s-]?id|badge
    |access\s+card|gate\s+pass|vehicle\s+pass|surveyor\s+id|client\s+id|customer\s+id|member\s+id
@@ -89,8 +89,9 @@ const PLATE_CUE: &str = r"(?:(?-u:\b)(?:
     (?:licen[cs]e|number|registration)\s+plates?|plates?|placas?|registration|reg\.?\s*no\.?|kenteken
    |matr[ií]cula|plaque|immatricul[ée]e?|kennzeichen|targa|truck|lorry|tractor|trailer|chassis
    |plat(?:\s+nomor)?|nopol|plaka\w*|semirremolque|cabeza\s+tractora|trekker|oplegger|vehicle|car|van|pickup|camion|camión|turismo
+   |regn\.?|taxi|cab|minibus|bus|motorbike|motorcycle|scooter|jeepney|tricycle|prime\s+mover|haulier
  )
- |(?:автоцистерн|причіп|автомобил|госномер)
+ |(?:автоцистерн|причіп|автомобіл|автомобил|госномер|тягач|напівпричеп|полуприцеп|фур[аиу]|번호판|차량|트럭|车牌|车辆|货车|ナンバー|車両)
 )";
 
 /// A plate: up to four groups of capitals or digits joined by a space or
@@ -103,7 +104,7 @@ static PLATE_CUE_RE: LazyLock<Regex> = LazyLock::new(|| {
 
 static PLATE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?ix)^(?:[\ \t]*(?:(?:no|nr)(?-u:\b)\.?|:|\(|-))*(?:[\ \t]+(?-i:\p{{Ll}}{{2,12}}))?(?:{COLON_PATH}|[\ \t]+)(?-i:{PLATE})(?:[^\p{{L}}\p{{N}}]|$)"
+        r"(?ix)^(?:[\ \t]*(?:(?:no|nr)(?-u:\b)\.?|:|=|\(|-))*(?:[\ \t]+(?-i:\p{{Ll}}{{2,12}}))?(?:{COLON_PATH}|[\ \t]+)(?-i:{PLATE})(?:[^\p{{L}}\p{{N}}]|$)"
     ))
     .expect("plate pattern compiles")
 });
@@ -143,7 +144,7 @@ static MORE_PLATES: LazyLock<Regex> = LazyLock::new(|| {
 /// cue.
 static SHAPED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?-u:\b)(?:(?:INC|RITM|CHG|REQ|PRB|SCTASK|TASK|SR|CS|TKT)-?\d{5,}|[A-Z]{2,6}(?:-[A-Z0-9]{1,8}){2,5})(?-u:\b)|[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][A-Z0-9]{5,6}(?-u:\b)|\p{Han}{1,4}[\ ]?\d{2,3}[\ ]?\p{Hiragana}[\ ]?\d{1,2}-\d{2}(?-u:\b)|(?-u:\b)\d{1,4}/\d{4,6}/(?:\d{2}|\d{4})(?-u:\b)",
+        r"(?-u:\b)(?:(?:INC|RITM|CHG|REQ|PRB|SCTASK|TASK|SR|CS|TKT)-?\d{5,}|[A-Z]{2,6}(?:-[A-Z0-9]{1,8}){2,5})(?-u:\b)|[京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼][A-Z][A-Z0-9]{5,6}(?-u:\b)|\p{Han}{1,4}[\ ]?\d{2,3}[\ ]?\p{Hiragana}[\ ]?\d{1,2}-\d{2}(?-u:\b)|(?-u:\b)\d{1,4}/\d{4,6}/(?:\d{2}|\d{4})(?-u:\b)|(?:[가-힣]{2}[\ ]?)?\d{2,3}[가-힣][\ ]?\d{4}(?-u:\b)",
     )
     .expect("shaped reference pattern compiles")
 });

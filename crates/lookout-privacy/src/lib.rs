@@ -360,6 +360,7 @@ fn candidates(text: &str, known: &KnownNames, indicators: &[String]) -> Vec<Cand
     let taken = Intervals::from_unsorted(out.iter().map(|c| (c.start, c.end)).collect());
     codes::detect(text, &guard, &taken, &mut out);
     codes::logins(text, &guard, &taken, &mut out);
+    codes::prefixed(text, &guard, &taken, &mut out);
     spread::repeat(text, &protected, &mut out);
     spread::names(text, &guard, &mut out);
     signatures::detect(text, &guard, &mut out);

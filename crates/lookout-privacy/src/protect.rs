@@ -65,7 +65,7 @@ static FIXED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
 static DATES: LazyLock<Vec<Regex>> = LazyLock::new(|| {
     [
         r"(?-u:\b)\d{4}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])(?-u:\b)",
-        r"(?-u:\b)(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:\d{4}|\d{2})(?-u:\b)",
+        r"(?-u:\b)(?:0?[1-9]|[12]\d|3[01])[-/.](?:0?[1-9]|[12]\d|3[01])[-/.](?:19\d{2}|20\d{2}|\d{2})(?-u:\b)",
     ]
     .into_iter()
     .map(|p| Regex::new(p).expect("date pattern compiles"))
@@ -99,7 +99,9 @@ pub(crate) fn spans(text: &str, more: &[(usize, usize)]) -> Intervals {
         let s = m.as_str().trim_start_matches(['v', 'V']);
         let parts: Vec<&str> = s.split('.').collect();
         let digits: usize = parts.iter().map(|p| p.len()).sum();
-        if parts.len() == 2 || digits <= 8 {
+        // A decimal or a short version; "2024.0031877" is a reference.
+        let decimal = parts.len() == 2 && parts[1].len() <= 6;
+        if decimal || (parts.len() > 2 && digits <= 8) {
             out.push((m.start(), m.end()));
         }
     }

@@ -619,3 +619,34 @@ fn people_listed_with_one_found_and_signers_over_their_title() {
     // A list of things stays.
     kept("Actions:\n- Police informed, case open\n- Crew briefed, watch doubled\n");
 }
+
+#[test]
+fn prefixed_numbers_plates_with_more_cues_and_long_references() {
+    for (text, want) in [
+        (
+            "dowód osobisty AYL 482915, both issued to him",
+            "dowód osobisty [ID_NUMBER], both issued to him",
+        ),
+        (
+            "прибув тягач ВН 4521 АЕ з напівпричепом ВН 7783 ХТ.",
+            "прибув тягач [ID_NUMBER] з напівпричепом [ID_NUMBER].",
+        ),
+        (
+            "taxi, regn. GJ 12 BX 4471, which dropped them",
+            "taxi, regn. [ID_NUMBER], which dropped them",
+        ),
+        (
+            "lane=3 plate=BT 90311 release=NONE",
+            "lane=3 plate=[ID_NUMBER] release=NONE",
+        ),
+        ("reference ACG-NCR-24-06-1182.", "reference [ID_NUMBER]."),
+        (
+            "Boletim de ocorrência PF nº 2024.0031877-SR/PF/SP.",
+            "Boletim de ocorrência [ID_NUMBER].",
+        ),
+    ] {
+        assert_eq!(out(text), want);
+    }
+    // Amounts, quantities and times keep their numbers.
+    kept("Paid USD 250000 for 12000 MT, at 0800 LT, version 2.4 and 38.400 EUR.");
+}
