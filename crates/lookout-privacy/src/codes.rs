@@ -365,7 +365,13 @@ pub(crate) fn logins(text: &str, guard: &Intervals, taken: &Intervals, out: &mut
             .rev()
             .collect::<String>()
             .to_lowercase();
+        // Three dotted parts or a port after it: a host name
+        // (`gulf.moneroocean.stream:10128`), which may be the attacker's.
+        let host_like = token.matches('.').count() >= 2
+            || (text[end..].starts_with(':')
+                && text[end + 1..].starts_with(|c: char| c.is_ascii_digit()));
         if ABBREVIATIONS.contains(&token)
+            || host_like
             || (dotted && TOP_LEVEL.contains(&last))
             || NOT_A_LOGIN_AFTER.contains(&word_before.as_str())
             || EXTENSIONS.contains(&last)

@@ -310,13 +310,21 @@ fn in_ioc_list(text: &str, at: usize, headers: &[(usize, usize)]) -> bool {
             // its own ("Contact: ...").
             !between.contains("\n\n")
                 && between.matches('\n').count() <= 25
-                && !between
-                    .split('\n')
-                    .skip(1)
-                    .any(|line| LABEL_LINE.is_match(line) && !IOC_HEADER.is_match(line))
+                && !between.split('\n').skip(1).any(|line| {
+                    LABEL_LINE.is_match(line)
+                        && !IOC_HEADER.is_match(line)
+                        && !IOC_REMARK.is_match(line)
+                })
         }
     })
 }
+
+/// A label inside a list of indicators that remarks on one ("sender of
+/// first mail: x", "C2: y", "reply-to: z"): the list goes on.
+static IOC_REMARK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^[\s>*\-•]*[^:\n]{0,30}\b(?:sender|from|reply|return|c2|c&c|url|link|domain|ip|ipv[46]|hash|sha\d*|md5|file|wallet|phish\w*|server|payload|tool|malware|lure|attachment|exfil\w*|drop\w*)\b[^:\n]{0,30}:")
+        .expect("IoC remark pattern compiles")
+});
 
 /// A domain name standing on its own, with a common top-level domain.
 /// File extensions of two letters, which [`BARE_DOMAIN`] would read as a
@@ -422,6 +430,16 @@ static LABEL_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// What the words before an address say: `Some(true)` the attacker's,
 /// `Some(false)` genuine, `None` nothing.
 fn said(clause: &str) -> Option<bool> {
+    said_as(clause, true)
+}
+
+/// What the words before a bare domain say: as [`said`], but "sent to"
+/// sends people to a site, it names no recipient.
+fn said_of_domain(clause: &str) -> Option<bool> {
+    said_as(clause, false)
+}
+
+fn said_as(clause: &str, recipients: bool) -> Option<bool> {
     // "The display name was correct but the address was x": only what
     // follows the last "but" speaks of x.
     let clause = BUT
@@ -430,7 +448,8 @@ fn said(clause: &str) -> Option<bool> {
         .map_or(clause, |m| &clause[m.end()..]);
     // (recipients first: "phishing mail to x" names the victim)
     let lower = clause.to_lowercase();
-    if RECIPIENT.is_match(clause)
+    if recipients
+        && RECIPIENT.is_match(clause)
         && !lower.contains("forward")
         && !lower
             .trim_end_matches([' ', ':', '<', '(', '"'])
@@ -441,17 +460,25 @@ fn said(clause: &str) -> Option<bool> {
     {
         return Some(false);
     }
+    // "x instead of y", "x statt y": y is the genuine one.
+    if INSTEAD_OF.is_match(clause) {
+        return Some(false);
+    }
     let cue = last_cue(clause);
     // "look-alike of our domain", "podobnej do naszej": the "our" is
     // what the attacker's imitates.
     // (But "look-alike of our x": "our" is x's own word.)
     let compared: Vec<(usize, usize)> = SIMILAR_TO_OURS
         .find_iter(clause)
-        .filter(|m| !clause[m.end()..].trim().is_empty())
+        .filter(|m| clause[m.end()..].trim_start().starts_with([':', '：']))
         .map(|m| (m.start(), m.end()))
         .collect();
+    // "Our officer received a mail from x": a genuine word before "from"
+    // speaks of the recipient, not of x.
+    let from = FROM_WORD.find_iter(clause).last().map_or(0, |m| m.end());
     let genuine = GENUINE_CUE
         .find_iter(clause)
+        .filter(|g| g.start() >= from)
         .filter(|g| {
             !compared
                 .iter()
@@ -466,10 +493,53 @@ fn said(clause: &str) -> Option<bool> {
     }
 }
 
+/// "from" in the trade's languages.
+static FROM_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:from|fra|von|vom|vanaf|desde|από|от|з|від|dal|från|od|dari|từ|kimden|adresinden)\b")
+        .expect("from pattern compiles")
+});
+
 /// A likeness to what is ours: the attacker's side of a comparison.
 static SIMILAR_TO_OURS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:look[- ]?alike|similar|resembl\w*|podobn\w*|parecid[oa]|semelhante|benzer|ähnlich\w*|lignende|imitat\w*|mimic\w*|схож\w*|похож\w*|giống|typo[- ]?squat\w*)\s+(?:\S+\s+){0,2}?(?:of|to|do|al|a|ao|à|zu|til|με|на|with|like)\s+(?:the\s+)?(?:our|ours|naszej|naszego|nasza|nuestro|nuestra|nosso|nossa|bizim|unserer?|vår|vårt|vores|onze|наш\w*)")
         .expect("similar-to-ours pattern compiles")
+});
+
+/// What a table's header says of the column a value stands in: "| Real
+/// domain | Look-alike |" makes every cell below it genuine or the
+/// attacker's.
+fn table_verdict(text: &str, at: usize) -> Option<bool> {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let row = |s: usize, e: usize| text[s..e].matches('|').count() >= 2;
+    if !row(line_start, line_end) {
+        return None;
+    }
+    let column = text[line_start..at].matches('|').count();
+    // Up to the first row of the table.
+    let mut header = (line_start, line_end);
+    while header.0 > 0 {
+        let prev_end = header.0 - 1;
+        let prev_start = text[..prev_end].rfind('\n').map_or(0, |i| i + 1);
+        if !row(prev_start, prev_end) {
+            break;
+        }
+        header = (prev_start, prev_end);
+    }
+    if header.0 == line_start {
+        return None;
+    }
+    let cell = text[header.0..header.1].split('|').nth(column)?;
+    if cell.contains("---") {
+        return None;
+    }
+    said_of_domain(cell)
+}
+
+/// "instead of" at the end of a clause: what follows is the genuine one.
+static INSTEAD_OF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:statt|anstatt|instead\s+of|rather\s+than|not|vs\.?|versus|en\s+lugar\s+de|en\s+vez\s+de|em\s+vez\s+de|au\s+lieu\s+de|zamiast|yerine|вместо|замість|αντί\s+(?:για|του|της)|in\s+plaats\s+van|i\s+stedet\s+for|istället\s+för)\s*$")
+        .expect("instead-of pattern compiles")
 });
 
 /// Words that turn a sentence round.
@@ -637,12 +707,28 @@ static NOT_OURS: LazyLock<Regex> = LazyLock::new(|| {
 /// calls the address genuine.
 fn weakly_said(text: &str, at: usize) -> Option<bool> {
     let clause = context(text, at);
-    if !WEAK_CUE.is_match(clause) {
-        return None;
-    }
+    // "Our officer got a mail from x": only a genuine word after "from"
+    // ("from our CFO's mailbox x") vouches for the address.
+    let weak = WEAK_CUE.find_iter(clause).last()?;
+    let clause = &clause[weak.start()..];
     let wider = &text[crate::text::floor_boundary(text, at.saturating_sub(300))..at];
-    (ATTACKER_CUE.is_match(wider) && !GENUINE_CUE.is_match(clause)).then_some(true)
+    // The rest of the sentence too: "mail from x with a link hxxps://...".
+    let rest = &text[at..];
+    let rest = &rest[..crate::text::floor_boundary(rest, 200)];
+    let rest = &rest[..[". ", ".\n", "\n\n"]
+        .iter()
+        .filter_map(|p| rest.find(p))
+        .min()
+        .unwrap_or(rest.len())];
+    let attacked =
+        ATTACKER_CUE.is_match(wider) || DEFANGED.is_match(wider) || DEFANGED.is_match(rest);
+    (attacked && !GENUINE_CUE.is_match(clause)).then_some(true)
 }
+
+/// A defanged link or domain: reporters defang only what is malicious.
+static DEFANGED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)hxxps?|\[\.\]|\[:\]|\(\.\)|\[dot\]").expect("defanged pattern compiles")
+});
 
 /// How much a domain looks made from another: digits for letters,
 /// hyphens, extra labels (`acme.com.pay-portal.net`), but not a
@@ -681,7 +767,7 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
             d == m || d.ends_with(&format!(".{m}"))
         })
     };
-    let fraud_story = ATTACKER_CUE.is_match(text);
+    let fraud_story = ATTACKER_CUE.is_match(text) || DEFANGED.is_match(text);
 
     // Each address: its candidate, its domain, and what is known of it.
     struct Address {
@@ -706,7 +792,8 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
             {
                 Some(true)
             } else {
-                said_after(text, c.end)
+                table_verdict(text, c.start)
+                    .or_else(|| said_after(text, c.end))
                     .or_else(|| said(context(text, c.start)))
                     .or_else(|| weakly_said(text, c.start))
                     .or_else(|| {
@@ -839,12 +926,25 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
         .iter()
         .filter_map(|a| a.domain.clone().map(|d| (d, a.attacker)))
         .collect();
+    let mut called_attackers: HashSet<String> = HashSet::new();
     for m in BARE_DOMAIN.find_iter(text) {
         if text[..m.start()].ends_with(['@', '.', '-']) || file_extension(m.as_str()) {
             continue;
         }
         let d = m.as_str().to_lowercase();
-        let verdict = said(context(text, m.start()));
+        let table = table_verdict(text, m.start());
+        let verdict = table.or_else(|| said_of_domain(context(text, m.start())));
+        // "the look-alike domain x", "fake domain x", a look-alike column:
+        // the text names this very domain the attacker's.
+        let near =
+            &text[crate::text::floor_boundary(text, m.start().saturating_sub(40))..m.start()];
+        if table == Some(true)
+            || (DOMAIN_WORD.is_match(near)
+                && said_of_domain(near) == Some(true)
+                && last_cue(near).is_some())
+        {
+            called_attackers.insert(m.as_str().to_lowercase());
+        }
         match known.iter_mut().find(|(k, _)| *k == d) {
             // A signature's address says nothing; "look-alike of our
             // acme.com" further on does.
@@ -857,6 +957,12 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
         let Some(d) = a.domain.as_deref() else {
             continue;
         };
+        // The text calls this very domain the attacker's ("the look-alike
+        // domain x").
+        if called_attackers.contains(d) {
+            a.attacker = Some(true);
+            continue;
+        }
         for (other, verdict) in &known {
             if !look_alike(d, other) && !look_alike(other, d) {
                 continue;
@@ -963,10 +1069,11 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
         // a genuine word must stand with it, or a label or parenthesis;
         // or a genuine word and a verb or colon right before ("the real
         // one is x", "echte vervoerder: x", "the real marina uses x").
-        let genuine_word = said(window) == Some(false);
+        let genuine_word = said_of_domain(window) == Some(false);
         let named = (DOMAIN_WORD.is_match(window)
             && (genuine_word || DOMAIN_LABEL.is_match(window)))
-            || (genuine_word && IS_OR_USES.is_match(window));
+            || (genuine_word && IS_OR_USES.is_match(window))
+            || table_verdict(text, m.start()) == Some(false);
         // Inside an address or a URL: not bare.
         if before.ends_with(|c: char| c.is_alphanumeric() || matches!(c, '.' | '-' | '/'))
             || (before.ends_with('@')
@@ -996,7 +1103,9 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
                             && !trimmed[e..].contains(['.', '\n']))
                 })
         };
-        if (named || at_sign || after_org) && said(clause_before(text, m.start())) != Some(true) {
+        let here = table_verdict(text, m.start())
+            .or_else(|| said_of_domain(clause_before(text, m.start())));
+        if (named || at_sign || after_org) && here != Some(true) {
             genuine_domains.push(d);
         }
     }
@@ -1009,7 +1118,7 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
 
 /// A verb or colon right before a domain: "is", "uses", ":".
 static IS_OR_USES: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:\b(?:is|es|est|ist|er|é|είναι|to|uses?|using|bruker|bruger|gebruikt|usa|utiliza|nutzt|verwendet|kullanıyor|używa)|[:：]|是)\s*$")
+    Regex::new(r"(?i)(?:\b(?:is|es|est|ist|er|é|είναι|uses?|using|bruker|bruger|gebruikt|usa|utiliza|nutzt|verwendet|kullanıyor|używa)|[:：]|是)\s*$")
         .expect("is-or-uses pattern compiles")
 });
 

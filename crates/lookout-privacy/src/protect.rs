@@ -28,6 +28,8 @@ static FIXED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"(?-u:\b)0x[0-9a-fA-F]{40}(?-u:\b)",
         r"(?-u:\b)[48][0-9AB][1-9A-HJ-NP-Za-km-z]{93}(?-u:\b)",
         r"(?-u:\b)T[1-9A-HJ-NP-Za-km-z]{33}(?-u:\b)",
+        // A user agent, quoted or to the end of the line.
+        r#"(?-u:\b)(?:(?:(?i:user-agent)\s*[:=]?|UA\s*[:=])\s*(?:"[^"\n]{1,200}"|[^\s"][^\n,;]{0,120})|UA\s+"[^"\n]{1,200}")"#,
         // AIS sentences: the payload is armoured data, not words.
         r"![A-Z]{2}VD[MO],[^\s]*",
         // Electronic chart cells (S-57): NO4D0614.000.
@@ -128,11 +130,31 @@ static TOKENS: LazyLock<Regex> = LazyLock::new(|| {
     .expect("token pattern compiles")
 });
 
+/// Malware families, tools and threat actors that look like names or
+/// words: indicators, so the word-based detectors (people, companies,
+/// ships) leave them.
+static MALWARE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(?:Hunters[ ]International|Advanced[ ]IP[ ]Scanner|Medusa[ ]ransomware|Ransomware\.Akira|Royal[ ]ransomware|8Base[ ]ransomware|Scattered[ ]Spider|Snake[ ]Keylogger|Anonymous[ ]Sudan|Raccoon[ ]Stealer|Cuba[ ]ransomware|Play[ ]ransomware|Hive[ ]ransomware|Mystic[ ]Stealer|Atomic[ ]Stealer|Cobalt[ ]Strike|ScreenConnect|TargetCompany|Ragnar[ ]Locker|CobaltStrike|MedusaLocker|Rhadamanthys|RagnarLocker|Vice[ ]Society|ShinyHunters|Agent[ ]Tesla|Brute[ ]Ratel|ConnectWise|Black[ ]Basta|SmokeLoader|Latrodectus|Industroyer|BlackEnergy|Warzone[ ]RAT|Grandoreiro|Meterpreter|secretsdump|FakeUpdates|BlackMatter|PureCrypter|AgentTesla|Quasar[ ]RAT|TeamViewer|Sodinokibi|BlackBasta|SocGholish|Tycoon[ ]2FA|LockerGoga|WarzoneRAT|Gootloader|GootLoader|BloodHound|SharpHound|Metasploit|MuddyWater|INC[ ]Ransom|Black[ ]Hunt|RemcosRAT|DarkComet|QuasarRAT|FileZilla|BlackSuit|RansomHub|Bumblebee|EvilProxy|ShadowPad|Conficker|Ave[ ]Maria|NoName057|Gamaredon|ClearFake|BlackByte|Venom[ ]RAT|TrickBot|Trickbot|Formbook|FormBook|AsyncRAT|NanoCore|Mimikatz|MEGAsync|BlackCat|NoEscape|BianLian|NotPetya|WannaCry|GandCrab|GuLoader|DarkGate|Evilginx|Hancitor|Glupteba|Impacket|Sandworm|DarkSide|PureLogs|VenomRAT|Nanocore|LummaC2|RedLine|XLoader|AnyDesk|LockBit|Rhysida|Trigona|Pikabot|Kinsing|Stuxnet|Gamarue|Zloader|ZLoader|NetWire|LokiBot|Azorult|AZORult|HawkEye|Mekotio|Killnet|Kimsuky|UPSTYLE|RisePro|Nefilim|Avaddon|Lapsus\$|Emotet|Qakbot|QakBot|IcedID|Dridex|Ursnif|Remcos|PsExec|Rclone|WinSCP|Amadey|Gafgyt|Sality|Ramnit|Necurs|STRRAT|Rubeus|AdFind|DDoSia|OilRig|StealC|Stealc|Mallox|Ramcos|Dtrack|Lumma|njRAT|ALPHV|REvil|8Base|XMRig|PlugX|Havex|EKANS|ngrok|Ngrok|Turla|Xworm|XWorm|DCRat|DcRat|QBot|Gozi|Ryuk|Cl0p|Djvu)(?-u:\b)").expect("malware names compile")
+});
+
+/// Names of malware that are also people's, ships' or gods' names
+/// ("Akira", "Vidar", "Triton"): guarded only with a word of malware
+/// beside them ("Akira ransomware", "Andromeda / Gamarue USB worm").
+static MALWARE_IN_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(?:Andromeda|Nitrogen|Karakurt|Tortilla|Egregor|Lazarus|Raccoon|Sliver|Phobos|Dharma|Triton|Trisis|Chisel|Cerber|Vidar|Atera|Akira|Conti|Qilin|Babuk|Mirai|Plink|Havoc|Clop|GOST|Maze)(?:[ ]?(?:/[ ]?\w+[ ])?(?i:ransomware|malware|stealer|infostealer|rat|worm|trojan|loader|botnet|backdoor|implant|beacon|c2|miner|variant|family|payload|kit|group|gang|affiliate|usb)(?-u:\b)|\.exe)").expect("malware names compile")
+});
+
 /// [`spans`] plus domain names, e-mail addresses and file names: the
 /// guard of the word-based detectors.
 pub(crate) fn word_guard(text: &str, protected: &Intervals) -> Intervals {
     let mut out = protected.spans().to_vec();
     out.extend(TOKENS.find_iter(text).map(|m| (m.start(), m.end())));
+    out.extend(MALWARE.find_iter(text).map(|m| (m.start(), m.end())));
+    out.extend(
+        MALWARE_IN_CONTEXT
+            .find_iter(text)
+            .map(|m| (m.start(), m.end())),
+    );
     Intervals::from_unsorted(out)
 }
 

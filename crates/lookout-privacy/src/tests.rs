@@ -650,3 +650,34 @@ fn prefixed_numbers_plates_with_more_cues_and_long_references() {
     // Amounts, quantities and times keep their numbers.
     kept("Paid USD 250000 for 12000 MT, at 0800 LT, version 2.4 and 38.400 EUR.");
 }
+
+#[test]
+fn indicators_in_tables_lists_headers_and_by_name() {
+    // A look-alike column and a real-domain column.
+    let s = out(
+        "| Real company | Real domain | Look-alike |\n| Oceanic Reefer Lines | oceanicreefer.com | oceanicreefers.com |\nA broker got mail from invoices@oceanicreefers.com.",
+    );
+    assert!(s.contains("| oceanicreefers.com |"), "{s}");
+    assert!(s.contains("invoices@oceanicreefers.com"), "{s}");
+    assert!(!s.contains("oceanicreefer.com |"), "{s}");
+    // A remark inside an IoC list does not end it.
+    let s = out(
+        "IOCs:\n185.234.216.59\nsender of first mail: noreply@docs-sharefile.net\nTycoon 2FA kit",
+    );
+    assert!(s.contains("noreply@docs-sharefile.net"), "{s}");
+    // A defanged link in the same sentence names the sender.
+    let s = out(
+        "Our officer received an email from nacoc.gh@gmail.com with a link hxxps://nacoc-gov-gh[.]docs.net/x.",
+    );
+    assert!(s.contains("nacoc.gh@gmail.com"), "{s}");
+    // "x instead of y": y is the genuine domain.
+    let s = out(
+        "Der Absender benutzte eine Look-alike-Domain (stormarn-reederei.com statt stormarnreederei.de).",
+    );
+    assert!(s.contains("stormarn-reederei.com"), "{s}");
+    assert!(!s.contains("stormarnreederei.de"), "{s}");
+    // Pools, user agents and malware names stay.
+    kept(
+        "Pool gulf.moneroocean.stream:10128, User-Agent \"Go-http-client/1.1\", Andromeda / Gamarue USB worm, Akira ransomware.",
+    );
+}
