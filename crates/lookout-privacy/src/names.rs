@@ -67,10 +67,42 @@ static VESSEL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 /// the trade's other languages. The name (or a list of names) follows.
 static VESSEL_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?ix)(?-u:\b)(?:vessel(?:'s)?(?:\s+name)?|ship(?:'s)?\s+name|vessels|ships|sister(?:\s+(?:ship|vessel))?|our\s+(?:vessel|ship|tanker|bulker|tug|barge|yacht|ferry|feeder|mv|m/v)s?|on\s*board(?:\s+(?:the|our))?|aboard(?:\s+(?:the|our))?|master\s+of(?:\s+the)?|barge|bargen|tug|the\s+(?:vessel|ship|tanker|bulker|bulk\s+carrier|container\s+ship|feeder|ferry|yacht|trawler|tug|barge|psv|osv|ahts|reefer|coaster)|schip|schepen|schiffe?|skipet|skip|skib|skibet|skibe|fartøy|fartøyet|gemimiz|gemisi|gemi|πλοίο|πλοίου|πλοία|πλοίων|судно|судна|теплоход|buque|navio|nave|statek|statku|kapal|barko|nave|buque|navire|navio|танкер|tanker|motor\s+yacht|yachts?|launch|tongkang|kapal\s+tunda|στοιχεία\s+πλοίου|선명|선박|tàu\s+cá|tàu|tugs|barges|trawlers?|kuter|gulet|толкача?|буксира?|баржи|AHTS|PSV|OSV|DSV|bulk\s+carrier|container\s+ship|fleet\s+affected|principal\s+vessels|sister\s+vessel
+        r"(?ix)(?-u:\b)(?:vessel(?:'s)?(?:\s+name)?|ship(?:'s)?\s+name|vessels|ships|sister(?:\s+(?:ship|vessel|boat|tug))?|our\s+(?:vessel|ship|tanker|bulker|tug|barge|yacht|ferry|feeder|mv|m/v)s?|on\s*board(?:\s+(?:the|our))?|aboard(?:\s+(?:the|our))?|master\s+of(?:\s+the)?|barge|bargen|tug|the\s+(?:vessel|ship|tanker|bulker|bulk\s+carrier|container\s+ship|feeder|ferry|yacht|trawler|tug|barge|psv|osv|ahts|reefer|coaster)|schip|schepen|schiffe?|skipet|skip|skib|skibet|skibe|fartøy|fartøyet|gemimiz|gemisi|gemi|πλοίο|πλοίου|πλοία|πλοίων|судно|судна|теплоход|buque|navio|nave|statek|statku|kapal|barko|nave|buque|navire|navio|танкер|tanker|motor\s+yacht|yachts?|launch|tongkang|kapal\s+tunda|στοιχεία\s+πλοίου|선명|선박|tàu\s+cá|tàu|tugs|barges|trawlers?|kuter|gulet|толкача?|буксира?|баржи|AHTS|PSV|OSV|DSV|bulk\s+carrier|container\s+ship|fleet\s+affected|principal\s+vessels|sister\s+vessel
       |coasters?|gulets|\w*båt(?:en|ene)?|\w*skipet|\w*fartøyet|ferja|ferga|fleet,?\s+(?:incl|including|e\.g|namely|such\s+as)|fleet,?\s+earlier\s+on|vessel\s+list|ship\s+mailbox\s+of|charter\s+part(?:y|ies)\s+for)(?-u:\b)",
     )
     .expect("vessel cue pattern compiles")
+});
+
+/// Ship types and size classes: "BAY OF ISLANDS, Panamax bulk" lists
+/// no second ship.
+fn ship_type(word: &str) -> bool {
+    matches!(
+        word.to_lowercase().as_str(),
+        "panamax"
+            | "supramax"
+            | "ultramax"
+            | "handysize"
+            | "handymax"
+            | "kamsarmax"
+            | "capesize"
+            | "aframax"
+            | "suezmax"
+            | "vlcc"
+            | "ulcc"
+            | "vlgc"
+            | "bulk"
+            | "container"
+            | "chemical"
+            | "product"
+            | "general"
+            | "cargo"
+    )
+}
+
+/// A number that ends a ship's name: " No.7", " No. 3", " Nr 12".
+static NUMBER_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[ ](?:No|NO|Nr|NR|no)\.?[ ]?\d{1,3}(?-u:\b)")
+        .expect("number suffix pattern compiles")
 });
 
 /// What joins ships in a list: "A, B and C", "A og B", "A και B".
@@ -262,6 +294,15 @@ fn token(text: &str, at: usize, vessel: bool) -> Option<(usize, Tok, &str, bool)
             }
         }
         let mut word = &rest[..end];
+        // "BAY OF ISLANDS": the joiners of a ship's name in capitals.
+        if vessel
+            && matches!(
+                word,
+                "OF" | "THE" | "DE" | "DEL" | "DI" | "DA" | "DO" | "LA" | "LE"
+            )
+        {
+            return Some((at + end, Tok::Particle, word, false));
+        }
         let mut possessive = false;
         for suffix in ["'s", "’s"] {
             if let Some(w) = word.strip_suffix(suffix) {
@@ -372,7 +413,7 @@ fn scan_name(
             }
             Tok::Word { caps, number } => {
                 let stop = if vessel {
-                    words::is_vessel_stop(word)
+                    words::is_vessel_stop(word) || ship_type(word)
                 } else {
                     words::is_stop(word)
                 };
@@ -478,6 +519,11 @@ pub(crate) fn vessels(
             continue;
         };
         if let Some(end) = scan_name(text, start, 4, true, protected) {
+            // "Ocean Star No.7", "Sakura Maru No. 3": the number is the
+            // name's.
+            let end = NUMBER_SUFFIX
+                .find(&text[end..])
+                .map_or(end, |m| end + m.end());
             out.push(Candidate::new(start, end, Kind::Vessel));
             found.push((start, end));
         }

@@ -139,7 +139,7 @@ const VESSEL_WORDS: &[&str] = &[
     "harbour", "harbor", "fleet", "royal", "captain", "master", "pilot", "signal", "key", "station",
     "launch", "boat", "chief", "first", "second", "third", "cobalt", "snake", "hive", "play",
     "strike", "anchorage", "quay", "berth", "heading", "course", "star", "tesla", "maze", "medusa",
-    "phobos", "stop", "edge", "zoom",
+    "phobos", "stop", "edge", "zoom", "miss", "lady", "sir", "princess", "queen", "king", "prince",
 ];
 
 /// Like [`is_stop`], for the words of a ship's name.
