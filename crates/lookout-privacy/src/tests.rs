@@ -685,10 +685,22 @@ fn indicators_in_tables_lists_headers_and_by_name() {
 #[test]
 fn ships_in_capitals_with_numbers_and_titles_in_their_names() {
     for (text, want) in [
-        ("Receiving vessel: BAY OF ISLANDS, Panamax bulk, IMO 9848132", "Receiving vessel: [VESSEL], Panamax bulk, IMO [IMO]"),
-        ("slots on MV Ocean Star No.7 for June", "slots on MV [VESSEL] for June"),
-        ("M/V MISS KAYLEE pushing two barges", "M/V [VESSEL] pushing two barges"),
-        ("sister boat CAJUN PRIDE standby", "sister boat [VESSEL] standby"),
+        (
+            "Receiving vessel: BAY OF ISLANDS, Panamax bulk, IMO 9848132",
+            "Receiving vessel: [VESSEL], Panamax bulk, IMO [IMO]",
+        ),
+        (
+            "slots on MV Ocean Star No.7 for June",
+            "slots on MV [VESSEL] for June",
+        ),
+        (
+            "M/V MISS KAYLEE pushing two barges",
+            "M/V [VESSEL] pushing two barges",
+        ),
+        (
+            "sister boat CAJUN PRIDE standby",
+            "sister boat [VESSEL] standby",
+        ),
     ] {
         assert_eq!(out(text), want);
     }

@@ -2,22 +2,10 @@
 //! recognisers: a generated value after its cue never survives, and
 //! scrubbing what came out finds nothing more.
 
-use lookout_privacy::{KnownNames, scrub};
-use proptest::prelude::*;
+mod common;
 
-/// Scrubs `input` and checks the second pass finds nothing.
-fn scrub_twice(input: &str) -> Result<String, TestCaseError> {
-    let s = scrub(input, &KnownNames::empty());
-    let again = scrub(&s.text, &KnownNames::empty());
-    prop_assert!(
-        again.findings.is_empty(),
-        "second pass over {:?} found {:?} in {:?}",
-        input,
-        again.findings,
-        s.text
-    );
-    Ok(s.text)
-}
+use common::scrub_twice;
+use proptest::prelude::*;
 
 /// Words around the identifier, some of them cue-like.
 fn noise() -> impl Strategy<Value = String> {

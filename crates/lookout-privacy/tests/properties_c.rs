@@ -3,21 +3,10 @@
 //! Japanese plates, bracketed slash references. A generated value never
 //! survives `scrub`, and scrubbing what came out finds nothing more.
 
-use lookout_privacy::{KnownNames, scrub};
-use proptest::prelude::*;
+mod common;
 
-fn scrub_twice(input: &str) -> Result<String, TestCaseError> {
-    let s = scrub(input, &KnownNames::empty());
-    let again = scrub(&s.text, &KnownNames::empty());
-    prop_assert!(
-        again.findings.is_empty(),
-        "second pass over {:?} found {:?} in {:?}",
-        input,
-        again.findings,
-        s.text
-    );
-    Ok(s.text)
-}
+use common::scrub_twice;
+use proptest::prelude::*;
 
 /// The top-level domains (and file extensions) the scrubber reads as
 /// ending a domain or file name.
