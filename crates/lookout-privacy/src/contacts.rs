@@ -358,7 +358,7 @@ fn file_extension(candidate: &str) -> bool {
 
 static BARE_DOMAIN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?-u:\b)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:com|net|org|info|biz|online|site|xyz|top|support|[a-z]{2})(?-u:\b)",
+        r"(?i)(?-u:\b)(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:com|net|org|info|biz|online|site|xyz|top|support|[a-z]{2})(?-u:\b)",
     )
     .expect("bare domain pattern compiles")
 });

@@ -181,7 +181,7 @@ impl Terms {
     }
 }
 
-const LABEL: &str = r"[\p{L}\p{N}](?:[\p{L}\p{N}\-]{0,61}[\p{L}\p{N}])?";
+const LABEL: &str = r"[\p{L}\p{N}](?:[\p{L}\p{N}\-]*[\p{L}\p{N}])?";
 const DOT: &str = r"(?:\.|\[\.\]|\(\.\)|\[dot\]|\(dot\))";
 
 fn domain_matcher(domains: &[String]) -> Result<Option<Regex>, Error> {

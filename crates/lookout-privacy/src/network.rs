@@ -21,9 +21,9 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?ix)
         \b[a-z0-9_%+-][a-z0-9._%+'-]*
         (?:@|\s?\[@\]\s?|\s?\[at\]\s?|\s?\(at\)\s?)
-        (?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?
+        (?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?
            (?:\.|\s?\[\.\]\s?|\s?\[dot\]\s?|\s?\(dot\)\s?|\(\.\)))+
-        \p{L}{2,63}\b")
+        \p{L}{2,}\b")
 });
 
 /// An address spelled out to dodge harvesters: `j.smith at company dot
@@ -34,7 +34,7 @@ static SPELLED_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?ix)
         \b(?:[a-z0-9_%+'-]+(?:\s+dot\s+|\.))*[a-z0-9_%+'-]+
         \s*(?:\s at \s|\[at\]|\(at\)|\{at\}|@)\s*
-        (?:[\p{L}\p{N}](?:[\p{L}\p{N}-]{0,61}[\p{L}\p{N}])?
+        (?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?
            \s*(?:\s dot \s|\[dot\]|\(dot\)|\{dot\}|\.)\s*)+
         (?:com|net|org|info|biz|io|co|uk|gr|no|dk|se|fi|de|nl|be|fr|es|it|pt|pl|ru|ua|tr
           |cy|mt|cn|hk|tw|jp|kr|sg|my|id|ph|vn|th|in|pk|bd|lk|ae|sa|qa|om|eg|ng|gh|za|ke
@@ -186,7 +186,7 @@ pub(crate) fn ips(text: &str, all: &mut Vec<(usize, usize)>, out: &mut Vec<Candi
 /// Names under suffixes that only exist inside an organisation.
 static INTERNAL_FQDN: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(?-u:\b)(?:[a-z0-9](?:[a-z0-9_-]{0,61}[a-z0-9])?\.)+(?:local|lan|internal|intranet|corp|home\.arpa|localdomain|intra|private)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:[a-z0-9](?:[a-z0-9_-]*[a-z0-9])?\.)+(?:local|lan|internal|intranet|corp|home\.arpa|localdomain|intra|private)(?-u:\b)",
     )
 });
 
@@ -355,12 +355,12 @@ fn mixed_ok(seg: &str) -> bool {
 /// may already be a placeholder: scrubbing twice must agree.
 static BEFORE_PRIVATE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?-u:\b)([A-Za-z0-9][A-Za-z0-9_.-]{0,62}[A-Za-z0-9])(?:[ \t]*[(（][ \t]*(?:IP[: ]?[ \t]*)?|[ \t]*[=:|,][ \t]*|[ \t]+)(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[PRIVATE_IP\])",
+        r"(?-u:\b)([A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9])(?:[ \t]*[(（][ \t]*(?:IP[: ]?[ \t]*)?|[ \t]*[=:|,][ \t]*|[ \t]+)(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[PRIVATE_IP\])",
     )
 });
 static AFTER_PRIVATE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[PRIVATE_IP\])[ \t]*[(（]([A-Za-z0-9][A-Za-z0-9_.-]{0,62}[A-Za-z0-9])[)）]",
+        r"(\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[PRIVATE_IP\])[ \t]*[(（]([A-Za-z0-9][A-Za-z0-9_.-]*[A-Za-z0-9])[)）]",
     )
 });
 
@@ -426,7 +426,7 @@ static RECEIVED_BY: LazyLock<Regex> = LazyLock::new(|| {
 /// sftp.example.pl", "our portal crew.example.com.sg".
 static OUR_FQDN: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(?-u:\b)(?:our|internal|own)[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:host|server|portal|site|gateway|relay|mail[ \t]?server|mx|box)[ \t]*[:(]?[ \t]*([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+)(?-u:\b)",
+        r"(?i)(?-u:\b)(?:our|internal|own)[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:host|server|portal|site|gateway|relay|mail[ \t]?server|mx|box)[ \t]*[:(]?[ \t]*([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+)(?-u:\b)",
     )
 });
 
@@ -454,7 +454,7 @@ fn attacker_side(text: &str, end: usize) -> bool {
 }
 
 /// The server part of a UNC path: `\\BRIDGE-PC01\share`.
-static UNC: LazyLock<Regex> = LazyLock::new(|| re(r"\\\\([A-Za-z0-9][A-Za-z0-9_-]{0,62})"));
+static UNC: LazyLock<Regex> = LazyLock::new(|| re(r"\\\\([A-Za-z0-9][A-Za-z0-9_-]*)"));
 
 pub(crate) fn hosts(text: &str, protected: &Intervals, out: &mut Vec<Candidate>) {
     for m in INTERNAL_FQDN.find_iter(text) {
@@ -716,12 +716,12 @@ static LOGIN_CUE: LazyLock<Regex> = LazyLock::new(|| {
         ((?:\s+(?:(?:de\s+)?e-?mail|(?:for|of|to|on|na|da|do|de|для)(?-u:\b)))?
          (?:\s+\p{L}{2,15}\s*[:：]|["'”’]?\s*[:=：])?
         \s*["'“‘«(（]?)
-        ([A-Za-z0-9][A-Za-z0-9._-]{0,62}[A-Za-z0-9$]|[A-Za-z0-9]{2})"#)
+        ([A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9$]|[A-Za-z0-9]{2})"#)
 });
 
 static LOGIN_MORE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"^["'”’]?\s*(?:,|/|&|;|、|，|(?-u:\b)(?:and|og|och|i|y|e|und|en|et|ve|oraz)(?-u:\b)|и|та|και|和)\s*["'“‘«]?([A-Za-z0-9][A-Za-z0-9._-]{0,62}[A-Za-z0-9$]|[A-Za-z0-9]{2})"#,
+        r#"^["'”’]?\s*(?:,|/|&|;|、|，|(?-u:\b)(?:and|og|och|i|y|e|und|en|et|ve|oraz)(?-u:\b)|и|та|και|和)\s*["'“‘«]?([A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9$]|[A-Za-z0-9]{2})"#,
     )
 });
 

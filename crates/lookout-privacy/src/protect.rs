@@ -118,7 +118,7 @@ static TOKENS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)
         (?:[\p{L}\p{N}_%+'.-]+(?:@|\[@\]|\[at\]))?
-        (?:[\p{L}\p{N}](?:[\p{L}\p{N}_-]{0,61}[\p{L}\p{N}])?(?:\.|\[\.\]|\[dot\]))+
+        (?:[\p{L}\p{N}](?:[\p{L}\p{N}_-]*[\p{L}\p{N}])?(?:\.|\[\.\]|\[dot\]))+
         (?:com|net|org|info|biz|io|co|uk|gr|no|dk|se|fi|de|nl|be|fr|es|it|pt|pl|ru|ua|tr
           |cy|mt|cn|hk|tw|jp|kr|sg|my|id|ph|vn|th|in|pk|bd|lk|ae|sa|qa|om|eg|ng|gh|za|ke
           |br|mx|ar|cl|pa|lr|mh|us|ca|au|nz|eu|ro|bg|hr|lv|lt|ee|is|ie|ch|at|cz|sk|hu|ma|tn
