@@ -248,7 +248,8 @@ fn after_model_word(before: &str) -> bool {
 /// A login's shape: lower-case letters and digits joined by dots or
 /// underscores (`f.alhashimi`, `tech.supt1`, `dirk_h`, `svc_backup`).
 static LOGIN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+)+").expect("login pattern compiles")
+    Regex::new(r"[a-z][a-z0-9]*(?:[._][a-z0-9]+)+|[a-z]{2,}admin\d*")
+        .expect("login pattern compiles")
 });
 
 /// Abbreviations written like a login: "e.g", "bl.a", "ph.d".
@@ -354,6 +355,13 @@ pub(crate) fn logins(text: &str, guard: &Intervals, taken: &Intervals, out: &mut
         let token = m.as_str();
         let parts: Vec<&str> = token.split(['.', '_']).collect();
         let last = parts.last().copied().unwrap_or("");
+        // "cmsadmin", "engadmin": an admin account; "sysadmin" is a job.
+        if !token.contains(['.', '_']) {
+            if !matches!(token, "sysadmin" | "webadmin" | "netadmin") {
+                out.push(Candidate::new(start, end, Kind::Account));
+            }
+            continue;
+        }
         let dotted = token.contains('.');
         let word_before: String = text[..start]
             .trim_end_matches([' ', '"', '\'', ':', '='])

@@ -1070,10 +1070,16 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
         // or a genuine word and a verb or colon right before ("the real
         // one is x", "echte vervoerder: x", "the real marina uses x").
         let genuine_word = said_of_domain(window) == Some(false);
+        let said_here = said_of_domain(window);
+        // "their domain is x", "их сайт x": a domain named as someone's,
+        // not the attacker's, is an innocent party's.
         let named = (DOMAIN_WORD.is_match(window)
-            && (genuine_word || DOMAIN_LABEL.is_match(window)))
+            && (genuine_word
+                || DOMAIN_LABEL.is_match(window)
+                || (OWNER_WORD.is_match(window) && said_here != Some(true))))
             || (genuine_word && IS_OR_USES.is_match(window))
-            || table_verdict(text, m.start()) == Some(false);
+            || table_verdict(text, m.start()) == Some(false)
+            || web_line(text, m.start(), m.end());
         // Inside an address or a URL: not bare.
         if before.ends_with(|c: char| c.is_alphanumeric() || matches!(c, '.' | '-' | '/'))
             || (before.ends_with('@')
@@ -1116,6 +1122,27 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
     }
 }
 
+/// Whose: "their site", "их сайт", "公司网站".
+static OWNER_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:their|its|his|her|whose|company|corporate)\s+(?:\w+\s+)?(?:domain|site|website|web\s*site|homepage)\s*(?:is|was|:)?\s*$|\b(?:их|его|её|їх|їхній)\s+(?:сайт|домен)\s*$|公司网站\s*$|网站\s*$")
+        .expect("owner word pattern compiles")
+});
+
+/// A signature's web line: "www.acme.gr" alone, or among a phone and an
+/// address joined by "|" or "·".
+fn web_line(text: &str, start: usize, end: usize) -> bool {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let line = text[line_start..line_end].trim();
+    let before = text[line_start..start].trim();
+    text[start..end].to_ascii_lowercase().starts_with("www.")
+        && line.chars().count() <= 100
+        && (line == &text[start..end]
+            || before.ends_with(['|', '·', '/', ','])
+            || before.is_empty())
+        && last_cue(line).is_none()
+}
+
 /// A verb or colon right before a domain: "is", "uses", ":".
 static IS_OR_USES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:\b(?:is|es|est|ist|er|é|είναι|uses?|using|bruker|bruger|gebruikt|usa|utiliza|nutzt|verwendet|kullanıyor|używa)|[:：]|是)\s*$")
@@ -1125,7 +1152,7 @@ static IS_OR_USES: LazyLock<Regex> = LazyLock::new(|| {
 /// A label or parenthesis that introduces the domain right after it:
 /// "Web: x", "(Domain x)", "(domena x)".
 static DOMAIN_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:[(,]\s*(?:domain|domena|domene|domein|dominio|domínio|domaine|домен)\s*:?|\b(?:web|www|website|homepage|url)\s*:|\b(?:domain|domene|domena|dominio|domínio|domaine|domein)\b[^:\n]{0,25}:|\b(?:company|corporate|own|official|email|e-mail|mail)\s+domain\s*:?)\s*$")
+    Regex::new(r"(?i)(?:[(,（]\s*(?:domain|domena|domene|domein|dominio|domínio|domaine|домен|website|web\s*site|site|web|сайт|公司网站|网站)\s*:?|\b(?:web|www|website|homepage|url)\s*:|\b(?:domain|domene|domena|dominio|domínio|domaine|domein)\b[^:\n]{0,25}:|\b(?:company|corporate|own|official|email|e-mail|mail)\s+domain\s*:?)\s*$")
         .expect("domain label pattern compiles")
 });
 

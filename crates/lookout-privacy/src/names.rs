@@ -171,8 +171,12 @@ fn table_column(text: &str, protected: &Intervals, out: &mut Vec<Candidate>) {
                     .enumerate()
                     .filter_map(|(i, c)| header_kind(c).map(|k| (i, k)))
                     .collect();
-                // A header names a ship column; IMO alone is not enough.
-                if !columns.iter().any(|(_, k)| *k == Kind::Vessel) {
+                // A header names a ship, person or document column; IMO
+                // alone is not enough.
+                if !columns
+                    .iter()
+                    .any(|(_, k)| matches!(k, Kind::Vessel | Kind::Person | Kind::IdNumber))
+                {
                     columns.clear();
                 }
             } else {
@@ -220,6 +224,64 @@ fn header_kind(cell: &str) -> Option<Kind> {
         "imo" | "imo no" | "imo no." | "imo number" => Some(Kind::Imo),
         "mmsi" => Some(Kind::Mmsi),
         "call sign" | "callsign" | "c/s" => Some(Kind::Callsign),
+        "name"
+        | "full name"
+        | "crew name"
+        | "seafarer"
+        | "surname"
+        | "surname, name"
+        | "фио"
+        | "ф.и.о."
+        | "имя"
+        | "прізвище"
+        | "ονοματεπώνυμο"
+        | "姓名"
+        | "이름"
+        | "氏名"
+        | "nombre"
+        | "nome"
+        | "navn"
+        | "isim"
+        | "ad soyad"
+        | "imię i nazwisko"
+        | "nazwisko"
+        | "driver"
+        | "employee" => Some(Kind::Person),
+        "passport"
+        | "passport no"
+        | "passport no."
+        | "passport number"
+        | "seaman book"
+        | "seaman's book"
+        | "seamans book"
+        | "sbk"
+        | "sirb"
+        | "cdc"
+        | "cdc no"
+        | "id"
+        | "id no"
+        | "id no."
+        | "id number"
+        | "badge"
+        | "badge no"
+        | "staff id"
+        | "emp id"
+        | "employee id"
+        | "паспорт"
+        | "загранпаспорт"
+        | "паспорт моряка"
+        | "διαβατήριο"
+        | "护照"
+        | "海员证"
+        | "여권"
+        | "pasaporte"
+        | "passaporte"
+        | "libreta"
+        | "plate"
+        | "licence plate"
+        | "license plate"
+        | "truck"
+        | "trailer" => Some(Kind::IdNumber),
         _ => None,
     }
 }
@@ -230,6 +292,16 @@ fn cell_fits(value: &str, kind: Kind) -> bool {
     match kind {
         Kind::Vessel => {
             !value.starts_with("---") && value.chars().next().is_some_and(char::is_uppercase)
+        }
+        Kind::Person => {
+            value.chars().next().is_some_and(char::is_uppercase)
+                && !value.chars().any(|c| c.is_ascii_digit())
+                && (1..=5).contains(&value.split_whitespace().count())
+        }
+        Kind::IdNumber => {
+            value.chars().filter(char::is_ascii_digit).count() >= 3
+                && value.chars().count() <= 24
+                && !value.starts_with("---")
         }
         Kind::Imo => digits(7) && crate::imo_checksum_ok(value),
         Kind::Mmsi => digits(9) && value.starts_with(['2', '3', '4', '5', '6', '7']),

@@ -705,3 +705,18 @@ fn ships_in_capitals_with_numbers_and_titles_in_their_names() {
         assert_eq!(out(text), want);
     }
 }
+
+#[test]
+fn crew_tables_admin_logins_and_web_lines() {
+    let s = out("No | Name | Rank | Passport | Seaman book\n1 | SUTRISNO | 2/O | C 2290418 | F 114592\n2 | Joseph Azzopardi | Master | 1182437 | 009214");
+    for v in ["SUTRISNO", "2290418", "114592", "Azzopardi", "1182437", "009214"] {
+        assert!(!s.contains(v), "{v} in {s}");
+    }
+    assert!(s.contains("| 2/O |") && s.contains("| Master |"), "{s}");
+    assert_eq!(out("local admin engadmin was used"), "local admin [ACCOUNT] was used");
+    kept("the sysadmin on duty");
+    let s = out("Regards,\nAnand\nTel +971 9 223 8841\nwww.alnoormarine.ae");
+    assert!(!s.contains("alnoormarine"), "{s}");
+    let s = out("Al Noor is a licensed supplier; their domain is alnoormarine.ae.");
+    assert!(!s.contains("alnoormarine"), "{s}");
+}
