@@ -677,19 +677,28 @@ static MULE_CUE: LazyLock<Regex> = LazyLock::new(|| {
 
 fn fraudsters_account(text: &str, start: usize, end: usize) -> bool {
     let clause = clause_before(text, start);
-    let near = &clause[crate::text::floor_boundary(clause, clause.len().saturating_sub(40))..];
-    let named_before = MULE_CUE.find_iter(near).last().is_some_and(|cue| {
+    let near = &clause[crate::text::floor_boundary(clause, clause.len().saturating_sub(60))..];
+    // The account itself called the fraudster's ("the fraud IBAN", "same
+    // mule a/c", "Konto der Täter"); "the fraudster asked to pay x" says
+    // who asked, not whose x is.
+    let named_before = MULE_ACCOUNT.find_iter(near).last().is_some_and(|cue| {
         !NEGATION.is_match(&near[..cue.start()]) && !GENUINE_CUE.is_match(&near[cue.end()..])
     });
     let rest = &text[end..];
     let remark = rest.trim_start_matches([' ', '\t']);
     let named_after = remark.starts_with('(') && {
-        let inside = &remark[..remark.find(')').unwrap_or(remark.len()).min(80)];
-        let inside = &inside[..crate::text::floor_boundary(inside, inside.len())];
+        let close = remark.find(')').unwrap_or(remark.len());
+        let inside = &remark[..crate::text::floor_boundary(remark, close.min(80))];
         MULE_CUE.is_match(inside) && !NOT_OURS_NEGATED.is_match(inside)
     };
     named_before || named_after
 }
+
+/// An account word with a word of fraud on it, either way round.
+static MULE_ACCOUNT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:fraud\w*|scam\w*|mule|attacker'?s?|criminal'?s?|impostor'?s?|betrüger\w*|täter|betrugs\w*|шахра\w*|мошен\w*|злоумышлен\w*|golpist\w*|estafador\w*|oszust\w*|dolandırıcı\w*|απατεών\w*|骗子|诈骗|penipu|manloloko|svindler\w*)[\s’']*s?\s+(?:\w+\s+)?(?:iban|account|a/c|acct|konto|kontonummer|рахун\w*|сч[её]т\w*|cuenta|conta|hesab\w*|rachun\w*|λογαριασμ\w*|账户|账号|rekening)|(?:iban|account|a/c|konto|рахун\w*|сч[её]т\w*|cuenta|conta|rachun\w*|hesab\w*)\s+(?:\w+\s+){0,2}?(?:fraud\w*|mule|betrüger\w*|täter|шахра\w*|мошен\w*|golpist\w*|estafador\w*|oszust\w*|dolandırıcı\w*)")
+        .expect("mule account pattern compiles")
+});
 
 /// "(not the fraudster's, ours)": a bracket that denies.
 static NOT_OURS_NEGATED: LazyLock<Regex> = LazyLock::new(|| {

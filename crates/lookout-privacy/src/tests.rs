@@ -461,6 +461,11 @@ fn a_mule_account_named_as_such_stays() {
     assert!(s.contains("TR56 0020 5000 7183 4520 0911 17"), "{s}");
     let s = out("Zahlung an DE89 3704 0044 0532 0130 00 (Konto der Täter, nicht unseres!).");
     assert!(s.contains("DE89 3704 0044 0532 0130 00"), "{s}");
+    // "The fraudster asked to pay x" says who asked, not whose x is.
+    assert_eq!(
+        out("Fraudster asked to pay DE89 3704 0044 0532 0130 00 today."),
+        "Fraudster asked to pay [BANK_ACCOUNT] today."
+    );
     // With no such word, an account goes.
     assert_eq!(
         out("Please pay to DE89 3704 0044 0532 0130 00 today."),
@@ -708,12 +713,24 @@ fn ships_in_capitals_with_numbers_and_titles_in_their_names() {
 
 #[test]
 fn crew_tables_admin_logins_and_web_lines() {
-    let s = out("No | Name | Rank | Passport | Seaman book\n1 | SUTRISNO | 2/O | C 2290418 | F 114592\n2 | Joseph Azzopardi | Master | 1182437 | 009214");
-    for v in ["SUTRISNO", "2290418", "114592", "Azzopardi", "1182437", "009214"] {
+    let s = out(
+        "No | Name | Rank | Passport | Seaman book\n1 | SUTRISNO | 2/O | C 2290418 | F 114592\n2 | Joseph Azzopardi | Master | 1182437 | 009214",
+    );
+    for v in [
+        "SUTRISNO",
+        "2290418",
+        "114592",
+        "Azzopardi",
+        "1182437",
+        "009214",
+    ] {
         assert!(!s.contains(v), "{v} in {s}");
     }
     assert!(s.contains("| 2/O |") && s.contains("| Master |"), "{s}");
-    assert_eq!(out("local admin engadmin was used"), "local admin [ACCOUNT] was used");
+    assert_eq!(
+        out("local admin engadmin was used"),
+        "local admin [ACCOUNT] was used"
+    );
     kept("the sysadmin on duty");
     let s = out("Regards,\nAnand\nTel +971 9 223 8841\nwww.alnoormarine.ae");
     assert!(!s.contains("alnoormarine"), "{s}");
