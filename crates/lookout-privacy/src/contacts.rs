@@ -1032,7 +1032,8 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
                 return kept_values.contains(&value)
                     || in_ioc_list(text, c.start, &headers)
                     || named
-                    || beside_attacker(text, c.start, c.end, &attacker_spans);
+                    || (genuine.is_none()
+                        && beside_attacker(text, c.start, c.end, &attacker_spans));
             }
             // A mule account is an indicator when the words say so: "the
             // fraud IBAN given:", "(Konto der Betrüger)", "same mule a/c".

@@ -398,6 +398,15 @@ fn a_number_given_with_the_attackers_address_is_the_attackers() {
         "The fake agency is not approved. Their contact was saiocean@gmail.com, +91 98204 11763.",
     );
     assert!(s.contains("+91 98204 11763"), "{s}");
+    // A colleague's number beside an address the reporter listed as an
+    // indicator still goes.
+    let s = scrub_keeping(
+        "Ask Zebedee, our ETO, on +47 912 34 567 or zq@northwind-tankers.example.",
+        &none(),
+        "zq@northwind-tankers.example",
+    )
+    .text;
+    assert!(!s.contains("912 34 567"), "{s}");
     // Our own number beside it still goes.
     let s = out(
         "The fake agency wrote from saiocean@gmail.com; our office +91 98204 11763 was not called.",
