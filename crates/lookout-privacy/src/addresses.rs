@@ -499,14 +499,7 @@ fn sentence_end(line: &str, i: usize) -> bool {
     if !line[i + 1..].starts_with(' ') {
         return false;
     }
-    let word: String = line[..i]
-        .chars()
-        .rev()
-        .take_while(|c| c.is_alphanumeric())
-        .collect::<Vec<char>>()
-        .into_iter()
-        .rev()
-        .collect();
+    let word = crate::text::last_word(&line[..i]);
     if word.is_empty() {
         return false;
     }

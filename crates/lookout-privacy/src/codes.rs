@@ -232,16 +232,7 @@ static NUMBER_AND_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Is the word before a maker's name or a kind of equipment?
 fn after_model_word(before: &str) -> bool {
-    let word: String = before
-        .trim_end_matches([' ', ':', '(', '-'])
-        .chars()
-        .rev()
-        .take_while(|c| c.is_alphanumeric())
-        .collect::<Vec<char>>()
-        .into_iter()
-        .rev()
-        .collect::<String>()
-        .to_lowercase();
+    let word = crate::text::last_word(before.trim_end_matches([' ', ':', '(', '-'])).to_lowercase();
     MODEL_BEFORE.contains(&word.as_str())
 }
 
@@ -363,16 +354,9 @@ pub(crate) fn logins(text: &str, guard: &Intervals, taken: &Intervals, out: &mut
             continue;
         }
         let dotted = token.contains('.');
-        let word_before: String = text[..start]
-            .trim_end_matches([' ', '"', '\'', ':', '='])
-            .chars()
-            .rev()
-            .take_while(|c| c.is_alphabetic())
-            .collect::<Vec<char>>()
-            .into_iter()
-            .rev()
-            .collect::<String>()
-            .to_lowercase();
+        let word_before =
+            crate::text::last_word(text[..start].trim_end_matches([' ', '"', '\'', ':', '=']))
+                .to_lowercase();
         // Three dotted parts or a port after it: a host name
         // (`gulf.moneroocean.stream:10128`), which may be the attacker's.
         let host_like = token.matches('.').count() >= 2

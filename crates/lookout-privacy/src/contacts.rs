@@ -592,16 +592,23 @@ static REAL_OTHER: LazyLock<Regex> = LazyLock::new(|| {
         .expect("real-other pattern compiles")
 });
 
+/// The text between two spans that do not overlap.
+fn between(text: &str, a: (usize, usize), b: (usize, usize)) -> Option<&str> {
+    if b.1 <= a.0 {
+        Some(&text[b.1..a.0])
+    } else if b.0 >= a.1 {
+        Some(&text[a.1..b.0])
+    } else {
+        None
+    }
+}
+
 /// A number given in the same breath as an attacker's address ("their
 /// contact was x@gmail.com, +91 98204 11763") is the attacker's too:
 /// nothing but punctuation, a few words and no genuine cue between.
 fn beside_attacker(text: &str, start: usize, end: usize, attackers: &[(usize, usize)]) -> bool {
     attackers.iter().any(|&(s, e)| {
-        let between = if e <= start {
-            &text[e..start]
-        } else if s >= end {
-            &text[end..s]
-        } else {
+        let Some(between) = between(text, (start, end), (s, e)) else {
             return false;
         };
         between.len() <= 40 && !between.contains(['\n', '.', ';']) && !GENUINE_CUE.is_match(between)
@@ -619,11 +626,7 @@ static CONTRAST: LazyLock<Regex> = LazyLock::new(|| {
 /// comma, a slash or "and" (in the trade's languages) between them?
 fn listed_with(text: &str, start: usize, end: usize, attackers: &[(usize, usize)]) -> bool {
     attackers.iter().any(|&(s, e)| {
-        let between = if e <= start {
-            &text[e..start]
-        } else if s >= end {
-            &text[end..s]
-        } else {
+        let Some(between) = between(text, (start, end), (s, e)) else {
             return false;
         };
         LIST_JOIN.is_match(between)

@@ -497,15 +497,7 @@ fn bare_no(text: &str, start: usize, matched: &str) -> Option<bool> {
         return None;
     }
     let before = text[..start].trim_end_matches([' ', '\t', '.', ':']);
-    let word: String = before
-        .chars()
-        .rev()
-        .take_while(|c| c.is_alphanumeric())
-        .collect::<Vec<char>>()
-        .into_iter()
-        .rev()
-        .collect::<String>()
-        .to_lowercase();
+    let word = crate::text::last_word(before).to_lowercase();
     Some(NOT_BEFORE_NO.contains(&word.as_str()))
 }
 

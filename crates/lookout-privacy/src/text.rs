@@ -43,6 +43,18 @@ pub(crate) fn word_at(c: Option<char>) -> bool {
     c.is_some_and(is_word)
 }
 
+/// The run of letters and digits that ends `before` ("... passport" →
+/// "passport"), as written.
+pub(crate) fn last_word(before: &str) -> &str {
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric())
+        .last()
+        .map_or(before.len(), |(i, _)| i);
+    &before[start..]
+}
+
 /// The largest char boundary at or below `at`.
 pub(crate) fn floor_boundary(text: &str, mut at: usize) -> usize {
     at = at.min(text.len());
