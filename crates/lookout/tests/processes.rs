@@ -1102,6 +1102,11 @@ async fn an_anonymous_report_leaves_no_address_agent_or_time() {
             ("user agent".into(), b"ECDIS-7731".to_vec()),
         ];
         for second in start.saturating_sub(1)..=end + 1 {
+            // The report keeps its hour; a report sent within a second of
+            // the hour's turn would find that hour among the needles.
+            if second % 3600 == 0 {
+                continue;
+            }
             needles.push((format!("time {second}"), second.to_string().into_bytes()));
             // SQLite stores such an integer as 4 big-endian bytes.
             let be = (second as u32).to_be_bytes().to_vec();
