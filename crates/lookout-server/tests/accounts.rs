@@ -453,7 +453,7 @@ async fn org_admins_manage_only_their_own_organisation() {
                     &client,
                     &server_url,
                     &server_url,
-                    &[("action", "disable"), ("user_id", &id)],
+                    &[("action", "disable"), ("user_id", &id), ("confirmed", "yes")],
                 )
                 .await
                 .0
@@ -687,6 +687,68 @@ async fn audit_chain_records_and_detects_tampering() {
                 "a chain rewritten without the key"
             );
         }
+    })
+    .await;
+}
+
+/// Disabling, changing a role and revoking a token take two clicks: the
+/// first shows what will happen and changes nothing; only the button on that
+/// page acts. Works without JavaScript.
+#[tokio::test]
+async fn destructive_actions_ask_before_they_act() {
+    each_backend(async |url| {
+        let server = TestServer::start(&url).await;
+        server.org("Northwind Tankers", "ship-owner").await;
+        let member = server
+            .user("ops@northwind.example", "member", Some("Northwind Tankers"))
+            .await;
+        server.user("root@op.example", "admin", None).await;
+        let root = browser();
+        sign_in_enrolling(&server, &root, "root@op.example").await;
+        let disabled = async || -> i64 {
+            sqlx::query_scalar("SELECT disabled FROM users WHERE id = $1")
+                .bind(member)
+                .fetch_one(&server.state.db.pool)
+                .await
+                .unwrap()
+        };
+
+        let (_, users) = get(&root, &server.url("/admin/users")).await;
+        assert!(users.contains("button class=\"link\""));
+        let disable = server.url(&format!("/admin/users/{member}/disable"));
+        let (status, _, page) = submit(&root, &server.url("/admin/users"), &disable, &[]).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(page.contains("Disable ops (ops@northwind.example)?"), "{page}");
+        assert!(page.contains("name=\"confirmed\" value=\"yes\""));
+        assert!(page.contains("href=\"/admin/users\">Cancel"));
+        assert_eq!(disabled().await, 0, "asking changed nothing");
+        let (status, _, _) = submit(
+            &root,
+            &server.url("/admin/users"),
+            &disable,
+            &[("confirmed", "yes")],
+        )
+        .await;
+        assert_eq!(status, 303);
+        assert_eq!(disabled().await, 1);
+
+        let role = server.url(&format!("/admin/users/{member}/role"));
+        let (status, _, page) = submit(
+            &root,
+            &server.url("/admin/users"),
+            &role,
+            &[("role", "analyst")],
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Make ops (ops@northwind.example) analyst?"), "{page}");
+        assert!(page.contains("name=\"role\" value=\"analyst\""));
+        let stored: String = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
+            .bind(member)
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(stored, "member");
     })
     .await;
 }

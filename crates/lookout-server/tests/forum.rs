@@ -419,7 +419,7 @@ async fn members_post_quote_edit_and_delete_named_or_under_a_pseudonym() {
         let token = csrf(&page);
         let response = oskar
             .post(server.url(&format!("{thread}/2/delete")))
-            .form(&[("csrf", token.as_str())])
+            .form(&[("csrf", token.as_str()), ("confirmed", "yes")])
             .send()
             .await
             .unwrap();

@@ -311,7 +311,7 @@ async fn an_org_admin_cannot_undo_an_operator_and_a_password_change_ends_every_w
             &root,
             &server.url("/admin/users"),
             &server.url(&format!("/admin/users/{member_id}/disable")),
-            &[],
+            &[("confirmed", "yes")],
         )
         .await;
         assert_eq!(status, 303);
@@ -345,7 +345,11 @@ async fn an_org_admin_cannot_undo_an_operator_and_a_password_change_ends_every_w
                 &boss,
                 &server.url("/org/members"),
                 &server.url("/org/members"),
-                &[("action", action), ("user_id", &member_id.to_string())],
+                &[
+                    ("action", action),
+                    ("user_id", &member_id.to_string()),
+                    ("confirmed", "yes"),
+                ],
             )
             .await;
             assert_eq!(status, 303, "{action}: {page}");

@@ -13,6 +13,7 @@ use super::sessions::Stage;
 use super::{api_tokens, mfa, passwords, store};
 use crate::audit::{self, Actor};
 use crate::state::AppState;
+use crate::web::confirm::{Confirmation, Confirmed};
 use crate::web::templates::{Page, format_time, render, render_invalid};
 use crate::web::{AppError, CookieChange, Visitor};
 
@@ -354,9 +355,25 @@ pub async fn create_token(
 
 pub async fn revoke_token(
     State(state): State<AppState>,
-    SignedIn { user, .. }: SignedIn,
+    SignedIn { user, visitor }: SignedIn,
     Path(id): Path<i64>,
+    Form(confirm): Form<Confirmed>,
 ) -> Result<Response, AppError> {
+    if !confirm.given() {
+        let tokens = api_tokens::list_for_user(&state.db, user.id).await?;
+        let token = tokens
+            .iter()
+            .find(|t| t.id == id && t.revoked_at.is_none())
+            .ok_or(AppError::NotFound)?;
+        return Confirmation::new(
+            format!("Revoke the API token “{}”?", token.name),
+            &format!("/account/tokens/{id}/revoke"),
+            "Revoke the token",
+            "/account",
+        )
+        .consequence("Programs that use it are refused at once. This cannot be undone; you can create a new token.")
+        .page(&visitor);
+    }
     let mut tx = state.db.begin_write().await?;
     if !api_tokens::revoke(&mut tx, user.id, id).await? {
         return Err(AppError::NotFound);

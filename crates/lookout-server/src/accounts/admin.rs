@@ -16,6 +16,7 @@ use super::model::{OrgKind, Organisation, Role, User, UserRow, check_name, looks
 use super::store;
 use crate::audit::{self, Actor};
 use crate::state::AppState;
+use crate::web::confirm::{self, Confirmation, Confirmed};
 use crate::web::templates::{Page, format_time, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
@@ -312,6 +313,13 @@ async fn managed_target(state: &AppState, actor: &User, id: i64) -> Result<UserR
     Ok(target)
 }
 
+/// How a disabling was asked for: the form to post again once confirmed.
+struct DisableForm<'a> {
+    action: &'a str,
+    kept: &'a [(&'a str, String)],
+    confirmed: bool,
+}
+
 async fn set_disabled(
     state: &AppState,
     visitor: &Visitor,
@@ -319,6 +327,7 @@ async fn set_disabled(
     id: i64,
     disabled: bool,
     back: &str,
+    form: DisableForm<'_>,
 ) -> Result<Response, AppError> {
     let target = managed_target(state, actor, id).await?;
     if let Some(redirect) = reauth_redirect(state, visitor, back) {
@@ -328,6 +337,22 @@ async fn set_disabled(
         return Err(AppError::Conflict(
             "You cannot disable your own account.".into(),
         ));
+    }
+    if disabled && !form.confirmed {
+        let ask = form.kept.iter().fold(
+            Confirmation::new(
+                format!("Disable {} ({})?", target.display_name, target.email),
+                form.action,
+                "Disable the account",
+                back,
+            )
+            .consequence(
+                "They are signed out at once and cannot sign in until the account is enabled \
+                 again. Their reports, posts and history stay.",
+            ),
+            |ask, (name, value)| ask.keep(name, value.clone()),
+        );
+        return ask.page(visitor);
     }
     let by = if actor.role == Role::Admin {
         store::DisabledBy::Operator
@@ -367,8 +392,15 @@ pub async fn disable_user(
     State(state): State<AppState>,
     Admin { visitor, user }: Admin,
     Path(id): Path<i64>,
+    Form(confirm): Form<Confirmed>,
 ) -> Result<Response, AppError> {
-    set_disabled(&state, &visitor, &user, id, true, "/admin/users").await
+    let action = format!("/admin/users/{id}/disable");
+    let form = DisableForm {
+        action: &action,
+        kept: &[],
+        confirmed: confirm.given(),
+    };
+    set_disabled(&state, &visitor, &user, id, true, "/admin/users", form).await
 }
 
 pub async fn enable_user(
@@ -376,13 +408,19 @@ pub async fn enable_user(
     Admin { visitor, user }: Admin,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    set_disabled(&state, &visitor, &user, id, false, "/admin/users").await
+    let form = DisableForm {
+        action: "",
+        kept: &[],
+        confirmed: true,
+    };
+    set_disabled(&state, &visitor, &user, id, false, "/admin/users", form).await
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct RoleForm {
     role: String,
+    confirmed: String,
 }
 
 pub async fn change_role(
@@ -409,6 +447,24 @@ pub async fn change_role(
         return Err(AppError::Conflict(
             "Member roles need an organisation; this account has none.".into(),
         ));
+    }
+    if !confirm::given(&form.confirmed) {
+        return Confirmation::new(
+            format!(
+                "Make {} ({}) {}?",
+                target.display_name,
+                target.email,
+                role.label().to_lowercase()
+            ),
+            &format!("/admin/users/{id}/role"),
+            "Change the role",
+            "/admin/users",
+        )
+        .consequence(
+            "They are signed out at once; the new role takes effect when they sign in again.",
+        )
+        .keep("role", role.as_str())
+        .page(&visitor);
     }
     let mut tx = state.db.begin_write().await?;
     store::set_role(&mut tx, target.id, role).await?;
@@ -661,6 +717,7 @@ pub struct OrgAction {
     role: String,
     user_id: i64,
     mfa_required: String,
+    confirmed: String,
 }
 
 /// The org-admin's actions on their own organisation: invite, disable,
@@ -707,19 +764,19 @@ pub async fn org_settings(
                 }
             }
         }
-        "disable" => {
-            set_disabled(&state, &visitor, &actor, form.user_id, true, "/org/members").await
-        }
-        "enable" => {
-            set_disabled(
-                &state,
-                &visitor,
-                &actor,
-                form.user_id,
-                false,
-                "/org/members",
-            )
-            .await
+        "disable" | "enable" => {
+            let kept = [
+                ("user_id", form.user_id.to_string()),
+                ("action", form.action.clone()),
+            ];
+            let asked = DisableForm {
+                action: "/org/members",
+                kept: &kept,
+                confirmed: confirm::given(&form.confirmed),
+            };
+            let disabled = form.action == "disable";
+            set_disabled(&state, &visitor, &actor, form.user_id, disabled, "/org/members", asked)
+                .await
         }
         "mfa" => {
             let required = form.mfa_required == "on";

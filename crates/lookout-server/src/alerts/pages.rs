@@ -21,6 +21,7 @@ use crate::audit::{self, Actor};
 use crate::sharing::Catalogue;
 use crate::state::AppState;
 use crate::web::labels::Labels;
+use crate::web::confirm::{Confirmation, Confirmed};
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
@@ -206,9 +207,22 @@ pub async fn add_webhook(
 
 pub async fn remove_webhook(
     State(state): State<AppState>,
-    SignedIn { user, .. }: SignedIn,
+    SignedIn { user, visitor }: SignedIn,
     Path(id): Path<i64>,
+    axum::Form(confirm): axum::Form<Confirmed>,
 ) -> Result<Response, AppError> {
+    if !confirm.given() {
+        let hooks = webhooks::of_member(&state.db, user.id).await?;
+        let hook = hooks.iter().find(|h| h.id == id).ok_or(AppError::NotFound)?;
+        return Confirmation::new(
+            format!("Delete the webhook to {}?", hook.url),
+            &format!("/alerts/webhooks/{id}/delete"),
+            "Delete the webhook",
+            "/alerts#webhooks",
+        )
+        .consequence("Alerts stop going to its address at once.")
+        .page(&visitor);
+    }
     let mut tx = state.db.begin_write().await?;
     // Someone else's webhook is "not found", not "forbidden".
     if !webhooks::remove(&mut tx, user.id, id).await? {

@@ -13,6 +13,7 @@ use crate::accounts::extract::Analyst;
 use crate::audit::{self, Actor};
 use crate::state::AppState;
 use crate::web::labels::Labels;
+use crate::web::confirm::{Confirmation, Confirmed};
 use crate::web::templates::{Page, render};
 use crate::web::{AppError, Visitor};
 
@@ -176,9 +177,22 @@ pub async fn upload(
 
 pub async fn delete(
     State(state): State<AppState>,
-    Analyst { user, .. }: Analyst,
+    Analyst { user, visitor }: Analyst,
     Path(id): Path<i64>,
+    axum::Form(confirm): axum::Form<Confirmed>,
 ) -> Result<Response, AppError> {
+    if !confirm.given() {
+        let sets = store::rulesets(&state.db).await?;
+        let set = sets.iter().find(|r| r.id == id).ok_or(AppError::NotFound)?;
+        return Confirmation::new(
+            format!("Delete the rule set “{}”?", set.name),
+            &format!("/analysis-rules/{id}/delete"),
+            "Delete the rule set",
+            "/analysis-rules",
+        )
+        .consequence("Files sent from now on are no longer matched against it.")
+        .page(&visitor);
+    }
     let mut tx = state.db.begin_write().await?;
     let Some(name) = store::delete_ruleset(&mut tx, id).await? else {
         return Err(AppError::NotFound);

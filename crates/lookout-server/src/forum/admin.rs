@@ -13,6 +13,7 @@ use crate::accounts::model::{OrgKind, Role};
 use crate::audit::{self, Actor};
 use crate::state::AppState;
 use crate::web::AppError;
+use crate::web::confirm::{Confirmation, Confirmed};
 use crate::web::templates::{Page, render, render_invalid};
 
 #[derive(Template)]
@@ -103,12 +104,23 @@ pub async fn save(
 
 pub async fn delete(
     State(state): State<AppState>,
-    Admin { user, .. }: Admin,
+    Admin { user, visitor }: Admin,
     Path(slug): Path<String>,
+    axum::Form(confirm): axum::Form<Confirmed>,
 ) -> Result<Response, AppError> {
     let category = store::category_by_slug(&state.db.pool, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
+    if !confirm.given() {
+        return Confirmation::new(
+            format!("Delete the category “{}”?", category.name),
+            &format!("/admin/forum/{slug}/delete"),
+            "Delete the category",
+            "/admin/forum",
+        )
+        .consequence("Only an empty category can be deleted; members who followed it stop seeing it.")
+        .page(&visitor);
+    }
     let mut tx = state.db.begin_write().await?;
     if !store::delete_empty_category(&mut tx, category.id).await? {
         return Err(AppError::Conflict(

@@ -18,6 +18,7 @@ use crate::files::{Prepared, Upload, prepare_at_most};
 use crate::secrets::MasterKey;
 use crate::state::AppState;
 use crate::web::labels::Labels;
+use crate::web::confirm::{Confirmation, Confirmed};
 use crate::web::templates::{Page, markdown_html as markdown, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
@@ -759,9 +760,22 @@ pub async fn delete(
     State(state): State<AppState>,
     visitor: Visitor,
     Path((reference, number)): Path<(String, i64)>,
+    axum::Form(confirm): axum::Form<Confirmed>,
 ) -> Result<Response, AppError> {
     let reader = access::reader(&state.db, &visitor).await?;
     let (_, thread, post) = own_post(&state, &reader, &reference, number).await?;
+    if !confirm.given() {
+        let page = (post.number - 1) / POSTS_PER_PAGE + 1;
+        let back = format!("/forum/t/{reference}?page={page}#p{number}");
+        return Confirmation::new(
+            format!("Delete your post #{} in “{}”?", post.number, thread.title),
+            &format!("/forum/t/{reference}/{number}/delete"),
+            "Delete the post",
+            &back,
+        )
+        .consequence("Readers see that a post was deleted; its text cannot be brought back.")
+        .page(&visitor);
+    }
     let mut tx = state.db.begin_write().await?;
     store::delete_post(&mut tx, post.id).await?;
     tx.commit().await?;

@@ -14,6 +14,7 @@ use crate::db::now;
 use crate::kb::model::{Content, normalise_tags, slug_of};
 use crate::state::AppState;
 use crate::web::labels::Labels;
+use crate::web::confirm::{self, Confirmation};
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
@@ -147,14 +148,32 @@ pub async fn add_feed(
 #[derive(Deserialize)]
 pub struct FeedAction {
     action: String,
+    #[serde(default)]
+    confirmed: String,
 }
 
 pub async fn feed_action(
     State(state): State<AppState>,
-    Editor { user, .. }: Editor,
+    Editor { user, visitor }: Editor,
     Path(feed_id): Path<i64>,
     axum::Form(form): axum::Form<FeedAction>,
 ) -> Result<Response, AppError> {
+    if form.action == "remove" && !confirm::given(&form.confirmed) {
+        let feeds = store::feeds(&state.db).await?;
+        let feed = feeds
+            .iter()
+            .find(|f| f.id == feed_id)
+            .ok_or(AppError::NotFound)?;
+        return Confirmation::new(
+            format!("Remove the news feed {}?", feed.url),
+            &format!("/kb/news/feeds/{feed_id}"),
+            "Remove the feed",
+            "/kb/news",
+        )
+        .consequence("It is no longer fetched; items already kept stay.")
+        .keep("action", "remove")
+        .page(&visitor);
+    }
     let mut tx = state.db.begin_write().await?;
     let done = match form.action.as_str() {
         "remove" => {

@@ -12,6 +12,7 @@ use crate::accounts::extract::{Member, SignedIn};
 use crate::audit::{self, Actor};
 use crate::state::AppState;
 use crate::web::labels::Labels;
+use crate::web::confirm::{Confirmation, Confirmed};
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
@@ -145,10 +146,32 @@ pub async fn add(
 pub async fn remove(
     State(state): State<AppState>,
     Member {
-        user, org_id: org, ..
+        user,
+        org_id: org,
+        visitor,
+        ..
     }: Member,
     Path(id): Path<i64>,
+    axum::Form(confirm): axum::Form<Confirmed>,
 ) -> Result<Response, AppError> {
+    if !confirm.given() {
+        let entries = store::list(&state.db, &state.key, org).await?;
+        let entry = entries
+            .iter()
+            .find(|e| e.id == id)
+            .ok_or(AppError::NotFound)?;
+        return Confirmation::new(
+            format!(
+                "Remove “{}” from your organisation's watchlist?",
+                entry.value
+            ),
+            &format!("/watchlist/{id}/delete"),
+            "Remove the entry",
+            "/watchlist",
+        )
+        .consequence("Nobody in your organisation is alerted about it any more.")
+        .page(&visitor);
+    }
     let mut tx = state.db.begin_write().await?;
     // Another organisation's entry is "not found": its existence is not
     // this member's business.

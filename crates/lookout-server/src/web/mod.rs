@@ -2,6 +2,7 @@
 //! headers, form and upload reading, downloads. It names no feature; the
 //! router and the middleware order are the roof's (`app`).
 
+pub mod confirm;
 pub mod error;
 pub mod headers;
 pub mod idle;
