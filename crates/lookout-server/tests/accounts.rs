@@ -453,7 +453,11 @@ async fn org_admins_manage_only_their_own_organisation() {
                     &client,
                     &server_url,
                     &server_url,
-                    &[("action", "disable"), ("user_id", &id), ("confirmed", "yes")],
+                    &[
+                        ("action", "disable"),
+                        ("user_id", &id),
+                        ("confirmed", "yes"),
+                    ],
                 )
                 .await
                 .0
@@ -718,7 +722,10 @@ async fn destructive_actions_ask_before_they_act() {
         let disable = server.url(&format!("/admin/users/{member}/disable"));
         let (status, _, page) = submit(&root, &server.url("/admin/users"), &disable, &[]).await;
         assert_eq!(status, 200, "{page}");
-        assert!(page.contains("Disable ops (ops@northwind.example)?"), "{page}");
+        assert!(
+            page.contains("Disable ops (ops@northwind.example)?"),
+            "{page}"
+        );
         assert!(page.contains("name=\"confirmed\" value=\"yes\""));
         assert!(page.contains("href=\"/admin/users\">Cancel"));
         assert_eq!(disabled().await, 0, "asking changed nothing");
@@ -741,7 +748,10 @@ async fn destructive_actions_ask_before_they_act() {
         )
         .await;
         assert_eq!(status, 200);
-        assert!(page.contains("Make ops (ops@northwind.example) analyst?"), "{page}");
+        assert!(
+            page.contains("Make ops (ops@northwind.example) analyst?"),
+            "{page}"
+        );
         assert!(page.contains("name=\"role\" value=\"analyst\""));
         let stored: String = sqlx::query_scalar("SELECT role FROM users WHERE id = $1")
             .bind(member)

@@ -370,13 +370,29 @@ impl Portal {
         }
     }
 
-    /// Follows the header's link named `text`.
+    /// Follows the header's link named `text` (its own words, without a
+    /// count beside them), opening the menu group that holds it first, as
+    /// a member would.
     pub async fn follow_header_link(&self, text: &str) {
-        self.follow(
-            By::XPath(format!("//header//a[normalize-space()='{text}']")),
-            &format!("the {text} link in the header"),
-        )
-        .await;
+        let link = By::XPath(format!("//header//a[normalize-space(text()[1])='{text}']"));
+        self.open_menu_group_of(link.clone()).await;
+        self.follow(link, &format!("the {text} link in the header"))
+            .await;
+    }
+
+    /// Opens the header menu's group (a `<details>`) that holds `item`
+    /// when the item is not displayed.
+    async fn open_menu_group_of(&self, item: By) {
+        let found = self
+            .driver
+            .find(item)
+            .await
+            .unwrap_or_else(|e| panic!("not in the header: {e}"));
+        if !found.is_displayed().await.unwrap_or(false)
+            && let Ok(group) = found.find(By::XPath("ancestor::details[1]/summary")).await
+        {
+            group.click().await.unwrap();
+        }
     }
 
     /// Fills the report form as a seafarer would (GNSS spoofing in the
@@ -469,7 +485,10 @@ impl Portal {
             .await
             .unwrap()
         {
-            items.push(e.text().await.unwrap().trim().to_string());
+            // Items of a closed menu group are not displayed: read what
+            // they say, not what is visible.
+            let text = e.prop("textContent").await.unwrap().unwrap_or_default();
+            items.push(text.split_whitespace().collect::<Vec<_>>().join(" "));
         }
         items
     }
@@ -487,11 +506,9 @@ impl Portal {
     }
 
     pub async fn sign_out(&mut self) {
-        self.follow(
-            By::XPath("//header//button[normalize-space()='Sign out']"),
-            "the Sign out button",
-        )
-        .await;
+        let button = By::XPath("//header//button[normalize-space()='Sign out']");
+        self.open_menu_group_of(button.clone()).await;
+        self.follow(button, "the Sign out button").await;
         self.expect_page("/", "Security through community").await;
         let nav = self.nav_items().await;
         assert!(

@@ -775,8 +775,16 @@ pub async fn org_settings(
                 confirmed: confirm::given(&form.confirmed),
             };
             let disabled = form.action == "disable";
-            set_disabled(&state, &visitor, &actor, form.user_id, disabled, "/org/members", asked)
-                .await
+            set_disabled(
+                &state,
+                &visitor,
+                &actor,
+                form.user_id,
+                disabled,
+                "/org/members",
+                asked,
+            )
+            .await
         }
         "mfa" => {
             let required = form.mfa_required == "on";

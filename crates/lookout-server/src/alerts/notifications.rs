@@ -62,6 +62,31 @@ pub async fn notified(
         .collect())
 }
 
+/// How many notifications `user_id` has not seen and may still read: one
+/// count query when there are none, as on most page views.
+pub async fn unread(state: &AppState, user_id: i64) -> Result<usize, sqlx::Error> {
+    let waiting: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL",
+    )
+    .bind(user_id)
+    .fetch_one(&state.db.pool)
+    .await?;
+    if waiting == 0 {
+        return Ok(0);
+    }
+    let Some(member) = super::outbox::member(&state.db, user_id).await? else {
+        return Ok(0);
+    };
+    Ok(notified(state, &member, UNREAD_SHOWN)
+        .await?
+        .iter()
+        .filter(|n| n.unread)
+        .count())
+}
+
+/// The most unread notifications counted; the menu says "99+" beyond.
+pub const UNREAD_SHOWN: i64 = 100;
+
 /// Marks every notification of `user_id` read.
 pub async fn mark_all_read(db: &Db, user_id: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE notifications SET read_at = $1 WHERE user_id = $2 AND read_at IS NULL")

@@ -20,8 +20,8 @@ use crate::advisories::model::{SEVERITIES, severity_label};
 use crate::audit::{self, Actor};
 use crate::sharing::Catalogue;
 use crate::state::AppState;
-use crate::web::labels::Labels;
 use crate::web::confirm::{Confirmation, Confirmed};
+use crate::web::labels::Labels;
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
@@ -213,7 +213,10 @@ pub async fn remove_webhook(
 ) -> Result<Response, AppError> {
     if !confirm.given() {
         let hooks = webhooks::of_member(&state.db, user.id).await?;
-        let hook = hooks.iter().find(|h| h.id == id).ok_or(AppError::NotFound)?;
+        let hook = hooks
+            .iter()
+            .find(|h| h.id == id)
+            .ok_or(AppError::NotFound)?;
         return Confirmation::new(
             format!("Delete the webhook to {}?", hook.url),
             &format!("/alerts/webhooks/{id}/delete"),

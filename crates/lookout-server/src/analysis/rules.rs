@@ -12,8 +12,8 @@ use super::store::{self, RulesetRow};
 use crate::accounts::extract::Analyst;
 use crate::audit::{self, Actor};
 use crate::state::AppState;
-use crate::web::labels::Labels;
 use crate::web::confirm::{Confirmation, Confirmed};
+use crate::web::labels::Labels;
 use crate::web::templates::{Page, render};
 use crate::web::{AppError, Visitor};
 

@@ -4,6 +4,7 @@
 
 mod serve;
 mod tls;
+mod waiting;
 
 use std::time::Duration;
 
@@ -93,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::search::routes())
         .merge(crate::news::routes())
         .route("/", get(crate::home::home))
+        .layer(from_fn_with_state(state.clone(), waiting::fill))
         .layer(from_fn_with_state(state.clone(), visitor::visitor_layer))
         .layer(from_fn_with_state(state.clone(), mark_uploads));
 

@@ -98,6 +98,26 @@ async fn readable(
     Ok((category, thread))
 }
 
+/// The threads this reader follows and may still read, latest post
+/// first, at most `limit`: the start page's "threads you follow".
+pub async fn followed_threads(
+    db: &Db,
+    reader: &Reader,
+    limit: usize,
+) -> Result<Vec<Thread>, AppError> {
+    let mut threads = Vec::new();
+    for id in store::followed(db, reader.user.id, store::Follow::Thread).await? {
+        if let Some(thread) = store::thread_by_id(&db.pool, id).await?
+            && let Ok((_, thread)) = readable(db, reader, thread).await
+        {
+            threads.push(thread);
+        }
+    }
+    threads.sort_by_key(|t| std::cmp::Reverse(t.last_post_at));
+    threads.truncate(limit);
+    Ok(threads)
+}
+
 /// The category and thread `reference` names, if this reader may read it.
 pub async fn readable_thread(
     db: &Db,

@@ -118,7 +118,9 @@ pub async fn delete(
             "Delete the category",
             "/admin/forum",
         )
-        .consequence("Only an empty category can be deleted; members who followed it stop seeing it.")
+        .consequence(
+            "Only an empty category can be deleted; members who followed it stop seeing it.",
+        )
         .page(&visitor);
     }
     let mut tx = state.db.begin_write().await?;

@@ -17,8 +17,8 @@ use crate::db::Tx;
 use crate::files::{Prepared, Upload, prepare_at_most};
 use crate::secrets::MasterKey;
 use crate::state::AppState;
-use crate::web::labels::Labels;
 use crate::web::confirm::{Confirmation, Confirmed};
+use crate::web::labels::Labels;
 use crate::web::templates::{Page, markdown_html as markdown, render, render_invalid};
 use crate::web::{AppError, Visitor};
 

@@ -211,6 +211,27 @@ pub async fn list_visible(
     Ok((rows, total))
 }
 
+/// How many incidents the reader may see that became visible since
+/// `since`, by sea area, most first: the start page's "this week".
+pub async fn new_by_sea_area(
+    db: &Db,
+    now: i64,
+    clearance: &Clearance,
+    since: i64,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    let sql = format!(
+        "SELECT sea_area, COUNT(*) AS n FROM incidents WHERE {VISIBLE} AND visible_from >= $4 \
+         GROUP BY sea_area ORDER BY n DESC, sea_area"
+    );
+    sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(now)
+        .bind(clearance.max_rank)
+        .bind(clearance.org_id.unwrap_or(-1))
+        .bind(since)
+        .fetch_all(&db.pool)
+        .await
+}
+
 /// How many incidents the reader may see in each published cell (only
 /// incidents whose analyst chose to publish one, at the size chosen), for
 /// the map's dots.

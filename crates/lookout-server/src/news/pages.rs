@@ -13,8 +13,8 @@ use crate::audit::{self, Actor};
 use crate::db::now;
 use crate::kb::model::{Content, normalise_tags, slug_of};
 use crate::state::AppState;
-use crate::web::labels::Labels;
 use crate::web::confirm::{self, Confirmation};
+use crate::web::labels::Labels;
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
 

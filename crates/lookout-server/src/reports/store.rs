@@ -242,6 +242,15 @@ pub async fn by_receipt(db: &Db, lookup: &str) -> Result<Option<ReportRow>, Repo
         .await?)
 }
 
+/// Reports by status, for the triage queue's summary and the menu's count.
+pub async fn count_by_status(db: &Db) -> Result<Vec<(String, i64)>, ReportStoreError> {
+    Ok(
+        sqlx::query_as("SELECT status, COUNT(*) FROM reports GROUP BY status ORDER BY status")
+            .fetch_all(&db.pool)
+            .await?,
+    )
+}
+
 /// The triage inbox: reports in `status` ('' for all), newest hour first
 /// (within an hour in no order that says anything: ids are random).
 pub async fn list(db: &Db, status: &str, limit: i64) -> Result<Vec<ReportRow>, ReportStoreError> {

@@ -11,8 +11,8 @@ use crate::accounts::authz;
 use crate::accounts::extract::{Member, SignedIn};
 use crate::audit::{self, Actor};
 use crate::state::AppState;
-use crate::web::labels::Labels;
 use crate::web::confirm::{Confirmation, Confirmed};
+use crate::web::labels::Labels;
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
 

@@ -33,6 +33,15 @@ pub trait Labels {
     fn tlp_tag(&self, id: &str) -> String {
         clearance::tlp_tag(id)
     }
+    /// The badge classes of a TLP level, in FIRST's TLP 2.0 colours.
+    fn tlp_class(&self, id: &str) -> &'static str {
+        match id {
+            "red" => "tlp tlp-red",
+            "amber" | "amber-strict" => "tlp tlp-amber",
+            "green" => "tlp tlp-green",
+            _ => "tlp tlp-clear",
+        }
+    }
     fn tlp_label(&self, id: &str) -> &'static str {
         catalogue::find(catalogue::TLP_LEVELS, id).map_or("", |e| e.label)
     }

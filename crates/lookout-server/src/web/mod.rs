@@ -16,7 +16,7 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
 pub use error::{ApiError, AppError};
-pub use visitor::{ClientAddr, CookieChange, Visitor};
+pub use visitor::{ClientAddr, CookieChange, Visitor, Waiting};
 
 /// Largest request body the portal accepts outside upload routes.
 pub const BODY_LIMIT: usize = 1024 * 1024;

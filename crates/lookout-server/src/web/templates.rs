@@ -6,7 +6,7 @@ use axum::response::{Html, IntoResponse, Response};
 
 use crate::accounts::authz::{self, Capability};
 use crate::accounts::model::User;
-use crate::web::{AppError, Visitor};
+use crate::web::{AppError, Visitor, Waiting};
 
 /// What the layout needs on every page.
 pub struct Page {
@@ -15,6 +15,8 @@ pub struct Page {
     pub user: Option<User>,
     /// A one-line confirmation shown above the content.
     pub notice: Option<String>,
+    path: String,
+    pub waiting: Waiting,
 }
 
 impl Page {
@@ -24,7 +26,46 @@ impl Page {
             csrf: visitor.csrf.clone(),
             user: visitor.user.clone(),
             notice: None,
+            path: visitor.path.clone(),
+            waiting: visitor.waiting.clone(),
         }
+    }
+
+    /// Whether the menu item `href` is where the visitor is: the page
+    /// itself or one below it (`/incidents/INC-…` is under Incidents).
+    pub fn at(&self, href: &str) -> bool {
+        match href {
+            "/" => self.path == "/",
+            _ => {
+                self.path == href
+                    || self
+                        .path
+                        .strip_prefix(href)
+                        .is_some_and(|rest| rest.starts_with('/'))
+            }
+        }
+    }
+
+    /// Whether any of the menu items `hrefs` is where the visitor is.
+    pub fn in_group(&self, hrefs: &[&str]) -> bool {
+        hrefs.iter().any(|href| self.at(href))
+    }
+
+    pub fn is_editor(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| authz::allows(u, Capability::Curate))
+    }
+
+    pub fn is_moderator(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| authz::allows(u, Capability::Moderate))
+    }
+
+    /// Staff see a menu of their own tools.
+    pub fn is_staff(&self) -> bool {
+        self.is_admin() || self.is_analyst() || self.is_editor() || self.is_moderator()
     }
 
     pub fn with_notice(mut self, notice: impl Into<String>) -> Page {

@@ -38,6 +38,20 @@ pub struct Visitor {
     pub pending: Option<(User, Stage)>,
     /// When the password was last entered in this session.
     pub reauth_at: i64,
+    /// The path asked for, so the menu can mark where the visitor is.
+    pub path: String,
+    /// What waits for the member, shown in the menu (the roof fills it in
+    /// for signed-in page views).
+    pub waiting: Waiting,
+}
+
+/// Counts the menu shows beside its items.
+#[derive(Clone, Debug, Default)]
+pub struct Waiting {
+    /// Alerts the member may still read and has not seen.
+    pub alerts: usize,
+    /// Reports an analyst has not yet looked at.
+    pub triage: usize,
 }
 
 impl Visitor {
@@ -202,6 +216,8 @@ async fn visit(state: AppState, request: Request<Body>, next: Next) -> Result<Re
         user: None,
         pending: None,
         reauth_at: 0,
+        path: parts.uri.path().to_string(),
+        waiting: Waiting::default(),
     };
     if set_cookie.is_none() {
         load_session(&state, &mut visitor, !is_state_changing(&parts.method)).await?;

@@ -232,7 +232,10 @@ async fn forum_and_knowledge_base_in_a_browser() {
 
     println!("7. a member finds it with the search");
     portal.sign_in(OSKAR, PASSWORD).await;
-    portal.follow_header_link("Search").await;
+    portal.fill("#find-q", "spoof radar").await;
+    portal
+        .follow(By::Css("header form.find button"), "the header's Search")
+        .await;
     portal.expect_page("/search", "Search").await;
     portal.fill("#q", "spoof radar").await;
     portal.follow(button("Search"), "Search").await;

@@ -119,8 +119,8 @@ async fn membership_journey_in_a_browser() {
     portal.expect_page("/", "Welcome aboard, admin").await;
     let nav = portal.nav_items().await;
     assert!(
-        nav.iter().any(|i| i == "Admin"),
-        "the admin's header offers Admin: {nav:?}"
+        nav.iter().any(|i| i == "Administration"),
+        "the admin's header offers Administration: {nav:?}"
     );
 
     // 3. The admin approves the application.

@@ -23,7 +23,7 @@ async fn membership_tokens_in_a_browser() {
     println!("1. a member fetches two tokens in the browser");
     portal.goto("/").await;
     portal.sign_in(MEMBER, PASSWORD).await;
-    portal.follow_header_link("Tokens").await;
+    portal.follow_header_link("Membership tokens").await;
     portal.expect_page("/tokens", "Membership tokens").await;
     assert_eq!(portal.text_of("#token-taken").await, "0");
     portal.fill("#token-count", "2").await;
