@@ -79,6 +79,21 @@ async fn errors_are_pages_for_browsers_and_problems_for_the_api() {
             .unwrap()
             .contains("larger than this portal accepts")
     );
+
+    // What the framework could not read is said in words, never in the
+    // parser's ("Cannot parse `abc` to a `i64`").
+    let response = client
+        .get(server.url("/forum/t/T-1/abc/history"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 400);
+    let page = response.text().await.unwrap();
+    assert!(!page.contains("Cannot parse"), "{page}");
+    assert!(
+        page.contains("This address is not one the portal knows"),
+        "{page}"
+    );
 }
 
 #[tokio::test]

@@ -196,6 +196,25 @@ fn add_retry_after(response: &mut Response, retry_after: Option<i64>) {
     }
 }
 
+/// What a person should do about a request the framework could not read,
+/// in place of the parser's words (`Cannot parse "x" to a i64`).
+fn rejection_in_words(text: &str) -> &'static str {
+    if text.starts_with("Invalid URL") || text.contains("path argument") {
+        "This address is not one the portal knows: a part of it that should be a number or a \
+         reference is not. Check the link, or find the page from the menu."
+    } else if text.contains("form body") || text.contains("Form requests") {
+        "Part of the form could not be read: a value was not in the form expected (a number \
+         where a number belongs, a choice from the list). Go back, check what you entered and \
+         send it again; your browser keeps what you typed."
+    } else if text.contains("query string") {
+        "The address's settings (after the ?) could not be read. Check the link, or start \
+         again from the menu."
+    } else {
+        "The request could not be understood. Go back and try again; if it happens again, \
+         tell the portal's operators what you were doing."
+    }
+}
+
 /// Rewrites error responses that carry no body of ours (plain-text
 /// rejections from axum and tower-http, empty 404/405/408/413) into a page or
 /// problem details, keeping the status.
@@ -226,10 +245,11 @@ pub async fn error_bodies(request: Request<Body>, next: Next) -> Response {
         s if s.is_server_error() => INTERNAL_MESSAGE.to_string(),
         _ => {
             let text = String::from_utf8_lossy(&text);
-            if text.trim().is_empty() {
-                "The request could not be understood.".to_string()
-            } else {
+            if is_api && !text.trim().is_empty() {
+                // Programs are helped by the parser's words; people are not.
                 text.chars().take(300).collect()
+            } else {
+                rejection_in_words(&text).to_string()
             }
         }
     };
