@@ -24,6 +24,13 @@ async fn anonymous_report_receipt_follow_up_and_triage() {
         .await;
         assert_eq!(status, 422);
         assert!(body.contains("Choose the sea area"));
+        // Said beside the field, and linked to it from the summary above.
+        let at_field = body
+            .find("id=\"sea_area-error\">Choose the sea area")
+            .expect("beside the field");
+        let field = body.find("<select id=\"sea_area\"").unwrap();
+        assert!(at_field < field && field - at_field < 200, "{body}");
+        assert!(body.contains("<a href=\"#sea_area\">Choose the sea area"));
         assert!(body.contains("Chief Officer found the ECDIS"));
         assert!(body.contains("update-charts.example"));
         assert!(body.contains("value=\"ecdis\" checked"));

@@ -132,19 +132,30 @@ impl ReportForm {
     /// Every problem, in words a reporter can act on; empty when valid.
     /// `signed_in` decides which disclosure modes are open.
     pub fn problems(&self, signed_in: bool) -> Vec<String> {
-        let mut problems = Vec::new();
+        self.field_problems(signed_in)
+            .into_iter()
+            .map(|(_, problem)| problem)
+            .collect()
+    }
+
+    /// Each problem with the form field it belongs to (the field's `id`),
+    /// so the page can say it beside the field, in the words of its label.
+    pub fn field_problems(&self, signed_in: bool) -> Vec<(&'static str, String)> {
+        let mut problems: Vec<(&'static str, String)> = Vec::new();
         match Mode::parse(&self.mode) {
-            None => problems.push(
+            None => problems.push((
+                "mode",
                 "Choose how you want to report: attributed, confidential or anonymous.".into(),
-            ),
-            Some(Mode::Attributed | Mode::Confidential) if !signed_in => problems.push(
+            )),
+            Some(Mode::Attributed | Mode::Confidential) if !signed_in => problems.push((
+                "mode",
                 "Sign in to report under your name or confidentially; without an account you can report anonymously."
                     .into(),
-            ),
+            )),
             Some(_) => {}
         }
         if catalogue::class_by_id(&self.class).is_none() {
-            problems.push("Choose what kind of incident it was.".into());
+            problems.push(("class", "Choose what kind of incident it was.".into()));
         }
         match time::Date::parse(
             &self.discovered_on,
@@ -153,12 +164,21 @@ impl ReportForm {
             Ok(date) => {
                 let today = time::OffsetDateTime::now_utc().date();
                 if date > today {
-                    problems.push("The date of discovery is in the future.".into());
+                    problems.push((
+                        "discovered_on",
+                        "The date of discovery is in the future.".into(),
+                    ));
                 } else if date.year() < 1990 {
-                    problems.push("Give the date of discovery (year 1990 or later).".into());
+                    problems.push((
+                        "discovered_on",
+                        "Give the date of discovery (year 1990 or later).".into(),
+                    ));
                 }
             }
-            Err(_) => problems.push("Give the date of discovery as YYYY-MM-DD.".into()),
+            Err(_) => problems.push((
+                "discovered_on",
+                "Give the date of discovery as YYYY-MM-DD.".into(),
+            )),
         }
         if !self.discovered_time.is_empty()
             && time::Time::parse(
@@ -167,57 +187,83 @@ impl ReportForm {
             )
             .is_err()
         {
-            problems.push(
+            problems.push((
+                "discovered_time",
                 "Give the time of discovery as HH:MM (24-hour, UTC), or leave it empty.".into(),
-            );
+            ));
         }
         if self.systems.is_empty() {
-            problems
-                .push("Tick at least one affected system (\"Physical security\" if none).".into());
+            problems.push((
+                "systems",
+                "Tick at least one affected system (\"Physical security\" if none).".into(),
+            ));
         } else if self
             .systems
             .iter()
             .any(|s| catalogue::find(SYSTEMS, s).is_none())
         {
-            problems.push("One of the affected systems is not on the list.".into());
+            problems.push((
+                "systems",
+                "One of the affected systems is not on the list.".into(),
+            ));
         }
         if catalogue::find(VESSEL_TYPES, &self.vessel_type).is_none() {
-            problems.push("Choose the vessel type (or \"Not a vessel\").".into());
+            problems.push((
+                "vessel_type",
+                "Choose the vessel type (or \"Not a vessel\").".into(),
+            ));
         }
         if catalogue::find(VESSEL_SIZES, &self.vessel_size).is_none() {
-            problems.push("Choose the vessel's size class.".into());
+            problems.push(("vessel_size", "Choose the vessel's size class.".into()));
         }
         if crate::sharing::sea_areas::by_id(&self.sea_area).is_none() {
-            problems.push("Choose the sea area or port region.".into());
+            problems.push(("sea_area", "Choose the sea area or port region.".into()));
         }
         if !self.position.trim().is_empty()
             && let Err(err) = crate::sharing::sea_areas::parse_position(&self.position)
         {
-            problems.push(format!("The position could not be read: {err}"));
+            problems.push(("position", format!("The position could not be read: {err}")));
         }
-        for (value, what) in [
-            (&self.impact_safety, "safety"),
-            (&self.impact_operations, "operations"),
-            (&self.impact_money, "money"),
+        for (field, value, what) in [
+            (
+                "impact_safety",
+                &self.impact_safety,
+                "Choose the impact on safety.",
+            ),
+            (
+                "impact_operations",
+                &self.impact_operations,
+                "Choose the impact on operations.",
+            ),
+            (
+                "impact_money",
+                &self.impact_money,
+                "Choose the financial impact.",
+            ),
         ] {
             if catalogue::find(IMPACT_LEVELS, value).is_none() {
-                problems.push(format!("Choose the impact on {what}."));
+                problems.push((field, what.into()));
             }
         }
         if self.narrative.trim().is_empty() {
-            problems.push("Describe what happened.".into());
+            problems.push(("narrative", "Describe what happened.".into()));
         } else if self.narrative.chars().count() > NARRATIVE_MAX {
-            problems.push(format!(
-                "Keep the description under {NARRATIVE_MAX} characters."
+            problems.push((
+                "narrative",
+                format!("Keep the description under {NARRATIVE_MAX} characters."),
             ));
         }
         if self.indicators.chars().count() > INDICATORS_MAX {
-            problems.push(format!(
-                "Keep the indicators under {INDICATORS_MAX} characters."
+            problems.push((
+                "indicators",
+                format!("Keep the indicators under {INDICATORS_MAX} characters."),
             ));
         }
         if catalogue::find(TLP_LEVELS, &self.tlp).is_none() {
-            problems.push("Choose how widely the sanitised incident may be shared (TLP).".into());
+            problems.push((
+                "tlp",
+                "Choose how widely the sanitised incident may be shared (TLP).".into(),
+            ));
         }
         problems
     }

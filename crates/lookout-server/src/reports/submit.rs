@@ -18,6 +18,8 @@ pub struct FormPage {
     pub page: Page,
     pub form: ReportForm,
     pub problems: Vec<String>,
+    /// The problems that belong to one field, with its `id`.
+    pub at_fields: Vec<(&'static str, String)>,
     pub signed_in: bool,
     pub max_files: usize,
     pub max_mb: usize,
@@ -58,18 +60,42 @@ impl TokenSet {
 /// its holders (the key id, sent back by the page that showed them).
 const TOKEN_SEEN: &str = "token_key_seen";
 
-impl Catalogue for FormPage {}
+impl Catalogue for FormPage {
+    fn problems_at(&self, field: &str) -> Vec<String> {
+        self.at_fields
+            .iter()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, p)| p.clone())
+            .collect()
+    }
+}
 
 impl FormPage {
+    /// The field a problem of the summary belongs to, for its link.
+    pub fn field_of(&self, problem: &str) -> Option<&'static str> {
+        self.at_fields
+            .iter()
+            .find(|(_, p)| p == problem)
+            .map(|(f, _)| *f)
+    }
+
     fn new(
         state: &AppState,
         visitor: &Visitor,
         form: ReportForm,
         problems: Vec<String>,
     ) -> FormPage {
+        // Problems of a field are said beside it too; the summary above
+        // the form links each to its field.
+        let at_fields = form
+            .field_problems(visitor.user.is_some())
+            .into_iter()
+            .filter(|(_, p)| problems.contains(p))
+            .collect();
         FormPage {
             page: Page::new(visitor, "Report an incident"),
             form,
+            at_fields,
             problems,
             signed_in: visitor.user.is_some(),
             max_files: state.config.attachments_per_report,

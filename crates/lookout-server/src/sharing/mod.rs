@@ -36,4 +36,8 @@ pub trait Catalogue {
     fn sea_areas(&self) -> &'static [sea_areas::SeaArea] {
         sea_areas::all()
     }
+    /// What is wrong with the field `field` (its `id`), said beside it.
+    fn problems_at(&self, _field: &str) -> Vec<String> {
+        Vec::new()
+    }
 }
