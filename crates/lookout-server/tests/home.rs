@@ -125,6 +125,10 @@ async fn each_role_finds_what_waits_for_it_on_the_start_page() {
         assert!(staff.contains("the oldest new report arrived"));
         assert!(staff.contains("href=\"/advisories/drafts\""));
         assert!(staff.contains("Failed deliveries"));
+        assert!(
+            !staff.contains("href=\"/admin/deliveries\""),
+            "an admin page"
+        );
         assert!(page.contains(&format!("Triage <span class=\"count\">{waiting}<")));
     })
     .await;
