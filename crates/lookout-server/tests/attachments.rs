@@ -296,3 +296,110 @@ async fn reporters_add_indicators_and_files_with_their_receipt() {
     })
     .await;
 }
+
+/// Where a held file's handle is on the form.
+const HELD: &str = "name=\"held\" value=\"";
+
+/// A preview (or any form that comes back) keeps the files attached to it,
+/// cleaned and sealed, under a handle only the page holds; sending the
+/// report takes them, and nothing of them stays held.
+#[tokio::test]
+async fn a_preview_keeps_the_attachments_until_the_report_is_sent() {
+    each_backend(async |url| {
+        let data = tempfile::tempdir().unwrap();
+        let server =
+            TestServer::start_in(&url, data.path().to_path_buf(), Some(&small_uploads)).await;
+        let reporter = browser();
+        let db = &server.state.db.pool;
+        let held = async || -> i64 {
+            sqlx::query_scalar("SELECT COUNT(*) FROM held_files")
+                .fetch_one(db)
+                .await
+                .unwrap()
+        };
+        let narrative = "Ransom note on the ECDIS after a chart update.";
+        let (status, page) = send_report_form(
+            &server,
+            &reporter,
+            "anonymous",
+            narrative,
+            &[("action", "preview")],
+            &[("IMG_2041.jpg", photo_with_gps())],
+        )
+        .await;
+        assert_eq!(status, 200, "{page}");
+        assert!(!page.contains("Choose your attachments again"), "{page}");
+        let start = page.find("id=\"held-files\"").expect("the files kept");
+        let kept = &page[start..start + page[start..].find("</div>").unwrap()];
+        assert!(kept.contains("IMG_2041.jpg"), "{kept}");
+        assert!(kept.contains("removed"), "what cleaning did: {kept}");
+        let at = page.find(HELD).expect("the handle") + HELD.len();
+        let handle = page[at..at + page[at..].find('"').unwrap()].to_string();
+        assert_eq!(held().await, 1);
+        // The preview shows what was typed beside what will be stored.
+        assert!(page.contains("What you typed"));
+        assert!(element_text(&page, "preview-narrative").contains("Ransom note"));
+
+        // A handle the portal does not hold is said, and the text stays.
+        let (status, page) = send_report_form(
+            &server,
+            &reporter,
+            "anonymous",
+            narrative,
+            &[("held", "not-a-handle")],
+            &[],
+        )
+        .await;
+        assert_eq!(status, 422);
+        assert!(page.contains("attach them again"), "{page}");
+        assert!(page.contains(narrative));
+
+        // Sent from the preview without choosing the file again: it arrives.
+        let (status, page) = send_report_form(
+            &server,
+            &reporter,
+            "anonymous",
+            narrative,
+            &[("held", &handle)],
+            &[],
+        )
+        .await;
+        assert_eq!(status, 200, "{page}");
+        assert!(page.contains("IMG_2041.jpg: removed"), "{page}");
+        let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM report_attachments")
+            .fetch_one(db)
+            .await
+            .unwrap();
+        assert_eq!(stored, 1);
+        assert_eq!(held().await, 0, "taken with the report");
+
+        // A file left out on the form is deleted at once.
+        let (_, page) = send_report_form(
+            &server,
+            &reporter,
+            "anonymous",
+            narrative,
+            &[("action", "preview")],
+            &[("IMG_2041.jpg", photo_with_gps())],
+        )
+        .await;
+        let at = page.find(HELD).unwrap() + HELD.len();
+        let handle = page[at..at + page[at..].find('"').unwrap()].to_string();
+        let (_, page) = send_report_form(
+            &server,
+            &reporter,
+            "anonymous",
+            narrative,
+            &[
+                ("action", "preview"),
+                ("held", &handle),
+                ("drop_held", &handle),
+            ],
+            &[],
+        )
+        .await;
+        assert!(!page.contains("held-files"), "{page}");
+        assert_eq!(held().await, 0);
+    })
+    .await;
+}

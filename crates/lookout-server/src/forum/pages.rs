@@ -901,8 +901,8 @@ mod tests {
 
     #[test]
     fn sizes_read_like_a_file_manager() {
-        assert_eq!(Sample.size(&10), "1 KB");
-        assert_eq!(Sample.size(&(3 * 1024 * 1024 + 200_000)), "3.2 MB");
+        assert_eq!(Sample.size(&10), "1 KiB");
+        assert_eq!(Sample.size(&(3 * 1024 * 1024 + 200_000)), "3.2 MiB");
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod accept;
 pub mod attachments;
 pub mod directory;
 mod followup;
+pub mod held;
 pub mod identity;
 pub mod model;
 pub mod preview;

@@ -5,6 +5,7 @@ use askama::Template;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
 
+use super::held::{self, Held};
 use super::model::{Mode, ReportForm};
 use super::preview::Preview;
 use crate::sharing::Catalogue;
@@ -20,6 +21,8 @@ pub struct FormPage {
     pub problems: Vec<String>,
     /// The problems that belong to one field, with its `id`.
     pub at_fields: Vec<(&'static str, String)>,
+    /// Files attached earlier, held for the reporter until they send.
+    pub held: Vec<Held>,
     pub signed_in: bool,
     pub max_files: usize,
     pub max_mb: usize,
@@ -96,6 +99,7 @@ impl FormPage {
             page: Page::new(visitor, "Report an incident"),
             form,
             at_fields,
+            held: Vec::new(),
             problems,
             signed_in: visitor.user.is_some(),
             max_files: state.config.attachments_per_report,
@@ -194,12 +198,41 @@ pub async fn submit(
         .find(|(k, _)| k == TOKEN_SEEN)
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
+    let values = |field: &str| -> Vec<String> {
+        pairs
+            .iter()
+            .filter(|(k, _)| k == field)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    // Files attached to the form before it came back, minus those the
+    // reporter left out.
+    let dropped = values(held::DROP_FIELD);
+    let (dropped, handles): (Vec<String>, Vec<String>) = values(held::FIELD)
+        .into_iter()
+        .partition(|h| dropped.contains(h));
+    held::release(&state.db, &state.key, &dropped).await?;
     let form = ReportForm::from_pairs(pairs);
     let signed_in = visitor.user.is_some();
     let mut problems = form.problems(signed_in);
     let mode = Mode::parse(&form.mode);
     if mode == Some(Mode::Confidential) && !super::identity::can_seal(&state.db).await? {
         problems.push(super::accept::NO_ANALYST_KEYS.into());
+    }
+    let mut held_files = held::list(&state.db, &state.key, &handles).await?;
+    if held_files.len() < handles.len() {
+        problems.push(held::EXPIRED.into());
+    }
+    let room = state
+        .config
+        .attachments_per_report
+        .saturating_sub(held_files.len());
+    if uploads.len() > room {
+        problems.push(format!(
+            "A report takes at most {} files; you attached {}. Leave some out.",
+            state.config.attachments_per_report,
+            held_files.len() + uploads.len()
+        ));
     }
     let mut token_unusable = false;
     let token = match check_token(&state, &visitor, &form, mode).await? {
@@ -233,13 +266,28 @@ pub async fn submit(
     let confirming = token
         .as_ref()
         .is_some_and(|t| !previewing && problems.is_empty() && t.key.id != seen_key);
-    if previewing || confirming {
-        if !uploads.is_empty() {
-            problems.push(AGAIN.into());
+    // New files are cleaned now whatever happens next: kept with the
+    // report, or held for the reporter when the form comes back. A file
+    // that cannot be taken is said, and nothing of it is kept.
+    let prepared = if uploads.is_empty() || uploads.len() > room {
+        Vec::new()
+    } else {
+        match super::attachments::prepare(uploads, &state.config, !form.discard_originals).await {
+            Ok(prepared) => prepared,
+            Err(file_problems) => {
+                problems.extend(file_problems);
+                problems.push(AGAIN.into());
+                Vec::new()
+            }
         }
+    };
+    let comes_back = previewing || confirming || !problems.is_empty() || mode.is_none();
+    if comes_back {
+        held_files.extend(held::hold(&state.db, &state.key, prepared).await?);
         let valid = problems.is_empty();
         let mut page = FormPage::new(&state, &visitor, form, problems);
         page.preview = preview;
+        page.held = held_files;
         page.token_unusable = token_unusable;
         page.token_set = token.as_ref().map(|t| TokenSet::of(t, confirming));
         let response = if valid {
@@ -249,30 +297,15 @@ pub async fn submit(
         };
         return Ok(response);
     }
-    // Files are cleaned only for an otherwise valid report; a browser
-    // cannot keep them on a form sent back, so the reporter is told.
-    let prepared = if problems.is_empty() {
-        match super::attachments::prepare(uploads, &state.config, !form.discard_originals).await {
-            Ok(prepared) => prepared,
-            Err(file_problems) => {
-                problems.extend(file_problems);
-                problems.push(AGAIN.into());
-                Vec::new()
-            }
-        }
-    } else {
-        if !uploads.is_empty() {
-            problems.push(AGAIN.into());
-        }
-        Vec::new()
+    let Some(mode) = mode else {
+        return Err(AppError::BadRequest(
+            "Choose how you want to report.".into(),
+        ));
     };
-    let (Some(mode), true) = (mode, problems.is_empty()) else {
-        let mut page = FormPage::new(&state, &visitor, form, problems);
-        page.token_unusable = token_unusable;
-        page.token_set = token.as_ref().map(|t| TokenSet::of(t, false));
-        let response = render_invalid(&page)?;
-        return Ok(response);
-    };
+    let mut prepared_all = held::take(&state.db, &state.key, &handles).await?;
+    let taken = prepared_all.len();
+    prepared_all.extend(prepared);
+    let prepared = prepared_all;
     let accepted = match super::accept::accept(
         &state,
         &form,
@@ -286,22 +319,29 @@ pub async fn submit(
     {
         Ok(accepted) => accepted,
         // Spent by another request since it was checked, or the last
-        // analyst key went meanwhile: nothing stored.
+        // analyst key went meanwhile: nothing stored, the files held.
         Err(
             conflict @ (super::accept::AcceptError::TokenSpent
             | super::accept::AcceptError::NoAnalystKeys),
         ) => {
-            let mut problems = vec![conflict.to_string()];
-            if !prepared.is_empty() {
-                problems.push(AGAIN.into());
-            }
+            let problems = vec![conflict.to_string()];
+            let kept_new = held::hold(
+                &state.db,
+                &state.key,
+                prepared.into_iter().skip(taken).collect(),
+            )
+            .await?;
             let mut page = FormPage::new(&state, &visitor, form, problems);
+            page.held = held::list(&state.db, &state.key, &handles).await?;
+            page.held.extend(kept_new);
             page.token_unusable = true;
             let response = render_invalid(&page)?;
             return Ok(response);
         }
         Err(other) => return Err(other.into()),
     };
+    // Stored with the report: the held copies go at once.
+    held::release(&state.db, &state.key, &handles).await?;
     let attachments = prepared
         .iter()
         .map(|p| (p.meta.filename.clone(), p.meta.outcome()))

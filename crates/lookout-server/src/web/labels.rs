@@ -52,10 +52,15 @@ pub trait Labels {
             .join(", ")
     }
     fn size(&self, bytes: &i64) -> String {
-        if *bytes >= 1024 * 1024 {
-            format!("{:.1} MB", *bytes as f64 / (1024.0 * 1024.0))
-        } else {
-            format!("{} KB", (*bytes + 1023) / 1024)
-        }
+        size_text(u64::try_from(*bytes).unwrap_or(0))
+    }
+}
+
+/// A file size in the one unit family the portal uses: KiB, MiB.
+pub fn size_text(bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{} KiB", bytes.div_ceil(1024))
     }
 }

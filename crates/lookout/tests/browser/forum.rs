@@ -237,6 +237,7 @@ async fn forum_and_knowledge_base_in_a_browser() {
         .follow(By::Css("header form.find button"), "the header's Search")
         .await;
     portal.expect_page("/search", "Search").await;
+    // The search page has its own form (the header's gives way to it).
     portal.fill("#q", "spoof radar").await;
     portal.follow(button("Search"), "Search").await;
     portal.expect_page("/search", "Search").await;

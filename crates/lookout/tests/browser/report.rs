@@ -46,6 +46,14 @@ async fn anonymous_report_in_a_browser() {
         .await
         .unwrap();
     assert_eq!(kept.as_deref(), Some(NARRATIVE));
+    // The photo is kept for the reporter: no need to choose it again.
+    assert!(
+        portal
+            .text_of("#held-files")
+            .await
+            .contains("photo-with-gps.jpg"),
+        "the photo is listed as kept"
+    );
     portal.fill("#discovered_on", "2026-02-11").await;
     // A look at the scrubbed text before sending.
     portal
@@ -61,8 +69,13 @@ async fn anonymous_report_in_a_browser() {
             .await
             .contains("inland")
     );
-    // Browsers do not keep files on a form sent back: attach again.
-    portal.attach("#attachments", &photo_path()).await;
+    assert!(
+        portal
+            .text_of("#held-files")
+            .await
+            .contains("photo-with-gps.jpg"),
+        "the preview keeps the photo"
+    );
     portal
         .follow(By::Css("button[value=send]"), "Send report")
         .await;
@@ -77,6 +90,11 @@ async fn anonymous_report_in_a_browser() {
     assert!(
         attachments.contains("photo-with-gps.jpg: removed"),
         "{attachments}"
+    );
+    assert_eq!(
+        attachments.matches("photo-with-gps.jpg").count(),
+        1,
+        "sent once: {attachments}"
     );
 
     println!("2. the analyst asks a question");
