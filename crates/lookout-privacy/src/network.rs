@@ -766,7 +766,9 @@ fn login_ok(text: &str, s: usize, e: usize, protected: &Intervals) -> bool {
     let token = &text[s..e];
     if token.len() < 2
         || protected.overlaps(s, e)
-        || matches!(prev_char(text, s), Some('[' | '\\' | '/' | '.' | '-' | '@'))
+        // Glued to a placeholder, it is the tail of something removed: a
+        // second pass must not find it (`[PERSON]a.call`).
+        || matches!(prev_char(text, s), Some('[' | ']' | '\\' | '/' | '.' | '-' | '@'))
     {
         return false;
     }
@@ -1443,5 +1445,9 @@ mod tests {
         // Named in a log first, then called the attacker's: an indicator.
         let t = "user=\"forticloud-sync\" ... attacker created local VPN user \"forticloud-sync\"";
         assert!(of_kind(t, Kind::Account).is_empty());
+        // Found by the property test `known_names_never_survive`: the
+        // first pass left "a.call" glued to a placeholder; a second pass
+        // took it for a login.
+        assert!(of_kind("[PERSON] [PERSON]a.call sign", Kind::Account).is_empty());
     }
 }
