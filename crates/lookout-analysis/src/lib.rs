@@ -146,6 +146,10 @@ fn analyze_at(
     } else {
         None
     };
+    let mut indicators = indicators;
+    if let Some(archive) = &archive {
+        drop_member_names(&mut indicators, archive);
+    }
     let mut rule_matches = match rules {
         Some(rules) => rules.scan(data, &mut ctx),
         None => Vec::new(),
@@ -188,6 +192,30 @@ fn analyze_at(
     };
     analysis.verdict = verdict::judge(&analysis);
     analysis
+}
+
+/// A container's raw strings run its members' names into the bytes that
+/// follow them (`invoice.pdf.exePK`, `readme.txtplease`), which read as
+/// host names. The members are analysed on their own; their names and
+/// such run-ons are not indicators of the container.
+fn drop_member_names(indicators: &mut Indicators, archive: &Archive) {
+    let names: Vec<String> = archive
+        .entries
+        .iter()
+        .map(|e| {
+            e.path
+                .rsplit(['/', '\\'])
+                .next()
+                .unwrap_or(&e.path)
+                .to_ascii_lowercase()
+        })
+        .filter(|n| n.contains('.'))
+        .collect();
+    indicators.domains.retain(|d| {
+        !names
+            .iter()
+            .any(|n| d.to_ascii_lowercase().starts_with(n.as_str()))
+    });
 }
 
 fn office_type(detected: FileType, container: &str) -> FileType {

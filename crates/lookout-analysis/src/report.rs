@@ -331,6 +331,9 @@ pub struct Verdict {
 pub enum VerdictLevel {
     /// Nothing suspicious found (which is not proof of safety).
     NoFindings,
+    /// Only an anti-virus test file (EICAR) matched: harmless, though
+    /// security products treat it as malware.
+    TestFile,
     /// Traits common in malware but also in legitimate files.
     Suspicious,
     /// A rule for known malware or a test file matched, or the file does
@@ -339,16 +342,19 @@ pub enum VerdictLevel {
 }
 
 impl VerdictLevel {
-    pub const ALL: [VerdictLevel; 3] = [
+    pub const ALL: [VerdictLevel; 4] = [
         VerdictLevel::NoFindings,
+        VerdictLevel::TestFile,
         VerdictLevel::Suspicious,
         VerdictLevel::Malicious,
     ];
 
-    /// As in the JSON (`no_findings`, `suspicious`, `malicious`).
+    /// As in the JSON (`no_findings`, `test_file`, `suspicious`,
+    /// `malicious`).
     pub fn id(self) -> &'static str {
         match self {
             VerdictLevel::NoFindings => "no_findings",
+            VerdictLevel::TestFile => "test_file",
             VerdictLevel::Suspicious => "suspicious",
             VerdictLevel::Malicious => "malicious",
         }
@@ -358,10 +364,12 @@ impl VerdictLevel {
         VerdictLevel::ALL.into_iter().find(|level| level.id() == id)
     }
 
-    /// For people: `No findings`, `Suspicious`, `Malicious`.
+    /// For people: `No findings`, `Test file (harmless)`, `Suspicious`,
+    /// `Malicious`.
     pub fn label(self) -> &'static str {
         match self {
             VerdictLevel::NoFindings => "No findings",
+            VerdictLevel::TestFile => "Test file (harmless)",
             VerdictLevel::Suspicious => "Suspicious",
             VerdictLevel::Malicious => "Malicious",
         }

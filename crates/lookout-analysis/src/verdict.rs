@@ -22,18 +22,25 @@ pub(crate) fn judge(analysis: &Analysis) -> Verdict {
             reasons.push(finding.reason.clone());
         }
     }
-    let level = findings
+    let worst = findings
         .first()
         .map_or(VerdictLevel::NoFindings, |f| f.level);
     let what = describe(analysis);
-    let test_file_only = level == VerdictLevel::Malicious
+    // The test file alone: its own level, so that the heading never says
+    // "Malicious" over "It is harmless".
+    let test_file_only = worst == VerdictLevel::Malicious
         && findings
             .iter()
             .filter(|f| f.level == VerdictLevel::Malicious)
             .all(|f| f.reason.contains("EICAR"));
+    let level = if test_file_only {
+        VerdictLevel::TestFile
+    } else {
+        worst
+    };
 
     let (summary, next_steps): (String, &[&str]) = match level {
-        _ if test_file_only => (
+        VerdictLevel::TestFile => (
             format!(
                 "{what}: the EICAR anti-virus test file. It is harmless, but security products will treat it as malware."
             ),
@@ -246,6 +253,15 @@ fn visit_entry(entry: &crate::ArchiveEntry, within: &str, findings: &mut Vec<Fin
     } else {
         format!("{within} › {}", entry.path)
     };
+    if let Some((shown, real)) = double_extension(&entry.path) {
+        findings.push(Finding {
+            level: VerdictLevel::Suspicious,
+            reason: format!(
+                "{path} has a double extension: Windows hides the last one (.{real}), so it shows \
+                 as a harmless .{shown} file while it opens as a program."
+            ),
+        });
+    }
     match &entry.analysis {
         Some(member) => collect(member, &path, findings),
         None if entry.encrypted => findings.push(Finding {
@@ -255,5 +271,55 @@ fn visit_entry(entry: &crate::ArchiveEntry, within: &str, findings: &mut Vec<Fin
             ),
         }),
         None => {}
+    }
+}
+
+/// Extensions of what people open without a second thought.
+const SHOWN_AS: &[&str] = &[
+    "pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "rtf", "txt", "csv", "jpg", "jpeg", "png",
+    "gif", "bmp", "mp3", "mp4", "zip", "rar", "htm", "html", "odt", "ods",
+];
+
+/// Extensions Windows runs or hands to a script host.
+const RUNS_AS: &[&str] = &[
+    "exe", "scr", "com", "pif", "bat", "cmd", "js", "jse", "vbs", "vbe", "wsf", "wsh", "hta",
+    "lnk", "msi", "cpl", "ps1", "jar", "dll",
+];
+
+/// `invoice.pdf.exe` → `("pdf", "exe")`: a document's extension followed
+/// by a program's, the oldest disguise there is.
+pub(crate) fn double_extension(path: &str) -> Option<(String, String)> {
+    let name = path
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
+    let mut parts = name.rsplit('.');
+    let real = parts.next()?.trim().to_owned();
+    let shown = parts.next()?.trim().to_owned();
+    // A name before the extensions: ".pdf.exe" alone is no disguise.
+    parts.next().filter(|stem| !stem.is_empty())?;
+    (RUNS_AS.contains(&real.as_str()) && SHOWN_AS.contains(&shown.as_str()))
+        .then_some((shown, real))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::double_extension;
+
+    #[test]
+    fn double_extensions_are_a_document_then_a_program() {
+        assert_eq!(
+            double_extension("invoices/Invoice.PDF.exe"),
+            Some(("pdf".into(), "exe".into()))
+        );
+        assert_eq!(
+            double_extension("crew list.xlsx .scr"),
+            Some(("xlsx".into(), "scr".into())),
+            "spaces before the last dot hide it further"
+        );
+        assert_eq!(double_extension("report.pdf"), None);
+        assert_eq!(double_extension("setup.x64.exe"), None);
+        assert_eq!(double_extension("archive.tar.gz"), None);
     }
 }

@@ -53,7 +53,10 @@ fn hashes_match_coreutils() {
 fn eicar_is_named_as_the_test_file() {
     let analysis = analyse(samples::EICAR);
     assert_eq!(rule_names(&analysis), ["EICAR_test_file"]);
-    assert_eq!(analysis.verdict.level, VerdictLevel::Malicious);
+    // Its own level: a heading of "Malicious" over "It is harmless" said
+    // two things at once.
+    assert_eq!(analysis.verdict.level, VerdictLevel::TestFile);
+    assert_eq!(analysis.verdict.level.label(), "Test file (harmless)");
     assert!(
         analysis.verdict.summary.contains("EICAR"),
         "{}",
@@ -261,7 +264,7 @@ fn the_json_keeps_its_documented_shape() {
     let analysis = analyse(samples::EICAR);
     let json = serde_json::to_value(&analysis).expect("serialises");
     assert_eq!(json["schema"], "lookout-analysis/1");
-    assert_eq!(json["verdict"]["level"], "malicious");
+    assert_eq!(json["verdict"]["level"], "test_file");
     assert_eq!(
         json["hashes"]["sha256"],
         "275a021bbfb6489e54d471899f7db9d1663fc695ec2fe2a2c4538aabf651fd0f"

@@ -377,3 +377,30 @@ fn hostile_archives_do_not_panic() {
         let _ = run(&input);
     }
 }
+
+/// A program named like a document inside an archive is called out, and
+/// the members' names (run on into the bytes after them in the container)
+/// are not reported as host names.
+#[test]
+fn double_extensions_are_flagged_and_member_names_are_not_indicators() {
+    let analysis = run(&samples::zip(&[
+        (
+            "invoice.pdf.exe",
+            &samples::pe(&[("KERNEL32.dll", &["ExitProcess"])], &[]),
+        ),
+        ("readme.txt", b"please pay the invoice today\n"),
+    ]));
+    let reasons = analysis.verdict.reasons.join(" ");
+    assert!(
+        reasons.contains("invoice.pdf.exe has a double extension"),
+        "{reasons}"
+    );
+    assert!(analysis.verdict.level >= lookout_analysis::VerdictLevel::Suspicious);
+    for domain in &analysis.indicators.domains {
+        assert!(
+            !domain.starts_with("invoice.pdf") && !domain.starts_with("readme.txt"),
+            "a member's name taken for a host: {domain} in {:?}",
+            analysis.indicators.domains
+        );
+    }
+}

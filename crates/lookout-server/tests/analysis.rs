@@ -129,6 +129,11 @@ async fn samples_are_analysed_and_shown_with_a_verdict() {
             let (path, page) = analyse(&server, &client, name, &bytes, "amber").await;
             assert!(page.contains(expected), "{name}: {page}");
             assert!(page.contains(rule), "{name}: no {rule}");
+            if name == "test.com" {
+                // One message: the heading agrees with "It is harmless".
+                assert!(page.contains("<h2>Test file (harmless)</h2>"), "{page}");
+                assert!(!page.contains("<h2>Malicious</h2>"));
+            }
             assert_eq!(
                 element_text(&page, "sha256"),
                 hex::encode(Sha256::digest(&bytes)),

@@ -279,6 +279,7 @@ impl DetailPage {
             VerdictLevel::Malicious => "verdict malicious",
             VerdictLevel::Suspicious => "verdict suspicious",
             VerdictLevel::NoFindings => "verdict clean",
+            VerdictLevel::TestFile => "verdict test-file",
         }
     }
     fn verdict_label(&self, level: &str) -> &'static str {
