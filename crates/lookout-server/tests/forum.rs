@@ -359,6 +359,12 @@ async fn members_post_quote_edit_and_delete_named_or_under_a_pseudonym() {
 
         // Quoting fills the reply form with the quoted post.
         let (_, page) = get(&tom, &server.url(&format!("{thread}?quote=2"))).await;
+        // The reply box says how widely the reply will be shared.
+        let level = element_text(&page, "reply-level");
+        assert!(level.starts_with("Your reply and its files are shared like the thread"), "{level}");
+        let reminder = &page[page.find("id=\"reply-level\"").unwrap()..];
+        let reminder = reminder.split("</p>").next().unwrap();
+        assert!(reminder.contains("class=\"tlp tlp-"), "{reminder}");
         assert!(
             page.contains(&format!("{oskar_here} wrote in [#2](#p2):")),
             "{page}"

@@ -166,7 +166,15 @@ async fn published_incidents_are_scrubbed_and_shown_within_clearance() {
         let reference = first_id(&list, "href=\"/incidents/");
         let (status, detail) = get(&owner, &server.url(&format!("/incidents/{reference}"))).await;
         assert_eq!(status, 200);
-        assert!(detail.contains("TLP:AMBER"));
+        // The level once, as a badge in FIRST's colours, with who may read it.
+        let sharing = &detail[detail.find("<p id=\"sharing\">").expect("the level")..];
+        let sharing = sharing.split("</p>").next().unwrap();
+        assert!(
+            sharing.contains("<span class=\"tlp tlp-amber\">TLP:AMBER</span>")
+                && sharing.ends_with("organisations, need to know"),
+            "{sharing}"
+        );
+        assert_eq!(detail.matches("TLP:AMBER").count(), 1, "{detail}");
         assert!(detail.contains("Reported by"));
         assert!(
             !detail.contains("53°58") && !detail.contains("53°30"),

@@ -96,7 +96,7 @@ fn text_output_starts_with_the_verdict() {
     let output = analyze(&[path.as_os_str()]);
     assert!(output.status.success());
     let text = String::from_utf8_lossy(&output.stdout);
-    assert!(text.starts_with("MALICIOUS: "), "{text}");
+    assert!(text.starts_with("TEST FILE (HARMLESS): "), "{text}");
     assert!(text.contains("EICAR anti-virus test file"), "{text}");
     assert!(text.contains("What to do:\n  1. "), "{text}");
     assert!(

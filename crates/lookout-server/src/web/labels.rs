@@ -42,6 +42,14 @@ pub trait Labels {
             _ => "tlp tlp-clear",
         }
     }
+    /// Who may read a level, without its name ("members' organisations,
+    /// need to know"), for beside its badge.
+    fn tlp_meaning(&self, id: &str) -> &'static str {
+        let label = self.tlp_label(id);
+        label
+            .split_once(" — ")
+            .map_or(label, |(_, meaning)| meaning)
+    }
     fn tlp_label(&self, id: &str) -> &'static str {
         catalogue::find(catalogue::TLP_LEVELS, id).map_or("", |e| e.label)
     }
