@@ -134,10 +134,9 @@ async fn staff_view(
     }
     let mut view = StaffView::default();
     if analyst {
-        let waiting = reports::list(&state.db, "new", 200).await?;
         view.triage = Some(Triage {
             by_status: reports::count_by_status(&state.db).await?,
-            oldest_new: waiting.iter().map(|r| r.received_hour).min(),
+            oldest_new: reports::oldest_received(&state.db, "new").await?,
         });
         view.drafts = advisories::list_drafts(&state.db, SHOWN as i64).await?;
     }

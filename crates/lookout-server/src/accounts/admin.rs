@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -17,6 +17,7 @@ use super::store;
 use crate::audit::{self, Actor};
 use crate::state::AppState;
 use crate::web::confirm::{self, Confirmation, Confirmed};
+use crate::web::paging::{Pages, page_base};
 use crate::web::templates::{Page, format_time, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
@@ -184,11 +185,58 @@ pub async fn refuse_application(
 struct OrganisationsPage {
     page: Page,
     orgs: Vec<Organisation>,
+    members: Vec<(i64, i64)>,
+    /// The piece of a name the list is narrowed to.
+    q: String,
     kinds: Vec<(&'static str, &'static str)>,
     name: String,
     kind: String,
     error: Option<String>,
     clearances: [(&'static str, &'static str); 4],
+}
+
+impl OrganisationsPage {
+    fn member_count(&self, org: &i64) -> i64 {
+        self.members
+            .iter()
+            .find(|(id, _)| id == org)
+            .map_or(0, |(_, n)| *n)
+    }
+
+    /// The page, its list narrowed to names containing `q`, with the add
+    /// form holding `name` and `kind`.
+    async fn build(
+        state: &AppState,
+        visitor: &Visitor,
+        q: &str,
+        (name, kind): (String, String),
+        error: Option<String>,
+    ) -> Result<OrganisationsPage, AppError> {
+        let q: String = q.trim().chars().take(100).collect();
+        let needle = q.to_lowercase();
+        let orgs = store::list_orgs(&state.db)
+            .await?
+            .into_iter()
+            .filter(|o| o.name.to_lowercase().contains(&needle))
+            .collect();
+        Ok(OrganisationsPage {
+            page: Page::new(visitor, "Organisations"),
+            orgs,
+            members: store::member_counts(&state.db).await?,
+            q,
+            kinds: org_kinds(),
+            name,
+            kind,
+            error,
+            clearances: CLEARANCES,
+        })
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OrganisationsQuery {
+    q: String,
 }
 
 const CLEARANCES: [(&str, &str); 4] = [
@@ -208,16 +256,17 @@ fn org_kinds() -> Vec<(&'static str, &'static str)> {
 pub async fn organisations(
     State(state): State<AppState>,
     Admin { visitor, .. }: Admin,
+    Query(query): Query<OrganisationsQuery>,
 ) -> Result<Response, AppError> {
-    render(&OrganisationsPage {
-        page: Page::new(&visitor, "Organisations"),
-        orgs: store::list_orgs(&state.db).await?,
-        kinds: org_kinds(),
-        name: String::new(),
-        kind: String::new(),
-        error: None,
-        clearances: CLEARANCES,
-    })
+    let page = OrganisationsPage::build(
+        &state,
+        &visitor,
+        &query.q,
+        (String::new(), String::new()),
+        None,
+    )
+    .await?;
+    render(&page)
 }
 
 #[derive(Deserialize, Default)]
@@ -262,15 +311,10 @@ pub async fn create_organisation(
     };
     match outcome {
         Ok(()) => Ok(Redirect::to("/admin/organisations").into_response()),
-        Err(message) => render_invalid(&OrganisationsPage {
-            page: Page::new(&visitor, "Organisations"),
-            orgs: store::list_orgs(&state.db).await?,
-            kinds: org_kinds(),
-            name: form.name,
-            kind: form.kind,
-            error: Some(message),
-            clearances: CLEARANCES,
-        }),
+        Err(message) => render_invalid(
+            &OrganisationsPage::build(&state, &visitor, "", (form.name, form.kind), Some(message))
+                .await?,
+        ),
     }
 }
 
@@ -281,6 +325,8 @@ struct UsersPage {
     users: Vec<UserRow>,
     orgs: Vec<Organisation>,
     roles: Vec<Role>,
+    query: UsersQuery,
+    pages: Pages,
 }
 
 impl UsersPage {
@@ -291,17 +337,60 @@ impl UsersPage {
     fn role_label(&self, role: &str) -> &'static str {
         Role::parse(role).map_or("?", Role::label)
     }
+    fn page_base(&self) -> String {
+        self.query.page_base()
+    }
+}
+
+/// Accounts on one page of the members' list.
+const USERS_PAGE: i64 = 50;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct UsersQuery {
+    /// A piece of the name or e-mail address.
+    q: String,
+    /// An organisation's id; anything else means any organisation.
+    org: String,
+    page: i64,
+}
+
+impl UsersQuery {
+    fn org_id(&self) -> Option<i64> {
+        self.org.parse().ok()
+    }
+    fn page_base(&self) -> String {
+        let org = self.org_id().map(|o| o.to_string()).unwrap_or_default();
+        page_base("/admin/users", &[("q", self.q.trim()), ("org", &org)])
+    }
 }
 
 pub async fn users(
     State(state): State<AppState>,
     Admin { visitor, .. }: Admin,
+    Query(query): Query<UsersQuery>,
 ) -> Result<Response, AppError> {
+    let text: String = query.q.trim().chars().take(100).collect();
+    let requested = query.page.max(1);
+    let (users, total) = store::find_users(
+        &state.db,
+        &text,
+        query.org_id(),
+        USERS_PAGE,
+        (requested - 1).saturating_mul(USERS_PAGE),
+    )
+    .await?;
+    let pages = Pages::new(query.page, total, USERS_PAGE);
+    if let Some(page) = pages.moved(query.page) {
+        return Ok(Redirect::to(&format!("{}{page}", query.page_base())).into_response());
+    }
     render(&UsersPage {
         page: Page::new(&visitor, "Members"),
-        users: store::list_users(&state.db, None).await?,
+        users,
         orgs: store::list_orgs(&state.db).await?,
         roles: Role::ALL.to_vec(),
+        query,
+        pages,
     })
 }
 

@@ -176,6 +176,47 @@ pub async fn list_users(db: &Db, org_id: Option<i64>) -> Result<Vec<UserRow>, St
     Ok(rows)
 }
 
+/// The accounts whose name or e-mail contains `text` (all when empty),
+/// optionally of one organisation: one page, by e-mail, and how many.
+pub async fn find_users(
+    db: &Db,
+    text: &str,
+    org_id: Option<i64>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<UserRow>, i64), StoreError> {
+    const WHERE: &str = "($1 = '' OR UPPER(email) LIKE $1 ESCAPE '\\' \
+         OR UPPER(display_name) LIKE $1 ESCAPE '\\') AND ($2 < 0 OR org_id = $2)";
+    let pattern = crate::db::contains_pattern(text);
+    let org = org_id.unwrap_or(-1);
+    let sql =
+        format!("SELECT {USER_COLUMNS} FROM users WHERE {WHERE} ORDER BY email LIMIT $3 OFFSET $4");
+    let rows = sqlx::query_as::<_, UserRow>(sqlx::AssertSqlSafe(sql))
+        .bind(&pattern)
+        .bind(org)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&db.pool)
+        .await?;
+    let total = sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM users WHERE {WHERE}"
+    )))
+    .bind(&pattern)
+    .bind(org)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok((rows, total))
+}
+
+/// How many accounts each organisation has.
+pub async fn member_counts(db: &Db) -> Result<Vec<(i64, i64)>, StoreError> {
+    Ok(sqlx::query_as(
+        "SELECT org_id, COUNT(*) FROM users WHERE org_id IS NOT NULL GROUP BY org_id",
+    )
+    .fetch_all(&db.pool)
+    .await?)
+}
+
 /// Who disables an account. An org-admin may re-enable only an account
 /// their organisation disabled, never one the portal's operators did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -189,6 +189,25 @@ pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     }
 }
 
+/// A `LIKE … ESCAPE '\\'` pattern matching text that contains `piece`,
+/// upper-cased (compare with `UPPER(column)`: SQLite's LIKE ignores ASCII
+/// case, PostgreSQL's does not); empty for an empty piece. The reader's
+/// `%` and `_` are matched as themselves.
+pub fn contains_pattern(piece: &str) -> String {
+    if piece.is_empty() {
+        return String::new();
+    }
+    let mut pattern = String::from("%");
+    for c in piece.to_uppercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
 pub fn now() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)

@@ -5,7 +5,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::store::{self, Filter, IncidentRow};
@@ -19,6 +19,7 @@ use crate::sharing::{Catalogue, catalogue, sea_areas};
 use crate::state::AppState;
 use crate::web::AppError;
 use crate::web::labels::Labels;
+use crate::web::paging::{Pages, page_base};
 use crate::web::templates::{Page, render};
 
 pub const PAGE_SIZE: i64 = 50;
@@ -32,6 +33,8 @@ pub struct ListQuery {
     pub tlp: String,
     pub from: String,
     pub to: String,
+    /// A piece of the reference or the title.
+    pub q: String,
     pub page: i64,
 }
 
@@ -69,27 +72,25 @@ impl ListQuery {
             ),
             from: date(&self.from, "first", &mut problems),
             to: date(&self.to, "last", &mut problems),
+            text: self.q.trim().chars().take(100).collect(),
         };
         (filter, problems)
     }
 
-    /// This query's URL for another page.
-    pub fn page_url(&self, page: i64) -> String {
-        let mut url = url::form_urlencoded::Serializer::new(String::new());
-        for (key, value) in [
-            ("class", &self.class),
-            ("sea_area", &self.sea_area),
-            ("vessel_type", &self.vessel_type),
-            ("tlp", &self.tlp),
-            ("from", &self.from),
-            ("to", &self.to),
-        ] {
-            if !value.is_empty() {
-                url.append_pair(key, value);
-            }
-        }
-        url.append_pair("page", &page.to_string());
-        format!("/incidents?{}", url.finish())
+    /// This query's URL for another page, without the number.
+    pub fn page_base(&self) -> String {
+        page_base(
+            "/incidents",
+            &[
+                ("q", self.q.trim()),
+                ("class", &self.class),
+                ("sea_area", &self.sea_area),
+                ("vessel_type", &self.vessel_type),
+                ("tlp", &self.tlp),
+                ("from", &self.from),
+                ("to", &self.to),
+            ],
+        )
     }
 }
 
@@ -100,9 +101,7 @@ struct ListPage {
     query: ListQuery,
     problems: Vec<String>,
     incidents: Vec<IncidentRow>,
-    total: i64,
-    page_number: i64,
-    pages: i64,
+    pages: Pages,
 }
 
 impl Catalogue for ListPage {}
@@ -115,24 +114,26 @@ pub async fn list(
 ) -> Result<Response, AppError> {
     let clearance = Clearance::of(&state.db, &user).await?;
     let (filter, problems) = query.filter();
-    let page_number = query.page.max(1);
+    let requested = query.page.max(1);
     let (incidents, total) = store::list_visible(
         &state.db,
         now(),
         &clearance,
         &filter,
         PAGE_SIZE,
-        (page_number - 1).saturating_mul(PAGE_SIZE),
+        (requested - 1).saturating_mul(PAGE_SIZE),
     )
     .await?;
+    let pages = Pages::new(query.page, total, PAGE_SIZE);
+    if let Some(page) = pages.moved(query.page) {
+        return Ok(Redirect::to(&format!("{}{page}", query.page_base())).into_response());
+    }
     render(&ListPage {
         page: Page::new(&visitor, "Incidents"),
         query,
         problems,
         incidents,
-        total,
-        page_number,
-        pages: (total + PAGE_SIZE - 1) / PAGE_SIZE,
+        pages,
     })
 }
 

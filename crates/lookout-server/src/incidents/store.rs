@@ -146,11 +146,14 @@ pub struct Filter {
     /// one-day filter cannot find the exact day of a month's incident.
     pub from: String,
     pub to: String,
+    /// A piece of the reference or the title.
+    pub text: String,
 }
 
 const FILTERS: &str = "($4 = '' OR class = $4) AND ($5 = '' OR sea_area = $5) \
      AND ($6 = '' OR vessel_type = $6) AND ($7 = '' OR tlp = $7) \
-     AND ($8 = '' OR period_end >= $8) AND ($9 = '' OR period_start <= $9)";
+     AND ($8 = '' OR period_end >= $8) AND ($9 = '' OR period_start <= $9) \
+     AND ($10 = '' OR UPPER(ref) LIKE $10 ESCAPE '\\' OR UPPER(title) LIKE $10 ESCAPE '\\')";
 
 fn filter_args(
     now: i64,
@@ -173,6 +176,8 @@ fn filter_args(
     ] {
         args.add(value.clone()).map_err(bad)?;
     }
+    args.add(crate::db::contains_pattern(&filter.text))
+        .map_err(bad)?;
     Ok(args)
 }
 
@@ -191,7 +196,7 @@ pub async fn list_visible(
 ) -> Result<(Vec<IncidentRow>, i64), sqlx::Error> {
     let sql = format!(
         "SELECT {MEMBER_COLUMNS} FROM incidents WHERE {VISIBLE} AND {FILTERS} \
-         ORDER BY {MEMBER_ORDER} LIMIT $10 OFFSET $11"
+         ORDER BY {MEMBER_ORDER} LIMIT $11 OFFSET $12"
     );
     let rows = sqlx::query_as_with::<_, IncidentRow, _>(
         sqlx::AssertSqlSafe(sql),

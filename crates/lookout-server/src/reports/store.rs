@@ -253,13 +253,61 @@ pub async fn count_by_status(db: &Db) -> Result<Vec<(String, i64)>, ReportStoreE
 
 /// The triage inbox: reports in `status` ('' for all), newest hour first
 /// (within an hour in no order that says anything: ids are random).
-pub async fn list(db: &Db, status: &str, limit: i64) -> Result<Vec<ReportRow>, ReportStoreError> {
+/// What the triage list shows: `status` is a status, "open" (not yet
+/// decided) or empty (all); `reference` a piece of a reference.
+#[derive(Debug, Default)]
+pub struct InboxFilter {
+    pub status: String,
+    pub reference: String,
+    pub class: String,
+    pub sea_area: String,
+}
+
+const INBOX_WHERE: &str = "($1 = '' OR status = $1 \
+     OR ($1 = 'open' AND status IN ('new', 'triaged', 'needs-information'))) \
+     AND ($2 = '' OR UPPER(ref) LIKE $2 ESCAPE '\\') AND ($3 = '' OR class = $3) \
+     AND ($4 = '' OR sea_area = $4)";
+
+/// When the oldest report of `status` arrived (its hour).
+pub async fn oldest_received(db: &Db, status: &str) -> Result<Option<i64>, ReportStoreError> {
+    Ok(sqlx::query_scalar::<_, Option<i64>>(
+        "SELECT MIN(received_hour) FROM reports WHERE status = $1",
+    )
+    .bind(status)
+    .fetch_one(&db.pool)
+    .await?)
+}
+
+/// How many reports `filter` keeps.
+pub async fn count_inbox(db: &Db, filter: &InboxFilter) -> Result<i64, ReportStoreError> {
+    let sql = format!("SELECT COUNT(*) FROM reports WHERE {INBOX_WHERE}");
+    Ok(sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(sql))
+        .bind(&filter.status)
+        .bind(crate::db::contains_pattern(&filter.reference))
+        .bind(&filter.class)
+        .bind(&filter.sea_area)
+        .fetch_one(&db.pool)
+        .await?)
+}
+
+/// One page of the reports `filter` keeps, newest first.
+pub async fn list(
+    db: &Db,
+    filter: &InboxFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ReportRow>, ReportStoreError> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM reports WHERE ($1 = '' OR status = $1) ORDER BY received_hour DESC, ref LIMIT $2"
+        "SELECT {COLUMNS} FROM reports WHERE {INBOX_WHERE} \
+         ORDER BY received_hour DESC, ref LIMIT $5 OFFSET $6"
     );
     Ok(sqlx::query_as::<_, ReportRow>(sqlx::AssertSqlSafe(sql))
-        .bind(status)
+        .bind(&filter.status)
+        .bind(crate::db::contains_pattern(&filter.reference))
+        .bind(&filter.class)
+        .bind(&filter.sea_area)
         .bind(limit)
+        .bind(offset)
         .fetch_all(&db.pool)
         .await?)
 }

@@ -8,12 +8,14 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::model::SealedBody;
-use super::store::{self, Message, ReportRow};
+use super::store::{self, InboxFilter, Message, ReportRow};
 use crate::accounts::extract::Analyst;
 use crate::audit::{self, Actor};
-use crate::sharing::catalogue::STATUSES;
+use crate::sharing::Catalogue;
+use crate::sharing::catalogue::{self, STATUSES};
 use crate::state::AppState;
 use crate::web::labels::Labels;
+use crate::web::paging::{Pages, page_base};
 use crate::web::templates::{Page, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
@@ -22,32 +24,101 @@ use crate::web::{AppError, Visitor};
 struct InboxPage {
     page: Page,
     reports: Vec<ReportRow>,
-    status: String,
+    query: InboxQuery,
+    pages: Pages,
 }
 
 impl Labels for InboxPage {}
+impl Catalogue for InboxPage {}
+
+impl InboxPage {
+    fn page_base(&self) -> String {
+        self.query.page_base()
+    }
+}
+
+/// Reports shown on one page of the triage list.
+const INBOX_PAGE: i64 = 50;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct InboxQuery {
-    status: String,
+    /// Absent: the reports still to decide on ("open"); empty: all.
+    status: Option<String>,
+    q: String,
+    class: String,
+    sea_area: String,
+    page: i64,
+}
+
+impl InboxQuery {
+    /// The filter to apply, with unknown values dropped: a hand-edited URL
+    /// gets a wider list, not an error.
+    fn filter(&self) -> InboxFilter {
+        let status = match self.status.as_deref() {
+            None => "open",
+            Some(s) if s == "open" || STATUSES.iter().any(|(id, _)| *id == s) => s,
+            Some(_) => "",
+        };
+        let keep = |value: &str, ok: bool| if ok { value.to_string() } else { String::new() };
+        InboxFilter {
+            status: status.to_string(),
+            reference: self.q.trim().chars().take(40).collect(),
+            class: keep(&self.class, catalogue::class_by_id(&self.class).is_some()),
+            sea_area: keep(
+                &self.sea_area,
+                crate::sharing::sea_areas::by_id(&self.sea_area).is_some(),
+            ),
+        }
+    }
+
+    fn page_base(&self) -> String {
+        let filter = self.filter();
+        page_base(
+            "/triage",
+            &[
+                (
+                    "status",
+                    if filter.status.is_empty() {
+                        "all"
+                    } else {
+                        &filter.status
+                    },
+                ),
+                ("q", &filter.reference),
+                ("class", &filter.class),
+                ("sea_area", &filter.sea_area),
+            ],
+        )
+    }
+
+    fn status_shown(&self) -> String {
+        let status = self.filter().status;
+        if status.is_empty() {
+            "all".into()
+        } else {
+            status
+        }
+    }
 }
 
 pub async fn inbox(
     State(state): State<AppState>,
     Analyst { visitor, .. }: Analyst,
-    Query(q): Query<InboxQuery>,
+    Query(query): Query<InboxQuery>,
 ) -> Result<Response, AppError> {
-    let status = if q.status.is_empty() || STATUSES.iter().any(|(s, _)| *s == q.status) {
-        q.status
-    } else {
-        String::new()
-    };
-    let reports = store::list(&state.db, &status, 200).await?;
+    let filter = query.filter();
+    let total = store::count_inbox(&state.db, &filter).await?;
+    let pages = Pages::new(query.page, total, INBOX_PAGE);
+    if let Some(page) = pages.moved(query.page) {
+        return Ok(Redirect::to(&format!("{}{page}", query.page_base())).into_response());
+    }
+    let reports = store::list(&state.db, &filter, pages.size, pages.offset()).await?;
     render(&InboxPage {
         page: Page::new(&visitor, "Triage"),
         reports,
-        status,
+        query,
+        pages,
     })
 }
 

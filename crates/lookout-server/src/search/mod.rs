@@ -73,8 +73,42 @@ pub struct SearchQuery {
 struct Section {
     scope: &'static str,
     label: &'static str,
-    hits: Vec<Hit>,
+    hits: Vec<Alike>,
     has_more: bool,
+}
+
+/// A hit and how many more of the same kind and title followed it: six
+/// demo incidents titled "Phishing e-mail to the crew" are one line, not
+/// six that look the same.
+struct Alike {
+    hit: Hit,
+    more: usize,
+}
+
+impl Alike {
+    /// Where the reader sees all of them, when there is such a list.
+    fn all_link(&self) -> Option<String> {
+        (self.hit.kind == "incident").then(|| {
+            let title: String =
+                url::form_urlencoded::byte_serialize(self.hit.title.as_bytes()).collect();
+            format!("/incidents?q={title}")
+        })
+    }
+}
+
+/// `hits` with each run of the same kind and title folded into its first.
+fn fold_alike(hits: Vec<Hit>) -> Vec<Alike> {
+    let mut folded: Vec<Alike> = Vec::new();
+    for hit in hits {
+        match folded
+            .iter_mut()
+            .find(|a| a.hit.kind == hit.kind && a.hit.title == hit.title)
+        {
+            Some(first) => first.more += 1,
+            None => folded.push(Alike { hit, more: 0 }),
+        }
+    }
+    folded
 }
 
 #[derive(Template)]
@@ -118,28 +152,36 @@ pub async fn page(
     } else {
         1
     };
-    let (per_page, offset) = match chosen {
-        Some(_) => (PER_PAGE, (page_number - 1) * PER_PAGE),
-        None => (PER_KIND, 0),
+    // Searching everything reads a few more than it shows, so that hits
+    // folded together still leave PER_KIND lines of each kind.
+    let (per_page, offset, read) = match chosen {
+        Some(_) => (PER_PAGE, (page_number - 1) * PER_PAGE, PER_PAGE + 1),
+        None => (PER_KIND, 0, PER_KIND * 4 + 1),
     };
     let mut sections = Vec::new();
     for (scope, label, kind) in SCOPES {
         if chosen.is_some_and(|(id, _, _)| *id != scope) {
             continue;
         }
-        let mut hits = find(
+        let mut found = find(
             &state,
             &reader,
             &Search {
                 terms: &terms,
                 kind,
                 offset,
-                limit: per_page + 1,
+                limit: read,
             },
         )
         .await?;
-        let has_more = hits.len() as i64 > per_page;
-        hits.truncate(usize::try_from(per_page).unwrap_or(0));
+        let mut has_more = found.len() as i64 == read;
+        if chosen.is_some() {
+            found.truncate(usize::try_from(per_page).unwrap_or(0));
+        }
+        let mut hits = fold_alike(found);
+        let shown = usize::try_from(per_page).unwrap_or(0);
+        has_more |= hits.len() > shown;
+        hits.truncate(shown);
         sections.push(Section {
             scope,
             label,

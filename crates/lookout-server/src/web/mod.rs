@@ -8,6 +8,7 @@ pub mod headers;
 pub mod idle;
 pub mod json;
 pub mod labels;
+pub mod paging;
 pub mod problem;
 pub mod templates;
 pub mod visitor;
