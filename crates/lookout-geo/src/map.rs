@@ -32,8 +32,10 @@
 //! `<title>` with its name and count ("Gulf of Aden: 23 incidents",
 //! "Black Sea and Sea of Azov: too few to show"), suppressed areas are
 //! hatched, and the page should show the same figures in a table beside the
-//! map ([`count_text`] gives the same words). The `<svg>` has `role="img"`,
-//! so assistive technology reads its title and description, not the shapes.
+//! map ([`count_text`] gives the same words). The `<svg>` is a labelled
+//! `role="group"` (its title and description), not an image: the areas
+//! inside are links, and an image's content is hidden from assistive
+//! technology, links included.
 //!
 //! # Privacy
 //!
@@ -169,6 +171,10 @@ pub struct MapOptions {
     /// `south` are not finite, out of -90..=90, or less than 10° apart, the
     /// defaults are used.
     pub south: f64,
+    /// Where the land is fetched from ([`land_svg`] served as a file, so
+    /// that a browser caches it): `None` draws it inline, 16 KB in every
+    /// map. Only a same-origin path is used.
+    pub land_href: Option<String>,
 }
 
 impl Default for MapOptions {
@@ -183,6 +189,7 @@ impl Default for MapOptions {
             scale_max: None,
             north: DEFAULT_NORTH,
             south: DEFAULT_SOUTH,
+            land_href: None,
         }
     }
 }
@@ -268,8 +275,21 @@ pub fn count_text(count: Option<u64>) -> String {
 /// The legend for a scale that ends at `max`: the non-empty shaded classes
 /// from low to high, then "too few to show" and "no incidents".
 pub fn legend_entries(max: u64) -> Vec<LegendEntry> {
+    legend_entries_from(max, 1)
+}
+
+/// The legend when no count below `smallest` can be shown (a figure needs
+/// that many reports behind it): classes that only such counts would fill
+/// are left out, and the lowest starts at `smallest`, so the legend never
+/// offers "1–2 incidents" on a map that cannot show them.
+///
+/// ```
+/// let legend = lookout_geo::map::legend_entries_from(100, 5);
+/// assert_eq!(legend[0].label, "5–16 incidents");
+/// ```
+pub fn legend_entries_from(max: u64, smallest: u64) -> Vec<LegendEntry> {
     let mut entries = Vec::with_capacity(SHADE_CLASSES + 2);
-    let mut low = 1;
+    let mut low = smallest.max(1);
     for (i, &high) in shade_breaks(max).iter().enumerate() {
         if high < low {
             continue;
@@ -358,7 +378,7 @@ pub fn world_map_svg(shades: &[AreaShade], dots: &[Dot], options: &MapOptions) -
     out.push_str(" 1000 ");
     push_tenths(&mut out, height);
     out.push_str(&format!(
-        r#"" role="img" aria-labelledby="{prefix}-title {prefix}-desc"><title id="{prefix}-title">"#
+        r#"" role="group" aria-labelledby="{prefix}-title {prefix}-desc"><title id="{prefix}-title">"#
     ));
     push_escaped(&mut out, &options.title);
     out.push_str(&format!(r#"</title><desc id="{prefix}-desc">"#));
@@ -375,13 +395,36 @@ pub fn world_map_svg(shades: &[AreaShade], dots: &[Dot], options: &MapOptions) -
     }
     out.push_str("</g>");
 
+    match options.land_href.as_deref().and_then(same_origin) {
+        Some(href) => {
+            out.push_str(r#"<image class="land" x="0" y="0" width="1000" height="500" href=""#);
+            push_escaped(&mut out, href);
+            out.push_str("\"/>");
+        }
+        None => push_land(&mut out),
+    }
+
+    push_dots(&mut out, dots, north, south);
+    out.push_str("</svg>");
+    out
+}
+
+fn push_land(out: &mut String) {
     out.push_str(&format!(
         r#"<path class="land" fill="{FILL_LAND}" stroke="{STROKE_LAND}" stroke-width="0.3" fill-rule="evenodd" d=""#
     ));
     out.push_str(LAND.trim());
     out.push_str("\"/>");
+}
 
-    push_dots(&mut out, dots, north, south);
+/// The land alone, as an SVG document in the map's coordinates (1000 by
+/// 500), for [`MapOptions::land_href`].
+pub fn land_svg() -> String {
+    let mut out = String::with_capacity(LAND.len() + 256);
+    out.push_str(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1000 500" width="1000" height="500">"#,
+    );
+    push_land(&mut out);
     out.push_str("</svg>");
     out
 }

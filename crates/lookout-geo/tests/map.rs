@@ -283,7 +283,8 @@ fn the_map_is_well_formed_and_accessible() {
     let root = &elements[0];
     assert_eq!(root.name, "svg");
     assert_eq!(root.attribute("xmlns"), Some("http://www.w3.org/2000/svg"));
-    assert_eq!(root.attribute("role"), Some("img"));
+    // A group, not an image: an image hides the area links inside it.
+    assert_eq!(root.attribute("role"), Some("group"));
     let labelled_by = root.attribute("aria-labelledby").expect("labelled");
     for id in labelled_by.split_whitespace() {
         let target = elements
@@ -608,4 +609,48 @@ fn the_map_is_small_on_the_wire() {
         areas_only.len()
     );
     assert!(compressed < 20 * 1024, "{compressed} bytes gzip-compressed");
+}
+
+#[test]
+fn land_from_a_file_leaves_the_outline_out_of_the_page() {
+    let inline = world_map_svg(&every_area(), &[], &MapOptions::default());
+    let linked = world_map_svg(
+        &every_area(),
+        &[],
+        &MapOptions {
+            land_href: Some("/static/land.svg".into()),
+            ..MapOptions::default()
+        },
+    );
+    assert!(linked.contains(
+        r#"<image class="land" x="0" y="0" width="1000" height="500" href="/static/land.svg"/>"#
+    ));
+    assert!(
+        inline.len() > linked.len() + 10_000,
+        "{} vs {}",
+        inline.len(),
+        linked.len()
+    );
+    assert!(lookout_geo::map::land_svg().starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    // Another site's land is never fetched.
+    let elsewhere = world_map_svg(
+        &every_area(),
+        &[],
+        &MapOptions {
+            land_href: Some("https://tiles.example/land.svg".into()),
+            ..MapOptions::default()
+        },
+    );
+    assert!(!elsewhere.contains("tiles.example"));
+}
+
+#[test]
+fn the_legend_offers_no_band_that_suppression_makes_impossible() {
+    let legend = lookout_geo::map::legend_entries_from(40, 5);
+    assert!(
+        legend
+            .iter()
+            .all(|e| !e.label.starts_with("1–") && !e.label.starts_with("2–"))
+    );
+    assert!(legend[0].label.starts_with("5"), "{:?}", legend[0]);
 }

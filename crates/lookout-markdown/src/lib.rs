@@ -215,6 +215,43 @@ pub fn render(markdown: &str, limits: &Limits) -> Result<Rendered, MarkdownError
     })
 }
 
+/// `html` as [`render`] wrote it, with its headings moved so that the
+/// highest becomes `<h{top}>` and the others keep their distance below it
+/// (never past `<h6>`): a text shown right under a page's `<h1>` starts at
+/// `<h2>` whether its author wrote `#` or `##`, and the page's outline has
+/// no gap. `top` is kept within 2..=6. Only the tags [`render`] writes are
+/// touched: text that looks like a tag was escaped by it.
+///
+/// ```
+/// let html = lookout_markdown::render("## Signs\n\n### Ship", &Default::default()).unwrap().html;
+/// assert_eq!(lookout_markdown::headings_from(&html, 2), "<h2>Signs</h2>\n<h3>Ship</h3>\n");
+/// ```
+pub fn headings_from(html: &str, top: u8) -> String {
+    let top = top.clamp(2, 6);
+    let highest = (3..=6u8).find(|level| html.contains(&format!("<h{level}>")));
+    let Some(highest) = highest else {
+        return html.to_string();
+    };
+    let mut out = html.to_string();
+    // Moving up, in rising numbers (h4 → h2 before h6 → h4), and moving
+    // down in falling ones, so that no tag is met again once moved.
+    let levels: Vec<u8> = if top < highest {
+        (highest..=6).collect()
+    } else {
+        (highest..=6).rev().collect()
+    };
+    for level in levels {
+        let to = (i16::from(level) + i16::from(top) - i16::from(highest)).clamp(2, 6);
+        for (from, into) in [
+            (format!("<h{level}>"), format!("<h{to}>")),
+            (format!("</h{level}>"), format!("</h{to}>")),
+        ] {
+            out = out.replace(&from, &into);
+        }
+    }
+    out
+}
+
 /// The text of a quote of `markdown` for a reply: each line prefixed with
 /// `"> "` (empty lines with `">"`), keeping at most `max_chars` characters of
 /// the original text; when text was cut, a last quoted line `…` says so.

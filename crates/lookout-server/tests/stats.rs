@@ -650,6 +650,45 @@ async fn statistics_pages_downloads_api_and_live_updates() {
         let (status, _, html) = fetch(&member, &server.url("/stats/map")).await;
         assert_eq!(status, 200);
         assert!(html.contains("Black Sea"));
+        // Beside the map, the areas as a list, most first, each a link;
+        // the legend offers no band below what can be shown; the land is
+        // a file the browser keeps, not 16 KB in every page.
+        let list = &html[html.find("id=\"map-areas\"").expect("area list")..];
+        let list = &list[..list.find("</table>").unwrap()];
+        assert!(list.contains("<a href=\"/stats?year="), "{list}");
+        let (_, _, page) = fetch(&member, &server.url("/stats")).await;
+        let k: u64 = page
+            .split("at least ")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .and_then(|n| n.parse().ok())
+            .expect("the threshold in words");
+        let legend = &html[html.find("class=\"legend\"").unwrap()..];
+        let legend = &legend[..legend.find("</ul>").unwrap()];
+        for item in legend.split("</span>").skip(1) {
+            let low: String = item.chars().take_while(char::is_ascii_digit).collect();
+            if let Ok(low) = low.parse::<u64>() {
+                assert!(
+                    low >= k,
+                    "legend offers {low} under a threshold of {k}: {legend}"
+                );
+            }
+        }
+        assert!(html.contains("href=\"/static/land.svg\""));
+        assert!(!html.contains("<path class=\"land\""));
+        let (status, kind, land) = fetch(&member, &server.url("/static/land.svg")).await;
+        assert_eq!((status, kind.as_str()), (200, "image/svg+xml"));
+        assert!(land.contains("<path class=\"land\""));
+        // Breakdowns are tables with bars, largest first.
+        let areas = &page[page.find("id=\"h-sea_area\"").expect("sea areas")..];
+        let areas = &areas[..areas.find("</table>").unwrap()];
+        let figures: Vec<u64> = areas
+            .split("<span class=\"figure\">")
+            .skip(1)
+            .filter_map(|rest| rest.split('<').next()?.parse().ok())
+            .collect();
+        assert!(!figures.is_empty(), "{areas}");
+        assert!(figures.windows(2).all(|w| w[0] >= w[1]), "{figures:?}");
 
         // The API gives the same figures, null where hidden.
         let token = lookout_server::accounts::operator::create_api_token(

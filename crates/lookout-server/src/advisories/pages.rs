@@ -18,7 +18,7 @@ use crate::sharing::Catalogue;
 use crate::sharing::clearance::Clearance;
 use crate::state::AppState;
 use crate::web::labels::Labels;
-use crate::web::templates::{Page, markdown_html as markdown, render, render_invalid};
+use crate::web::templates::{Page, markdown_html_under, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
 impl Workflow for AdvisoryRow {
@@ -146,8 +146,8 @@ pub async fn detail(
     }
     render(&DetailPage {
         page: Page::new(&visitor, &revision.content.title),
-        body_html: markdown(&revision.content.body),
-        actions_html: markdown(&revision.content.actions),
+        body_html: markdown_html_under(&revision.content.body, 2),
+        actions_html: markdown_html_under(&revision.content.actions, 3),
         advisory,
         revision,
         incidents,
@@ -211,7 +211,7 @@ fn editor(
 ) -> EditorPage {
     EditorPage {
         page: Page::new(visitor, "Advisory"),
-        preview_html: markdown(&form.body),
+        preview_html: markdown_html_under(&form.body, 3),
         advisory,
         form,
         can_approve: false,

@@ -18,7 +18,7 @@ use crate::review::flow::{self, Done, Settled, Standing, Workflow};
 use crate::sharing::clearance::Clearance;
 use crate::state::AppState;
 use crate::web::labels::Labels;
-use crate::web::templates::{Page, markdown_html as markdown, render, render_invalid};
+use crate::web::templates::{Page, markdown_html_under, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
 impl Workflow for Article {
@@ -187,7 +187,7 @@ pub async fn article(
     }
     render(&ArticlePage {
         page: Page::new(&visitor, &version.content.title),
-        body_html: markdown(&version.content.body),
+        body_html: markdown_html_under(&version.content.body, 2),
         viewing_other: Some(version.number) != article.published_version,
         article,
         version,
@@ -246,7 +246,7 @@ impl EditorPage {
 fn editor_page(visitor: &Visitor, article: Option<Article>, form: ArticleForm) -> EditorPage {
     EditorPage {
         page: Page::new(visitor, "Article"),
-        preview_html: markdown(&form.content.body),
+        preview_html: markdown_html_under(&form.content.body, 3),
         article,
         form,
         versions: Vec::new(),

@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use lookout_geo::map::{AreaShade, Dot, MapOptions, legend_entries, max_count, world_map_svg};
+use lookout_geo::map::{AreaShade, Dot, MapOptions, legend_entries_from, max_count, world_map_svg};
 
 use super::pages::{StatsQuery, YEARS, figures_for, this_year};
 use super::view::{Focus, label};
@@ -29,7 +29,10 @@ struct MapPage {
     problems: Vec<String>,
     map: String,
     legend: Vec<(String, &'static str)>,
-    rows: Vec<(String, String)>,
+    /// Sea areas with a figure, most incidents first: (name, figure, link).
+    rows: Vec<(String, String, String)>,
+    /// Whether some areas' figures are hidden (one line says so).
+    hidden: bool,
     dots: usize,
     withheld: bool,
     encoded: String,
@@ -94,24 +97,20 @@ pub async fn page(
         &dots,
         &MapOptions {
             title: format!("Incidents by sea area, {year}"),
+            land_href: Some(LAND_PATH.into()),
             ..MapOptions::default()
         },
     );
-    let rows = areas
-        .map(|t| {
-            // Zeros are hidden like small figures: one line covers them.
-            let hidden = t.rows.iter().any(|r| r.incidents.is_suppressed());
-            t.rows
-                .iter()
-                .filter_map(|r| {
-                    r.incidents
-                        .value()
-                        .map(|n| (label("sea_area", &r.id), n.to_string()))
-                })
-                .chain(hidden.then(|| ("Each other".to_string(), "hidden".to_string())))
-                .collect()
+    // Zeros are hidden like small figures: one line covers them.
+    let hidden = areas.is_some_and(|t| t.rows.iter().any(|r| r.incidents.is_suppressed()));
+    let mut rows: Vec<(u64, String, String)> = shades
+        .iter()
+        .filter_map(|shade| {
+            let n = shade.count?;
+            Some((n, label("sea_area", &shade.area_id), shade.href.clone()?))
         })
-        .unwrap_or_default();
+        .collect();
+    rows.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     let current = this_year();
     render(&MapPage {
         page: Page::new(&visitor, "Incident map"),
@@ -121,12 +120,26 @@ pub async fn page(
         years: (current - YEARS + 1..=current).rev().collect(),
         problems,
         map,
-        legend: legend_entries(max)
+        legend: legend_entries_from(max, figures.min_count)
             .into_iter()
             .map(|e| (e.label, e.class))
             .collect(),
-        rows,
+        rows: rows
+            .into_iter()
+            .map(|(n, name, link)| (name, n.to_string(), link))
+            .collect(),
+        hidden,
         dots: dots.len(),
         withheld: figures.withheld,
     })
+}
+
+/// Where the map's land outline is served from: one file the browser
+/// keeps, instead of 16 KB inside every map page.
+pub const LAND_PATH: &str = "/static/land.svg";
+
+static LAND: std::sync::LazyLock<String> = std::sync::LazyLock::new(lookout_geo::map::land_svg);
+
+pub async fn land() -> Response {
+    crate::web::static_file(LAND.as_str(), "image/svg+xml", "public, max-age=604800")
 }

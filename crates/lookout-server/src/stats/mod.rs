@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/stats/public/live", get(live::public))
         .route("/stats/public/{file}", get(pages::public_download))
         .route("/static/stats.js", get(script))
+        .route(map::LAND_PATH, get(map::land))
 }
 
 async fn script() -> axum::response::Response {

@@ -159,7 +159,11 @@ pub async fn figures_for(
 /// A table with its chart, ready for the page.
 pub struct Shown {
     pub table: Breakdown,
+    /// Columns over time (months, weeks) as an SVG chart; empty for a
+    /// breakdown, whose figures are drawn as [`Bar`]s in their own table.
     pub chart: String,
+    /// A breakdown's shown figures, most incidents first.
+    pub bars: Vec<Bar>,
     /// Rows worth a line on the page: the shown ones. Hidden figures (zero
     /// among them) share one line, so the page does not tell a zero from a
     /// small figure either.
@@ -173,12 +177,49 @@ fn count_text(cell: Cell) -> String {
     }
 }
 
+/// One line of a breakdown: its figure in words and a bar `width` per
+/// cent of the largest, in a table that is the chart and its figures at
+/// once (readable at any width, nothing said twice).
+pub struct Bar {
+    pub label: String,
+    pub text: String,
+    pub width: u64,
+}
+
 fn shown(table: &Breakdown, columns: bool) -> Shown {
-    let visible: Vec<&super::view::Row> = table
+    let mut visible: Vec<&super::view::Row> = table
         .rows
         .iter()
         .filter(|r| !r.incidents.is_suppressed() || columns)
         .collect();
+    if !columns {
+        visible.sort_by(|a, b| {
+            b.incidents
+                .value()
+                .cmp(&a.incidents.value())
+                .then_with(|| a.label.cmp(&b.label))
+        });
+    }
+    let largest = visible
+        .iter()
+        .filter_map(|r| r.incidents.value())
+        .max()
+        .unwrap_or(0);
+    let bars = if columns {
+        Vec::new()
+    } else {
+        visible
+            .iter()
+            .map(|r| Bar {
+                label: r.label.clone(),
+                text: count_text(r.incidents),
+                width: match r.incidents.value() {
+                    Some(n) if largest > 0 => (n * 100).div_ceil(largest),
+                    _ => 0,
+                },
+            })
+            .collect()
+    };
     let data: Vec<lookout_charts::Datum> = visible
         .iter()
         .map(|r| lookout_charts::Datum {
@@ -187,14 +228,14 @@ fn shown(table: &Breakdown, columns: bool) -> Shown {
         })
         .collect();
     let chart = if columns {
-        lookout_charts::columns(table.title, &data)
+        lookout_charts::columns(table.title, &data).unwrap_or_default()
     } else {
-        lookout_charts::bars(table.title, &data)
-    }
-    .unwrap_or_default();
+        String::new()
+    };
     Shown {
         table: table.clone(),
         chart,
+        bars,
         rows: visible
             .iter()
             .map(|r| (r.label.clone(), count_text(r.incidents)))

@@ -132,6 +132,12 @@ pub fn markdown_html(text: &str) -> String {
         .unwrap_or_default()
 }
 
+/// [`markdown_html`] for a text whose highest heading belongs at level
+/// `top` on its page (2 right under the `<h1>`, 3 under an `<h2>`).
+pub fn markdown_html_under(text: &str, top: u8) -> String {
+    lookout_markdown::headings_from(&markdown_html(text), top)
+}
+
 /// Formats unix seconds as an ISO-like UTC timestamp.
 pub fn format_time(secs: &i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(*secs)
