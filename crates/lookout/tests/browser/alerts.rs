@@ -1,6 +1,7 @@
 //! Rapid alerts: an open alerts page shows an advisory an analyst
-//! publishes in another session, without a reload, and the member follows
-//! it to the advisory rendered from Markdown.
+//! publishes in another session, without a reload; signing in again, the
+//! start page shows the unread alert and the advisory; and the member
+//! follows it to the advisory rendered from Markdown.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -167,6 +168,29 @@ async fn alerts_in_a_browser() {
         .convert()
         .unwrap();
     assert_eq!(same, "yes", "the page was not reloaded");
+
+    println!("3b. signing in again, the start page shows the unread alert and the advisory");
+    member.sign_out().await;
+    member.sign_in(MEMBER, PASSWORD).await;
+    member.expect_page("/", "Welcome aboard").await;
+    let alerts = member.text_of("#home-alerts").await;
+    assert!(
+        alerts.contains("1 unread") && alerts.contains(TITLE),
+        "the start page's alerts read {alerts:?}"
+    );
+    let latest = member.text_of("#home-advisories li:first-child").await;
+    assert!(
+        latest.contains(TITLE) && latest.contains("TLP:GREEN") && latest.contains("new"),
+        "the newest advisory reads {latest:?}"
+    );
+    let menu = member.nav_items().await;
+    assert!(
+        menu.iter()
+            .any(|item| item.contains("Alerts") && item.contains('1')),
+        "the menu counts the unread alert: {menu:?}"
+    );
+    member.goto("/alerts").await;
+    member.expect_page("/alerts", "Alerts").await;
 
     println!("4. the member follows the alert to the advisory");
     member
