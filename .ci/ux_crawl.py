@@ -87,7 +87,8 @@ SECOND_FACTORS: dict[str, str] = {}
 USED_STEPS: dict[str, int] = {}
 MFA_LOCK = threading.Lock()
 MFA_PAGES_CHECKED: list[str] = []
-SKIP_PATH = re.compile(r"(^/static/|/attachments/|logout|log-out|sign-?out)", re.I)
+# Downloads (attachments, an article saved for offline use) are not pages.
+SKIP_PATH = re.compile(r"(^/static/|/attachments/|/offline\.html$|logout|log-out|sign-?out)", re.I)
 
 # ---------------------------------------------------------------- setup
 

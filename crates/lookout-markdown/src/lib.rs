@@ -252,6 +252,60 @@ pub fn headings_from(html: &str, top: u8) -> String {
     out
 }
 
+/// A heading of a rendered text, for a table of contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    /// The `id` given to it, `section-1` and on.
+    pub id: String,
+    /// Its content as safe HTML (as [`render`] wrote it).
+    pub html: String,
+}
+
+/// `html` as [`render`] (and [`headings_from`]) wrote it, each `<h2>` and
+/// `<h3>` given an `id` to link to, and those headings in order: a long
+/// text's table of contents.
+///
+/// ```
+/// let html = lookout_markdown::render("## Signs\n\ntext", &Default::default()).unwrap().html;
+/// let (html, headings) = lookout_markdown::with_anchors(&lookout_markdown::headings_from(&html, 2));
+/// assert_eq!(html, "<h2 id=\"section-1\">Signs</h2>\n<p>text</p>\n");
+/// assert_eq!(headings[0].html, "Signs");
+/// ```
+pub fn with_anchors(html: &str) -> (String, Vec<Heading>) {
+    let mut out = String::with_capacity(html.len() + 64);
+    let mut headings = Vec::new();
+    let mut rest = html;
+    loop {
+        let next = ["<h2>", "<h3>"]
+            .iter()
+            .filter_map(|tag| rest.find(tag).map(|at| (at, *tag)))
+            .min();
+        let Some((at, tag)) = next else {
+            out.push_str(rest);
+            break;
+        };
+        let level = if tag == "<h2>" { 2 } else { 3 };
+        let close = format!("</h{level}>");
+        let after = &rest[at + tag.len()..];
+        let Some(end) = after.find(&close) else {
+            out.push_str(rest);
+            break;
+        };
+        let id = format!("section-{}", headings.len() + 1);
+        out.push_str(&rest[..at]);
+        out.push_str(&format!("<h{level} id=\"{id}\">"));
+        out.push_str(&after[..end]);
+        headings.push(Heading {
+            level,
+            id,
+            html: after[..end].to_string(),
+        });
+        rest = &after[end..];
+    }
+    (out, headings)
+}
+
 /// The text of a quote of `markdown` for a reply: each line prefixed with
 /// `"> "` (empty lines with `">"`), keeping at most `max_chars` characters of
 /// the original text; when text was cut, a last quoted line `…` says so.

@@ -170,6 +170,11 @@ async fn crawl(
             // Links to follow: pages, not downloads or actions.
             let link = html.contains(&format!("href=\"{url}\""))
                 && !target.contains("/attachments/")
+                && !target
+                    .split('?')
+                    .next()
+                    .unwrap_or("")
+                    .ends_with("/offline.html")
                 && !target.starts_with("/static/");
             if link && seen.insert(target.clone()) {
                 let count = shapes

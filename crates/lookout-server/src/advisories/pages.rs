@@ -114,6 +114,7 @@ struct DetailPage {
     /// Cited incidents the reader may open.
     incidents: Vec<String>,
     is_analyst: bool,
+    see_also: crate::kb::related::SeeAlso,
 }
 impl AdvisoryLabels for DetailPage {}
 impl Labels for DetailPage {}
@@ -144,8 +145,27 @@ pub async fn detail(
             incidents.push(reference.to_string());
         }
     }
+    let see_also = crate::kb::related::SeeAlso::about(
+        &state.db,
+        clearance.max_rank,
+        revision
+            .content
+            .class_ids()
+            .first()
+            .copied()
+            .unwrap_or_default(),
+        revision
+            .content
+            .sea_area_ids()
+            .first()
+            .copied()
+            .unwrap_or_default(),
+        &revision.content.indicators,
+    )
+    .await?;
     render(&DetailPage {
         page: Page::new(&visitor, &revision.content.title),
+        see_also,
         body_html: markdown_html_under(&revision.content.body, 2),
         actions_html: markdown_html_under(&revision.content.actions, 3),
         advisory,

@@ -12,6 +12,7 @@ use super::store::{self, Filter, IncidentRow};
 use crate::accounts::extract::SignedIn;
 use crate::accounts::model::User;
 use crate::db::now;
+use crate::kb::related::SeeAlso;
 use crate::reports::attachments::{self, Copy};
 use crate::reports::store as reports;
 use crate::sharing::clearance::Clearance;
@@ -154,6 +155,7 @@ struct DetailPage {
     /// Published cleaned attachments: position and kind only, never the
     /// reporter's file name.
     attachments: Vec<(i64, String)>,
+    see_also: SeeAlso,
 }
 
 impl Labels for DetailPage {}
@@ -173,10 +175,20 @@ pub async fn detail(
             .collect(),
         None => Vec::new(),
     };
+    let clearance = Clearance::of(&state.db, &user).await?;
+    let see_also = SeeAlso::about(
+        &state.db,
+        clearance.max_rank,
+        &incident.class,
+        &incident.sea_area,
+        &incident.indicators,
+    )
+    .await?;
     render(&DetailPage {
         page: Page::new(&visitor, &incident.title),
         incident,
         attachments,
+        see_also,
     })
 }
 

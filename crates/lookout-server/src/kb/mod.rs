@@ -6,6 +6,7 @@
 
 pub mod model;
 mod pages;
+pub mod related;
 pub mod store;
 
 use axum::Router;
@@ -19,6 +20,7 @@ pub fn routes() -> Router<AppState> {
         .route("/kb/drafts", get(pages::drafts))
         .route("/kb/new", get(pages::new_form).post(pages::create))
         .route("/kb/{slug}", get(pages::article))
+        .route("/kb/{slug}/offline.html", get(pages::offline))
         .route("/kb/{slug}/edit", get(pages::edit).post(pages::save))
         .route("/kb/{slug}/archive", post(pages::archive))
 }

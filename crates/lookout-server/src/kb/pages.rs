@@ -118,6 +118,8 @@ struct ArticlePage {
     article: Article,
     version: Version,
     body_html: String,
+    /// The body's sections, for a table of contents.
+    contents: Vec<lookout_markdown::Heading>,
     /// Related incidents and advisories the reader may open.
     incidents: Vec<String>,
     advisories: Vec<(String, String)>,
@@ -128,10 +130,47 @@ struct ArticlePage {
 impl KbLabels for ArticlePage {}
 impl Labels for ArticlePage {}
 
+/// An article as one self-contained file to keep on board, where the link
+/// to the portal may be down when it is needed most.
+#[derive(Template)]
+#[template(path = "kb/offline.html")]
+struct OfflineArticle<'a> {
+    article: &'a ArticlePage,
+    saved: String,
+    portal: String,
+}
+impl Labels for OfflineArticle<'_> {}
+
+/// Sections a body needs before it gets a table of contents.
+const CONTENTS_FROM: usize = 3;
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct VersionQuery {
     version: i64,
+}
+
+/// The article `slug` as a file to keep offline: the same version and the
+/// same access checks as its page.
+pub async fn offline(
+    state: State<AppState>,
+    visitor: Visitor,
+    Path(slug): Path<String>,
+    query: Query<VersionQuery>,
+) -> Result<Response, AppError> {
+    let portal = state.config.public_url().trim_end_matches('/').to_string();
+    let page = article_page(&state, &visitor, &slug, &query).await?;
+    let file = OfflineArticle {
+        article: &page,
+        saved: crate::web::templates::format_time(&now()),
+        portal,
+    }
+    .render()?;
+    Ok(crate::web::attachment(
+        file,
+        "text/html; charset=utf-8",
+        &format!("{}.html", page.article.slug),
+    ))
 }
 
 pub async fn article(
@@ -140,10 +179,19 @@ pub async fn article(
     Path(slug): Path<String>,
     Query(query): Query<VersionQuery>,
 ) -> Result<Response, AppError> {
+    render(&article_page(&state, &visitor, &slug, &query).await?)
+}
+
+async fn article_page(
+    state: &AppState,
+    visitor: &Visitor,
+    slug: &str,
+    query: &VersionQuery,
+) -> Result<ArticlePage, AppError> {
     let user = visitor.require_user()?;
     let is_editor = authz::allows(user, Capability::Curate);
     let clearance = Clearance::of(&state.db, user).await?;
-    let article = store::by_slug(&state.db.pool, &slug)
+    let article = store::by_slug(&state.db.pool, slug)
         .await?
         .ok_or(AppError::NotFound)?;
     // Members read the published version of a published article within
@@ -185,9 +233,17 @@ pub async fn article(
             advisories.push((reference.to_string(), revision.content.title));
         }
     }
-    render(&ArticlePage {
-        page: Page::new(&visitor, &version.content.title),
-        body_html: markdown_html_under(&version.content.body, 2),
+    let (body_html, contents) =
+        lookout_markdown::with_anchors(&markdown_html_under(&version.content.body, 2));
+    let contents = if contents.len() >= CONTENTS_FROM {
+        contents
+    } else {
+        Vec::new()
+    };
+    Ok(ArticlePage {
+        page: Page::new(visitor, &version.content.title),
+        body_html,
+        contents,
         viewing_other: Some(version.number) != article.published_version,
         article,
         version,

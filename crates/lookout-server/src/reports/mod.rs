@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
                 .post(followup::follow_up)
                 .layer(DefaultBodyLimit::disable()),
         )
+        .route("/report/receipt.txt", post(submit::receipt_file))
         .route("/reports/mine", get(followup::mine))
         .route(
             "/reports/mine/{id}",

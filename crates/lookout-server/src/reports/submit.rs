@@ -131,6 +131,12 @@ pub struct FormQuery {
     /// told what they reveal.
     #[serde(default)]
     hashes: Option<String>,
+    /// A class and a sea area to start from ("Seen the same? Report it"
+    /// under an incident); unknown ones are ignored.
+    #[serde(default)]
+    class: String,
+    #[serde(default)]
+    sea_area: String,
 }
 
 pub async fn form(
@@ -144,6 +150,12 @@ pub async fn form(
         tlp: "green".into(),
         ..ReportForm::default()
     };
+    if crate::sharing::catalogue::class_by_id(&query.class).is_some() {
+        form.class = query.class.clone();
+    }
+    if crate::sharing::sea_areas::by_id(&query.sea_area).is_some() {
+        form.sea_area = query.sea_area.clone();
+    }
     let mut started_from = None;
     if let (Some(reference), Some(user)) = (&query.analysis, &visitor.user)
         && let Some(start) = crate::analysis::pages::report_start(&state, user, reference).await?
@@ -181,6 +193,52 @@ struct ReceivedPage {
     verified: bool,
     /// Each file's name and what became of it.
     attachments: Vec<(String, String)>,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ReceiptFile {
+    reference: String,
+    receipt: String,
+}
+
+/// The receipt page's "Save as a file": the code the reporter was just
+/// shown, sent back by their browser and returned as a text file to keep.
+/// Nothing is looked up or stored; only a code that can be a receipt and a
+/// reference of the portal's shape are written, so the file cannot carry
+/// anything else under the portal's name.
+pub async fn receipt_file(
+    State(state): State<AppState>,
+    axum::Form(form): axum::Form<ReceiptFile>,
+) -> Result<Response, AppError> {
+    let reference = form.reference.trim();
+    let well_formed = reference.len() <= 24
+        && reference.starts_with("R-")
+        && reference[2..].bytes().all(|b| b.is_ascii_alphanumeric());
+    if !well_formed || super::receipt::lookup_for(&state.key, &form.receipt).is_none() {
+        return Err(AppError::BadRequest(
+            "This is not a receipt the portal gave: copy the twelve words from the page instead."
+                .into(),
+        ));
+    }
+    let words = form
+        .receipt
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let text = format!(
+        "Lookout report {reference}\r\n\r\nReceipt code:\r\n{words}\r\n\r\n\
+         With these twelve words you can read the analysts' questions and answer them at\r\n\
+         {}/report/follow-up\r\n\r\n\
+         Keep this file where only you can read it: anyone holding the code can read\r\n\
+         the conversation about your report. Lookout does not keep the code.\r\n",
+        state.config.public_url().trim_end_matches('/')
+    );
+    Ok(crate::web::attachment(
+        text,
+        "text/plain; charset=utf-8",
+        &format!("lookout-receipt-{reference}.txt"),
+    ))
 }
 
 pub(crate) const AGAIN: &str =
