@@ -111,6 +111,55 @@ async fn pages_lead_on_to_what_a_reader_needs_next() {
         assert_eq!(status, 303, "not for visitors");
         let (status, _) = get(&client, &server.url("/kb/no-such-article/offline.html")).await;
         assert_eq!(status, 404);
+
+        // Its checklist is ticked off and kept, for this member alone.
+        let checklist = &article[article.find("id=\"checklist\"").expect("a checklist form")..];
+        assert!(checklist.contains("0 of 8 done"), "{checklist}");
+        let page_url = server.url("/kb/gnss-spoofing-or-jamming");
+        let save = server.url("/kb/gnss-spoofing-or-jamming/checklist");
+        let (status, _, _) = submit(
+            &client,
+            &page_url,
+            &save,
+            &[
+                ("done", "Master called, decision logged"),
+                ("done", "VDR data saved"),
+                ("done", "Something the checklist does not have"),
+                ("action", "save"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303);
+        let (_, again) = get(&client, &page_url).await;
+        assert!(again.contains("2 of 8 done"), "the ticks are kept");
+        assert!(
+            again.contains("value=\"VDR data saved\" id=\"check-7\" checked"),
+            "{again}"
+        );
+        let other = accounts
+            .iter()
+            .find(|a| a.email == "cso@northwind-tankers.example")
+            .unwrap();
+        let colleague = browser();
+        sign_in(&server, &colleague, &other.email, &other.password).await;
+        let (_, theirs) = get(&colleague, &page_url).await;
+        assert!(
+            theirs.contains("0 of 8 done"),
+            "a colleague's list is their own"
+        );
+        let (status, _, _) = submit(&client, &page_url, &save, &[("action", "clear")]).await;
+        assert_eq!(status, 303);
+        let (_, cleared) = get(&client, &page_url).await;
+        assert!(cleared.contains("0 of 8 done"));
+        // An article without a checklist has none to save.
+        let (status, _, _) = submit(
+            &client,
+            &server.url("/kb/backups-that-survive-ransomware"),
+            &server.url("/kb/backups-that-survive-ransomware/checklist"),
+            &[("done", "x")],
+        )
+        .await;
+        assert_eq!(status, 404);
     })
     .await;
 }

@@ -4,6 +4,7 @@
 //! publication, tags, and related incidents and advisories shown only when
 //! the reader may open them.
 
+mod checklist;
 pub mod model;
 mod pages;
 pub mod related;
@@ -21,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/kb/new", get(pages::new_form).post(pages::create))
         .route("/kb/{slug}", get(pages::article))
         .route("/kb/{slug}/offline.html", get(pages::offline))
+        .route("/kb/{slug}/checklist", post(checklist::save))
         .route("/kb/{slug}/edit", get(pages::edit).post(pages::save))
         .route("/kb/{slug}/archive", post(pages::archive))
 }

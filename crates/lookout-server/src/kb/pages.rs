@@ -4,6 +4,8 @@
 
 use askama::Template;
 use axum::body::Bytes;
+
+use super::checklist::{self, Checklist};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -113,13 +115,18 @@ pub async fn list(
 
 #[derive(Template)]
 #[template(path = "kb/article.html")]
-struct ArticlePage {
+pub(super) struct ArticlePage {
     page: Page,
-    article: Article,
+    pub(super) article: Article,
     version: Version,
     body_html: String,
     /// The body's sections, for a table of contents.
     contents: Vec<lookout_markdown::Heading>,
+    /// A playbook's checklist with this member's ticks, shown as a form in
+    /// place of its list.
+    pub(super) checklist: Option<Checklist>,
+    /// Just saved the checklist.
+    saved: bool,
     /// Related incidents and advisories the reader may open.
     incidents: Vec<String>,
     advisories: Vec<(String, String)>,
@@ -148,6 +155,7 @@ const CONTENTS_FROM: usize = 3;
 #[serde(default)]
 pub struct VersionQuery {
     version: i64,
+    saved: String,
 }
 
 /// The article `slug` as a file to keep offline: the same version and the
@@ -180,6 +188,15 @@ pub async fn article(
     Query(query): Query<VersionQuery>,
 ) -> Result<Response, AppError> {
     render(&article_page(&state, &visitor, &slug, &query).await?)
+}
+
+/// The published article `slug` as this member reads it.
+pub(super) async fn article_for(
+    state: &AppState,
+    visitor: &Visitor,
+    slug: &str,
+) -> Result<ArticlePage, AppError> {
+    article_page(state, visitor, slug, &VersionQuery::default()).await
 }
 
 async fn article_page(
@@ -240,10 +257,19 @@ async fn article_page(
     } else {
         Vec::new()
     };
+    let mut checklist = checklist::find(&body_html);
+    if let Some(list) = checklist.as_mut() {
+        let ticked = checklist::ticked(&state.db, user.id, article.id).await?;
+        for item in &mut list.items {
+            item.done = ticked.contains(&item.key);
+        }
+    }
     Ok(ArticlePage {
         page: Page::new(visitor, &version.content.title),
         body_html,
         contents,
+        checklist,
+        saved: query.saved == "checklist",
         viewing_other: Some(version.number) != article.published_version,
         article,
         version,
