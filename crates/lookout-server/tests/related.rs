@@ -80,6 +80,32 @@ async fn pages_lead_on_to_what_a_reader_needs_next() {
         assert!(page.contains("id=\"see-also\""), "{page}");
         assert!(page.contains("Seen the same? Report it"));
 
+        // The analyst's advisory form offers incidents to tick; the one it
+        // was started from is ticked.
+        server
+            .user("related-analyst@op.example", "analyst", None)
+            .await;
+        let analyst = browser();
+        sign_in_enrolling(&server, &analyst, "related-analyst@op.example").await;
+        let (_, editor) = get(
+            &analyst,
+            &server.url(&format!("/advisories/new?incident={reference}")),
+        )
+        .await;
+        let related = &editor[editor
+            .find("id=\"related-incidents\"")
+            .expect("related incidents")..];
+        assert!(
+            related.contains(&format!(
+                "name=\"incident\" value=\"{reference}\" id=\"incident-{reference}\" checked"
+            )),
+            "{related}"
+        );
+        assert!(
+            related.matches("name=\"incident\"").count() > 1,
+            "more to choose from"
+        );
+
         // A playbook has contents with anchors, and a copy to keep.
         let (_, article) = get(&client, &server.url("/kb/gnss-spoofing-or-jamming")).await;
         let contents = &article[article.find("class=\"contents\"").expect("contents")..];

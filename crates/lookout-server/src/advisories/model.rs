@@ -143,6 +143,12 @@ impl Content {
         let mut lists: [Vec<String>; 4] = Default::default();
         let mut incidents = String::new();
         for (key, value) in url::form_urlencoded::parse(body) {
+            // Ticked candidates and typed references are one list.
+            if key == "incident" {
+                incidents.push(' ');
+                incidents.push_str(&value);
+                continue;
+            }
             let value = value.into_owned();
             match key.as_ref() {
                 "title" => content.title = value,
@@ -155,7 +161,10 @@ impl Content {
                 "sea_area" => lists[1].push(value),
                 "vessel_type" => lists[2].push(value),
                 "system" => lists[3].push(value),
-                "incidents" => incidents = value,
+                "incidents" => {
+                    incidents.push(' ');
+                    incidents.push_str(&value);
+                }
                 "action" => action = value,
                 _ => {}
             }
@@ -171,12 +180,17 @@ impl Content {
         content.sea_areas = join(&lists[1]);
         content.vessel_types = join(&lists[2]);
         content.systems = join(&lists[3]);
-        content.incidents = incidents
+        let mut references: Vec<String> = Vec::new();
+        for reference in incidents
             .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
             .filter(|r| !r.is_empty())
             .map(str::to_uppercase)
-            .collect::<Vec<_>>()
-            .join(" ");
+        {
+            if !references.contains(&reference) {
+                references.push(reference);
+            }
+        }
+        content.incidents = references.join(" ");
         content.title = content.title.trim().to_string();
         (content, action)
     }
@@ -222,5 +236,17 @@ mod tests {
         assert_eq!(content.classes, "fraud malicious-code");
         assert_eq!(content.incidents, "INC-2026-0001 INC-2026-0002");
         assert_eq!(action, "publish");
+    }
+
+    #[test]
+    fn ticked_and_typed_incidents_are_one_list_without_repeats() {
+        let (content, _) = Content::from_form(
+            b"title=T&incident=INC-2026-0003&incident=INC-2026-0001\
+              &incidents=inc-2026-0001+INC-2026-0009",
+        );
+        assert_eq!(
+            content.incidents,
+            "INC-2026-0003 INC-2026-0001 INC-2026-0009"
+        );
     }
 }

@@ -188,6 +188,9 @@ struct EditorPage {
     approval_from: i64,
     problems: Vec<String>,
     preview_html: String,
+    /// Published incidents of the advisory's first class (or the newest),
+    /// to tick rather than type: (reference, title, period).
+    candidates: Vec<(String, String, String)>,
 }
 impl AdvisoryLabels for EditorPage {}
 impl Labels for EditorPage {}
@@ -215,7 +218,23 @@ impl EditorPage {
     fn needs_approval(&self) -> bool {
         self.form.severity >= self.approval_from
     }
+    fn cites(&self, reference: &str) -> bool {
+        self.form.incident_refs().contains(&reference)
+    }
+    /// Cited references that are not among the candidates, for the text
+    /// field.
+    fn other_refs(&self) -> String {
+        self.form
+            .incident_refs()
+            .into_iter()
+            .filter(|r| !self.candidates.iter().any(|(c, _, _)| c == r))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
 }
+
+/// Incidents offered to tick on the advisory form, at most.
+const CANDIDATES: i64 = 15;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -223,13 +242,31 @@ pub struct NewQuery {
     incident: String,
 }
 
-fn editor(
+async fn editor(
     state: &AppState,
     visitor: &Visitor,
     advisory: Option<AdvisoryRow>,
     form: Content,
-) -> EditorPage {
-    EditorPage {
+) -> Result<EditorPage, AppError> {
+    let user = visitor.require_user()?;
+    let clearance = Clearance::of(&state.db, user).await?;
+    let filter = crate::incidents::store::Filter {
+        class: form
+            .class_ids()
+            .first()
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+        ..crate::incidents::store::Filter::default()
+    };
+    let (incidents, _) =
+        crate::incidents::store::list_visible(&state.db, now(), &clearance, &filter, CANDIDATES, 0)
+            .await?;
+    let candidates = incidents
+        .into_iter()
+        .map(|i| (i.reference, i.title, i.occurred_on))
+        .collect();
+    Ok(EditorPage {
+        candidates,
         page: Page::new(visitor, "Advisory"),
         preview_html: markdown_html_under(&form.body, 3),
         advisory,
@@ -238,7 +275,7 @@ fn editor(
         waiting_for_other: false,
         approval_from: state.config.advisory_approval_severity,
         problems: Vec::new(),
-    }
+    })
 }
 
 pub async fn new_form(
@@ -263,7 +300,7 @@ pub async fn new_form(
         form.tlp = incident.tlp.clone();
         form.incidents = incident.reference.clone();
     }
-    render(&editor(&state, &visitor, None, form))
+    render(&editor(&state, &visitor, None, form).await?)
 }
 
 async fn incident_by_ref(
@@ -295,7 +332,7 @@ pub async fn create(
     let (form, action) = Content::from_form(&body);
     let problems = problems(&state, &form).await?;
     if !problems.is_empty() {
-        let mut page = editor(&state, &visitor, None, form);
+        let mut page = editor(&state, &visitor, None, form).await?;
         page.problems = problems;
         return render_invalid(&page);
     }
@@ -316,7 +353,7 @@ pub async fn edit(
 ) -> Result<Response, AppError> {
     let (advisory, latest) = flow::load::<AdvisoryRow>(&state, &reference).await?;
     let standing = Standing::of(&advisory, &latest, user.id);
-    let mut page = editor(&state, &visitor, Some(advisory.clone()), latest.content);
+    let mut page = editor(&state, &visitor, Some(advisory.clone()), latest.content).await?;
     page.can_approve = standing.can_review;
     page.waiting_for_other = standing.waiting_for_other;
     if !advisory.origin_reason.is_empty() && advisory.state == "draft" {
@@ -345,7 +382,7 @@ pub async fn save(
     let (form, action) = Content::from_form(&body);
     let problems = problems(&state, &form).await?;
     if !problems.is_empty() {
-        let mut page = editor(&state, &visitor, Some(advisory), form);
+        let mut page = editor(&state, &visitor, Some(advisory), form).await?;
         page.problems = problems;
         return render_invalid(&page);
     }

@@ -291,13 +291,6 @@ impl DetailPage {
     fn link_time(&self, secs: &u64) -> String {
         crate::web::templates::format_time(&i64::try_from(*secs).unwrap_or(i64::MAX))
     }
-    fn kib(&self, bytes: &u64) -> String {
-        if *bytes < 1024 {
-            format!("{bytes} bytes")
-        } else {
-            format!("{:.1} KiB", *bytes as f64 / 1024.0)
-        }
-    }
 }
 
 /// An unpacked member or embedded file, flattened for the page.

@@ -901,7 +901,8 @@ mod tests {
 
     #[test]
     fn sizes_read_like_a_file_manager() {
-        assert_eq!(Sample.size(&10), "1 KiB");
+        assert_eq!(Sample.size(&10), "10 bytes");
+        assert_eq!(Sample.size(&1500), "2 KiB");
         assert_eq!(Sample.size(&(3 * 1024 * 1024 + 200_000)), "3.2 MiB");
     }
 

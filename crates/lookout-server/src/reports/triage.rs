@@ -426,6 +426,8 @@ struct OriginalPage {
     error: Option<String>,
 }
 
+impl Labels for OriginalPage {}
+
 /// What opening an original can reveal, before it is opened.
 pub async fn original_warning(
     State(state): State<AppState>,

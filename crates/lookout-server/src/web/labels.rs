@@ -62,11 +62,16 @@ pub trait Labels {
     fn size(&self, bytes: &i64) -> String {
         size_text(u64::try_from(*bytes).unwrap_or(0))
     }
+    fn bytes(&self, bytes: &u64) -> String {
+        size_text(*bytes)
+    }
 }
 
-/// A file size in the one unit family the portal uses: KiB, MiB.
+/// A file size in the one unit family the portal uses: bytes, KiB, MiB.
 pub fn size_text(bytes: u64) -> String {
-    if bytes >= 1024 * 1024 {
+    if bytes < 1024 {
+        format!("{bytes} bytes")
+    } else if bytes >= 1024 * 1024 {
         format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
     } else {
         format!("{} KiB", bytes.div_ceil(1024))
