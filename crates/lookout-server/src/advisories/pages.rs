@@ -18,6 +18,7 @@ use crate::sharing::Catalogue;
 use crate::sharing::clearance::Clearance;
 use crate::state::AppState;
 use crate::web::labels::Labels;
+use crate::web::paging::{Pages, rows_of};
 use crate::web::templates::{Page, markdown_html_under, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
@@ -68,17 +69,38 @@ struct ListPage {
     page: Page,
     advisories: Vec<Listed>,
     is_analyst: bool,
+    pages: Pages,
+}
+
+/// Advisories on one page of the list; read at most.
+const LIST_PAGE: i64 = 50;
+const LIST_MAX: i64 = 2000;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ListQuery {
+    page: i64,
 }
 impl AdvisoryLabels for ListPage {}
 impl Labels for ListPage {}
 
-pub async fn list(State(state): State<AppState>, visitor: Visitor) -> Result<Response, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, AppError> {
     let user = visitor.require_user()?;
     let clearance = Clearance::of(&state.db, user).await?;
+    let all = store::list_published(&state.db, clearance.max_rank, LIST_MAX).await?;
+    let pages = Pages::new(query.page, i64::try_from(all.len()).unwrap_or(0), LIST_PAGE);
+    if let Some(page) = pages.moved(query.page) {
+        return Ok(Redirect::to(&format!("/advisories?page={page}")).into_response());
+    }
     render(&ListPage {
         page: Page::new(&visitor, "Advisories"),
-        advisories: store::list_published(&state.db, clearance.max_rank, 200).await?,
+        advisories: rows_of(all, &pages),
         is_analyst: authz::allows(user, Capability::Triage),
+        pages,
     })
 }
 

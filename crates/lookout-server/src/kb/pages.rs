@@ -20,6 +20,7 @@ use crate::review::flow::{self, Done, Settled, Standing, Workflow};
 use crate::sharing::clearance::Clearance;
 use crate::state::AppState;
 use crate::web::labels::Labels;
+use crate::web::paging::{Pages, page_base, rows_of};
 use crate::web::templates::{Page, markdown_html_under, render, render_invalid};
 use crate::web::{AppError, Visitor};
 
@@ -65,7 +66,11 @@ pub trait KbLabels {
 pub struct ListQuery {
     kind: String,
     tag: String,
+    page: i64,
 }
+
+/// Articles on one page of the list.
+const LIST_PAGE: i64 = 30;
 
 #[derive(Template)]
 #[template(path = "kb/list.html")]
@@ -75,8 +80,14 @@ struct ListPage {
     kind: String,
     tag: String,
     is_editor: bool,
+    pages: Pages,
 }
 impl KbLabels for ListPage {}
+impl ListPage {
+    fn page_base(&self) -> String {
+        page_base("/kb", &[("kind", &self.kind), ("tag", &self.tag)])
+    }
+}
 impl Labels for ListPage {}
 
 pub async fn list(
@@ -104,13 +115,23 @@ pub async fn list(
         Some(tag.as_str()),
     )
     .await?;
-    render(&ListPage {
+    let pages = Pages::new(
+        query.page,
+        i64::try_from(articles.len()).unwrap_or(0),
+        LIST_PAGE,
+    );
+    let list = ListPage {
         page: Page::new(&visitor, "Knowledge base"),
-        articles,
+        articles: rows_of(articles, &pages),
         kind: kind.to_string(),
         tag,
         is_editor: authz::allows(user, Capability::Curate),
-    })
+        pages,
+    };
+    if let Some(page) = pages.moved(query.page) {
+        return Ok(Redirect::to(&format!("{}{page}", list.page_base())).into_response());
+    }
+    render(&list)
 }
 
 #[derive(Template)]

@@ -70,6 +70,14 @@ impl Pages {
     }
 }
 
+/// This page's rows of a list read whole (a short one: a few hundred rows
+/// at most, such as the advisories or the articles a reader may see).
+pub fn rows_of<T>(rows: Vec<T>, pages: &Pages) -> Vec<T> {
+    let skip = usize::try_from(pages.offset()).unwrap_or(usize::MAX);
+    let take = usize::try_from(pages.size).unwrap_or(0);
+    rows.into_iter().skip(skip).take(take).collect()
+}
+
 /// `path` with the `query` pairs that are not empty, ready for `page=N` to
 /// be appended (it ends in `?` or `&`).
 pub fn page_base(path: &str, query: &[(&str, &str)]) -> String {
@@ -132,6 +140,16 @@ mod tests {
             Pages::new(1, 120, 50).window(),
             vec![Some(1), Some(2), Some(3)]
         );
+    }
+
+    #[test]
+    fn rows_of_a_page_are_its_slice() {
+        let rows: Vec<i64> = (1..=120).collect();
+        assert_eq!(
+            rows_of(rows.clone(), &Pages::new(3, 120, 50)),
+            (101..=120).collect::<Vec<_>>()
+        );
+        assert_eq!(rows_of(rows, &Pages::new(1, 120, 50)).len(), 50);
     }
 
     #[test]
