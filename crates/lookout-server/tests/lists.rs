@@ -129,6 +129,16 @@ async fn staff_lists_search_page_and_name_people() {
         .await;
         assert_eq!(element_text(&one, "incident-count"), "1 incident.");
 
+        // Every list sends a page that does not exist to its last.
+        assert_eq!(
+            redirected(&analyst, &server.url("/advisories?page=99")).await.as_deref(),
+            Some("/advisories?page=1")
+        );
+        assert_eq!(
+            redirected(&analyst, &server.url("/kb?kind=playbook&page=99")).await.as_deref(),
+            Some("/kb?kind=playbook&page=1")
+        );
+
         // Search folds incidents that share a title into one line.
         let (title, alike): (String, i64) = sqlx::query_as(
             "SELECT title, COUNT(*) AS n FROM incidents GROUP BY title ORDER BY n DESC, title LIMIT 1",

@@ -7,7 +7,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use crate::db::{Db, now};
 use crate::state::AppState;
 use crate::web::{AppError, Visitor};
 
@@ -126,15 +125,6 @@ fn text_of(html: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The items `user_id` ticked in article `article_id`.
-pub async fn ticked(db: &Db, user_id: i64, article_id: i64) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT item FROM kb_checklist_ticks WHERE user_id = $1 AND article_id = $2")
-        .bind(user_id)
-        .bind(article_id)
-        .fetch_all(&db.pool)
-        .await
-}
-
 /// Saves a member's ticks: the boxes sent (`done`, by item text) among the
 /// items the article's checklist has now; "clear" unticks all.
 pub async fn save(
@@ -159,24 +149,9 @@ pub async fn save(
         .iter()
         .filter(|item| !clear && sent.contains(&item.key))
         .collect();
+    let keys: Vec<&str> = keep.iter().map(|item| item.key.as_str()).collect();
     let mut tx = state.db.begin_write().await?;
-    sqlx::query("DELETE FROM kb_checklist_ticks WHERE user_id = $1 AND article_id = $2")
-        .bind(user.id)
-        .bind(page.article.id)
-        .execute(&mut *tx)
-        .await?;
-    for item in keep {
-        sqlx::query(
-            "INSERT INTO kb_checklist_ticks (user_id, article_id, item, ticked_at) \
-             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-        )
-        .bind(user.id)
-        .bind(page.article.id)
-        .bind(&item.key)
-        .bind(now())
-        .execute(&mut *tx)
-        .await?;
-    }
+    super::store::save_ticks(&mut tx, user.id, page.article.id, &keys).await?;
     tx.commit().await?;
     Ok(Redirect::to(&format!("/kb/{slug}?saved=checklist#checklist")).into_response())
 }

@@ -280,7 +280,7 @@ async fn article_page(
     };
     let mut checklist = checklist::find(&body_html);
     if let Some(list) = checklist.as_mut() {
-        let ticked = checklist::ticked(&state.db, user.id, article.id).await?;
+        let ticked = store::ticks(&state.db, user.id, article.id).await?;
         for item in &mut list.items {
             item.done = ticked.contains(&item.key);
         }

@@ -175,3 +175,39 @@ pub async fn list_published(
 pub async fn list_drafts(db: &Db) -> Result<Vec<Listed>, sqlx::Error> {
     review::store::list_drafts::<Article, Listed>(db, LISTED, 200).await
 }
+
+/// The checklist items `user_id` ticked in article `article_id`.
+pub async fn ticks(db: &Db, user_id: i64, article_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT item FROM kb_checklist_ticks WHERE user_id = $1 AND article_id = $2")
+        .bind(user_id)
+        .bind(article_id)
+        .fetch_all(&db.pool)
+        .await
+}
+
+/// Replaces `user_id`'s ticks in article `article_id` with `items`.
+pub async fn save_ticks(
+    tx: &mut Tx,
+    user_id: i64,
+    article_id: i64,
+    items: &[&str],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM kb_checklist_ticks WHERE user_id = $1 AND article_id = $2")
+        .bind(user_id)
+        .bind(article_id)
+        .execute(&mut **tx)
+        .await?;
+    for item in items {
+        sqlx::query(
+            "INSERT INTO kb_checklist_ticks (user_id, article_id, item, ticked_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+        )
+        .bind(user_id)
+        .bind(article_id)
+        .bind(*item)
+        .bind(now())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
