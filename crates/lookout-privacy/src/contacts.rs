@@ -20,7 +20,7 @@ use crate::text::Candidate;
 /// the address.
 static ATTACKER_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)reply[- ]?to|return[- ]path|spoof|fake|fraud|scam|attacker|phish|malicious|look[- ]?alike|typo[- ]?squat|impersonat|bogus|forged|forgery|counterfeit|suspicious|threat[- ]actor|adversar|criminal|(?-u:\b)bec(?-u:\b)|parecid|semelhante|similar\s+(?:domain|address)|resembl|mimic|imitat|схож|benzer|ähnlich|lignende|podobn|giống|相似|类似|hacker|ransom|decrypt|readme|read_me|ransom[- ]note|negotiat|extort|leak[- ]?site|forward(?:ing|ed)?(?:[- ]rule)?[^.\n]{0,40}?(?-u:\b)to(?-u:\b)|fwd\s+to|->|lure|the\s+outfit|the\s+agency\s+sends|posing|purport|claimed\s+to\s+be|pretend|so-called|unknown\s+sender|external\s+sender|golpista|golpe|estaf|fals[oa]|remitente|desde\s+(?:la\s+dirección|el\s+correo)|correo\s+desde|remetente|αποστολέ|ψεύτικ|ψευδ|απάτ|απατε|διεύθυνση\s+απάντησης|από\s+τη\s+διεύθυνση|отправител|с\s+адреса|з\s+адрес|якобы|фальш|мошен|поддел|похож|шахра|підробл|nadawca|z\s+adresu|fałszyw|oszu|avsender|falsk|svindl|fra\s+adressen|afsender|absender|gefälscht|betrüg|von\s+der\s+adresse|angeblich|gönderen|sahte|oltalama|dolandır|adresten|afzender|vanaf|valse|nep-|oplicht|pošiljatelj|lažn|peke|manloloko|giả\s+mạo|发件|仿冒|攻击者|回复地址|诈骗|钓鱼|假冒|冒充|送信元|差出人|なりすまし|偽|발신|사칭|피싱|contact(?:\s+e-?mail)?\s*(?:on|in)\s+(?:the\s+)?note|appeared\s+to|purported|supposedly|allegedly|ut\s+til\s+å\s+være|rzekomo|supuestamente|aparentemente|sözde|(?:proton|gmail|outlook|hotmail|yahoo|free)[- ]?(?:mail[- ]?)?(?:address|adresse|adres|dirección|endereço|adresa)",
+        r"(?i)reply[- ]?to|return[- ]path|(?-u:\b)(?:spoof|fake|fraud|scam)|attacker|phish|malicious|look[- ]?alike|typo[- ]?squat|impersonat|bogus|forged|forgery|counterfeit|suspicious|threat[- ]actor|adversar|criminal|(?-u:\b)bec(?-u:\b)|parecid|semelhante|similar\s+(?:domain|address)|resembl|mimic|imitat|схож|benzer|ähnlich|lignende|podobn|giống|相似|类似|hacker|ransom|decrypt|readme|read_me|ransom[- ]note|negotiat|extort|leak[- ]?site|forward(?:ing|ed)?(?:[- ]rule)?[^.\n]{0,40}?(?-u:\b)to(?-u:\b)|fwd\s+to|->|(?-u:\b)lure|the\s+outfit|the\s+agency\s+sends|posing|purport|claimed\s+to\s+be|pretend|so-called|unknown\s+sender|external\s+sender|golpista|golpe|estaf|fals[oa]|remitente|desde\s+(?:la\s+dirección|el\s+correo)|correo\s+desde|remetente|αποστολέ|ψεύτικ|ψευδ|απάτ|απατε|διεύθυνση\s+απάντησης|από\s+τη\s+διεύθυνση|отправител|с\s+адреса|з\s+адрес|якобы|фальш|мошен|поддел|похож|шахра|підробл|nadawca|z\s+adresu|fałszyw|oszu|avsender|falsk|svindl|fra\s+adressen|afsender|absender|gefälscht|betrüg|von\s+der\s+adresse|angeblich|gönderen|sahte|oltalama|dolandır|adresten|afzender|vanaf|valse|nep-|oplicht|pošiljatelj|lažn|peke|manloloko|giả\s+mạo|发件|仿冒|攻击者|回复地址|诈骗|钓鱼|假冒|冒充|送信元|差出人|なりすまし|偽|발신|사칭|피싱|contact(?:\s+e-?mail)?\s*(?:on|in)\s+(?:the\s+)?note|appeared\s+to|purported|supposedly|allegedly|ut\s+til\s+å\s+være|rzekomo|supuestamente|aparentemente|sözde|(?:proton|gmail|outlook|hotmail|yahoo|free)[- ]?(?:mail[- ]?)?(?:address|adresse|adres|dirección|endereço|adresa)",
     )
     .expect("attacker cue pattern compiles")
 });
@@ -29,7 +29,7 @@ static ATTACKER_CUE: LazyLock<Regex> = LazyLock::new(|| {
 /// "from" or "sent" by anyone.
 static PHONE_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)fraud|scam|fake|spoof|attacker|impostor|imposter|criminal|extort|caller[- ]id|sender\s+number|phisher|golpista|estafador|мошен|шахра|fałszyw|oszust|sahte|dolandırıc|απατε|ψεύτικ|诈骗|骗子",
+        r"(?i)(?-u:\b)(?:fraud|scam|fake|spoof|attacker|impostor|imposter|criminal|extort|caller[- ]id|sender\s+number|phisher|golpista|estafador)|мошен|шахра|fałszyw|oszust|sahte|dolandırıc|απατε|ψεύτικ|诈骗|骗子",
     )
     .expect("phone cue pattern compiles")
 });
@@ -1299,5 +1299,24 @@ mod tests {
                 "karadere.com.tr"
             ]
         );
+    }
+
+    #[test]
+    fn a_cue_word_inside_another_word_is_no_cue() {
+        // A town called Afakevik is not "fake", nor a failure a "lure":
+        // the signature's phone and address are the victim's and go.
+        for town in ["Afakevik", "Bergen"] {
+            let t = format!("Kind regards\nJan Berg\n1000 {town}\nTel +47 55 30 12 40\n");
+            let out = crate::scrub(&t, &crate::KnownNames::empty()).text;
+            assert!(!out.contains("55 30 12 40"), "{town}: {out:?}");
+        }
+        let t = "After the failure, ops@kallisto-maritime.gr wrote to the agent.";
+        let out = crate::scrub(t, &crate::KnownNames::empty()).text;
+        assert!(!out.contains("ops@kallisto-maritime.gr"), "{out:?}");
+        // The attacker's, with the word standing alone, still stay.
+        let t = "The fake caller used +44 7700 900123 and the fake address billing@kallisto-rnaritime.gr.";
+        let out = crate::scrub(t, &crate::KnownNames::empty()).text;
+        assert!(out.contains("+44 7700 900123"), "{out:?}");
+        assert!(out.contains("billing@kallisto-rnaritime.gr"), "{out:?}");
     }
 }
