@@ -44,20 +44,35 @@ async fn statistics_in_a_browser() {
     portal
         .expect_page("/stats/public", "Maritime crime at a glance")
         .await;
+    // Months as a chart; each breakdown one table with a bar in each
+    // row, largest first.
     let charts = portal
         .driver
         .find_all(By::Css("figure.chart svg"))
         .await
         .unwrap();
-    assert!(charts.len() >= 3, "{} charts", charts.len());
+    assert!(!charts.is_empty(), "the months' chart");
     let class_rows = portal
         .driver
-        .find_all(By::Css("#h-class ~ .pair table tbody tr"))
+        .find_all(By::Css("#h-class ~ table.bars tbody tr"))
         .await
         .unwrap();
+    assert!(!class_rows.is_empty(), "a table of the classes");
+    let mut figures = Vec::new();
+    for row in &class_rows {
+        let figure = row.find(By::Css("td")).await.unwrap().text().await.unwrap();
+        if let Ok(n) = figure.trim().parse::<u64>() {
+            figures.push(n);
+            assert!(
+                row.find(By::Css("svg.bar")).await.is_ok(),
+                "a bar beside {n}"
+            );
+        }
+    }
+    assert!(!figures.is_empty(), "some class figures shown");
     assert!(
-        !class_rows.is_empty(),
-        "a data table beside the class chart"
+        figures.windows(2).all(|w| w[0] >= w[1]),
+        "largest first: {figures:?}"
     );
     let csv_link = portal
         .driver
