@@ -10,7 +10,6 @@ use serde::Deserialize;
 
 use super::store::{self, Filter, IncidentRow};
 use crate::accounts::extract::SignedIn;
-use crate::accounts::model::User;
 use crate::db::now;
 use crate::kb::related::SeeAlso;
 use crate::reports::attachments::{self, Copy};
@@ -140,9 +139,12 @@ pub async fn list(
 
 /// The incident `reference` if this visitor may see it; "not found"
 /// otherwise, whether it exists or not.
-async fn visible(state: &AppState, user: &User, reference: &str) -> Result<IncidentRow, AppError> {
-    let clearance = Clearance::of(&state.db, user).await?;
-    store::visible_by_ref(&state.db, now(), &clearance, reference)
+async fn visible(
+    state: &AppState,
+    clearance: &Clearance,
+    reference: &str,
+) -> Result<IncidentRow, AppError> {
+    store::visible_by_ref(&state.db, now(), clearance, reference)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -165,7 +167,8 @@ pub async fn detail(
     SignedIn { visitor, user }: SignedIn,
     Path(reference): Path<String>,
 ) -> Result<Response, AppError> {
-    let incident = visible(&state, &user, &reference).await?;
+    let clearance = Clearance::of(&state.db, &user).await?;
+    let incident = visible(&state, &clearance, &reference).await?;
     let attachments = match reports::by_id(&state.db, incident.report_id).await? {
         Some(report) => attachments::list(&state.db, &state.key, &report)
             .await?
@@ -175,7 +178,6 @@ pub async fn detail(
             .collect(),
         None => Vec::new(),
     };
-    let clearance = Clearance::of(&state.db, &user).await?;
     let see_also = SeeAlso::about(
         &state.db,
         clearance.max_rank,
@@ -199,7 +201,8 @@ pub async fn attachment(
     SignedIn { user, .. }: SignedIn,
     Path((reference, position)): Path<(String, i64)>,
 ) -> Result<Response, AppError> {
-    let incident = visible(&state, &user, &reference).await?;
+    let clearance = Clearance::of(&state.db, &user).await?;
+    let incident = visible(&state, &clearance, &reference).await?;
     if !attachments::is_published(&state.db, incident.report_id, position).await? {
         return Err(AppError::NotFound);
     }
