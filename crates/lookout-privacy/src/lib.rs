@@ -224,6 +224,7 @@ mod orgs;
 mod people;
 mod phone;
 mod protect;
+mod ships;
 mod signatures;
 mod spread;
 mod text;
@@ -377,6 +378,7 @@ fn candidates(text: &str, known: &KnownNames, indicators: &[String]) -> Vec<Cand
     );
     let taken = Intervals::from_unsorted(out.iter().map(|c| (c.start, c.end)).collect());
     names::vessels(text, &protected, &taken, &mut out);
+    ships::detect(text, &guard, &mut out);
     documents::shaped(text, &guard, &taken, &mut out);
     let taken = Intervals::from_unsorted(out.iter().map(|c| (c.start, c.end)).collect());
     codes::detect(text, &guard, &taken, &mut out);

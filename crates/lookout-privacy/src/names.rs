@@ -67,15 +67,38 @@ static VESSEL_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
 /// the trade's other languages. The name (or a list of names) follows.
 static VESSEL_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?ix)(?-u:\b)(?:vessel(?:'s)?(?:\s+name)?|ship(?:'s)?\s+name|vessels|ships|sister(?:\s+(?:ship|vessel|boat|tug))?|our\s+(?:vessel|ship|tanker|bulker|tug|barge|yacht|ferry|feeder|mv|m/v)s?|on\s*board(?:\s+(?:the|our))?|aboard(?:\s+(?:the|our))?|master\s+of(?:\s+the)?|barge|bargen|tug|the\s+(?:vessel|ship|tanker|bulker|bulk\s+carrier|container\s+ship|feeder|ferry|yacht|trawler|tug|barge|psv|osv|ahts|reefer|coaster)|schip|schepen|schiffe?|skipet|skip|skib|skibet|skibe|fartøy|fartøyet|gemimiz|gemisi|gemi|πλοίο|πλοίου|πλοία|πλοίων|судно|судна|теплоход|buque|navio|nave|statek|statku|kapal|barko|nave|buque|navire|navio|танкер|tanker|motor\s+yacht|yachts?|launch|tongkang|kapal\s+tunda|στοιχεία\s+πλοίου|선명|선박|tàu\s+cá|tàu|tugs|barges|trawlers?|kuter|gulet|толкача?|буксира?|баржи|AHTS|PSV|OSV|DSV|bulk\s+carrier|container\s+ship|fleet\s+affected|principal\s+vessels|sister\s+vessel
-      |coasters?|gulets|\w*båt(?:en|ene)?|\w*skipet|\w*fartøyet|ferja|ferga|fleet,?\s+(?:incl|including|e\.g|namely|such\s+as)|fleet,?\s+earlier\s+on|vessel\s+list|ship\s+mailbox\s+of|charter\s+part(?:y|ies)\s+for)(?-u:\b)",
+        r"(?ix)(?-u:\b)(?:vessel(?:'s)?(?:\s+name)?|ship(?:'s)?\s+name|vessels|ships|sister(?:\s+(?:ship|vessel|boat|tug))?|our\s+(?:vessel|ship|tanker|bulker|tug|barge|yacht|ferry|feeder|mv|m/v)s?|on\s*board(?:\s+(?:the|our))?|aboard(?:\s+(?:the|our))?|master\s+of(?:\s+the)?|barge|bargen|tug|the\s+(?:vessel|ship|tanker|bulker|bulk\s+carrier|container\s+ship|feeder|ferry|yacht|trawler|tug|barge|psv|osv|ahts|reefer|coaster)|schip|schepen|schiffe?|skipet|skip|skib|skibet|skibe|gemimiz|gemisi|gemi|buque|navio|nave|statek|statku|kapal|barko|navire|tanker|motor\s+yacht|yachts?|launch|tongkang|kapal\s+tunda|tugs|barges|trawlers?|kuter|gulet|AHTS|PSV|OSV|DSV|bulk\s+carrier|container\s+ship|fleet\s+affected|principal\s+vessels|sister\s+vessel
+      |coasters?|gulets|\w*skipet|ferja|ferga|fleet,?\s+(?:incl|including|e\.g|namely|such\s+as)|fleet,?\s+earlier\s+on|vessel\s+list|ship\s+mailbox\s+of|charter\s+part(?:y|ies)\s+for)(?-u:\b)",
     )
     .expect("vessel cue pattern compiles")
 });
 
+/// The cues of [`VESSEL_CUE`] in words with letters beyond ASCII, where
+/// an ASCII word boundary never falls: the caller checks that no letter
+/// touches either end.
+static VESSEL_CUE_WIDE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)fartøy(?:et)?|\w*båt(?:en|ene)?|\w*fartøyet|πλοίο|πλοίου|πλοία|πλοίων|σκάφος|σκάφους
+        |στοιχεία\s+πλοίου|судно|судна|судне|теплоход[аеу]?|танкер[аеу]?|толкач[аеу]?|буксир[аеу]?
+        |баржи|на\s+борту|선명|선박|tàu\s+cá|tàu|gemisı",
+    )
+    .expect("vessel cue pattern compiles")
+});
+
+/// Every cue of a ship's name: [`VESSEL_CUE`], and [`VESSEL_CUE_WIDE`]
+/// where no letter touches the match.
+fn vessel_cues(text: &str) -> impl Iterator<Item = regex::Match<'_>> {
+    VESSEL_CUE
+        .find_iter(text)
+        .chain(VESSEL_CUE_WIDE.find_iter(text).filter(|m| {
+            !prev_char(text, m.start()).is_some_and(char::is_alphabetic)
+                && !next_char(text, m.end()).is_some_and(char::is_alphabetic)
+        }))
+}
+
 /// Ship types and size classes: "BAY OF ISLANDS, Panamax bulk" lists
 /// no second ship.
-fn ship_type(word: &str) -> bool {
+pub(crate) fn ship_type(word: &str) -> bool {
     matches!(
         word.to_lowercase().as_str(),
         "panamax"
@@ -97,6 +120,15 @@ fn ship_type(word: &str) -> bool {
             | "general"
             | "cargo"
     )
+}
+
+/// The length of a ship's prefix and the space after it at the start of
+/// `s` ("MT Hai Yang 12" → 3), or 0.
+pub(crate) fn prefix_len(s: &str) -> usize {
+    VESSEL_PREFIX
+        .find(s)
+        .filter(|m| m.start() == 0 && s[m.end()..].starts_with(' '))
+        .map_or(0, |m| m.end() + 1)
 }
 
 /// A number that ends a ship's name: " No.7", " No. 3", " Nr 12".
@@ -600,7 +632,7 @@ pub(crate) fn vessels(
             found.push((start, end));
         }
     }
-    for m in VESSEL_CUE.find_iter(text) {
+    for m in vessel_cues(text) {
         let mut at = m.end();
         // "vessels affected: A, B", "vessels not affected – A": up to two
         // lower-case words before the colon or dash.

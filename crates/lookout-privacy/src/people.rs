@@ -127,6 +127,11 @@ const PLACES: &[&str] = &[
 static PLACE_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| PLACES.iter().copied().collect());
 
+/// Is `word` (any case) a port, city, country or sea ([`PLACES`])?
+pub(crate) fn is_place(word: &str) -> bool {
+    PLACE_SET.contains(word.to_lowercase().as_str())
+}
+
 /// Words that end a run of names: roles, trades, legal forms, things.
 fn blocker(word: &str) -> bool {
     let lower = word.to_lowercase();
