@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::Kind;
-use crate::text::Candidate;
+use crate::text::{Candidate, Intervals};
 
 /// Words that say the address that follows is the attacker's, in the
 /// languages of the trade. Matched case-insensitively in the clause before
@@ -1128,11 +1128,253 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
             genuine_domains.push(d);
         }
     }
+    let removed = Intervals::from_unsorted(cands.iter().map(|c| (c.start, c.end)).collect());
+    genuine_domains.extend(unexplained_domains(
+        text,
+        &removed,
+        &headers,
+        &attacker_domains,
+        &known,
+        &genuine_domains,
+    ));
     genuine_domains.sort();
     genuine_domains.dedup();
     for d in &genuine_domains {
         bare_domain(text, d, cands);
     }
+}
+
+/// Words around a bare domain that make it infrastructure: where malware
+/// calls, what a lure links to, what was blocked.
+static INFRASTRUCTURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)c2|c&c|command[- ]and[- ]control|beacon|reach|communicat|traffic|request|quer(?:y|ied|ies)|lookup|visit|call(?:s|ed)?[- ]?(?:back|home|out)|resolv|dns|connect|contact(?:ed|ing)\s+(?:to\s+)?$|download|upload|exfil|hosted|hosting|register|whois|newly|sinkhole|block|blacklist|deny|landing|redirect|lure|kit|payload|stag(?:e|ing)|drop(?:per|zone)?|mining|miner|pool|paste|tunnel|proxy|ngrok|tor\b|onion|domain\s+age|credential|harvest|fake|spoof|phish|malicious|suspicious|look[- ]?alike|typo|imperson|clone|attacker|threat|actor|ioc|indicator|fraud|scam|bogus|rogue|evil|bad|sahte|fałszyw|falsk|gefälscht|ψεύτικ|поддел|фальш|假|仿冒|钓鱼|偽|사칭|피싱|giả")
+        .expect("infrastructure pattern compiles")
+});
+
+/// Domains of services everyone names, neither the victim's nor the
+/// attacker's unless the words say so.
+const PUBLIC_SERVICES: &[&str] = &[
+    "microsoft.com",
+    "office.com",
+    "office365.com",
+    "outlook.com",
+    "live.com",
+    "windows.net",
+    "microsoftonline.com",
+    "sharepoint.com",
+    "onmicrosoft.com",
+    "google.com",
+    "gmail.com",
+    "googleapis.com",
+    "youtube.com",
+    "apple.com",
+    "icloud.com",
+    "amazon.com",
+    "amazonaws.com",
+    "cloudflare.com",
+    "github.com",
+    "gitlab.com",
+    "dropbox.com",
+    "wetransfer.com",
+    "mega.nz",
+    "telegram.org",
+    "t.me",
+    "whatsapp.com",
+    "facebook.com",
+    "linkedin.com",
+    "twitter.com",
+    "x.com",
+    "marinetraffic.com",
+    "vesselfinder.com",
+    "myshiptracking.com",
+    "imo.org",
+    "ukmto.org",
+    "recaap.org",
+    "bimco.org",
+    "virustotal.com",
+    "abuse.ch",
+    "shodan.io",
+    "any.run",
+    "zoom.us",
+    "docusign.net",
+    "docusign.com",
+    "adobe.com",
+    "paypal.com",
+    "anydesk.com",
+    "teamviewer.com",
+];
+
+/// Bare domains nothing explains: no word calls them the attacker's or
+/// names them infrastructure, no IoC list holds them, none looks like
+/// another domain of the text, none is a public service's or stands in a
+/// link. When the scrubber cannot tell whose a domain is, it removes it:
+/// a reporter's own domain mentioned once ("we checked our x tenant",
+/// "the line uses x") identifies them, and the preview shows it.
+fn unexplained_domains(
+    text: &str,
+    removed: &Intervals,
+    headers: &[(usize, usize)],
+    attacker_domains: &HashSet<String>,
+    known: &[(String, Option<bool>)],
+    genuine: &[String],
+) -> Vec<String> {
+    let mut explained: HashSet<String> = HashSet::new();
+    let mut occurrences: Vec<(usize, usize, String)> = Vec::new();
+    for m in BARE_DOMAIN
+        .find_iter(text)
+        .filter(|m| !file_extension(m.as_str()))
+    {
+        let d = m.as_str().to_lowercase();
+        let before = &text[..m.start()];
+        let after = &text[m.end()..];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line_end = after.find('\n').map_or(text.len(), |i| m.end() + i);
+        let line = &text[line_start..line_end];
+        // The line and its neighbours: indicators come in blocks.
+        let block_start = text[..line_start.saturating_sub(1)]
+            .rfind('\n')
+            .map_or(0, |i| i + 1)
+            .min(line_start);
+        let block_end = text[line_end.saturating_add(1).min(text.len())..]
+            .find('\n')
+            .map_or(text.len(), |i| line_end + 1 + i);
+        let window = &text[crate::text::floor_boundary(text, m.start().saturating_sub(80))
+            .max(line_start)..m.start()];
+        let in_link = before.ends_with(['/', '.', '-', '@', '[', ':'])
+            || before.ends_with(|c: char| c.is_alphanumeric())
+            || after.starts_with(['/', '@', '[', ':', '-'])
+            || after.starts_with(|c: char| c.is_alphanumeric());
+        let public = PUBLIC_SERVICES
+            .iter()
+            .any(|p| d == *p || d.ends_with(&format!(".{p}")));
+        // "our mail server mx.acme.gr": infrastructure of our own.
+        let near = &text[crate::text::floor_boundary(text, m.start().saturating_sub(30))
+            .max(line_start)..m.start()];
+        let ours = GENUINE_CUE.is_match(near);
+        let signalled = in_link
+            || public
+            || abused_tld(&d)
+            || line_has_public_ioc(text, block_start, block_end, removed)
+            || free_mail(&d)
+            || attacker_domains.contains(&d)
+            || in_ioc_list(text, m.start(), headers)
+            || table_verdict(text, m.start()) == Some(true)
+            || said_of_domain(context(text, m.start())) == Some(true)
+            || weakly_said(text, m.start()) == Some(true)
+            || DEFANGED.is_match(line)
+            || (INFRASTRUCTURE.is_match(window) && !ours)
+            || known
+                .iter()
+                .any(|(k, v)| k != &d && *v != Some(false) && look_alike(&d, k))
+            || genuine.iter().any(|g| g != &d && look_alike(&d, g));
+        if signalled {
+            explained.insert(d.clone());
+        }
+        occurrences.push((m.start(), m.end(), d));
+    }
+    // "sent to x or y": a domain listed with an explained one, either way.
+    for _ in 0..2 {
+        for pair in occurrences.windows(2) {
+            let [(_, end, a), (start, _, b)] = pair else {
+                continue;
+            };
+            let joined = end <= start && DOMAIN_JOIN.is_match(&text[*end..*start]);
+            if joined && (explained.contains(a) || explained.contains(b)) {
+                explained.insert(a.clone());
+                explained.insert(b.clone());
+            }
+        }
+    }
+    let mut unexplained: Vec<String> = occurrences.into_iter().map(|(_, _, d)| d).collect();
+    unexplained.sort();
+    unexplained.dedup();
+    // Already removed as a genuine domain, or as its subdomain.
+    unexplained.retain(|d| {
+        !explained.contains(d)
+            && !genuine
+                .iter()
+                .any(|g| d == g || d.ends_with(&format!(".{g}")))
+    });
+    unexplained
+}
+
+/// What joins two domains in a list: "x or y", "x, y", "x / y".
+static DOMAIN_JOIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:,|/|\||;|or|and|og|und|oder|y|o|ou|и|или|και|ή|veya|lub|або)?\s*$")
+        .expect("domain join pattern compiles")
+});
+
+/// A public address or a digest on the same line: a line of indicators
+/// or a header of the attacker's relay.
+static LINE_IOC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(?:(?:[1-9]\d?|1\d\d|2[0-4]\d|25[0-5])\.(?:\d{1,3}\.){2}\d{1,3}|[0-9a-fA-F]{32,})(?-u:\b)")
+        .expect("line IoC pattern compiles")
+});
+
+/// Is there a public address or a digest in `text[start..end]`, outside
+/// what is being removed (a scrubbed text must read the same again)?
+fn line_has_public_ioc(text: &str, start: usize, end: usize, removed: &Intervals) -> bool {
+    LINE_IOC.find_iter(&text[start..end]).any(|m| {
+        if removed.overlaps(start + m.start(), start + m.end()) {
+            return false;
+        }
+        let v = m.as_str();
+        let octets: Vec<u8> = v.split('.').filter_map(|o| o.parse().ok()).collect();
+        match octets.as_slice() {
+            [a, b, _, _] => !matches!(
+                (a, b),
+                (10 | 127, _) | (192, 168) | (169, 254) | (172, 16..=31) | (100, 64..=127)
+            ),
+            // A digest.
+            _ => v.len() >= 32,
+        }
+    })
+}
+
+/// Top-level domains that companies rarely use and fraudsters often
+/// register: a bare domain there is treated as the attacker's.
+fn abused_tld(domain: &str) -> bool {
+    let tld = domain.rsplit('.').next().unwrap_or("");
+    matches!(
+        tld,
+        "online"
+            | "site"
+            | "xyz"
+            | "top"
+            | "icu"
+            | "buzz"
+            | "info"
+            | "live"
+            | "click"
+            | "link"
+            | "shop"
+            | "cyou"
+            | "sbs"
+            | "cfd"
+            | "quest"
+            | "bond"
+            | "lol"
+            | "fun"
+            | "best"
+            | "monster"
+            | "rest"
+            | "support"
+            | "services"
+            | "store"
+            | "website"
+            | "space"
+            | "work"
+            | "tk"
+            | "ml"
+            | "ga"
+            | "cf"
+            | "gq"
+            | "su"
+            | "pw"
+            | "cc"
+            | "ws"
+            | "onion"
+    )
 }
 
 /// Whose: "their site", "их сайт", "公司网站".

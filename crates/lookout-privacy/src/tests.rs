@@ -517,6 +517,31 @@ fn ships_in_tables_fleets_and_type_words() {
 }
 
 #[test]
+fn a_bare_domain_nothing_explains_goes_and_infrastructure_stays() {
+    // Named once with no owner word: it may be the reporter's, so it goes.
+    assert_eq!(
+        out("We checked noorstarsm.com tenant logs, nothing found."),
+        "We checked [DOMAIN] tenant logs, nothing found."
+    );
+    assert_eq!(
+        out("We own adrianova.hr; no compromise found on our side."),
+        "We own [DOMAIN]; no compromise found on our side."
+    );
+    // Where malware calls, a block of indicators, a fraudster's kind of
+    // top-level domain, a list with the attacker's: they stay.
+    for kept_text in [
+        "The smart TV tried to reach tvupdate.vendor-cdn.net over the admin LAN.",
+        "python311.dll\n185.196.9.31\ncdn.azureedge-static.net\n",
+        "They recruit through chornomorsk-crew.com.ua-jobs.site (!).",
+        "Victims are sent to seawayscrew-in.com or crew-seaways.online to apply.",
+        "Received: from mail.kt-docs-share.info (unknown [45.134.26.77])",
+    ] {
+        let got = out(kept_text);
+        assert!(!got.contains("[DOMAIN]"), "{kept_text:?} became {got:?}");
+    }
+}
+
+#[test]
 fn the_victims_bare_domain_in_more_turns_of_phrase() {
     for (text, want) in [
         (
