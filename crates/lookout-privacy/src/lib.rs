@@ -386,6 +386,7 @@ fn candidates(text: &str, known: &KnownNames, indicators: &[String]) -> Vec<Cand
     codes::prefixed(text, &guard, &taken, &mut out);
     spread::repeat(text, &protected, &mut out);
     spread::names(text, &guard, &mut out);
+    spread::shapes(text, &guard, &mut out);
     signatures::detect(text, &guard, &mut out);
     orgs::with_forms(text, &mut out);
     let placeholders = Intervals::from_unsorted(

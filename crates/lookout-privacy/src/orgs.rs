@@ -19,7 +19,7 @@ use crate::words;
 const NAME_WORD: &str = r"(?:[\p{Lu}\d][\p{L}\p{M}\d'’.\-&]*|&|and|of|de|del|do|da|dos|das|y|e|van|der|den|la|le|du|di|ve|und|og|och|et)";
 
 /// Legal forms written after the name.
-const FORMS: &str = r"(?:Co\.,?[ ]?Ltd\.?|Company[ ]Limited|Co\.[ ]Limited|Pte\.?[ ]?Ltd\.?|Pvt\.?[ ]?Ltd\.?|Private[ ]Limited|Sdn\.?[ ]?Bhd\.?|Ltd\.?[ ]?Şti\.?|Nig\.?[ ]?Ltd\.?|S\.[ ]?A\.[ ]de[ ]C\.[ ]?V\.|Sp\.[ ]?z[ ]?o\.[ ]?o\.?|S\.[ ]?A\.[ ]?S\.|S\.[ ]?A\.|S\.[ ]?R\.[ ]?L\.|S\.r\.l\.|S\.p\.A\.|S\.L\.|B\.[ ]?V\.|N\.[ ]?V\.|A\.[ ]?Ş\.|A\.S\.|A/S|K\.K\.|GmbH(?:[ ]&[ ]Co\.?[ ]KG)?|Ltd\.?|Limited|L\.L\.C\.|LLC|LLP|PLC|plc|Inc\.?|Incorporated|Corp\.?|Corporation|ASA|AS|AG|KG|ApS|AB|Oyj|Oy|SA|SAS|SARL|SRL|SpA|Ltda\.?|JSC|PJSC|OJSC|CJSC|EOOD|OOD|d\.o\.o\.|SIA|UAB|Kft\.?|Zrt\.?|Tbk|Bhd|BV|NV|SL|SAC|SAA|OÜ|AS\.|d\.[ ]?d\.|d\.[ ]?o\.[ ]?o\.|FZE|FZCO|FZ-LLC|FZC|DMCC|DWC-LLC|\((?:Pty|HK|Pvt|Private|S)\)[ ]Ltd\.?|Pty\.?[ ]Ltd\.?|Pty|Lda\.?|ehf\.?|hf\.?|AD|EAD|SRL|S\.A\.C\.|S\.A\.A\.|E\.I\.R\.L\.|GK|KK|Α\.?Ε\.?|Ν\.?Ε\.?|Ε\.?Π\.?Ε\.?|Ι\.?Κ\.?Ε\.?|Co\.|& Co\.?|CORP\.?|CORPORATION|INC\.?|LTD\.?|LIMITED|CO\.,?[ ]?LTD\.?)";
+const FORMS: &str = r"(?:Co\.,?[ ]?Ltd\.?|Company[ ]Limited|Co\.[ ]Limited|Pte\.?[ ]?Ltd\.?|Pvt\.?[ ]?Ltd\.?|Private[ ]Limited|Sdn\.?[ ]?Bhd\.?|Ltd\.?[ ]?Şti\.?|Nig\.?[ ]?Ltd\.?|S\.[ ]?A\.[ ]de[ ]C\.[ ]?V\.|Sp\.[ ]?z[ ]?o\.[ ]?o\.?|S\.[ ]?A\.[ ]?S\.|S\.[ ]?A\.|S\.[ ]?R\.[ ]?L\.|S\.r\.l\.|S\.p\.A\.|S\.L\.|B\.[ ]?V\.|N\.[ ]?V\.|A\.[ ]?Ş\.|A\.S\.|A/S|K\.K\.|GmbH(?:[ ]&[ ]Co\.?[ ]KG)?|Ltd\.?|Limited|L\.L\.C\.|LLC|LLP|PLC|plc|Inc\.?|Incorporated|Corp\.?|Corporation|ASA|AS|AG|KG|ApS|AB|Oyj|Oy|SA|SAS|SARL|SRL|SpA|Ltda\.?|JSC|PJSC|OJSC|CJSC|EOOD|OOD|d\.o\.o\.|j\.d\.o\.o\.|S\.A\.E\.|SAE|SIA|UAB|Kft\.?|Zrt\.?|Tbk|Bhd|BV|NV|SL|SAC|SAA|OÜ|AS\.|d\.[ ]?d\.|d\.[ ]?o\.[ ]?o\.|FZE|FZCO|FZ-LLC|FZC|DMCC|DWC-LLC|\((?:Pty|HK|Pvt|Private|S)\)[ ]Ltd\.?|Pty\.?[ ]Ltd\.?|Pty|Lda\.?|ehf\.?|hf\.?|AD|EAD|SRL|S\.A\.C\.|S\.A\.A\.|E\.I\.R\.L\.|GK|KK|Α\.?Ε\.?|Ν\.?Ε\.?|Ε\.?Π\.?Ε\.?|Ι\.?Κ\.?Ε\.?|Co\.|& Co\.?|CORP\.?|CORPORATION|INC\.?|LTD\.?|LIMITED|CO\.,?[ ]?LTD\.?)";
 
 static LEGAL_FORM: LazyLock<Regex> = LazyLock::new(|| {
     let form = FORMS;
@@ -54,7 +54,7 @@ pub(crate) fn with_forms(text: &str, out: &mut [Candidate]) {
 }
 
 /// Trade words that end a company's name even without a legal form.
-const TRADE_WORDS: &str = r"(?:Ship[ ]?[Mm]anagement|Shipmanagement|Crew[ ]Management|Crewing|Manning|Shipping(?:[ ]Agency|[ ]Agencies|[ ]Company|[ ]Lines)?|Maritime|Marine(?:[ ]Services)?|Navigation|Tankers|Bulkers|Bulk[ ]Carriers|Carriers|Lines|Logistics|Agencies|Agency|Bunkering|Bunkers|Chartering|Trading|Terminals|Holdings|Denizcilik|Rederi|Rederiet|Reederei|Naviera|Navegação|Offshore|Ferries|Towage|Salvage|Stevedoring|Forwarding|Freight|Ναυτιλιακή|Ναυτιλιακη|Services|Supplies|Supply|Engineering|Consultants|Consulting|Solutions|Security|Partners|Defen[cs]e|Response|Agence|Agencia|Agência|Scheepsagentuur|Surveys|Lashing|Technologies|Crew[ ]Services|Port[ ]Services|Watch[ ]Services|Shipyard|Dockyard|Chandlers?|Agentur|Befrachtung|Schiffahrt|Schifffahrt|Shipbrokers|Brokers|Insurance|Underwriters|Pandi|Clearing|Customs|Transport|Transports|Navegación|Marítima|Maritima|Marittima|Denizcilik|Gemi|пароходство|Шиппинг|Марин|Крюінг|Крюинг)";
+const TRADE_WORDS: &str = r"(?:Ship[ ]?[Mm]anagement|Shipmanagement|Crew[ ]Management|Crewing|Manning|Shipping(?:[ ]Agency|[ ]Agencies|[ ]Company|[ ]Lines)?|Maritime|Marine(?:[ ]Services)?|Navigation|Tankers|Bulkers|Bulk[ ]Carriers|Carriers|Lines|Logistics|Agencies|Agency|Bunkering|Bunkers|Chartering|Trading|Terminals|Holdings|Denizcilik|Rederi|Rederiet|Reederei|Naviera|Navegação|Offshore|Ferries|Towage|Salvage|Stevedoring|Forwarding|Freight|Ναυτιλιακή|Ναυτιλιακη|Services|Supplies|Supply|Engineering|Consultants|Consulting|Solutions|Security|Partners|Defen[cs]e|Response|Agence|Agencia|Agência|Scheepsagentuur|Surveys|Lashing|Technologies|Crew[ ]Services|Port[ ]Services|Watch[ ]Services|Shipyard|Dockyard|Chandlers?|Agentur|Befrachtung|Schiffahrt|Schifffahrt|Shipbrokers|Brokers|Insurance|Underwriters|Pandi|Clearing|Customs|Transport|Transports|Bulk|Bunker|Suppliers|Terminal|Container[ ]Terminal|Haulage|Hauliers|Traders|Forex|Exports?|Industries|Shiprepair|Pool|Managed[ ]IT|Cyber|MDR|Satcom|Yachting|Fisheries|Seafood|Kaiun|Kisen|Bank|Association|Mutual|Systemy|Hizmetleri|Acenteliği|Acentesi|Navegación|Marítima|Maritima|Marittima|Denizcilik|Gemi|пароходство|Шиппинг|Марин|Крюінг|Крюинг)";
 
 /// A word that is a trade word and nothing else.
 static TRADE_WORD: LazyLock<Regex> = LazyLock::new(|| {
@@ -91,9 +91,19 @@ static BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 /// Han, kana and hangul company names ending in their legal form.
 static CJK: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"[\p{Han}\p{Katakana}\p{Hiragana}A-Za-z（）()]{2,20}?(?:股份有限公司|有限责任公司|有限公司|集团|公司|株式会社|有限会社|주식회사)|[\p{Hangul}]{2,12}(?:\(주\)|[ ]주식회사)|(?:株式会社|주식회사|\(주\))[ ]?[\p{Han}\p{Katakana}\p{Hiragana}\p{Hangul}]{2,12}",
+        r"[\p{Han}\p{Katakana}\p{Hiragana}A-Za-z（）()]{2,20}?(?:股份有限公司|有限责任公司|有限公司|集团|公司|株式会社|有限会社|주식회사)|[\p{Hangul}]{2,12}(?:\(주\)|[ ]주식회사)|(?:株式会社|有限会社|合同会社|주식회사|\(주\))[ ]?[\p{Han}\p{Katakana}\p{Hiragana}\p{Hangul}]{2,12}|[\p{Han}\p{Katakana}\p{Hiragana}]{1,10}(?:海運|汽船|水産|代理店|商船|海事)|\p{Hangul}{1,8}(?:해운|수산|상선|해양|물류|조선|해사|마린)",
     )
     .expect("CJK company pattern compiles")
+});
+
+/// Vietnamese companies and cooperatives start with their form and run
+/// to a bracket, a comma or the line's end ("Công ty TNHH Vận tải Biển
+/// Hồng Hà", "Hợp tác xã Nghề cá Phước Tỉnh").
+static VIETNAMESE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?:Tổng\s+công\s+ty|Công\s+ty|CÔNG\s+TY|Hợp\s+tác\s+xã)\s+[^,(（\n;:.–—\x22]{3,80}",
+    )
+    .expect("Vietnamese company pattern compiles")
 });
 
 /// Words that open a sentence or a clause and are not part of a name.
@@ -199,6 +209,12 @@ pub(crate) fn detect(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
     for m in CJK.find_iter(text) {
         if !guard.overlaps(m.start(), m.end()) {
             out.push(Candidate::new(m.start(), m.end(), Kind::Org));
+        }
+    }
+    for m in VIETNAMESE.find_iter(text) {
+        let name = m.as_str().trim_end();
+        if !guard.overlaps(m.start(), m.start() + name.len()) {
+            out.push(Candidate::new(m.start(), m.start() + name.len(), Kind::Org));
         }
     }
     for m in FRONT_TRADE.find_iter(text) {
@@ -325,6 +341,15 @@ fn all_caps_line(text: &str, at: usize) -> bool {
 /// A name part that is more than ordinary words: at least one word that is
 /// neither a stop word nor a common English word.
 fn distinctive(name: &str) -> bool {
+    // "Sea Star Ship Suppliers", "Golden Ocean Bulk": ordinary words, but
+    // the words of a ship's name, which companies share.
+    let parts: Vec<&str> = name
+        .split([' ', '\u{A0}'])
+        .filter(|w| !w.is_empty())
+        .collect();
+    if parts.len() >= 2 && crate::ships::names_a_ship(&parts) {
+        return true;
+    }
     name.split([' ', '\u{A0}'])
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
         .filter(|w| !w.is_empty())

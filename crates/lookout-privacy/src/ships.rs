@@ -130,6 +130,12 @@ fn ship_words(w: &[&str]) -> bool {
     by_head || by_opener
 }
 
+/// Do two or three words in a row of `words` make a name the way ships
+/// are named?
+pub(crate) fn names_a_ship(words: &[&str]) -> bool {
+    (2..=3).any(|n| words.windows(n).any(ship_words))
+}
+
 /// Ships named by their words.
 fn by_words(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
     for m in RUN.find_iter(text) {

@@ -129,6 +129,87 @@ pub(crate) fn names(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
     }
 }
 
+/// The shape of a code: capitals `A`, small letters `a`, digits `9`,
+/// anything else as written ("33 ADR 471" → "99 AAA 999").
+fn shape(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                '9'
+            } else if c.is_uppercase() {
+                'A'
+            } else if c.is_lowercase() {
+                'a'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Documents and plates come in lists of one format ("trucks MH 43 BX
+/// 7712, MH 04 GT 2290"; "passports EH4471082, EJ2290317"): once an ID
+/// number is found, every other code of exactly its shape goes too. Only
+/// shapes specific enough to name a format count: letters and digits
+/// mixed, or digits in several groups.
+pub(crate) fn shapes(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
+    let mut wanted: Vec<Vec<char>> = out
+        .iter()
+        .filter(|c| c.kind == Kind::IdNumber && !c.extra)
+        .map(|c| &text[c.start..c.end])
+        .filter(|v| {
+            let n = v.chars().count();
+            let digits = v.chars().filter(char::is_ascii_digit).count();
+            let letters = v.chars().filter(|c| c.is_alphabetic()).count();
+            let groups = v
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|g| !g.is_empty())
+                .count();
+            (5..=24).contains(&n)
+                && digits >= 2
+                && (letters >= 1 || (groups >= 3 && digits >= 8))
+                && v.chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '/' | '.'))
+        })
+        .map(|v| shape(v).chars().collect())
+        .collect();
+    wanted.sort();
+    wanted.dedup();
+    wanted.truncate(12);
+    if wanted.is_empty() {
+        return;
+    }
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let class = |c: char| {
+        shape(c.encode_utf8(&mut [0; 4]))
+            .chars()
+            .next()
+            .unwrap_or(c)
+    };
+    for (i, &(start, first)) in chars.iter().enumerate() {
+        if i > 0 && chars[i - 1].1.is_alphanumeric() {
+            continue;
+        }
+        let first = class(first);
+        for w in wanted.iter().filter(|w| w[0] == first) {
+            let Some(window) = chars.get(i..i + w.len()) else {
+                continue;
+            };
+            if window.iter().zip(w).all(|(&(_, c), &k)| class(c) == k)
+                && !chars
+                    .get(i + w.len())
+                    .is_some_and(|&(_, c)| c.is_alphanumeric())
+            {
+                let end = chars.get(i + w.len()).map_or(text.len(), |&(b, _)| b);
+                if !guard.overlaps(start, end) {
+                    out.push(Candidate::new(start, end, Kind::IdNumber));
+                }
+            }
+        }
+    }
+}
+
 /// Fleets share a first word ("Konkan Pride", "Konkan Star"; "Sentosa
 /// Pioneer & Sentosa Venture"): once a ship of two words or more is
 /// found, that first word and another capitalised word name a ship too,

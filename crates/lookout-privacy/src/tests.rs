@@ -771,3 +771,37 @@ fn crew_tables_admin_logins_and_web_lines() {
     let s = out("Al Noor is a licensed supplier; their domain is alnoormarine.ae.");
     assert!(!s.contains("alnoormarine"), "{s}");
 }
+
+#[test]
+fn codes_of_the_shape_of_a_found_id_go_too() {
+    let s = out("Trucks with plates: 33 ADR 417 (plate), then 33 ADR 471 and a box of 12 units.");
+    assert!(!s.contains("ADR 471"), "{s}");
+    assert!(s.contains("12 units"), "{s}");
+    let s = out("Passport EH4471082 (chief engineer), EJ2290317 (master).");
+    assert!(!s.contains("EJ2290317"), "{s}");
+}
+
+#[test]
+fn companies_by_more_trade_words_and_by_their_form_in_front() {
+    for (text, gone) in [
+        ("Our bank is Mizuho Bank, account no. 0018824370.", "Mizuho"),
+        ("owners Weser Bulk Reederei were told", "Weser Bulk"),
+        (
+            "the chandler Sea Star Ship Suppliers gave a USB stick",
+            "Sea Star",
+        ),
+        (
+            "Đơn vị: Công ty Cổ phần Vận tải Biển Hồng Hà (Hong Ha Shipping JSC)",
+            "Vận tải",
+        ),
+        ("보고자: 한빛해운 정보보안팀", "한빛해운"),
+        ("を運航する有限会社大漁水産の鈴木です", "大漁水産"),
+        (
+            "Eng. Hany Gaber / Crewing Manager / Nile Delta Crew Management S.A.E.",
+            "S.A.E.",
+        ),
+    ] {
+        let s = out(text);
+        assert!(!s.contains(gone), "{text:?} became {s:?}");
+    }
+}
