@@ -23,14 +23,38 @@ static TITLE: LazyLock<Regex> = LazyLock::new(|| {
             |bosun|boatswain|(?:deck|engine)\s+cadet|cadet|pilot|superintendent|supt
             |able\s+seaman|ordinary\s+seaman|oiler|fitter|motorman|cook|steward|purser
             |deckhand|messman|electrician|surveyor|inspector|technician|engineer|officer
-            |manager|director
+            |manager|director|driver|chauffeur|coordinator|executive|clerk|accountant|cashier
+            |colleague|broker|analyst|responder|dispatcher|secretary|assistant|supervisor
+            |foreman|watchman|lawyer|advocate|attorney|adv|atty|engr
           )
+          |PFSO|DPO|CFO|CEO|COO|CTO|CIO|Lt\s+Cdr|Cdr|Lt|Sgt|Cpl|Insp|WO2|Pak|Bu|Ibu|Bapak|Kaptan
+          |Kapitein|Pan|Pani|Panem|Pana|Panu|Señor|Sra|Doña|Senhor|Senhora|Sig|Signor|Signora
+          |Dott|Ing|Eng
           |Mrs|Mr|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Herr|Frau|Mme|Sra|Sr
           |ETO|CSO|SSO|DPA|OOW|CISO|C/O|C/E|2/O|3/O|2/E|3/E|AB|OS
         )",
     )
     .expect("title pattern compiles")
 });
+
+/// Titles in words with letters beyond ASCII, where an ASCII word
+/// boundary never falls (see [`titles`]).
+static TITLE_WIDE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"κ\.|κα\.|κυρία|κύριο|κύριος|κυρ\.|капитан[аому]?|капітан[аому]?|старпом|боцман|матрос(?:ом|а|у)?|механик(?:ом|а)?|механік(?:ом|а)?|Panią|Doña|Sayın|Kapitän|Juru\s+mudi(?:\s+jaga)?|Nakhoda|Kapten|kapitanem|księgow\w+|kierownik\w*|driftssjef|inspektør|Inspektor",
+    )
+    .expect("title pattern compiles")
+});
+
+/// Every title: [`TITLE`], and [`TITLE_WIDE`] where no letter touches
+/// its start.
+fn titles(text: &str) -> impl Iterator<Item = regex::Match<'_>> {
+    TITLE.find_iter(text).chain(
+        TITLE_WIDE
+            .find_iter(text)
+            .filter(|m| !prev_char(text, m.start()).is_some_and(char::is_alphabetic)),
+    )
+}
 
 /// Titles written as abbreviations may carry a dot: "Capt. Smith".
 fn abbreviation(title: &str) -> bool {
@@ -54,6 +78,17 @@ fn abbreviation(title: &str) -> bool {
             | "sr"
             | "sra"
             | "mme"
+            | "adv"
+            | "atty"
+            | "engr"
+            | "cdr"
+            | "lt"
+            | "sgt"
+            | "cpl"
+            | "insp"
+            | "sig"
+            | "dott"
+            | "ing"
     )
 }
 
@@ -583,7 +618,7 @@ fn skip_gap(text: &str, mut at: usize, dot_ok: bool) -> Option<usize> {
 }
 
 pub(crate) fn people(text: &str, protected: &Intervals, out: &mut Vec<Candidate>) {
-    for m in TITLE.find_iter(text) {
+    for m in titles(text) {
         // "Master's", "Masters", "C/O-2": not a title in front of a name.
         let Some(start) = skip_gap(text, m.end(), abbreviation(m.as_str())) else {
             continue;

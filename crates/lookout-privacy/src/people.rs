@@ -457,6 +457,57 @@ pub(crate) fn detect(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
     }
     cjk_names(text, guard, out);
     closings(text, guard, out);
+    labelled(text, guard, out);
+}
+
+/// Labels of forms, tickets and reports after which a person is named:
+/// "Prepared by:", "Analyst:", "Contact:", "Hazırlayan:".
+static PERSON_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:(?:prepared|raised|opened|reported|written|checked|approved|reviewed|submitted|signed|compiled|assigned|escalated|handled|requested|created|logged|closed|filed|acknowledged|investigated|verified)\s+by|analyst|responders?|contact(?:\s+person)?|handler|lead\s+responder|driver|chauffeur|requester|requestor|caller|assignee|reporter|author|hazırlayan|açan|atanan|ansprechpartner|kontakt|contacto|contato|interlocutor|podpis|підпис|подпись|names?\s+given|pfso|cso|dpa|sso|duty\s+officer|on\s+duty|officer\s+on\s+watch|watchkeeper|engineer\s+on\s+duty|prepared|reviewed)[ \t]*[:：][ \t]*",
+    )
+    .expect("person label pattern compiles")
+});
+
+/// The name after a [`PERSON_LABEL`]: one to four words up to a comma, a
+/// bracket, a bar or the line's end; capitalised, or lower case in a
+/// chat ("Analyst: arvind | IR: mei ling").
+fn labelled(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
+    for m in PERSON_LABEL.find_iter(text) {
+        // Not "IT: " inside a word ("audit: ").
+        if crate::text::prev_char(text, m.start()).is_some_and(char::is_alphanumeric) {
+            continue;
+        }
+        let rest = &text[m.end()..];
+        let stop = rest
+            .find(['\n', ',', '(', '|', ';', '/', '–', '<', '['])
+            .unwrap_or(rest.len())
+            .min(rest.find(" - ").unwrap_or(rest.len()));
+        let name = rest[..stop].trim_end_matches([' ', '.', '\t']);
+        let words: Vec<&str> = name.split_whitespace().collect();
+        let capitalised = words.iter().all(|w| {
+            w.chars().next().is_some_and(|c| c.is_uppercase() || cjk(c)) || words::is_particle(w)
+        });
+        // Lower case only for a listed name ("arvind"), not "pending".
+        let lower_chat = words.iter().all(|w| w.chars().all(char::is_lowercase))
+            && words.iter().any(|w| listed(w));
+        let fits = !words.is_empty()
+            && words.len() <= 4
+            && (capitalised || lower_chat)
+            && !name
+                .chars()
+                .any(|c| c.is_ascii_digit() || c == '@' || c == ':')
+            && !words.iter().any(|w| {
+                let w = w.trim_end_matches('.');
+                (blocker(w) && !listed(w)) || (lower_chat && words::is_common(w))
+            })
+            && !words
+                .iter()
+                .all(|w| plain_word(w.trim_end_matches('.')) && !listed(w));
+        if fits && !guard.overlaps(m.end(), m.end() + name.len()) {
+            out.push(Candidate::new(m.end(), m.end() + name.len(), Kind::Person));
+        }
+    }
 }
 
 /// Does a sentence (or the text, or a line) begin at byte `at`?

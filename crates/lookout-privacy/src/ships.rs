@@ -602,8 +602,12 @@ fn lettered(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
         };
         let (start, end) = (at, at + m.end());
         let word = &text[start..end - 2];
-        let ends = !next_char(text, end)
-            .is_some_and(|c| is_word(c) || matches!(c, '.' | '-' | '\'' | '’'));
+        // "Seán Ó Briain": a capital before another name is no ship's.
+        let more_name = text[end..].starts_with(' ')
+            && next_char(text, end + 1).is_some_and(char::is_uppercase);
+        let ends = !more_name
+            && !next_char(text, end)
+                .is_some_and(|c| is_word(c) || matches!(c, '.' | '-' | '\'' | '’'));
         if ends
             && name_word(word)
             && !words::is_common(word)

@@ -805,3 +805,32 @@ fn companies_by_more_trade_words_and_by_their_form_in_front() {
         assert!(!s.contains(gone), "{text:?} became {s:?}");
     }
 }
+
+#[test]
+fn people_after_labels_roles_and_titles_of_other_languages() {
+    for (text, gone) in [
+        ("Raised by: Shweta Patil, IT Systems", "Shweta"),
+        ("Hazırlayan: Okan Çelik, BT Sorumlusu", "Okan"),
+        ("Analyst: ramesh | reviewed by: Karim", "ramesh"),
+        (
+            "The PC belongs to gate coordinator Vidar Hansen, who was off duty.",
+            "Hansen",
+        ),
+        (
+            "tractor with trailer, driver Gary Pitchford. Tobacco.",
+            "Pitchford",
+        ),
+        ("πήρε τηλέφωνο τον κ. Νίκο Αλεξίου στο ναυπηγείο", "Αλεξίου"),
+    ] {
+        let s = out(text);
+        assert!(!s.contains(gone), "{text:?} became {s:?}");
+    }
+    // A label before something that is no one.
+    for text in [
+        "Analyst: pending",
+        "Contact: IT Helpdesk",
+        "Driver: unknown",
+    ] {
+        assert_eq!(out(text), text);
+    }
+}
