@@ -311,7 +311,10 @@ fn in_ioc_list(text: &str, at: usize, headers: &[(usize, usize)]) -> bool {
             !between.contains("\n\n")
                 && between.matches('\n').count() <= 25
                 && !between.split('\n').skip(1).any(|line| {
-                    LABEL_LINE.is_match(line)
+                    // A bulleted line remarks on an item of the list.
+                    let bulleted = line.trim_start().starts_with(['-', '*', '•', '–']);
+                    !bulleted
+                        && LABEL_LINE.is_match(line)
                         && !IOC_HEADER.is_match(line)
                         && !IOC_REMARK.is_match(line)
                 })
@@ -737,6 +740,36 @@ fn weakly_said(text: &str, at: usize) -> Option<bool> {
     (attacked && !GENUINE_CUE.is_match(clause)).then_some(true)
 }
 
+/// Words of a story of fraud that name no address themselves: a
+/// free-mail address in such a story is the fraudster's unless the
+/// words around it say whose it is.
+static FRAUD_STORY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)warn|beware|be\s+careful|never\s+use|not\s+from\s+(?:the\s+)?real|job\s+offer|processing\s+fee|registration\s+fee|payment\s+proof|visa\s+fee|impostor|imposter|scammer")
+        .expect("fraud story pattern compiles")
+});
+
+/// Domains written defanged anywhere in the text ("wps-salaryportal[.]com",
+/// "hxxps://x[.]net/..."): where, and in lower case with their dots back.
+fn defanged_domains(text: &str) -> Vec<(usize, usize, String)> {
+    DEFANGED_DOMAIN
+        .find_iter(text)
+        .map(|m| {
+            let d = m
+                .as_str()
+                .to_lowercase()
+                .replace("[.]", ".")
+                .replace("(.)", ".")
+                .replace("[dot]", ".");
+            (m.start(), m.end(), d)
+        })
+        .collect()
+}
+
+static DEFANGED_DOMAIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)[a-z0-9-]+(?:\.[a-z0-9-]+)*(?:(?:\[\.\]|\(\.\)|\[dot\])[a-z0-9-]+)(?:(?:\.|\[\.\]|\(\.\)|\[dot\])[a-z0-9-]+)*")
+        .expect("defanged domain pattern compiles")
+});
+
 /// A defanged link or domain: reporters defang only what is malicious.
 static DEFANGED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)hxxps?|\[\.\]|\[:\]|\(\.\)|\[dot\]").expect("defanged pattern compiles")
@@ -779,7 +812,9 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
             d == m || d.ends_with(&format!(".{m}"))
         })
     };
-    let fraud_story = ATTACKER_CUE.is_match(text) || DEFANGED.is_match(text);
+    let fraud_story =
+        ATTACKER_CUE.is_match(text) || DEFANGED.is_match(text) || FRAUD_STORY.is_match(text);
+    let defanged = defanged_domains(text);
 
     // Each address: its candidate, its domain, and what is known of it.
     struct Address {
@@ -801,6 +836,13 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
             } else if kept_values.contains(&value)
                 || domain.as_deref().is_some_and(|d| kept_values.contains(d))
                 || in_ioc_list(text, c.start, &headers)
+                // Its domain written defanged elsewhere: reporters defang
+                // only what is malicious.
+                || domain.as_deref().is_some_and(|d| {
+                    defanged
+                        .iter()
+                        .any(|(s, e, x)| x == d && (*e <= c.start || c.end <= *s))
+                })
             {
                 Some(true)
             } else {

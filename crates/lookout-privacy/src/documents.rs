@@ -227,6 +227,11 @@ pub(crate) fn detect(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
     let from = out.len();
     for cue in DOC_CUE_RE.find_iter(text) {
         let from = word_end(text, cue.end());
+        // "Bré000000": a cue inside a word glued to digits is no cue (an
+        // ASCII word boundary falls before "é").
+        if from > cue.end() && text[from..].starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
         let Some(window) = window(text, from) else {
             continue;
         };

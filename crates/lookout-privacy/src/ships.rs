@@ -139,11 +139,12 @@ pub(crate) fn names_a_ship(words: &[&str]) -> bool {
 /// Ships named by their words.
 fn by_words(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
     for m in RUN.find_iter(text) {
-        if matches!(prev_char(text, m.start()), Some(c) if is_word(c) || c == '@' || c == '.' || c == '\\' || c == '-')
+        if matches!(prev_char(text, m.start()), Some(c) if is_word(c) || c == '@' || c == '.' || c == '\\' || c == '-' || c == ']')
         {
             continue;
         }
-        if matches!(next_char(text, m.end()), Some(c) if is_word(c) || c == '@' || c == '\\') {
+        if matches!(next_char(text, m.end()), Some(c) if is_word(c) || c == '@' || c == '\\' || c == '[')
+        {
             continue;
         }
         let run = m.as_str();
@@ -594,7 +595,7 @@ fn lettered(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
     // Tried at every capital that starts a word: matches may overlap
     // ("Tel Aahost C").
     for (at, c) in text.char_indices() {
-        if !c.is_uppercase() || prev_char(text, at).is_some_and(is_word) {
+        if !c.is_uppercase() || prev_char(text, at).is_some_and(|p| is_word(p) || p == ']') {
             continue;
         }
         let Some(m) = LETTERED.find(&text[at..]) else {
@@ -605,9 +606,13 @@ fn lettered(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
         // "Seán Ó Briain": a capital before another name is no ship's.
         let more_name = text[end..].starts_with(' ')
             && next_char(text, end + 1).is_some_and(char::is_uppercase);
+        // "C:", "a.b.Tel C": a drive letter, a dotted token.
+        let dotted = prev_char(text, start) == Some('.');
         let ends = !more_name
+            && !dotted
+            && !text[end..].starts_with(':')
             && !next_char(text, end)
-                .is_some_and(|c| is_word(c) || matches!(c, '.' | '-' | '\'' | '’'));
+                .is_some_and(|c| is_word(c) || matches!(c, '.' | '-' | '\'' | '’' | '['));
         if ends
             && name_word(word)
             && !words::is_common(word)

@@ -834,3 +834,24 @@ fn people_after_labels_roles_and_titles_of_other_languages() {
         assert_eq!(out(text), text);
     }
 }
+
+#[test]
+fn an_address_whose_domain_is_defanged_elsewhere_is_the_attackers() {
+    let s = out(
+        "Our HR clerk received mail from \"WPS Payroll\" <wps-update@wps-salaryportal.com> \
+         asking to log in at hxxps://wps-salaryportal[.]com/verify.",
+    );
+    assert!(s.contains("wps-update@wps-salaryportal.com"), "{s}");
+    // Its own defanged form says nothing of it.
+    assert_eq!(out("Contact: pay[at]fuel-desk[.]com"), "Contact: [EMAIL]");
+}
+
+#[test]
+fn a_bulleted_remark_inside_an_ioc_list_keeps_the_list_going() {
+    let s = out(
+        "Indicators:\n- global-seafarer-jobs.net (registered via Namecheap)\n\
+         - applicant contact on site: hr.placement@global-seafarer-jobs.net\n",
+    );
+    assert!(s.contains("hr.placement@global-seafarer-jobs.net"), "{s}");
+    assert!(s.contains("- global-seafarer-jobs.net"), "{s}");
+}
