@@ -982,7 +982,13 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
         .collect();
     let mut called_attackers: HashSet<String> = HashSet::new();
     for m in BARE_DOMAIN.find_iter(text) {
-        if text[..m.start()].ends_with(['@', '.', '-']) || file_extension(m.as_str()) {
+        let before = &text[..m.start()];
+        // "@acme.gr" with no mailbox ("the real one is @acme.gr") names
+        // the domain itself.
+        let at_alone = before.ends_with('@')
+            && !before[..before.len() - 1]
+                .ends_with(|c: char| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '+'));
+        if (before.ends_with(['@', '.', '-']) && !at_alone) || file_extension(m.as_str()) {
             continue;
         }
         let d = m.as_str().to_lowercase();

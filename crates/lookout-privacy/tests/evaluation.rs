@@ -103,6 +103,45 @@ fn scores_on_the_development_and_blind_parts() {
     }
     let blind = score(&part("blind"), &known);
     print("blind part", &blind);
+    // Only totals by shape: the blind failures themselves stay unread.
+    let mut shapes = std::collections::BTreeMap::new();
+    for f in blind.failures.iter().filter(|f| f.contains(": indicator ")) {
+        let v = f.split('"').nth(1).unwrap_or("");
+        *shapes.entry(indicator_shape(v)).or_insert(0) += 1;
+    }
+    println!("  indicators lost in the blind part, by shape: {shapes:?}");
+    let mut kinds = std::collections::BTreeMap::new();
+    for f in dev.failures.iter().filter(|f| f.contains(": indicator ")) {
+        let v = f.split('"').nth(1).unwrap_or("");
+        *kinds.entry(indicator_shape(v)).or_insert(0) += 1;
+    }
+    println!("  indicators lost in the development part, by shape: {kinds:?}");
+}
+
+/// What an indicator looks like, for totals that say where losses are
+/// without showing them.
+fn indicator_shape(v: &str) -> &'static str {
+    let digits = v.chars().filter(char::is_ascii_digit).count();
+    if v.contains('@') {
+        if ["gmail", "outlook", "hotmail", "yahoo", "proton", "mail.ru", "yandex", "163.com", "qq.com"]
+            .iter()
+            .any(|f| v.to_lowercase().contains(f))
+        {
+            "free-mail address"
+        } else {
+            "address at a domain"
+        }
+    } else if v.contains("://") || v.contains("hxxp") {
+        "url"
+    } else if v.starts_with('+') || (digits >= 8 && v.contains(' ') && digits * 2 >= v.len()) {
+        "phone-like"
+    } else if v.contains('.') && v.chars().any(char::is_alphabetic) && !v.contains(' ') {
+        "domain or file"
+    } else if digits > 0 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-') {
+        "number or code"
+    } else {
+        "word or other"
+    }
 }
 
 /// `LOOKOUT_EVAL_SHOW=w2-065` prints that development narrative as the
