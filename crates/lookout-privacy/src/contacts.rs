@@ -1126,6 +1126,9 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
         let window = &text[crate::text::floor_boundary(text, m.start().saturating_sub(70))
             .max(line_start)
             .max(clause_start)..m.start()];
+        // A placeholder is no word: "[DOMAIN]" names no domain (a second
+        // pass must read what the first read).
+        let window = &window.replace("[DOMAIN]", "[_]");
         // A domain word alone ("the domains x, y") says nothing of whose:
         // a genuine word must stand with it, or a label or parenthesis;
         // or a genuine word and a verb or colon right before ("the real
@@ -1333,7 +1336,13 @@ fn unexplained_domains(
             }
         }
     }
-    let mut unexplained: Vec<String> = occurrences.into_iter().map(|(_, _, d)| d).collect();
+    // A name of one or two letters before the dot ("a.MV") is more
+    // likely a typo or a code than someone's domain.
+    let mut unexplained: Vec<String> = occurrences
+        .into_iter()
+        .map(|(_, _, d)| d)
+        .filter(|d| d.split('.').next().is_some_and(|l| l.len() >= 3))
+        .collect();
     unexplained.sort();
     unexplained.dedup();
     // Already removed as a genuine domain, or as its subdomain.

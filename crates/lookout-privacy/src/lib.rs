@@ -387,6 +387,7 @@ fn candidates(text: &str, known: &KnownNames, indicators: &[String]) -> Vec<Cand
     spread::repeat(text, &protected, &mut out);
     spread::names(text, &guard, &mut out);
     spread::shapes(text, &guard, &mut out);
+    spread::logins_from_names(text, &guard, &mut out);
     signatures::detect(text, &guard, &mut out);
     orgs::with_forms(text, &mut out);
     let placeholders = Intervals::from_unsorted(

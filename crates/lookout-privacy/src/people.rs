@@ -127,6 +127,17 @@ const PLACES: &[&str] = &[
 static PLACE_SET: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| PLACES.iter().copied().collect());
 
+/// Is `word` (any case) a listed given name or surname, in the
+/// lists' own spelling?
+pub(crate) fn is_listed_name(word: &str) -> bool {
+    LISTS.names.contains(&word.to_lowercase())
+}
+
+/// Is `word` a name that is also an ordinary English word ("will")?
+pub(crate) fn is_wordy_name(word: &str) -> bool {
+    LISTS.wordy.contains(word.to_lowercase().as_str())
+}
+
 /// Is `word` (any case) a port, city, country or sea ([`PLACES`])?
 pub(crate) fn is_place(word: &str) -> bool {
     PLACE_SET.contains(word.to_lowercase().as_str())

@@ -602,10 +602,11 @@ fn lettered(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
             continue;
         };
         let (start, end) = (at, at + m.end());
-        let word = &text[start..end - 2];
-        // "Seán Ó Briain": a capital before another name is no ship's.
+        let word = &text[start..start + m.as_str().rfind(' ').unwrap_or(0)];
+        // "Seán Ó Briain": a capital before another name (or the
+        // placeholder that replaced one) is no ship's.
         let more_name = text[end..].starts_with(' ')
-            && next_char(text, end + 1).is_some_and(char::is_uppercase);
+            && next_char(text, end + 1).is_some_and(|c| c.is_uppercase() || c == '[');
         // "C:", "a.b.Tel C": a drive letter, a dotted token.
         let dotted = prev_char(text, start) == Some('.');
         let ends = !more_name

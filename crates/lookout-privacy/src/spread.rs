@@ -210,6 +210,136 @@ pub(crate) fn shapes(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
     }
 }
 
+/// Latin letters without their marks, lower case: logins drop them
+/// ("Can Koç" signs in as KOCC).
+fn folded(word: &str) -> String {
+    word.to_lowercase()
+        .chars()
+        .filter_map(|c| {
+            let plain = match c {
+                'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ą' => 'a',
+                'ç' | 'ć' | 'č' => 'c',
+                'è' | 'é' | 'ê' | 'ë' | 'ę' | 'ě' => 'e',
+                'ì' | 'í' | 'î' | 'ï' | 'ı' => 'i',
+                'ñ' | 'ń' | 'ň' => 'n',
+                'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
+                'ù' | 'ú' | 'û' | 'ü' | 'ů' => 'u',
+                'ş' | 'ś' | 'š' => 's',
+                'ğ' => 'g',
+                'ł' => 'l',
+                'ż' | 'ź' | 'ž' => 'z',
+                'ý' | 'ÿ' => 'y',
+                'ř' => 'r',
+                'ď' => 'd',
+                'ť' => 't',
+                c if c.is_ascii_alphanumeric() => c,
+                _ => return None,
+            };
+            Some(plain)
+        })
+        .collect()
+}
+
+/// A login-shaped token: letters, and dots or underscores between them.
+static LOGIN_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)[A-Za-z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)?(?-u:\b)")
+        .expect("login token pattern compiles")
+});
+
+/// Logins made of a person's name, the way directories make them: an
+/// initial and a surname (`jdekker`, `kl.ng`), a surname and initials
+/// (`BANERJEES`, `lim.jh`, `liuxf`). Either the person is named in the
+/// text ("Sourav Banerjee (BANERJEES)"), or, in capitals as sign-in logs
+/// print them, the surname is a listed one (`JANSSENF`).
+pub(crate) fn logins_from_names(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
+    // (surname, initials of the given names) of each person found.
+    let mut people: Vec<(String, String)> = Vec::new();
+    for c in out.iter().filter(|c| c.kind == Kind::Person && !c.extra) {
+        let parts: Vec<String> = text[c.start..c.end]
+            .split([' ', '\u{A0}', ',', '-'])
+            .map(folded)
+            .filter(|p| !p.is_empty())
+            .collect();
+        if parts.len() < 2 {
+            continue;
+        }
+        // Either order: "Sourav Banerjee", "BANERJEE Sourav".
+        for (si, sur) in parts.iter().enumerate() {
+            let initials: String = parts
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != si)
+                .filter_map(|(_, p)| p.chars().next())
+                .collect();
+            if sur.len() >= 2 {
+                people.push((sur.clone(), initials));
+            }
+        }
+    }
+    // A person found inside a login ("vasiliki" of "vasiliki.t") does
+    // not stop it.
+    let taken = Intervals::from_unsorted(
+        out.iter()
+            .filter(|c| c.kind != Kind::Person)
+            .map(|c| (c.start, c.end))
+            .collect(),
+    );
+    let mut found = Vec::new();
+    for m in LOGIN_TOKEN.find_iter(text) {
+        let token = m.as_str();
+        let n = token.chars().count();
+        if !(4..=24).contains(&n)
+            || taken.overlaps(m.start(), m.end())
+            || guard.overlaps(m.start(), m.end())
+            || words::is_common(token)
+            || words::is_stop(token)
+            || words::is_acronym(token)
+            || prev_char(text, m.start()).is_some_and(|c| c == '@' || c == '.' || c == '[')
+            || text[m.end()..].starts_with(['@', '['])
+        {
+            continue;
+        }
+        let flat = token.to_lowercase().replace(['.', '_'], "");
+        let of_someone = people.iter().any(|(sur, ini)| {
+            let first = ini.chars().next();
+            (first.is_some_and(|f| flat == format!("{f}{sur}")))
+                || (!ini.is_empty()
+                    && (flat == format!("{sur}{ini}") || flat == format!("{ini}{sur}")))
+                || first.is_some_and(|f| flat == format!("{sur}{f}"))
+        });
+        let caps = token.chars().all(|c| c.is_ascii_uppercase());
+        let listed_login = caps && (5..=14).contains(&n) && {
+            let lower = token.to_lowercase();
+            let (head, last) = lower.split_at(lower.len() - 1);
+            let (first, tail) = lower.split_at(1);
+            (crate::people::is_listed_name(head)
+                && head.len() >= 5
+                && !words::is_common(head)
+                && !crate::people::is_wordy_name(head)
+                && last != "s")
+                || (crate::people::is_listed_name(tail)
+                    && tail.len() >= 5
+                    && !words::is_common(tail)
+                    && !crate::people::is_wordy_name(tail)
+                    && first != "s")
+        };
+        // "vasiliki.t", "lena.kr", "lim.jh": a listed name, a dot and
+        // one to three letters is a login, though it ends like a domain.
+        let dotted_name = token.chars().all(|c| c.is_ascii_lowercase() || c == '.')
+            && token.split_once('.').is_some_and(|(name, rest)| {
+                (1..=3).contains(&rest.len())
+                    && name.len() >= 3
+                    && crate::people::is_listed_name(name)
+                    && !words::is_common(name)
+                    && !crate::people::is_wordy_name(name)
+            });
+        if of_someone || listed_login || dotted_name {
+            found.push(Candidate::new(m.start(), m.end(), Kind::Account));
+        }
+    }
+    out.extend(found);
+}
+
 /// Fleets share a first word ("Konkan Pride", "Konkan Star"; "Sentosa
 /// Pioneer & Sentosa Venture"): once a ship of two words or more is
 /// found, that first word and another capitalised word name a ship too,

@@ -855,3 +855,24 @@ fn a_bulleted_remark_inside_an_ioc_list_keeps_the_list_going() {
     assert!(s.contains("hr.placement@global-seafarer-jobs.net"), "{s}");
     assert!(s.contains("- global-seafarer-jobs.net"), "{s}");
 }
+
+#[test]
+fn logins_made_of_a_persons_name_go() {
+    for (text, gone) in [
+        ("Prepared by: Sourav Banerjee (BANERJEES)", "BANERJEES"),
+        ("Atanan: Can Koç (IT, KOCC)", "KOCC"),
+        (
+            "03:47  JANSSENF  failed sign-in from 185.220.101.4",
+            "JANSSENF",
+        ),
+        (
+            "we see two sign-ins on vasiliki.t from 102.129.153.40",
+            "vasiliki",
+        ),
+    ] {
+        let s = out(text);
+        assert!(!s.contains(gone), "{text:?} became {s:?}");
+    }
+    // Acronyms and plurals in capitals are no logins.
+    assert_eq!(out("CGNAT and HOLDS"), "CGNAT and HOLDS");
+}

@@ -123,9 +123,12 @@ fn scores_on_the_development_and_blind_parts() {
 fn indicator_shape(v: &str) -> &'static str {
     let digits = v.chars().filter(char::is_ascii_digit).count();
     if v.contains('@') {
-        if ["gmail", "outlook", "hotmail", "yahoo", "proton", "mail.ru", "yandex", "163.com", "qq.com"]
-            .iter()
-            .any(|f| v.to_lowercase().contains(f))
+        if [
+            "gmail", "outlook", "hotmail", "yahoo", "proton", "mail.ru", "yandex", "163.com",
+            "qq.com",
+        ]
+        .iter()
+        .any(|f| v.to_lowercase().contains(f))
         {
             "free-mail address"
         } else {
@@ -137,7 +140,10 @@ fn indicator_shape(v: &str) -> &'static str {
         "phone-like"
     } else if v.contains('.') && v.chars().any(char::is_alphabetic) && !v.contains(' ') {
         "domain or file"
-    } else if digits > 0 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-') {
+    } else if digits > 0
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-')
+    {
         "number or code"
     } else {
         "word or other"
