@@ -1477,12 +1477,10 @@ static DOMAIN_WORD: LazyLock<Regex> = LazyLock::new(|| {
 /// Adds `domain` (and its subdomains) wherever it stands outside an
 /// e-mail address.
 fn bare_domain(text: &str, domain: &str, cands: &mut Vec<Candidate>) {
-    let lower = text.to_lowercase();
-    if lower.len() != text.len() {
-        // Case folding changed byte offsets (rare scripts): match exactly.
-        return bare_exact(text, domain, cands);
-    }
-    bare_exact(&lower, domain, cands);
+    // ASCII folding keeps every byte offset (full case folding does not:
+    // "Ⱥ" and "ⱥ" differ in length, and a second pass would then find
+    // what the first missed).
+    bare_exact(&text.to_ascii_lowercase(), domain, cands);
 }
 
 fn bare_exact(text: &str, domain: &str, cands: &mut Vec<Candidate>) {

@@ -37,11 +37,12 @@ static CUE: LazyLock<Regex> = LazyLock::new(|| {
                |telepon|phone|ph|mobile|mobil|mobiel|móvil|movil|celular|cel|cell|cellphone|handy|natel|gsm
                |handphone|fax|whats\s?app|viber|telegram|signal|sms|hotline|helpline|landline|satphone|sat\s?phone
                |iridium|inmarsat|thuraya|fbb|vsat\s?phone|contact|kontakt|tilefono|tilefwno|kinito
+               |kom|hp|did|mob|sat-?c|inmarsat-?c|off|direct|dir
                |reach(?:ed)?\s+(?:him|her|me|us|them)(?:\s+(?:on|at))?
                |call(?:ed|ing)?(?:\s+(?:him|her|me|us|them|back))?(?:\s+(?:on|at))?)
             \.?
           | (?-u:\b)[TMF]\s?:
-          | (?:τηλ(?:έφωνο)?|κιν(?:ητό)?|тел(?:ефон)?|моб(?:ильный|ільний)?|电话|電話|手机|手機|联系电话|携帯|전화|휴대폰|핸드폰
+          | (?:τηλ(?:έφωνο)?|κιν(?:ητό)?|νούμερο|αριθμό|тел(?:ефон)?|моб(?:ильный|ільний)?|电话|電話|手机|手機|联系电话|携帯|전화|휴대폰|핸드폰
                |đt|điện\s+thoại)\.?
         )
         \s*(?:no\.?|number|nr\.?|\#)?\s*[:=\-：]?\s*\(?\+?$",
@@ -98,10 +99,38 @@ struct Group {
 }
 
 pub(crate) fn detect(text: &str, protected: &Intervals, out: &mut Vec<Candidate>) {
+    let from = out.len();
     for m in RUN.find_iter(text) {
         for sub in split_run(text, m.start(), m.end()) {
             scan(text, &sub, protected, out);
         }
+    }
+    continuations(text, protected, from, out);
+}
+
+/// A second number after a phone's, behind a slash, bar or comma: "Tel
+/// +91 22 2789 4410 / 98201 55732".
+static NEXT_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[ \t]*[/|,][ \t]*(\+?\d[\d \-]{5,16}\d)(?:[^\d\-.]|$)")
+        .expect("next number pattern compiles")
+});
+
+fn continuations(text: &str, protected: &Intervals, from: usize, out: &mut Vec<Candidate>) {
+    let mut at = out.len();
+    let mut i = from;
+    while i < at {
+        let c = out[i];
+        if c.kind == Kind::Phone
+            && let Some(n) = NEXT_NUMBER.captures(&text[c.end..]).and_then(|m| m.get(1))
+        {
+            let (s, e) = (c.end + n.start(), c.end + n.end());
+            let digits = n.as_str().bytes().filter(u8::is_ascii_digit).count();
+            if (7..=15).contains(&digits) && !protected.overlaps(s, e) {
+                out.push(Candidate::new(s, e, Kind::Phone));
+                at += 1;
+            }
+        }
+        i += 1;
     }
 }
 

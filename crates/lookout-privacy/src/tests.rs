@@ -876,3 +876,24 @@ fn logins_made_of_a_persons_name_go() {
     // Acronyms and plurals in capitals are no logins.
     assert_eq!(out("CGNAT and HOLDS"), "CGNAT and HOLDS");
 }
+
+#[test]
+fn phones_after_more_labels_and_after_another_phone() {
+    for (text, gone) in [
+        ("tel. +48 58 320 14 77, kom. 601 228 940", "601 228 940"),
+        (
+            "Tel +91 22 2789 4410 / 98201 55732 / crewing",
+            "98201 55732",
+        ),
+        ("SAT-C 463712554 / IRIDIUM +8816 234 56789", "463712554"),
+        (
+            "weijie.lim@merantifuels.sg, +65 6227 4318 / hp 9178 2265",
+            "9178 2265",
+        ),
+    ] {
+        let s = out(text);
+        assert!(!s.contains(gone), "{text:?} became {s:?}");
+    }
+    // A quantity after a slash stays.
+    kept("Bunkers 1,200 mt / 30 days at sea.");
+}
