@@ -1198,7 +1198,7 @@ pub(crate) fn settle(text: &str, cands: &mut Vec<Candidate>, keep: &Keep<'_>) {
 /// Words around a bare domain that make it infrastructure: where malware
 /// calls, what a lure links to, what was blocked.
 static INFRASTRUCTURE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)c2|c&c|command[- ]and[- ]control|beacon|reach|communicat|traffic|request|quer(?:y|ied|ies)|lookup|visit|call(?:s|ed)?[- ]?(?:back|home|out)|resolv|dns|connect|contact(?:ed|ing)\s+(?:to\s+)?$|download|upload|exfil|hosted|hosting|register|whois|newly|sinkhole|block|blacklist|deny|landing|redirect|lure|kit|payload|stag(?:e|ing)|drop(?:per|zone)?|mining|miner|pool|paste|tunnel|proxy|ngrok|tor\b|onion|domain\s+age|credential|harvest|fake|spoof|phish|malicious|suspicious|look[- ]?alike|typo|imperson|clone|attacker|threat|actor|ioc|indicator|fraud|scam|bogus|rogue|evil|bad|sahte|fałszyw|falsk|gefälscht|ψεύτικ|поддел|фальш|假|仿冒|钓鱼|偽|사칭|피싱|giả")
+    Regex::new(r"(?i)c2|c&c|command[- ]and[- ]control|beacon|reach|communicat|traffic|request|quer(?:y|ied|ies)|lookup|visit|call(?:s|ed)?[- ]?(?:back|home|out)|resolv|dns|connect|contact(?:ed|ing)\s+(?:to\s+)?$|download|upload|exfil|hosted|hosting|register|whois|newly|sinkhole|block|blacklist|deny|landing|redirect|lure|kit|payload|stag(?:e|ing)|drop(?:per|zone)?|mining|miner|pool|paste|tunnel|proxy|ngrok|tor(?-u:\b)|onion|domain\s+age|credential|harvest|fake|spoof|phish|malicious|suspicious|look[- ]?alike|typo|imperson|clone|attacker|threat|actor|ioc|indicator|fraud|scam|bogus|rogue|evil|bad|sahte|fałszyw|falsk|gefälscht|ψεύτικ|поддел|фальш|假|仿冒|钓鱼|偽|사칭|피싱|giả")
         .expect("infrastructure pattern compiles")
 });
 
@@ -1291,10 +1291,14 @@ fn unexplained_domains(
             .map_or(text.len(), |i| line_end + 1 + i);
         let window = &text[crate::text::floor_boundary(text, m.start().saturating_sub(80))
             .max(line_start)..m.start()];
+        // Part of something longer: a link, an address, "x.nr.000A" (or
+        // the placeholder that replaced its tail).
         let in_link = before.ends_with(['/', '.', '-', '@', '[', ':'])
             || before.ends_with(|c: char| c.is_alphanumeric())
             || after.starts_with(['/', '@', '[', ':', '-'])
-            || after.starts_with(|c: char| c.is_alphanumeric());
+            || after.starts_with(|c: char| c.is_alphanumeric())
+            || (after.starts_with('.')
+                && after[1..].starts_with(|c: char| c.is_alphanumeric() || c == '['));
         let public = PUBLIC_SERVICES
             .iter()
             .any(|p| d == *p || d.ends_with(&format!(".{p}")));

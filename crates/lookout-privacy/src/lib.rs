@@ -45,20 +45,22 @@
 //! | `[PRIVATE_IP]` | RFC 1918, loopback, link-local, CGNAT, IPv6 ULA and link-local, IPv4-mapped private; a subnet with its prefix | parsed and classified, not pattern-guessed |
 //! | `[HOST]` | internal host names | private suffixes (`.local`, `.lan`, `.corp`, ...); cue words and log fields (`host`, `server`, `ComputerName=`, `Workstation Name:`); naming conventions built from role parts (`ECR-PC`, `RTM-APP02`, `gate-ocr-03`, `fs01`, `PIR-ACC-07`); a name next to a private address; `our portal <fqdn>`; not `WIN-XXXXXXXXXXX` default names or a machine the text calls the attacker's |
 //! | `[USER_PATH]` | the user name in `C:\Users\name\...`, `/home/name/...`, `/Users/name/...` | only the user segment goes |
-//! | `[ACCOUNT]` | `DOMAIN\user`, bare logins | after cue words and log fields, in lists, by shape (`svc_x`, `x_adm`, `j.smith`), "Name (login)"; accounts the text says the attacker created stay |
-//! | `[PERSON]` | people | after a rank, role or title; **by name** from given-name and surname lists (Latin, Greek, Cyrillic, Han, kana, hangul, with transliterations; `data/names/SOURCES.md`): a run of capitalised words holding a listed name ("Eleni Markou", "ZAITSEV Ivan", "Кравченко Е.В."), a lone listed name that is no ordinary word or place, surname-first lists ("Hartmann, Jens"), lower-case names ("ramesh"), inflected Greek and Cyrillic forms, Turkish suffixes ("Tekin'in"), a Han or hangul surname with a listed given name or a form of address (`周伟船长`); the name under a letter's closing ("Best regards,"); known people |
-//! | `[VESSEL]` | ships | after a prefix (`MV`, `M/V`, `mv`, `MT`, `m/b`, `т/х`, ...; not `480 MT VLSFO` or `MS Word`); after a cue (`Vessel:`, `on board`, `master of`, `sister ship`, `our vessels (A, B and C)`, `barge`, and in Norwegian, Danish, Dutch, German, Greek, Turkish, Russian, Spanish, Polish); a quoted Chinese name before `轮`/`号`; known vessels |
-//! | `[ORG]` | companies | a name before a legal form (`Ltd`, `GmbH`, `AS`, `A/S`, `S.A. de C.V.`, `Pte Ltd`, `Sp. z o.o.`, `A.Ş.`, `FZE`, `(Pty) Ltd`, ...), before a trade word (`Shipping`, `Maritime`, `Crewing`, `Logistics`, `Denizcilik`, `Rederi`, ...; a name made only of trade words is not one), after a cue (`our agent`, `charterers`, `M/s`), with a form in front (`PT`, `ООО «...»`), Chinese and Japanese company suffixes (`有限公司`, `株式会社`); known organisations |
+//! | `[ACCOUNT]` | `DOMAIN\user`, bare logins | after cue words and log fields, in lists, by shape (`svc_x`, `x_adm`, `j.smith`), "Name (login)"; made of a named person's name (`jdekker`, `BANERJEES`, `lim.jh`), in capitals from a listed surname and an initial (`JANSSENF`), a listed name, a dot and one to three letters (`vasiliki.t`); accounts the text says the attacker created stay |
+//! | `[PERSON]` | people | after a rank, role or title (also `driver`, `clerk`, `broker`, `Pak`, `Pani`, `κ.`, `капитан`); after a form's label (`Prepared by:`, `Analyst:`, `Contact:`, `Hazırlayan:`); **by name** from given-name and surname lists (Latin, Greek, Cyrillic, Han, kana, hangul, with transliterations; `data/names/SOURCES.md`): a run of capitalised words holding a listed name ("Eleni Markou", "ZAITSEV Ivan", "Кравченко Е.В."), a lone listed name that is no ordinary word or place, surname-first lists ("Hartmann, Jens"), lower-case names ("ramesh"), inflected Greek and Cyrillic forms, Turkish suffixes ("Tekin'in"), a Han or hangul surname with a listed given name or a form of address (`周伟船长`); the name under a letter's closing ("Best regards,"); known people |
+//! | `[VESSEL]` | ships | after a prefix (`MV`, `M/V`, `mv`, `MT`, `m/b`, `т/х`, ...; not `480 MT VLSFO` or `MS Word`); after a cue (`Vessel:`, `on board`, `master of`, `sister ship`, `our vessels (A, B and C)`, `barge`, and in Norwegian, Danish, Dutch, German, Greek, Turkish, Russian, Spanish, Polish); a quoted Chinese name before `轮`/`号`; **by the words ships are named with** (`Limassol Pride`, `Sea Falcon`, `Good Fortune`, `Costas M`); a ship type or yacht maker in brackets after the name (`Pacific Dawn (product tanker)`), a word for a ship before it in several languages (`lancha`, `promy`, `catamarán`, `calling itself`); the name in the other script beside a found one (`春日丸 (Kasuga Maru)`); a found ship's list-mates (`Syros Wind, Vari Bay, Kini`); `the Falcon` after `Nordic Falcon`; names ending in `丸`, `호` or a Chinese name and number (`海晟608`); known vessels |
+//! | `[ORG]` | companies | a name before a legal form (`Ltd`, `GmbH`, `AS`, `A/S`, `S.A. de C.V.`, `Pte Ltd`, `Sp. z o.o.`, `A.Ş.`, `FZE`, `(Pty) Ltd`, ...), before a trade word (`Shipping`, `Maritime`, `Crewing`, `Logistics`, `Denizcilik`, `Rederi`, ...; a name made only of trade words is not one), after a cue (`our agent`, `charterers`, `M/s`), with a form in front (`PT`, `ООО «...»`), Chinese and Japanese company suffixes (`有限公司`, `株式会社`, `有限会社`, `海運`, `水産`), Korean trade suffixes (`해운`, `수산`), Vietnamese forms in front (`Công ty TNHH ...`, `Hợp tác xã ...`); a ship's words before a trade word (`Sea Star Ship Suppliers`); known organisations |
 //! | `[ADDRESS]` | postal addresses | street words with a number in many languages (Road, Calle, Rua, ul., Akti, Cad., -straße, -veien, -vej, ...), postcodes next to a town in local shapes, P.O. boxes, floors and suites, Han/kana/hangul addresses; parts of one line are joined, and a short line after an address line goes too |
 //! | `[BANK_ACCOUNT]` | IBANs in any grouping (valid ISO 13616 check digits only); national account numbers after a cue (`A/C`, `Konto`, `cuenta`, `счёт`, `λογαριασμός`, `账号`, ...) | |
 //! | `[ID_NUMBER]` | passport, seaman's book, SIRB, CDC, seafarer's ID, employee, staff, badge, case, ticket, invoice and reference numbers, licence plates | after their cue word in many languages (also with a country prefix: "RUS 0412877"); tool ids (`INC0012345`) and dashed references without a cue; Chinese plates |
-//! | `[DOMAIN]` | a member's own domains and their subdomains; the domain of a genuine address removed elsewhere in the text (`www.acme-ship.gr`) | known names; the addresses found |
+//! | `[DOMAIN]` | a member's own domains and their subdomains; the domain of a genuine address removed elsewhere in the text (`www.acme-ship.gr`); a domain the words call ours or real; **any bare domain nothing explains** (below) | known names; the addresses found; the words around it |
 //! | `[REDACTED]` | what the reporter marked | [`scrub_with_extra`] |
 //!
 //! A host, login, call sign, IMO number, MMSI, ID number, person, ship or
 //! company found once is removed wherever else it stands (each part of a
 //! person's name too): a name written with its cue once is often written
-//! bare afterwards.
+//! bare afterwards. An ID number found once takes every other code of
+//! exactly its shape with it (`33 ADR 417`, then `33 ADR 471`): documents
+//! and plates come in lists of one format.
 //!
 //! A rank or prefix stays in the text (`Capt. [PERSON]`, `MV [VESSEL]`): it
 //! tells the reader a role, not an identity.
@@ -92,8 +94,20 @@
 //! genuine (`our`, `real`, `compromised`, `hacked`, ...); the sender of a
 //! quoted message the paragraph above calls fake; a look-alike of a
 //! genuine domain in the same text (`nordhafen-shlpping.de`); a free-mail
-//! address in a text about fraud. Anything else is removed: when the
-//! scrubber cannot tell, it removes, and the reporter's preview shows it.
+//! address in a text about fraud; an address whose domain the text
+//! writes defanged elsewhere (`hxxps://wps-salaryportal[.]com`). Anything
+//! else is removed: when the scrubber cannot tell, it removes, and the
+//! reporter's preview shows it.
+//!
+//! **A bare domain** (not in an address or a link) stays only when
+//! something explains it as infrastructure: a word before it (C2, beacon,
+//! tried to reach, download, look-alike, fake, phishing, ...), an IoC
+//! list, a public address or digest on its line or the next, a kind of
+//! top-level domain companies rarely use (`.online`, `.site`, `.xyz`,
+//! ...), a public service (`microsoft.com`, `mega.nz`, ...), a look-alike
+//! of another domain in the text, or a list with one of those. Any other
+//! bare domain is removed: a reporter's own domain named once ("we
+//! checked our x tenant") identifies them.
 //! A member's known domain is removed even in an attacker's address.
 //!
 //! The strong detectors (known names, private addresses, e-mail) do reach
@@ -139,14 +153,16 @@
 //!   knows them. A name in no list and with no cue stays ("Boyet", most
 //!   nicknames), as does a listed name that is also an ordinary word or a
 //!   place when it stands alone ("Grace", "Santos", "Sunday"). Ships with
-//!   no prefix, no cue, no table and no repetition of a found name stay
-//!   ("the crews of HANSEATIC TRADER, Elbe Express"); so do companies with
-//!   no legal form, no trade word and no cue ("Scandia").
-//! - The victim's own domain is removed when a genuine address at it is
-//!   found in the same text or the words call it the victim's ("our only
-//!   domain is x", "the real one is x", "(dominio reale x)"); a bare
-//!   domain with nothing to tie it to the victim stays (it may be the
-//!   attacker's).
+//!   no prefix, no cue, no table, no ship-name word and no repetition of a
+//!   found name stay ("the DPAs of Tiberius and Saint Nicholas", "stem for
+//!   Yusra"), as do romanised Chinese and Vietnamese names in capitals
+//!   with no prefix ("DONGFANG RUIHAI", "PHUOC TINH 27") and lower-case
+//!   ships ("harmony crest"); so do companies with no legal form, no trade
+//!   word and no cue ("Scandia").
+//! - A bare domain with nothing around it that makes it infrastructure is
+//!   removed, so an attacker's domain named with no sign at all ("we
+//!   blocked x" is a sign; "x, y" in prose is not) is removed too; the
+//!   reporter keeps it by listing it in the indicators field.
 //! - Which address is the attacker's is read from the words around it, a
 //!   remark after it, a table's header, an IoC list, look-alike domains
 //!   and defanged links nearby; an attacker's address with no such sign
@@ -167,8 +183,9 @@
 //!   number, postcode or neighbouring address line.
 //! - A host name with no cue, no role part and no internal suffix (`beacon
 //!   from nsk-ecdis-02` is found by its role part; `FS-SHIP` is not);
-//!   logins with no cue and no login shape (`JANSSENF`), and dotted
-//!   logins that end like a country's domain (`lena.kr`).
+//!   logins with no cue, no login shape and no name in them (`crewuser3`
+//!   is found by its shape, `KOCC` only when "Can Koç" is named), and
+//!   dotted logins of an unlisted name that end like a country's domain.
 //! - An `IMO` number with a wrong check digit is left alone (it is not an
 //!   IMO number, but it may be a typo of one); bare seven-digit numbers are
 //!   read as IMO numbers only in a table's IMO column.

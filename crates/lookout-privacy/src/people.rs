@@ -469,6 +469,64 @@ pub(crate) fn detect(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
     cjk_names(text, guard, out);
     closings(text, guard, out);
     labelled(text, guard, out);
+    greeted_and_signed(text, guard, out);
+}
+
+/// A greeting before a name: "Dear Faisal,", "Hi Marto", "Kính gửi ông
+/// Hùng", "Уважаемый Сергей".
+static GREETING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?im)^[ \t>]*(?:dear|hi|hello|hey|good\s+(?:morning|day|afternoon|evening)|bonjour|hola|olá|ola|ciao|merhaba|sayın|kære|hei|hej|beste|estimad[oa]|car[oa]|querid[oa]|dzień\s+dobry|szanown[ya]\s+pan(?:ie|i)?|pani|panie|уважаем\w+|шановн\w+|добрый\s+день|αγαπητ\w+|kính\s+gửi|chào|salam|assalamu\s*alaikum|sehr\s+geehrte[rs]?\s+(?:herr|frau))[ \t]+(?:(?:mr|mrs|ms|capt|dr|anh|chị|ông|bà|kak|pak|bu|bapak|ibu)\.?[ \t]+)?",
+    )
+    .expect("greeting pattern compiles")
+});
+
+/// A line that starts with a name and goes on with a role: "Rizky
+/// Pratama, Deck Cadet", "Okan Çelik, BT Sorumlusu", "Jan-Philipp Meyer /
+/// Leiter IT".
+static NAME_THEN_ROLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?im)^[ \t>]*(\p{Lu}[\p{L}\p{M}'’-]+(?:[ ]\p{Lu}[\p{L}\p{M}'’.-]*){1,3})[ \t]*(?:,|/|–|-|\|)[ \t]*(?:(?:senior|junior|deputy|assistant|acting|chief|head|lead|general|regional|fleet|marine|technical|crew|crewing|it|hr|ops|operations|finance|security|safety|port|claims|deck|engine|bt|güvenlik)\s+)*(?:manager|officer|cadet|engineer|analyst|head|director|coordinator|clerk|superintendent|supt|master|captain|capt|cso|dpa|pfso|sso|ciso|cfo|ceo|executive|sorumlusu|müdürü|şefi|uzmanı|leiter|leiterin|kierownik|specjalista|inspector|inspektør|surveyor|correspondent|handler|adviser|advisor|consultant|specialist|administrator|accountant|secretary|assistant|agent|broker|lawyer|liaison|team\s+lead|on\s+duty)(?-u:\b)",
+    )
+    .expect("name then role pattern compiles")
+});
+
+fn greeted_and_signed(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for m in GREETING.find_iter(text) {
+        let rest = &text[m.end()..];
+        let stop = rest
+            .find(['\n', ',', '!', ':', ';', '(', '.'])
+            .unwrap_or(rest.len());
+        let name = rest[..stop].trim_end();
+        let words: Vec<&str> = name.split_whitespace().collect();
+        if (1..=3).contains(&words.len())
+            && words.iter().all(|w| {
+                w.chars().next().is_some_and(char::is_uppercase)
+                    && !blocker(w)
+                    && !words::is_common(w)
+                    && !w.eq_ignore_ascii_case("lookout")
+            })
+        {
+            spans.push((m.end(), m.end() + name.len()));
+        }
+    }
+    for c in NAME_THEN_ROLE.captures_iter(text) {
+        let Some(name) = c.get(1) else { continue };
+        let words: Vec<&str> = name.as_str().split(' ').collect();
+        // "Crew Department, Manager" is no one: every word must be fit
+        // for a name, and one of them no ordinary word.
+        if words.iter().all(|w| !blocker(w.trim_end_matches('.')))
+            && words.iter().any(|w| !plain_word(w.trim_end_matches('.')))
+        {
+            spans.push((name.start(), name.end()));
+        }
+    }
+    for (s, e) in spans {
+        if !guard.overlaps(s, e) {
+            out.push(Candidate::new(s, e, Kind::Person));
+        }
+    }
 }
 
 /// Labels of forms, tickets and reports after which a person is named:

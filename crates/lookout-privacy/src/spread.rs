@@ -182,10 +182,15 @@ pub(crate) fn shapes(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
     }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let class = |c: char| {
-        shape(c.encode_utf8(&mut [0; 4]))
-            .chars()
-            .next()
-            .unwrap_or(c)
+        if c.is_ascii_digit() {
+            '9'
+        } else if c.is_uppercase() {
+            'A'
+        } else if c.is_lowercase() {
+            'a'
+        } else {
+            c
+        }
     };
     for (i, &(start, first)) in chars.iter().enumerate() {
         if i > 0 && chars[i - 1].1.is_alphanumeric() {
@@ -276,6 +281,20 @@ pub(crate) fn logins_from_names(text: &str, guard: &Intervals, out: &mut Vec<Can
             }
         }
     }
+    // Every login a directory would make of each person found.
+    let forms: std::collections::HashSet<String> = people
+        .iter()
+        .flat_map(|(sur, ini)| {
+            let first: String = ini.chars().take(1).collect();
+            [
+                format!("{first}{sur}"),
+                format!("{sur}{first}"),
+                format!("{sur}{ini}"),
+                format!("{ini}{sur}"),
+            ]
+        })
+        .filter(|f| f.len() >= 4)
+        .collect();
     // A person found inside a login ("vasiliki" of "vasiliki.t") does
     // not stop it.
     let taken = Intervals::from_unsorted(
@@ -300,13 +319,7 @@ pub(crate) fn logins_from_names(text: &str, guard: &Intervals, out: &mut Vec<Can
             continue;
         }
         let flat = token.to_lowercase().replace(['.', '_'], "");
-        let of_someone = people.iter().any(|(sur, ini)| {
-            let first = ini.chars().next();
-            (first.is_some_and(|f| flat == format!("{f}{sur}")))
-                || (!ini.is_empty()
-                    && (flat == format!("{sur}{ini}") || flat == format!("{ini}{sur}")))
-                || first.is_some_and(|f| flat == format!("{sur}{f}"))
-        });
+        let of_someone = forms.contains(&flat);
         let caps = token.chars().all(|c| c.is_ascii_uppercase());
         let listed_login = caps && (5..=14).contains(&n) && {
             let lower = token.to_lowercase();

@@ -897,3 +897,18 @@ fn phones_after_more_labels_and_after_another_phone() {
     // A quantity after a slash stays.
     kept("Bunkers 1,200 mt / 30 days at sea.");
 }
+
+#[test]
+fn people_after_a_greeting_and_before_a_role() {
+    for (text, gone) in [
+        ("Dear Faisal,\nPls find the hire statement.", "Faisal"),
+        ("Rizky Pratama, Deck Cadet, MV Laut Biru", "Pratama"),
+        ("Jan-Philipp Meyer / Leiter IT", "Meyer"),
+    ] {
+        let s = out(text);
+        assert!(!s.contains(gone), "{text:?} became {s:?}");
+    }
+    for text in ["Dear all,\nplease note.", "Dear Sirs,", "Crew Department, Manager on duty"] {
+        assert_eq!(out(text), text);
+    }
+}
