@@ -315,8 +315,17 @@ pub(crate) fn detect(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
         let w = word(&t);
         let first = w.chars().next().unwrap_or(' ');
         // Glued to a number ("0ETel", "ab_Maria") it is part of a code.
-        let glued =
-            crate::text::prev_char(text, t.start).is_some_and(|c| c.is_numeric() || c == '_');
+        // "0AA-HEIMO", and "[CALLSIGN]-HEIMO" after a first pass.
+        let hyphen_glued = text[..t.start].ends_with('-')
+            && crate::text::prev_char(text, t.start - 1)
+                .is_some_and(|c| c.is_alphanumeric() || c == ']');
+        // "a.aab.Maria": the tail of a dotted token (a login, a domain).
+        let dot_glued = text[..t.start].ends_with('.')
+            && crate::text::prev_char(text, t.start - 1)
+                .is_some_and(|c| c.is_lowercase() || c.is_ascii_digit() || c == ']');
+        let glued = hyphen_glued
+            || dot_glued
+            || crate::text::prev_char(text, t.start).is_some_and(|c| c.is_numeric() || c == '_');
         // "02 Sep 0210", "5 May": a month beside a number is a date.
         let dated = words::is_calendar(w)
             && (text[..t.start]

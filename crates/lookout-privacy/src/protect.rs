@@ -24,7 +24,7 @@ static FIXED: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         r"(?-u:\b)MS\d{2}-\d{3}(?-u:\b)",
         // Wallets: Bitcoin base58 and bech32, Ethereum, Monero, Tron.
         r"(?-u:\b)[13][a-km-zA-HJ-NP-Z1-9]{25,34}(?-u:\b)",
-        r"(?i)(?-u:\b)(?:bc1|tb1|ltc1)[a-z0-9]{8,87}(?-u:\b)",
+        r"(?i)(?-u:\b)(?:bc1|tb1|ltc1)[a-z0-9]{25,87}(?-u:\b)",
         r"(?-u:\b)0x[0-9a-fA-F]{40}(?-u:\b)",
         r"(?-u:\b)[48][0-9AB][1-9A-HJ-NP-Za-km-z]{93}(?-u:\b)",
         r"(?-u:\b)T[1-9A-HJ-NP-Za-km-z]{33}(?-u:\b)",

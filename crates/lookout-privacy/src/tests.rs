@@ -908,7 +908,22 @@ fn people_after_a_greeting_and_before_a_role() {
         let s = out(text);
         assert!(!s.contains(gone), "{text:?} became {s:?}");
     }
-    for text in ["Dear all,\nplease note.", "Dear Sirs,", "Crew Department, Manager on duty"] {
+    for text in [
+        "Dear all,\nplease note.",
+        "Dear Sirs,",
+        "Crew Department, Manager on duty",
+    ] {
         assert_eq!(out(text), text);
     }
+}
+
+#[test]
+fn a_passport_number_is_no_testnet_wallet() {
+    // "tb1" opens a bech32 testnet address, which is 42 characters or
+    // more; a passport number that starts so is no wallet.
+    assert_eq!(
+        out("Passport no. TB100000000 was used"),
+        "Passport no. [ID_NUMBER] was used"
+    );
+    kept("tb1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh");
 }
