@@ -51,7 +51,7 @@ static WEAK_CUE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A clause that ends in a recipient's preposition: "phishing mail to x".
 static RECIPIENT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:mail|e-mail|email|message|phishing|lure|sent|send|sends|wrote|delivered|addressed|went)\s+(?:\S+\s+){0,3}?(?:to|an|naar|til|para|à|do|на)\s+[\x22(<“«]?$|(?:rcpt|recipients?|rcpt_to|to_addr|envelope_to)\s*[=:]\s*[<\x22]?$")
+    Regex::new(r"(?i)(?:mail|e-mail|email|message|phishing|lure|sent|send|sends|wrote|delivered|addressed|went)\s+(?:\S+\s+){0,3}?(?:to|an|naar|til|para|à|do|на)\s+[\x22(<“«]?$|(?:rcpt|recipients?|rcpt_to|to_addr|envelope_to)\s*[=:]\s*[<\x22]?$|(?:came\s+in\s+on|came\s+into|landed\s+in|arrived\s+(?:in|at)|received\s+(?:on|at|in)|checking|mailbox(?:es)?|inbox(?:es)?)\s+[\x22(<“«]?$")
         .expect("recipient pattern compiles")
 });
 

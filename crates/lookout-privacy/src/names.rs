@@ -437,7 +437,7 @@ fn token(text: &str, at: usize, vessel: bool) -> Option<(usize, Tok, &str, bool)
         if vessel
             && matches!(
                 word,
-                "OF" | "THE" | "DE" | "DEL" | "DI" | "DA" | "DO" | "LA" | "LE"
+                "OF" | "THE" | "DE" | "DEL" | "DI" | "DA" | "DO" | "LA" | "LE" | "AN" | "EL" | "DU"
             )
         {
             return Some((at + end, Tok::Particle, word, false));
