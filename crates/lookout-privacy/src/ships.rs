@@ -587,10 +587,6 @@ fn short_forms(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
 }
 
 /// Greek owners' ships are a name and a capital: "Costas M", "Eleni K".
-static LETTERED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\p{Lu}\p{Ll}{2,}[ ]\p{Lu}").expect("lettered ship pattern compiles")
-});
-
 fn lettered(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
     // Tried at every capital that starts a word: matches may overlap
     // ("Tel Aahost C").
@@ -598,11 +594,24 @@ fn lettered(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
         if !c.is_uppercase() || prev_char(text, at).is_some_and(|p| is_word(p) || p == ']') {
             continue;
         }
-        let Some(m) = LETTERED.find(&text[at..]) else {
+        // A capital, two or more small letters, a space and a capital.
+        let mut it = text[at..].char_indices().skip(1);
+        let mut word_end = None;
+        let mut smalls = 0;
+        for (i, ch) in it.by_ref() {
+            if ch.is_lowercase() {
+                smalls += 1;
+            } else {
+                word_end = (ch == ' ' && smalls >= 2).then_some(at + i);
+                break;
+            }
+        }
+        let Some(word_end) = word_end else { continue };
+        let Some(capital) = next_char(text, word_end + 1).filter(|c| c.is_uppercase()) else {
             continue;
         };
-        let (start, end) = (at, at + m.end());
-        let word = &text[start..start + m.as_str().rfind(' ').unwrap_or(0)];
+        let (start, end) = (at, word_end + 1 + capital.len_utf8());
+        let word = &text[start..word_end];
         // "Seán Ó Briain": a capital before another name (or the
         // placeholder that replaced one) is no ship's.
         let more_name = text[end..].starts_with(' ')

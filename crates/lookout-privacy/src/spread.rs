@@ -245,11 +245,35 @@ fn folded(word: &str) -> String {
         .collect()
 }
 
-/// A login-shaped token: letters, and dots or underscores between them.
-static LOGIN_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?-u:\b)[A-Za-z][A-Za-z0-9]*(?:[._][A-Za-z0-9]+)?(?-u:\b)")
-        .expect("login token pattern compiles")
-});
+/// Login-shaped tokens, as byte spans: an ASCII letter, letters and
+/// digits, and at most one dot or underscore inside (`lim.jh`), not
+/// touching another ASCII letter or digit. A plain loop: the login rule
+/// looks at every word of the text, and a regex per word cost more than
+/// the rest of it.
+fn ascii_tokens(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let b = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            let start = i;
+            if !b[i].is_ascii_alphabetic() || (i > 0 && b[i - 1].is_ascii_alphanumeric()) {
+                i += 1;
+                continue;
+            }
+            while i < b.len() && b[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if i + 1 < b.len() && matches!(b[i], b'.' | b'_') && b[i + 1].is_ascii_alphanumeric() {
+                i += 1;
+                while i < b.len() && b[i].is_ascii_alphanumeric() {
+                    i += 1;
+                }
+            }
+            return Some((start, i));
+        }
+        None
+    })
+}
 
 /// Logins made of a person's name, the way directories make them: an
 /// initial and a surname (`jdekker`, `kl.ng`), a surname and initials
@@ -259,8 +283,13 @@ static LOGIN_TOKEN: LazyLock<Regex> = LazyLock::new(|| {
 pub(crate) fn logins_from_names(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
     // (surname, initials of the given names) of each person found.
     let mut people: Vec<(String, String)> = Vec::new();
-    for c in out.iter().filter(|c| c.kind == Kind::Person && !c.extra) {
-        let parts: Vec<String> = text[c.start..c.end]
+    let names: BTreeSet<&str> = out
+        .iter()
+        .filter(|c| c.kind == Kind::Person && !c.extra)
+        .map(|c| &text[c.start..c.end])
+        .collect();
+    for name in names {
+        let parts: Vec<String> = name
             .split([' ', '\u{A0}', ',', '-'])
             .map(folded)
             .filter(|p| !p.is_empty())
@@ -304,23 +333,38 @@ pub(crate) fn logins_from_names(text: &str, guard: &Intervals, out: &mut Vec<Can
             .collect(),
     );
     let mut found = Vec::new();
-    for m in LOGIN_TOKEN.find_iter(text) {
-        let token = m.as_str();
-        let n = token.chars().count();
+    // Most tokens are ordinary words: only a token that could be a
+    // person's form, a capital login or a dotted one is looked at.
+    let lengths: std::collections::HashSet<usize> = forms.iter().map(String::len).collect();
+    let spans: Vec<(usize, usize)> = ascii_tokens(text)
+        .filter(|&(s, e)| {
+            let token = &text[s..e];
+            let marks = token.bytes().filter(|b| matches!(b, b'.' | b'_')).count();
+            marks > 0
+                || token.bytes().all(|b| b.is_ascii_uppercase())
+                || lengths.contains(&(token.len() - marks))
+        })
+        .collect();
+    for (start, end) in spans {
+        let token = &text[start..end];
+        let n = token.len();
+        let caps = token.bytes().all(|b| b.is_ascii_uppercase());
+        let flat = token.to_ascii_lowercase().replace(['.', '_'], "");
+        let of_someone = forms.contains(&flat);
+        if !(of_someone || caps || token.contains(['.', '_'])) {
+            continue;
+        }
         if !(4..=24).contains(&n)
-            || taken.overlaps(m.start(), m.end())
-            || guard.overlaps(m.start(), m.end())
+            || taken.overlaps(start, end)
+            || guard.overlaps(start, end)
             || words::is_common(token)
             || words::is_stop(token)
             || words::is_acronym(token)
-            || prev_char(text, m.start()).is_some_and(|c| c == '@' || c == '.' || c == '[')
-            || text[m.end()..].starts_with(['@', '['])
+            || prev_char(text, start).is_some_and(|c| c == '@' || c == '.' || c == '[')
+            || text[end..].starts_with(['@', '['])
         {
             continue;
         }
-        let flat = token.to_lowercase().replace(['.', '_'], "");
-        let of_someone = forms.contains(&flat);
-        let caps = token.chars().all(|c| c.is_ascii_uppercase());
         let listed_login = caps && (5..=14).contains(&n) && {
             let lower = token.to_lowercase();
             let (head, last) = lower.split_at(lower.len() - 1);
@@ -347,7 +391,7 @@ pub(crate) fn logins_from_names(text: &str, guard: &Intervals, out: &mut Vec<Can
                     && !crate::people::is_wordy_name(name)
             });
         if of_someone || listed_login || dotted_name {
-            found.push(Candidate::new(m.start(), m.end(), Kind::Account));
+            found.push(Candidate::new(start, end, Kind::Account));
         }
     }
     out.extend(found);
