@@ -126,16 +126,16 @@
 //!
 //! ## How well it works
 //!
-//! Measured on an independent corpus (`tests/eval/`, 684 narratives by
-//! thirteen writers who never saw this code, in many voices and
+//! Measured on an independent corpus (`tests/eval/`, 792 narratives by
+//! sixteen writers who never saw this code, in many voices and
 //! languages; a third of it blind), with `cargo run --release -p
-//! lookout-bench -- scrub`: 94.8 % of the identifiers removed in the
-//! development part and 93.0 % in the blind part, indicators kept 97.6 %
-//! and 95.8 %; Presidio with spaCy's small English model removes about
+//! lookout-bench -- scrub`: 96.9 % of the identifiers removed in the
+//! development part and 94.6 % in the blind part, indicators kept 98.4 %
+//! and 96.3 %; Presidio with spaCy's small English model removes about
 //! 50 % and keeps about 40 % of the indicators, scrubadub about 14 % and
-//! 80 %. Weakest on the blind part: ships (80 %), the victim's bare
-//! domains (84 %), ID numbers (88 %), logins (89 %), people (92 %). The
-//! per-kind table is in the bench's output and the note of issue 19.
+//! 80 %. Weakest on the blind part: ID numbers (88 %), ships (89 %), the
+//! victim's bare domains (92 %), people (93 %). The per-kind table is in
+//! the bench's output and the notes of issue 19.
 //! Treat the scrubbed text as a draft the reporter checks, which is what
 //! the preview is for.
 //!
@@ -208,13 +208,18 @@
 //!
 //! Cost: every detector is a single pass over the text (the `regex` crate
 //! guarantees linear time). In a release build (`lookout-bench scrub`) a
-//! 4,000-character narrative takes about 2.4 ms (p50; p95 4.1 ms) with
-//! no known names and 3.7 ms (p95 4.5 ms) with a 10,000-name directory;
+//! 4,000-character narrative takes about 3.3 ms (p50; p95 3.8 ms) with
+//! no known names and 4.2 ms (p95 4.5 ms) with a 10,000-name directory;
 //! compiling that directory into [`KnownNames`] takes about 0.5 s, so
 //! build it once and keep it. The name lists are built on the first scrub
 //! (about 4 ms). Domain labels are matched without a length bound
 //! (`[\p{L}\p{N}-]*`, not `{0,61}`): a counted repetition of a Unicode
 //! class blows up the regex engine's lazy DFA, and cost twice the time.
+//! For the same reason no pattern uses a Unicode word boundary (`\b`
+//! without `(?-u:)`): over non-ASCII text the fast engine gives up on it;
+//! words in other scripts are bounded by a check of the characters
+//! around the match instead. Rules that look at every word use plain
+//! loops, not a regex per word.
 //!
 //! Errors ([`Error`]) only come from the caller's input: known-name lists
 //! that cannot be compiled safely, extra spans outside the text, or

@@ -227,6 +227,19 @@ fn followed_by_trade(text: &str, end: usize) -> bool {
                 | "bank"
                 | "hotel"
                 | "club"
+                // "Northwind Polaris IT": a company's department.
+                | "it"
+                | "hr"
+                | "finance"
+                | "accounts"
+                | "ops"
+                | "operations"
+                | "department"
+                | "team"
+                | "office"
+                | "desk"
+                | "hq"
+                | "headquarters"
         )
 }
 
@@ -694,6 +707,7 @@ mod tests {
             "GOOD MORNING ALL, PLEASE NOTE",
             "Star Blizzard and Volt Typhoon are actors.",
             "Sea Star Shipping Pte Ltd paid",
+            "Northwind Polaris IT at ops@northwind.example was told.",
         ] {
             assert_eq!(ships(t), Vec::<String>::new(), "in {t:?}");
         }
