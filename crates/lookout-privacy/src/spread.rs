@@ -129,23 +129,23 @@ pub(crate) fn names(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
     }
 }
 
-/// The shape of a code: capitals `A`, small letters `a`, digits `9`,
-/// anything else as written ("33 ADR 471" → "99 AAA 999").
+/// The class of a character in a code's shape: capitals `A`, small
+/// letters `a`, digits `9`, anything else as written.
+fn class(c: char) -> char {
+    if c.is_ascii_digit() {
+        '9'
+    } else if c.is_uppercase() {
+        'A'
+    } else if c.is_lowercase() {
+        'a'
+    } else {
+        c
+    }
+}
+
+/// The shape of a code ("33 ADR 471" → "99 AAA 999").
 fn shape(value: &str) -> String {
-    value
-        .chars()
-        .map(|c| {
-            if c.is_ascii_digit() {
-                '9'
-            } else if c.is_uppercase() {
-                'A'
-            } else if c.is_lowercase() {
-                'a'
-            } else {
-                c
-            }
-        })
-        .collect()
+    value.chars().map(class).collect()
 }
 
 /// Documents and plates come in lists of one format ("trucks MH 43 BX
@@ -181,17 +181,6 @@ pub(crate) fn shapes(text: &str, guard: &Intervals, out: &mut Vec<Candidate>) {
         return;
     }
     let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let class = |c: char| {
-        if c.is_ascii_digit() {
-            '9'
-        } else if c.is_uppercase() {
-            'A'
-        } else if c.is_lowercase() {
-            'a'
-        } else {
-            c
-        }
-    };
     for (i, &(start, first)) in chars.iter().enumerate() {
         if i > 0 && chars[i - 1].1.is_alphanumeric() {
             continue;
