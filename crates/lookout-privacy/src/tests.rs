@@ -927,3 +927,23 @@ fn a_passport_number_is_no_testnet_wallet() {
     );
     kept("tb1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh");
 }
+
+#[test]
+fn mailboxes_where_mail_arrived_commodity_companies_and_joiners_in_caps() {
+    for (text, gone) in [
+        (
+            "heads-up: phishing mail came in on planning@rijnmondtowage.nl last night",
+            "planning@",
+        ),
+        ("did Bergamo Grain pay freight yet?", "Bergamo"),
+        (
+            "During the pre-joining check for MV HAI AN STAR we found",
+            "STAR",
+        ),
+    ] {
+        let s = out(text);
+        assert!(!s.contains(gone), "{text:?} became {s:?}");
+    }
+    // An ordinary commodity stays.
+    kept("The cargo was 55,000 t of grain from Santos.");
+}
