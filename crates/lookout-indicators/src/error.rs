@@ -166,6 +166,49 @@ pub enum EntryError {
     TooManyEntries { max: usize },
 }
 
+/// Why a typed indicator (a search or an analyst's entry) was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ObservableError {
+    /// Nothing but white space.
+    #[error(
+        "Nothing to look for; enter an indicator such as 185.220.101.4, evil.example or a file hash."
+    )]
+    Empty,
+
+    /// Longer than [`crate::MAX_ENTRY_CHARS`].
+    #[error(
+        "This is {length} characters long, longer than any indicator; enter one address, domain, URL, hash or name."
+    )]
+    TooLong { length: usize },
+
+    /// Not a value of the kind asked for.
+    #[error("“{input}” is not {}; enter one such as {example}.", article(kind.label()))]
+    Invalid {
+        kind: crate::ObservableKind,
+        input: String,
+        example: &'static str,
+    },
+
+    /// Not a value of any kind.
+    #[error(
+        "“{input}” is not an address, domain, URL, e-mail address, hash, wallet, CVE or malware name; check it and try again."
+    )]
+    Unrecognised { input: String },
+}
+
+/// "a CVE", "an IPv4 address", "a URL".
+fn article(label: &str) -> String {
+    let vowel_sound = label.starts_with(['A', 'E', 'I', 'O', 'U']) && !label.starts_with("URL")
+        || label.starts_with("MD5")
+        || label.starts_with("SHA");
+    let label = match label {
+        "Domain" | "Crypto wallet" | "Malware family" => label.to_lowercase(),
+        _ => label.to_owned(),
+    };
+    format!("{} {label}", if vowel_sound { "an" } else { "a" })
+}
+
 /// A refused entry in a bulk paste, with where it was.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("Line {line}: {error}")]

@@ -4,10 +4,12 @@ use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::LazyLock;
 
+use ipnet::IpNet;
 use regex::Regex;
 
 use crate::entry::{Entry, EntryKind, is_valid_imo, is_valid_mmsi};
 use crate::host::{MAX_HOST_LEN, check_ascii_host, is_file_extension, is_tld, to_ascii, within};
+use crate::observable::{Observable, ObservableKind, net_from_text};
 use crate::refang::refang;
 
 /// Most mentions kept per kind (IMO numbers, MMSIs, IP addresses, domains,
@@ -38,6 +40,12 @@ struct Patterns {
     host: Regex,
     email: Regex,
     ipv6: Regex,
+    url: Regex,
+    hex: Regex,
+    cve: Regex,
+    wallet: Regex,
+    family: Regex,
+    prefix: Regex,
 }
 
 impl Patterns {
@@ -55,6 +63,20 @@ impl Patterns {
             email: Regex::new(&format!(r"([A-Za-z0-9._%+\-]+)@({host})"))?,
             host: Regex::new(&host)?,
             ipv6: Regex::new(r"[0-9A-Fa-f:]*:[0-9A-Fa-f:]*(?:\.[0-9]+\.[0-9]+\.[0-9]+)?")?,
+            url: Regex::new(r"(?i)(?-u:\b)(?:https?|ftps?|sftp|wss?|tcp)://[^\s<>\x22'`]+")?,
+            hex: Regex::new(r"(?-u:\b)[0-9A-Fa-f]{32,128}(?-u:\b)")?,
+            cve: Regex::new(r"(?i)(?-u:\b)cve-[0-9]{4}-[0-9]{4,7}(?-u:\b)")?,
+            wallet: Regex::new(concat!(
+                r"(?-u:\b)(?:0[xX][0-9A-Fa-f]{40}|[13][1-9A-HJ-NP-Za-km-z]{25,34}",
+                r"|[bB][cC]1[02-9ac-hj-np-zAC-HJ-NP-Z]{11,71}|[48][1-9A-HJ-NP-Za-km-z]{94}(?:[1-9A-HJ-NP-Za-km-z]{11})?)(?-u:\b)",
+            ))?,
+            // Families only where labelled, one a line: a name in prose
+            // cannot be told from any other capitalised word.
+            family: Regex::new(concat!(
+                r"(?im)^[ \t>*•-]*(?:malware(?:[ \t]+famil(?:y|ies))?|famil(?:y|ies)|ransomware|trojan|rat",
+                r"|loader|stealer|infostealer|backdoor|wiper|botnet)[ \t]*[:=][ \t]*([^\r\n]{1,200})$",
+            ))?,
+            prefix: Regex::new(r"^/([0-9]{1,3})(?:[^0-9]|$)")?,
         })
     }
 }
@@ -74,6 +96,10 @@ pub struct Mentions {
     domains: BTreeSet<String>,
     emails: BTreeSet<String>,
     email_domains: BTreeSet<String>,
+    nets: BTreeSet<IpNet>,
+    stated_domains: BTreeSet<String>,
+    urls: BTreeSet<String>,
+    others: BTreeSet<Observable>,
     truncated: bool,
 }
 
@@ -109,6 +135,11 @@ impl Mentions {
         &self.email_domains
     }
 
+    /// IP ranges (`10.0.0.0/8`), host bits cleared.
+    pub fn nets(&self) -> &BTreeSet<IpNet> {
+        &self.nets
+    }
+
     /// Nothing was found.
     pub fn is_empty(&self) -> bool {
         self.imos.is_empty()
@@ -116,6 +147,48 @@ impl Mentions {
             && self.ips.is_empty()
             && self.domains.is_empty()
             && self.emails.is_empty()
+            && self.nets.is_empty()
+            && self.urls.is_empty()
+            && self.others.is_empty()
+    }
+
+    /// The typed indicators as written: addresses, ranges, domains written
+    /// on their own (not the hosts of URLs and e-mail addresses, which are
+    /// found through [`Observable::host`]), URLs, e-mail addresses, hashes,
+    /// wallets, CVE identifiers and labelled malware families. Sorted by
+    /// kind, then value.
+    pub fn observables(&self) -> Vec<Observable> {
+        let mut all: BTreeSet<Observable> = self.others.clone();
+        for ip in &self.ips {
+            let kind = if ip.is_ipv4() {
+                ObservableKind::Ipv4
+            } else {
+                ObservableKind::Ipv6
+            };
+            all.insert(Observable::from_parts(kind, ip.to_string()));
+        }
+        for net in &self.nets {
+            let kind = match net {
+                IpNet::V4(_) => ObservableKind::Ipv4Net,
+                IpNet::V6(_) => ObservableKind::Ipv6Net,
+            };
+            all.insert(Observable::from_parts(kind, net.to_string()));
+        }
+        for (kind, values) in [
+            (ObservableKind::Domain, &self.stated_domains),
+            (ObservableKind::Url, &self.urls),
+            (ObservableKind::Email, &self.emails),
+        ] {
+            // Text accepts a little more than a typed value (a host with
+            // an odd punycode label); only what reads back as typed is an
+            // indicator.
+            all.extend(
+                values
+                    .iter()
+                    .filter_map(|v| Observable::parse(kind, v).ok()),
+            );
+        }
+        all.into_iter().collect()
     }
 
     /// Some kind had more than [`MAX_MENTIONS_PER_KIND`] distinct mentions
@@ -125,7 +198,8 @@ impl Mentions {
     }
 
     /// Whether a watchlist entry is mentioned: IMO numbers and MMSIs
-    /// exactly, an IP range when it contains a mentioned address, a domain
+    /// exactly, an IP range when it contains a mentioned address or
+    /// overlaps a mentioned range, a domain
     /// when a mentioned host is it or one of its subdomains, an email domain
     /// when a mentioned address is at it or one of its subdomains.
     /// Subdomains count on label boundaries only: `mail.example.com` matches
@@ -140,6 +214,10 @@ impl Mentions {
                     .range(net.network()..=net.broadcast())
                     .next()
                     .is_some()
+                    || self
+                        .nets
+                        .iter()
+                        .any(|mentioned| mentioned.contains(&net) || net.contains(mentioned))
             }),
             EntryKind::Domain => self.domains.iter().any(|host| within(host, value)),
             EntryKind::EmailDomain => self.email_domains.iter().any(|host| within(host, value)),
@@ -280,6 +358,13 @@ pub fn extract(text: &str) -> Mentions {
         Mentions::insert(&mut found.domains, host, truncated);
     }
 
+    for found_url in patterns.url.find_iter(text) {
+        let written = trim_url(found_url.as_str());
+        if let Ok(url) = Observable::parse(ObservableKind::Url, written) {
+            Mentions::insert(&mut found.urls, url.value().to_owned(), truncated);
+        }
+    }
+
     let mut local_parts = local_parts.into_iter().peekable();
     for token in patterns.host.find_iter(text) {
         while local_parts
@@ -300,13 +385,19 @@ pub fn extract(text: &str) -> Mentions {
             if let Ok(ip) = token_text.parse::<Ipv4Addr>()
                 && !ip.is_unspecified()
             {
-                Mentions::insert(&mut found.ips, IpAddr::V4(ip), truncated);
+                match range_after(patterns, text, token.end(), IpAddr::V4(ip)) {
+                    Some(net) => Mentions::insert(&mut found.nets, net, truncated),
+                    None => Mentions::insert(&mut found.ips, IpAddr::V4(ip), truncated),
+                }
             }
             continue;
         }
         let before = &text[..token.start()];
         let in_url_or_email = before.ends_with("://") || before.ends_with('@');
         if let Some(host) = mentioned_host(token_text, in_url_or_email) {
+            if !in_url_or_email && !before.ends_with(['/', '.']) {
+                Mentions::insert(&mut found.stated_domains, host.clone(), truncated);
+            }
             Mentions::insert(&mut found.domains, host, truncated);
         }
     }
@@ -333,10 +424,88 @@ pub fn extract(text: &str) -> Mentions {
             continue;
         }
         let ip = v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4);
-        Mentions::insert(&mut found.ips, ip, truncated);
+        match range_after(patterns, text, candidate.end(), ip) {
+            Some(net) => Mentions::insert(&mut found.nets, net, truncated),
+            None => Mentions::insert(&mut found.ips, ip, truncated),
+        }
     }
 
+    extract_other_kinds(patterns, text, &mut found);
     found
+}
+
+/// Hashes, CVE identifiers, wallets and labelled malware families.
+fn extract_other_kinds(patterns: &Patterns, text: &str, found: &mut Mentions) {
+    let truncated = &mut found.truncated;
+    let others = &mut found.others;
+    for hex in patterns.hex.find_iter(text) {
+        let digits = hex.as_str();
+        // A run of only digits or only letters is a number or a word.
+        let mixed = digits.bytes().any(|b| b.is_ascii_digit())
+            && digits.bytes().any(|b| b.is_ascii_alphabetic());
+        let kind = match digits.len() {
+            32 => ObservableKind::Md5,
+            40 => ObservableKind::Sha1,
+            64 => ObservableKind::Sha256,
+            128 => ObservableKind::Sha512,
+            _ => continue,
+        };
+        if mixed && let Ok(hash) = Observable::parse(kind, digits) {
+            Mentions::insert(others, hash, truncated);
+        }
+    }
+    for (pattern, kind) in [
+        (&patterns.cve, ObservableKind::Cve),
+        (&patterns.wallet, ObservableKind::Wallet),
+    ] {
+        for found in pattern.find_iter(text) {
+            if let Ok(value) = Observable::parse(kind, found.as_str()) {
+                Mentions::insert(others, value, truncated);
+            }
+        }
+    }
+    for caps in patterns.family.captures_iter(text) {
+        let Some(names) = caps.get(1) else { continue };
+        for name in names
+            .as_str()
+            .split([',', ';', '/', '|'])
+            .flat_map(|part| part.split(" and "))
+        {
+            // "LockBit 3.0 (ransomware)": the remark is not the name.
+            let name = name.split(['(', '[']).next().unwrap_or_default();
+            let name = name.trim().trim_end_matches(['.', ':']);
+            if let Ok(family) = Observable::parse(ObservableKind::Malware, name) {
+                Mentions::insert(others, family, truncated);
+            }
+        }
+    }
+}
+
+/// The range written as `address/prefix` when `/prefix` follows the
+/// address at `end`.
+fn range_after(patterns: &Patterns, text: &str, end: usize, address: IpAddr) -> Option<IpNet> {
+    let caps = patterns.prefix.captures(&text[end..])?;
+    net_from_text(address, caps.get(1)?.as_str())
+}
+
+/// A URL as found in prose, without the punctuation that ends the
+/// sentence around it, and without a closing bracket it did not open.
+fn trim_url(url: &str) -> &str {
+    let mut url = url;
+    loop {
+        let Some(last) = url.chars().next_back() else {
+            return url;
+        };
+        let unopened = |open: char, close: char| {
+            last == close && url.matches(open).count() < url.matches(close).count()
+        };
+        if ".,;:!?".contains(last) || unopened('(', ')') || unopened('[', ']') || unopened('{', '}')
+        {
+            url = &url[..url.len() - last.len_utf8()];
+        } else {
+            return url;
+        }
+    }
 }
 
 /// The canonical form of a host-like token found in text, if it is
@@ -566,6 +735,76 @@ mod tests {
         for (kind, key) in m.lookup_keys() {
             assert!(m.matches(&entry(kind, &key)), "{kind:?} {key}");
         }
+    }
+
+    fn observed(text: &str) -> Vec<(ObservableKind, String)> {
+        extract(text)
+            .observables()
+            .into_iter()
+            .map(|o| (o.kind(), o.value().to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn typed_indicators_from_an_indicators_field() {
+        use ObservableKind as K;
+        let found = observed(
+            "C2: hxxps://evil[.]example/gate.php?id=7 (seen 3 Nov), 185.220.101[.]4:443\n\
+             Scan from 45.155.205.0/24 and 2001:db8:bad::/48; payload \
+             E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855.\n\
+             Phish sender: billing[@]fake-agent[.]com, look-alike shipco-ops.example\n\
+             Exploited CVE-2024-3400; ransom to bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4\n\
+             Malware: LockBit 3.0 (ransomware), Cobalt Strike\n\
+             Build 20240101 and order 1234567890123456789012345678901234 are not hashes.",
+        );
+        assert_eq!(
+            found,
+            [
+                (K::Ipv4, "185.220.101.4".to_owned()),
+                (K::Ipv4Net, "45.155.205.0/24".to_owned()),
+                (K::Ipv6Net, "2001:db8:bad::/48".to_owned()),
+                (K::Domain, "shipco-ops.example".to_owned()),
+                (K::Url, "https://evil.example/gate.php?id=7".to_owned()),
+                (K::Email, "billing@fake-agent.com".to_owned()),
+                (
+                    K::Sha256,
+                    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855".to_owned()
+                ),
+                (
+                    K::Wallet,
+                    "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4".to_owned()
+                ),
+                (K::Cve, "CVE-2024-3400".to_owned()),
+                (K::Malware, "Cobalt Strike".to_owned()),
+                (K::Malware, "LockBit 3.0".to_owned()),
+            ]
+        );
+    }
+
+    #[test]
+    fn each_value_reparses_to_itself() {
+        let m = extract(
+            "http://[2001:db8::1]:8080/a https://x.example/(a) 10.9.8.7/16 ::ffff:1.2.3.4/120 \
+             0x52908400098527886E0F7030069857D2E4169EE7 family: Emotet",
+        );
+        for o in m.observables() {
+            let again = Observable::parse(o.kind(), o.value()).unwrap();
+            assert_eq!(again, o);
+        }
+        assert!(
+            m.observables()
+                .iter()
+                .any(|o| o.value() == "https://x.example/(a)")
+        );
+        assert!(m.nets().iter().any(|n| n.to_string() == "10.9.0.0/16"));
+    }
+
+    #[test]
+    fn watched_ranges_match_overlapping_ranges() {
+        let m = extract("Scanning from 45.155.205.0/24.");
+        assert!(m.matches(&entry(EntryKind::Cidr, "45.155.0.0/16")));
+        assert!(m.matches(&entry(EntryKind::Cidr, "45.155.205.7")));
+        assert!(!m.matches(&entry(EntryKind::Cidr, "45.155.206.0/24")));
     }
 
     #[test]

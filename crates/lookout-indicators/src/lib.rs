@@ -88,9 +88,11 @@ mod entry;
 mod error;
 mod extract;
 mod host;
+mod observable;
 mod refang;
 
 pub use entry::{Entry, EntryKind, MAX_ENTRIES, MAX_ENTRY_CHARS, parse_entries, parse_entry};
-pub use error::{EntryError, LineError};
+pub use error::{EntryError, LineError, ObservableError};
 pub use extract::{MAX_LOOKUP_KEYS, MAX_MENTIONS_PER_KIND, Mentions, extract};
+pub use observable::{Observable, ObservableKind, parse_observable};
 pub use refang::refang;

@@ -4,7 +4,10 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use ipnet::IpNet;
-use lookout_indicators::{Entry, EntryKind, extract, parse_entries, parse_entry};
+use lookout_indicators::{
+    Entry, EntryKind, Observable, ObservableKind, extract, parse_entries, parse_entry,
+    parse_observable,
+};
 use proptest::prelude::*;
 
 /// Text built from indicator fragments, which reaches far more of the
@@ -69,6 +72,16 @@ fn indicatorish() -> impl Strategy<Value = String> {
         "\u{0}",
         "\u{200d}",
         "١",
+        "CVE-2024-",
+        "3400",
+        "d41d8cd98f00b204e9800998ecf8427e",
+        "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
+        "bc1qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4",
+        "0x52908400098527886e0f7030069857d2e4169ee7",
+        "Malware: ",
+        "LockBit",
+        "/24",
+        "/",
     ]);
     prop::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
 }
@@ -161,6 +174,24 @@ proptest! {
             if let Ok(entry) = parse_entry(EntryKind::Domain, domain) {
                 prop_assert!(mentions.matches(&entry), "{}", domain);
             }
+        }
+    }
+
+    #[test]
+    fn typed_indicators_reparse_to_themselves(text in indicatorish()) {
+        for observable in extract(&text).observables() {
+            let again = Observable::parse(observable.kind(), observable.value());
+            prop_assert_eq!(again.as_ref(), Ok(&observable), "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn a_searched_value_is_stable(input in indicatorish()) {
+        if let Ok(observable) = parse_observable(&input) {
+            // Searching for the canonical value finds the same value.
+            prop_assert_eq!(parse_observable(observable.value()), Ok(observable.clone()));
+            let kind = ObservableKind::from_id(observable.kind().id());
+            prop_assert_eq!(kind, Some(observable.kind()));
         }
     }
 

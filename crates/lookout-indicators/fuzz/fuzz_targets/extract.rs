@@ -1,10 +1,12 @@
 //! Any text given to `extract` returns, never panics, stays within the
-//! per-kind caps, and every look-up key that is a valid watchlist entry is
+//! per-kind caps, every typed indicator parses back to itself, and every look-up key that is a valid watchlist entry is
 //! one the mentions match.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use lookout_indicators::{EntryKind, MAX_LOOKUP_KEYS, MAX_MENTIONS_PER_KIND, extract, parse_entry};
+use lookout_indicators::{
+    EntryKind, MAX_LOOKUP_KEYS, MAX_MENTIONS_PER_KIND, Observable, extract, parse_entry,
+};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -34,5 +36,9 @@ fuzz_target!(|data: &[u8]| {
         if let Ok(entry) = parse_entry(EntryKind::Domain, domain) {
             assert!(mentions.matches(&entry), "{domain:?}");
         }
+    }
+    for observable in mentions.observables() {
+        let again = Observable::parse(observable.kind(), observable.value());
+        assert_eq!(again.as_ref(), Ok(&observable), "{text:?}");
     }
 });
