@@ -361,6 +361,43 @@ pub async fn same_sample(db: &Db, sha256: &str, id: i64) -> Result<Vec<AnalysisR
         .await?)
 }
 
+/// Finished analyses of a file with this hash; `column` is `md5`, `sha1`
+/// or `sha256`.
+pub async fn with_hash(db: &Db, column: &str, hash: &str) -> Result<Vec<AnalysisRow>, StoreError> {
+    let column = match column {
+        "md5" => "md5",
+        "sha1" => "sha1",
+        _ => "sha256",
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM analyses WHERE {column} = $1 AND state = 'done' \
+         ORDER BY created_at DESC LIMIT 200"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(hash.to_ascii_lowercase())
+        .fetch_all(&db.pool)
+        .await?)
+}
+
+/// Finished analyses that found the indicator `(kind, value)` (the kinds
+/// of [`super::seen::correlatable`]).
+pub async fn with_indicator(
+    db: &Db,
+    key: &MasterKey,
+    kind: &str,
+    value: &str,
+) -> Result<Vec<AnalysisRow>, StoreError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM analyses WHERE state = 'done' AND id IN \
+         (SELECT analysis_id FROM analysis_indicators WHERE lookup = $1) \
+         ORDER BY created_at DESC LIMIT 200"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(indicator_lookup(key, kind, value))
+        .fetch_all(&db.pool)
+        .await?)
+}
+
 /// Recent finished analyses of other content with a fuzzy hash, to compare.
 pub async fn with_tlsh(db: &Db, sha256: &str, limit: i64) -> Result<Vec<AnalysisRow>, StoreError> {
     let sql = format!(

@@ -6,6 +6,7 @@
 //! cannot exist without being documented, nor the other way round.
 
 mod analyses;
+mod indicators;
 mod reports;
 mod stats;
 mod uploads;
@@ -60,6 +61,7 @@ pub const PREFIX: &str = "/api";
         (name = "tokens", description = "Membership tokens for verified-anonymous reports"),
         (name = "statistics", description = "Published incident statistics, without small cells"),
         (name = "analysis", description = "Static analyses of suspicious files"),
+        (name = "indicators", description = "Typed indicators and where they were seen"),
         (name = "meta", description = "This document"),
     )
 )]
@@ -107,6 +109,7 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::tokens::issue::fetch_tokens))
         .routes(routes!(stats::get_statistics))
         .routes(routes!(analyses::get_analysis))
+        .routes(routes!(indicators::look_up_indicator))
 }
 
 /// The API's routes, to be nested under [`PREFIX`].

@@ -6,11 +6,12 @@
 //! pages would not. `rebuild` writes it all again from the features'
 //! tables when the indexing rules change ([`VERSION`]).
 
+use super::indicators;
 use crate::db::{Db, Tx, now};
 
 /// Bump when what a document holds changes: every process then finds the
 /// index older than its rules and one of them rebuilds it.
-pub const VERSION: i64 = 2;
+pub const VERSION: i64 = 3;
 
 /// The most text of one subject the index keeps (a post's first part, an
 /// article's first ten thousand words): enough to find it, not a copy.
@@ -83,7 +84,7 @@ async fn remove(tx: &mut Tx, kind: &str, subject_id: i64) -> Result<(), sqlx::Er
         .bind(subject_id)
         .execute(&mut **tx)
         .await?;
-    Ok(())
+    indicators::clear(tx, kind, subject_id).await
 }
 
 #[derive(sqlx::FromRow)]
@@ -242,7 +243,9 @@ async fn index_incident_row(tx: &mut Tx, row: IncidentSource) -> Result<(), sqlx
             shown_at: Some(visible_from),
         },
     )
-    .await
+    .await?;
+    let found = indicators::of_subject(&row.indicators, "");
+    indicators::replace(tx, "incident", row.id, &found, visible_from).await
 }
 
 /// A sanitised incident, by its report: indexed once published (and found
@@ -270,10 +273,11 @@ struct AdvisorySource {
     actions: String,
     indicators: String,
     tlp_rank: i64,
+    published_at: Option<i64>,
 }
 
 const ADVISORY_SOURCE: &str = "SELECT a.id, a.ref, a.state, r.title, r.body, r.actions, \
-     r.indicators, r.tlp_rank FROM advisories a JOIN advisory_revisions r \
+     r.indicators, r.tlp_rank, a.published_at FROM advisories a JOIN advisory_revisions r \
      ON r.advisory_id = a.id AND r.number = a.published_revision";
 
 async fn index_advisory_row(tx: &mut Tx, row: AdvisorySource) -> Result<(), sqlx::Error> {
@@ -305,7 +309,10 @@ async fn index_advisory_row(tx: &mut Tx, row: AdvisorySource) -> Result<(), sqlx
             shown_at: None,
         },
     )
-    .await
+    .await?;
+    let found = indicators::of_subject(&row.indicators, &format!("{}\n{}", row.body, row.actions));
+    let seen_at = row.published_at.unwrap_or_else(now);
+    indicators::replace(tx, "advisory", row.id, &found, seen_at).await
 }
 
 /// An advisory: its published revision, withdrawn ones marked as such (the
@@ -362,6 +369,9 @@ pub async fn rebuild_if_stale(db: &Db) -> Result<bool, sqlx::Error> {
 /// Every document again, from the features' own tables.
 pub async fn rebuild(tx: &mut Tx) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM search_documents")
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("DELETE FROM indicator_index")
         .execute(&mut **tx)
         .await?;
     let posts: Vec<PostSource> =

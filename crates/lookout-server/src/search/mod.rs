@@ -6,12 +6,15 @@
 //! them: each kind's rule is applied in the query itself.
 
 pub mod index;
+pub mod indicators;
 pub mod store;
 
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use serde::Deserialize;
+
+use lookout_indicators::ObservableKind;
 
 use self::store::{Hit, Search, find};
 use crate::state::AppState;
@@ -120,6 +123,8 @@ struct SearchPage {
     sections: Vec<Section>,
     searched: bool,
     page_number: i64,
+    /// The query read as one indicator, and where it was seen.
+    indicator: Option<indicators::Found>,
 }
 impl Labels for SearchPage {}
 
@@ -127,11 +132,19 @@ impl SearchPage {
     fn scopes(&self) -> &'static [(&'static str, &'static str, &'static str)] {
         &SCOPES
     }
+    fn seen_kind(&self, kind: &str) -> &'static str {
+        match kind {
+            "incident" => "Incident",
+            "advisory" => "Advisory",
+            _ => "Analysis",
+        }
+    }
     fn encoded_query(&self) -> String {
         url::form_urlencoded::byte_serialize(self.query.as_bytes()).collect()
     }
     fn found_nothing(&self) -> bool {
         self.sections.iter().all(|s| s.hits.is_empty())
+            && self.indicator.as_ref().is_none_or(|f| f.total == 0)
     }
 }
 
@@ -189,7 +202,18 @@ pub async fn page(
             has_more,
         });
     }
+    let indicator = match lookout_indicators::parse_observable(&text) {
+        Ok(observable) => {
+            let found = indicators::look_up(&state, &reader, &observable).await?;
+            // Any word reads as a malware family: say so only when it is
+            // one somewhere.
+            let family_guess = observable.kind() == ObservableKind::Malware;
+            (!family_guess || found.total > 0).then_some(found)
+        }
+        Err(_) => None,
+    };
     render(&SearchPage {
+        indicator,
         page: Page::new(&visitor, "Search"),
         query: text,
         scope: chosen.map_or("", |(id, _, _)| *id).to_string(),
