@@ -143,8 +143,13 @@ pub struct IncidentDoc {
     pub class_id: String,
     /// The class's display label.
     pub class_label: String,
-    /// The day it happened (no finer: a time would help re-identify).
+    /// The first day of the period it happened in, as published: the
+    /// portal publishes the month or the ISO week unless an analyst chose
+    /// the exact day, and an export must never be finer than the page.
     pub occurred_on: Date,
+    /// That period as the page shows it: `2026-11`, `2026-W45` or
+    /// `2026-11-03`.
+    pub occurred_period: String,
     /// When it was first published.
     pub created: OffsetDateTime,
     /// When it was last changed; the STIX version of every object.

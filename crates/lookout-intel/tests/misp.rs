@@ -19,7 +19,7 @@ fn incident_event_maps_every_kind() {
     assert_eq!(e.event.uuid, misp::event_uuid("incident/INC-2026-0042"));
     assert_eq!(e.file_name(), format!("{}.json", e.event.uuid));
     assert_eq!(e.event.tags[0].name, "tlp:green");
-    assert_eq!(e.event.date, "2026-10-30");
+    assert_eq!(e.event.date, "2026-10-01");
     assert_eq!(e.event.orgc.name, "Lookout Maritime Cyber Portal");
     let kind = |v: &str| {
         e.event

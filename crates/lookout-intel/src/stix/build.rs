@@ -462,7 +462,7 @@ pub fn incident_objects(portal: &Portal, doc: &IncidentDoc) -> Result<Vec<StixOb
 
     let mut details = vec![
         format!("Class: {}.", doc.class_label),
-        format!("Occurred on: {}.", doc.occurred_on),
+        format!("Occurred: {}.", doc.occurred_period),
     ];
     if let Some(area) = &doc.sea_area {
         details.push(format!("Sea area: {}.", area.name));
