@@ -16,6 +16,7 @@ pub mod files;
 pub mod forum;
 pub mod home;
 pub mod incidents;
+pub mod interop;
 pub mod kb;
 pub mod mail;
 pub mod news;

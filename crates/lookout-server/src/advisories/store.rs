@@ -55,7 +55,8 @@ impl Reviewed for AdvisoryRow {
             "advisory.published"
         };
         events::record(tx, &alert_of(kind, &self.reference, &revision.content)).await?;
-        crate::search::index::advisory(tx, self.id).await
+        crate::search::index::advisory(tx, self.id).await?;
+        crate::interop::export::mark_advisory(tx, self.id).await
     }
 }
 
@@ -128,6 +129,20 @@ pub async fn by_reference(db: &Db, reference: &str) -> Result<Option<AdvisoryRow
     review::store::by_key::<AdvisoryRow>(&db.pool, reference).await
 }
 
+/// An advisory by its id, inside a transaction.
+pub async fn by_id_in(tx: &mut Tx, id: i64) -> Result<Option<AdvisoryRow>, sqlx::Error> {
+    review::store::by_column_in::<AdvisoryRow>(tx, "id", id).await
+}
+
+/// Revision `number` of an advisory, inside a transaction.
+pub async fn revision_in(
+    tx: &mut Tx,
+    id: i64,
+    number: i64,
+) -> Result<Option<Revision>, sqlx::Error> {
+    review::store::version::<AdvisoryRow>(&mut **tx, id, number).await
+}
+
 /// The revision members read, if it has been published.
 pub async fn published(db: &Db, advisory: &AdvisoryRow) -> Result<Option<Revision>, sqlx::Error> {
     let Some(number) = advisory.published_revision else {
@@ -174,6 +189,7 @@ pub async fn withdraw(
         );
         events::record(tx, &alert).await?;
         crate::search::index::advisory(tx, advisory.id).await?;
+        crate::interop::export::mark_advisory(tx, advisory.id).await?;
     }
     Ok(changed)
 }

@@ -206,6 +206,14 @@ pub async fn by_reference(db: &Db, reference: &str) -> Result<Option<AnalysisRow
         .await?)
 }
 
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<AnalysisRow>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM analyses WHERE id = $1");
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?)
+}
+
 /// How many times the sample `sha256` was uploaded, and how many of those
 /// by `user_id`.
 pub async fn uploads_of(db: &Db, sha256: &str, user_id: i64) -> Result<(i64, i64), StoreError> {
@@ -321,6 +329,7 @@ pub async fn finish(
             .execute(&mut *tx)
             .await?;
     }
+    crate::interop::export::mark_analysis(&mut tx, job.id).await?;
     tx.commit().await?;
     Ok(true)
 }

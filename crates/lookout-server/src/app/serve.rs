@@ -61,6 +61,9 @@ async fn housekeeping(state: AppState) {
         if let Err(err) = crate::reports::held::purge(&state.db).await {
             tracing::warn!(error = %err, "held-file purge failed");
         }
+        if let Err(err) = crate::interop::export::sync(&state).await {
+            tracing::warn!(error = %err, "exporting STIX and MISP failed");
+        }
         if let Err(err) = state.db.scatter_write_order(crate::db::now()).await {
             tracing::warn!(error = %err, "rewriting tables in key order failed");
         }

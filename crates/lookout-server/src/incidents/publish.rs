@@ -130,6 +130,7 @@ pub async fn save_within(
     let reference = store::save(tx, report_id, reference, content, publication, now).await?;
     release::release_if_due(tx, report_id, now).await?;
     crate::search::index::incident(tx, report_id).await?;
+    crate::interop::export::mark_incident(tx, report_id).await?;
     Ok(reference)
 }
 
@@ -165,5 +166,6 @@ pub async fn withdraw_within(tx: &mut Tx, report_id: i64, now: i64) -> Result<bo
     crate::stats::rollup::uncount(tx, report_id).await?;
     let withdrawn = store::withdraw(tx, report_id, now).await?;
     crate::search::index::incident(tx, report_id).await?;
+    crate::interop::export::mark_incident(tx, report_id).await?;
     Ok(withdrawn)
 }

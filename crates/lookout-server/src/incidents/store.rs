@@ -312,6 +312,18 @@ pub async fn for_report(db: &Db, report_id: i64) -> Result<Option<IncidentRow>, 
         .await
 }
 
+/// [`for_report`] inside a transaction.
+pub async fn for_report_in(
+    tx: &mut Tx,
+    report_id: i64,
+) -> Result<Option<IncidentRow>, sqlx::Error> {
+    let sql = format!("SELECT {COLUMNS} FROM incidents WHERE report_id = $1");
+    sqlx::query_as::<_, IncidentRow>(sqlx::AssertSqlSafe(sql))
+        .bind(report_id)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
 /// How many other published incidents share what members would be shown
 /// of `content`: its sea area and vessel type, a published period within
 /// its own, its published cell when one is shown, and its size class when

@@ -215,11 +215,38 @@ fn rejection_in_words(text: &str) -> &'static str {
     }
 }
 
+/// A TAXII 2.1 error body in TAXII's media type (`/taxii2/`).
+pub fn taxii_error(status: StatusCode, title: &str, description: &str) -> Response {
+    let body = lookout_intel::taxii::Error {
+        title: title.to_owned(),
+        description: Some(description.to_owned()),
+        error_id: None,
+        error_code: None,
+        http_status: Some(status.as_u16().to_string()),
+        external_details: None,
+        details: Default::default(),
+    };
+    let mut response = (status, serde_json::to_string(&body).unwrap_or_default()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(lookout_intel::taxii::MEDIA_TYPE_TAXII),
+    );
+    if status == StatusCode::UNAUTHORIZED {
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"lookout\", Bearer realm=\"lookout\""),
+        );
+    }
+    response
+}
+
 /// Rewrites error responses that carry no body of ours (plain-text
 /// rejections from axum and tower-http, empty 404/405/408/413) into a page or
 /// problem details, keeping the status.
 pub async fn error_bodies(request: Request<Body>, next: Next) -> Response {
-    let is_api = request.uri().path().starts_with("/api/");
+    let path = request.uri().path();
+    let is_api = path.starts_with("/api/") || path.starts_with("/misp/");
+    let is_taxii = path.starts_with("/taxii2/");
     let response = next.run(request).await;
     let status = response.status();
     if !(status.is_client_error() || status.is_server_error()) {
@@ -230,7 +257,9 @@ pub async fn error_bodies(request: Request<Body>, next: Next) -> Response {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| {
-            ct.starts_with("text/html") || ct.starts_with("application/problem+json")
+            ct.starts_with("text/html")
+                || ct.starts_with("application/problem+json")
+                || ct.starts_with("application/taxii+json")
         });
     if ours {
         return response;
@@ -253,6 +282,11 @@ pub async fn error_bodies(request: Request<Body>, next: Next) -> Response {
             }
         }
     };
+    if is_taxii {
+        // TAXII clients are told in TAXII's media type, errors included.
+        let title = status.canonical_reason().unwrap_or("Error");
+        return taxii_error(status, title, &detail);
+    }
     let mut rewritten = if is_api {
         problem_response(status, &detail, None)
     } else {
