@@ -10,6 +10,7 @@ pub mod documents;
 pub mod export;
 pub mod feed;
 pub mod store;
+pub mod submit;
 pub mod taxii;
 
 /// Pages that need a signed-in visitor (the session and its checks).

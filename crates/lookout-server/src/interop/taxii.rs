@@ -30,8 +30,9 @@ const MAX_PAGE: u32 = 10_000;
 /// How long a `next` token stays valid: long enough to page a large
 /// collection over a slow link, resumed the next morning.
 const CURSOR_LIFETIME_SECS: i64 = 24 * 3600;
-/// Largest POST body, in bytes.
-pub const MAX_CONTENT_LENGTH: u64 = 8 * 1024 * 1024;
+/// Largest POST body, in bytes: the portal's limit for any request that
+/// is not an upload.
+pub const MAX_CONTENT_LENGTH: u64 = crate::web::BODY_LIMIT as u64;
 
 pub fn routes() -> axum::Router<AppState> {
     use axum::routing::get;
@@ -42,7 +43,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/taxii2/api/collections/{collection}/", get(collection))
         .route(
             "/taxii2/api/collections/{collection}/objects/",
-            get(objects),
+            get(objects).post(super::submit::add_objects),
         )
         .route(
             "/taxii2/api/collections/{collection}/manifest/",
@@ -56,6 +57,7 @@ pub fn routes() -> axum::Router<AppState> {
             "/taxii2/api/collections/{collection}/objects/{object}/versions/",
             get(versions),
         )
+        .route("/taxii2/api/status/{status}/", get(super::submit::status))
 }
 
 /// A TAXII error response, in TAXII's media type.
