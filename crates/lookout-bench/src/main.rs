@@ -15,6 +15,7 @@ mod intake;
 mod samples;
 mod scrub;
 mod stats;
+mod taxii;
 mod tokens;
 
 use std::path::PathBuf;
@@ -149,6 +150,13 @@ enum Scenario {
         rules: Vec<PathBuf>,
         #[arg(long)]
         files: PathBuf,
+    },
+    /// A TAXII collection of many objects paged to its end over HTTP
+    Taxii {
+        #[arg(long, default_value_t = 1_000_000)]
+        objects: usize,
+        #[arg(long, default_value_t = 10_000)]
+        page: usize,
     },
     /// Every scenario with its defaults
     All,
@@ -372,6 +380,7 @@ async fn main() -> anyhow::Result<()> {
             rounds,
         } => alerts::alerts(&cli.database_url, subscribers, webhooks, rounds).await,
         Scenario::AlertsClients => alerts::clients().await,
+        Scenario::Taxii { objects, page } => taxii::taxii(&cli.database_url, objects, page).await,
         Scenario::Analysis {
             corpus_mb,
             rules,
@@ -391,6 +400,7 @@ async fn main() -> anyhow::Result<()> {
             stats::stats(&cli.database_url, 1_000_000, 100).await?;
             forum::forum(&cli.database_url, 50_000, 50).await?;
             alerts::alerts(&cli.database_url, 10_000, 1_000, 5).await?;
+            taxii::taxii(&cli.database_url, 1_000_000, 10_000).await?;
             analysis::analysis(200, 500, None)?;
             scrub::scrub_scenario(&scrub::default_corpus(), 200)
         }

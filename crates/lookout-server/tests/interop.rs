@@ -521,3 +521,70 @@ async fn a_bundle_added_over_taxii_becomes_reports_in_triage() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_api_lists_incidents_and_advisories_with_their_bundles() {
+    each_backend(async |url| {
+        let pull = Pull::start(&url).await;
+        let (status, _, _, page) = pull.get("/api/v1/incidents?page=1").await;
+        assert_eq!(status, 200, "{page}");
+        let incidents = page["incidents"].as_array().unwrap();
+        assert_eq!(incidents.len(), 50);
+        assert!(page["total"].as_i64().unwrap() > 50);
+        let typed = incidents
+            .iter()
+            .flat_map(|i| i["indicators"].as_array().unwrap())
+            .find(|t| t["kind"] == "ipv4");
+        assert!(typed.is_some(), "some demo incident carries an address");
+        let first = &incidents[0];
+        let reference = first["reference"].as_str().unwrap();
+        let (status, _, _, one) = pull.get(&format!("/api/v1/incidents/{reference}")).await;
+        assert_eq!(status, 200);
+        assert_eq!(one["title"], first["title"]);
+        let (status, content_type, _, bundle) = pull.get(first["stix"].as_str().unwrap()).await;
+        assert_eq!(
+            (status, content_type.as_str()),
+            (200, "application/stix+json;version=2.1")
+        );
+        assert_eq!(bundle["type"], "bundle");
+        // Filters narrow; a bad date says what to send.
+        let class = first["class"].as_str().unwrap();
+        let (_, _, _, narrowed) = pull.get(&format!("/api/v1/incidents?class={class}")).await;
+        assert!(
+            narrowed["incidents"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|i| i["class"] == class)
+        );
+        let (status, content_type, _, problem) = pull.get("/api/v1/incidents?from=yesterday").await;
+        assert_eq!(
+            (status, content_type.as_str()),
+            (422, "application/problem+json")
+        );
+        assert!(problem["detail"].as_str().unwrap().contains("YYYY-MM-DD"));
+
+        let (status, _, _, advisories) = pull.get("/api/v1/advisories").await;
+        assert_eq!(status, 200);
+        let listed = advisories["advisories"].as_array().unwrap();
+        let published = listed.iter().find(|a| a["state"] == "published").unwrap();
+        let reference = published["reference"].as_str().unwrap();
+        let (status, _, _, advisory) = pull.get(&format!("/api/v1/advisories/{reference}")).await;
+        assert_eq!(status, 200);
+        assert!(advisory["body"].as_str().is_some());
+        let (status, _, _, bundle) = pull
+            .get(&format!("/api/v1/advisories/{reference}/stix"))
+            .await;
+        assert_eq!(status, 200);
+        assert!(
+            bundle["objects"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|o| o["type"] == "report")
+        );
+        let (status, _, _, _) = pull.get("/api/v1/incidents/INC-1900-0000").await;
+        assert_eq!(status, 404);
+    })
+    .await;
+}

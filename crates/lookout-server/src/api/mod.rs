@@ -7,6 +7,7 @@
 
 mod analyses;
 mod indicators;
+mod intel;
 mod reports;
 mod stats;
 mod uploads;
@@ -62,6 +63,7 @@ pub const PREFIX: &str = "/api";
         (name = "statistics", description = "Published incident statistics, without small cells"),
         (name = "analysis", description = "Static analyses of suspicious files"),
         (name = "indicators", description = "Typed indicators and where they were seen"),
+        (name = "incidents", description = "Published incidents and advisories, and their STIX 2.1 bundles"),
         (name = "meta", description = "This document"),
     )
 )]
@@ -110,6 +112,13 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(stats::get_statistics))
         .routes(routes!(analyses::get_analysis))
         .routes(routes!(indicators::look_up_indicator))
+        .routes(routes!(intel::list_incidents))
+        .routes(routes!(intel::get_incident))
+        .routes(routes!(intel::get_incident_stix))
+        .routes(routes!(intel::list_advisories))
+        .routes(routes!(intel::get_advisory))
+        .routes(routes!(intel::get_advisory_stix))
+        .routes(routes!(intel::get_analysis_stix))
 }
 
 /// The API's routes, to be nested under [`PREFIX`].

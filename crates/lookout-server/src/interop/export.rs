@@ -169,13 +169,19 @@ async fn build(
             // Who may open an analysis (`analysis::seen::may_view`): its
             // level, except that AMBER+STRICT is its organisation's only
             // and RED nobody's but the analysts'.
-            let (collections, org_only) = match doc.tlp {
-                Tlp::AmberStrict => (row.org_id.map(org_collection).into_iter().collect(), true),
-                Tlp::Red => (vec![level_collection(Tlp::Red)], true),
+            let (collections, org_only, org_id) = match doc.tlp {
+                Tlp::AmberStrict => (
+                    row.org_id.map(org_collection).into_iter().collect(),
+                    true,
+                    row.org_id,
+                ),
+                // Its uploader reads it on its page; no feed names one
+                // member, so only the analysts' RED collection holds it.
+                Tlp::Red => (vec![level_collection(Tlp::Red)], false, None),
                 tlp => {
                     let mut c = vec![level_collection(tlp)];
                     c.extend(row.org_id.map(org_collection));
-                    (c, false)
+                    (c, false, row.org_id)
                 }
             };
             Ok(Some(Export {
@@ -185,7 +191,7 @@ async fn build(
                 ),
                 collections,
                 tlp_rank: row.tlp_rank,
-                org_id: row.org_id,
+                org_id,
                 org_only,
                 readable_from: row.finished_at.unwrap_or(row.created_at),
             }))
