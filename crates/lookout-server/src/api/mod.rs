@@ -8,6 +8,7 @@
 mod analyses;
 mod indicators;
 mod reports;
+mod sightings;
 mod stats;
 mod uploads;
 mod v1;
@@ -62,6 +63,7 @@ pub const PREFIX: &str = "/api";
         (name = "statistics", description = "Published incident statistics, without small cells"),
         (name = "analysis", description = "Static analyses of suspicious files"),
         (name = "indicators", description = "Typed indicators and where they were seen"),
+        (name = "sightings", description = "\"We saw this too\": members' sightings, counted without small counts"),
         (name = "meta", description = "This document"),
     )
 )]
@@ -110,6 +112,10 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(stats::get_statistics))
         .routes(routes!(analyses::get_analysis))
         .routes(routes!(indicators::look_up_indicator))
+        .routes(routes!(
+            sightings::record_sighting,
+            sightings::get_sightings
+        ))
 }
 
 /// The API's routes, to be nested under [`PREFIX`].
