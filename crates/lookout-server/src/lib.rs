@@ -27,6 +27,7 @@ pub mod runtime;
 pub mod search;
 pub mod secrets;
 pub mod sharing;
+pub mod sightings;
 pub mod state;
 pub mod stats;
 pub mod tokens;

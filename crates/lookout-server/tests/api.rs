@@ -139,6 +139,18 @@ async fn the_openapi_document_describes_every_route() {
         ("/api/v1/uploads/{id}", "get", Some("")),
         ("/api/v1/uploads/{id}", "patch", Some("")),
         ("/api/v1/uploads/{id}/report", "post", Some("write?")),
+        ("/api/v1/indicators/lookup", "get", Some("read")),
+        ("/api/v1/sightings", "get", Some("read")),
+        // Anyone with a membership token; a `write` token says it for
+        // the owner's organisation.
+        ("/api/v1/sightings", "post", Some("write?")),
+        ("/api/v1/incidents", "get", Some("read")),
+        ("/api/v1/incidents/{reference}", "get", Some("read")),
+        ("/api/v1/incidents/{reference}/stix", "get", Some("read")),
+        ("/api/v1/advisories", "get", Some("read")),
+        ("/api/v1/advisories/{reference}", "get", Some("read")),
+        ("/api/v1/advisories/{reference}/stix", "get", Some("read")),
+        ("/api/v1/analyses/{reference}/stix", "get", Some("read")),
     ];
     let paths = doc["paths"].as_object().unwrap();
     let documented: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();

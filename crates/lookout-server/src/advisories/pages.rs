@@ -137,6 +137,7 @@ struct DetailPage {
     incidents: Vec<String>,
     is_analyst: bool,
     see_also: crate::kb::related::SeeAlso,
+    sightings: crate::sightings::Panel,
 }
 impl AdvisoryLabels for DetailPage {}
 impl Labels for DetailPage {}
@@ -185,9 +186,19 @@ pub async fn detail(
         &revision.content.indicators,
     )
     .await?;
+    let sightings = crate::sightings::Panel::advisory(
+        &state,
+        user,
+        advisory.id,
+        &advisory.reference,
+        &revision.content.tlp,
+        advisory.state == "published",
+    )
+    .await?;
     render(&DetailPage {
         page: Page::new(&visitor, &revision.content.title),
         see_also,
+        sightings,
         body_html: markdown_html_under(&revision.content.body, 2),
         actions_html: markdown_html_under(&revision.content.actions, 3),
         advisory,

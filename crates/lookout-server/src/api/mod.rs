@@ -9,6 +9,7 @@ mod analyses;
 mod indicators;
 mod intel;
 mod reports;
+mod sightings;
 mod stats;
 mod uploads;
 mod v1;
@@ -64,6 +65,7 @@ pub const PREFIX: &str = "/api";
         (name = "analysis", description = "Static analyses of suspicious files"),
         (name = "indicators", description = "Typed indicators and where they were seen"),
         (name = "incidents", description = "Published incidents and advisories, and their STIX 2.1 bundles"),
+        (name = "sightings", description = "\"We saw this too\": members' sightings, counted without small counts"),
         (name = "meta", description = "This document"),
     )
 )]
@@ -119,6 +121,10 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(intel::get_advisory))
         .routes(routes!(intel::get_advisory_stix))
         .routes(routes!(intel::get_analysis_stix))
+        .routes(routes!(
+            sightings::record_sighting,
+            sightings::get_sightings
+        ))
 }
 
 /// The API's routes, to be nested under [`PREFIX`].

@@ -94,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::search::routes())
         .merge(crate::news::routes())
         .merge(crate::interop::browser_routes())
+        .merge(crate::sightings::routes())
         .route("/", get(crate::home::home))
         .layer(from_fn_with_state(state.clone(), waiting::fill))
         .layer(from_fn_with_state(state.clone(), visitor::visitor_layer))

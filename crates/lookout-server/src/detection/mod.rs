@@ -10,10 +10,16 @@
 //! kept) and only once an analyst has accepted them (triaged, needs
 //! information, published; not duplicates or rejected), so a flood of
 //! junk submissions drafts nothing.
+//!
+//! Members' sightings ("we saw this too") have their own rule
+//! (`sightings.rs`), run by the sightings feature after it stores one.
 
 mod pages;
 pub mod rules;
+mod sightings;
 mod store;
+
+pub use sightings::{SIGHTINGS, Sighted, enabled_rule, sighted};
 
 use axum::Router;
 use axum::routing::get;

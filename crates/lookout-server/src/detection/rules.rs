@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 /// What each rule looks for, for the admins' page and the drafts.
-pub const RULES: [(&str, &str, &str); 3] = [
+pub const RULES: [(&str, &str, &str); 4] = [
     (
         "shared-indicator",
         "The same indicator in several reports",
@@ -20,6 +20,11 @@ pub const RULES: [(&str, &str, &str); 3] = [
         "gnss-burst",
         "A burst of GNSS interference in one sea area",
         "At least N triaged reports of GNSS jamming or spoofing in one sea area within the window.",
+    ),
+    (
+        "sightings",
+        "Members keep seeing the same thing",
+        "At least N organisations (each anonymous sighting counts as one) say \"we saw this too\" about one advisory or indicator within the window; never fewer than the statistics' threshold k.",
     ),
 ];
 
@@ -55,6 +60,14 @@ impl Rule {
     }
     pub fn window_seconds(&self) -> i64 {
         self.window_hours * 3600
+    }
+    /// What N counts, for the admins' page.
+    pub fn counts(&self) -> &'static str {
+        if self.id == super::SIGHTINGS {
+            "Organisations (N)"
+        } else {
+            "Reports (N)"
+        }
     }
     pub fn uses_factor(&self) -> bool {
         self.id == "area-rate"

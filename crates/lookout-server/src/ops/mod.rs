@@ -44,6 +44,9 @@ pub fn is_anonymous_path(path: &str) -> bool {
         || under("/api/v1/tokens")
         || under("/tokens")
         || under("/static")
+        // An anonymous sighting (sightings/, api/sightings.rs).
+        || under("/sightings")
+        || under("/api/v1/sightings")
         // tokens::KEYS_PATH (a test there holds it anonymous).
         || path == "/.well-known/lookout-token-keys"
         || path.starts_with("/triage/") && path.ends_with("/identity")

@@ -125,6 +125,8 @@ struct SearchPage {
     page_number: i64,
     /// The query read as one indicator, and where it was seen.
     indicator: Option<indicators::Found>,
+    /// Members' sightings of that indicator, and the form.
+    sightings: Option<crate::sightings::Panel>,
 }
 impl Labels for SearchPage {}
 
@@ -212,7 +214,14 @@ pub async fn page(
         }
         Err(_) => None,
     };
+    let sightings = match &indicator {
+        Some(found) => {
+            Some(crate::sightings::Panel::indicator(&state, &reader.user, &found.observable).await?)
+        }
+        None => None,
+    };
     render(&SearchPage {
+        sightings,
         indicator,
         page: Page::new(&visitor, "Search"),
         query: text,
